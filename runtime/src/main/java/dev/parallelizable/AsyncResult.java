@@ -1,0 +1,84 @@
+package dev.parallelizable;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The pending result of one task submitted with {@link Pool#applyAsync} (Python's {@code
+ * AsyncResult}, {@code concurrent.futures.Future}).
+ *
+ * <p><b>Thread safety.</b> All methods may be called from any thread, any number of times.
+ *
+ * <p><b>Callbacks.</b> {@link #onSuccess} and {@link #onFailure} run exactly once, on the thread that
+ * completes the result: the pool thread that ran the task (thread pool), the pool's result thread
+ * (process pool), the caller (sequential pool), or, if the result is already complete when the
+ * callback is added, the thread that adds it. Keep them short; an exception a callback throws is
+ * ignored.
+ *
+ * <p><b>Failure.</b> If the task throws, {@link #get()} throws {@link TaskFailedException} whose cause
+ * is the original exception. If a worker process dies while running it, {@code get} throws {@link
+ * WorkerCrashedException}; past the pool's per-task timeout, {@link TaskTimeoutException}; if it was
+ * cancelled or the pool terminated, {@link TaskCancelledException}.
+ *
+ * @param <R> the task's result type
+ */
+public interface AsyncResult<R> {
+  /**
+   * Waits for the task and returns its result.
+   *
+   * @throws TaskFailedException if the task threw (or a subclass for a crash or a timeout)
+   * @throws TaskCancelledException if the task was cancelled
+   * @throws WaitInterruptedException if the waiting thread is interrupted
+   */
+  R get();
+
+  /**
+   * Waits at most {@code timeout} for the result.
+   *
+   * @throws ResultTimeoutException if the time runs out; the task keeps running
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  R get(Duration timeout);
+
+  /**
+   * Waits at most {@code timeout} for the task to finish, successfully or not, without throwing its
+   * failure (Python's {@code wait(timeout)}).
+   *
+   * @return whether the task is done
+   */
+  boolean waitFor(Duration timeout);
+
+  /** Whether the task has finished, successfully or not (Python's {@code ready()}). */
+  boolean ready();
+
+  /**
+   * Whether the task finished without throwing (Python's {@code successful()}).
+   *
+   * @throws IllegalStateException if the task has not finished yet, as Python raises ValueError
+   */
+  boolean successful();
+
+  /**
+   * Cancels the task if it has not started. A task that is already running is not interrupted.
+   *
+   * @return whether this call cancelled it; {@code false} if it had started or finished
+   */
+  boolean cancel();
+
+  /** Runs {@code callback} with the result when the task succeeds (Python's {@code callback}). */
+  AsyncResult<R> onSuccess(Consumer<? super R> callback);
+
+  /**
+   * Runs {@code callback} with the failure when the task fails or is cancelled (Python's {@code
+   * error_callback}); the argument is the exception {@link #get()} would throw.
+   */
+  AsyncResult<R> onFailure(Consumer<? super ParallelException> callback);
+
+  /**
+   * A {@link CompletableFuture} view that completes with the result, or exceptionally with the
+   * exception {@link #get()} would throw. Cancelling the view cancels the task if it has not
+   * started. Each call returns a new view.
+   */
+  CompletableFuture<R> toCompletableFuture();
+}

@@ -1,0 +1,108 @@
+package dev.parallelizable;
+
+import dev.parallelizable.internal.ExecutorPool;
+import dev.parallelizable.internal.SequentialPool;
+import dev.parallelizable.internal.ThreadJob;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The entry point: creates pools and jobs. Switching where tasks run is one line:
+ *
+ * <pre>{@code
+ * Pool pool = Parallel.threads(4);      // a thread pool
+ * Pool pool = Parallel.sequential();    // the caller, for debugging (joblib's n_jobs=1)
+ * }</pre>
+ *
+ * <p>Thread-safe; every call creates a new, independent pool or job.
+ */
+public final class Parallel {
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private Parallel() {}
+
+  /**
+   * A pool of {@code n} platform threads. They are daemon threads, named {@code
+   * parallelizable-threads-P-worker-K}, created on demand and kept until the pool is shut down.
+   *
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
+  public static Pool threads(int n) {
+    requirePositive("threads", n);
+    String name = "thread pool " + POOLS.incrementAndGet() + " (" + n + " threads)";
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threadFactory(name));
+    return new ExecutorPool(name, n, executor);
+  }
+
+  /** A pool of one thread per available processor ({@link Runtime#availableProcessors()}). */
+  public static Pool threads() {
+    return threads(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A pool that runs each chunk of tasks on a new virtual thread, for tasks that mostly wait (I/O).
+   * Its {@link Pool#size()}, which sets chunking and look-ahead, is 256.
+   *
+   * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
+   */
+  public static Pool virtualThreads() {
+    ExecutorService executor;
+    try {
+      executor =
+          (ExecutorService)
+              MethodHandles.publicLookup()
+                  .findStatic(
+                      java.util.concurrent.Executors.class,
+                      "newVirtualThreadPerTaskExecutor",
+                      MethodType.methodType(ExecutorService.class))
+                  .invoke();
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new UnsupportedOperationException(
+          "Virtual threads need JDK 21 or newer; this is Java "
+              + Runtime.version()
+              + ". Use Parallel.threads(n) instead, or run on JDK 21+",
+          e);
+    } catch (Throwable e) {
+      throw new IllegalStateException("Could not create a virtual-thread executor", e);
+    }
+    return new ExecutorPool("virtual thread pool " + POOLS.incrementAndGet(), 256, executor);
+  }
+
+  /** A pool that runs every task in the calling thread, inside the call that submits it. */
+  public static Pool sequential() {
+    return new SequentialPool();
+  }
+
+  /**
+   * A job that runs {@code task} on a new thread of its own once started (Python's {@code
+   * threading.Thread}, or {@code multiprocessing.Process} without the isolation).
+   */
+  public static <R> Job<R> thread(Task<R> task) {
+    return new ThreadJob<>(task);
+  }
+
+  static void requirePositive(String what, int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException(
+          "Number of " + what + " must be positive, got " + n);
+    }
+  }
+
+  private static ThreadFactory threadFactory(String poolName) {
+    String prefix = "parallelizable-" + poolName.replaceAll("[^A-Za-z0-9]+", "-") + "worker-";
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,17 @@
+package dev.parallelizable;
+
+/**
+ * The root of the exceptions the runtime throws for a task or a pool. All are unchecked, like
+ * Python's: the failure of a task is an outcome to handle where it matters, not at every call.
+ */
+public class ParallelException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public ParallelException(String message) {
+    super(message);
+  }
+
+  public ParallelException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.parallelizable;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * A pool of workers that runs {@link Task}s: threads, worker JVMs, or the caller itself. Create one
+ * with {@link Parallel}; every pool has this same contract, so switching between threads and
+ * processes is one line.
+ *
+ * <pre>{@code
+ * try (Pool pool = Parallel.processes(4)) {          // or Parallel.threads(4)
+ *   List<Long> cubes = pool.map(CubesParallel::cube, List.of(1, 2, 3));
+ *   AsyncResult<Path> thumb = pool.applyAsync(CubesParallel.thumbnail(path, 128));
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread safety.</b> All methods are thread-safe; many threads may submit to one pool.
+ *
+ * <p><b>Lifecycle</b> (Python's meanings). {@link #shutdown()} (Python's {@code close}) accepts no new
+ * work and lets accepted work finish; {@link #join()} waits for that and for the workers to stop;
+ * {@link #terminate()} stops now and fails every pending result with {@link TaskCancelledException};
+ * {@link #close()} is {@code shutdown()} then {@code join()}, for try-with-resources. Submitting to a
+ * pool that was shut down throws {@link IllegalStateException}.
+ *
+ * <p><b>Failures.</b> A task's exception reaches the caller as {@link TaskFailedException} with the
+ * original as its cause. A {@code map} fails with the first failure in input order and cancels the
+ * tasks that have not started. On a process pool a worker that dies fails its task with {@link
+ * WorkerCrashedException} and is replaced; the pool stays usable.
+ *
+ * <p><b>Batching.</b> {@code map}, {@code imap}, {@code imapUnordered} and {@code run} send tasks in
+ * chunks. Without an explicit chunk size the pool picks one; an explicit size overrides it.
+ */
+public interface Pool extends AutoCloseable {
+
+  /** Submits one task (Python's {@code apply_async}) and returns at once. */
+  <R> AsyncResult<R> applyAsync(Task<R> task);
+
+  /** Runs one task and waits for its result (Python's {@code apply}). */
+  default <R> R apply(Task<R> task) {
+    return applyAsync(task).get();
+  }
+
+  /**
+   * Runs {@code toTask} over {@code inputs} and returns the results in input order, blocking
+   * (Python's {@code map}; with a lambda of several arguments, also {@code starmap}: {@code
+   * pool.map(p -> ImagesParallel.thumbnail(p, 128), paths)}). {@code toTask} only builds the task;
+   * it runs in the calling thread.
+   *
+   * @throws TaskFailedException for the first failed task in input order, after cancelling the
+   *     tasks that had not started
+   */
+  default <T, R> List<R> map(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return map(toTask, inputs, 0);
+  }
+
+  /**
+   * As {@link #map(Function, Iterable)}, with {@code chunkSize} tasks per chunk sent to a worker (0:
+   * the pool chooses).
+   *
+   * @throws IllegalArgumentException if {@code chunkSize} is negative
+   */
+  <T, R> List<R> map(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
+
+  /**
+   * Lazy, ordered {@code map} (Python's {@code imap}): results come in input order as the iterator
+   * advances; inputs are read, and tasks submitted, with a bounded look-ahead.
+   */
+  default <T, R> ResultIterator<R> imap(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return imap(toTask, inputs, 0);
+  }
+
+  /** As {@link #imap(Function, Iterable)} with an explicit chunk size (0: the pool chooses). */
+  <T, R> ResultIterator<R> imap(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
+
+  /** As {@link #imap} but results come in completion order (Python's {@code imap_unordered}). */
+  default <T, R> ResultIterator<R> imapUnordered(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return imapUnordered(toTask, inputs, 0);
+  }
+
+  /** As {@link #imapUnordered(Function, Iterable)} with an explicit chunk size (0: the pool chooses). */
+  <T, R> ResultIterator<R> imapUnordered(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
+
+  /**
+   * Runs tasks and returns their results in order (joblib's {@code Parallel(n_jobs)(delayed(f)(x)
+   * for x in xs)}).
+   */
+  default <R> List<R> run(Collection<? extends Task<? extends R>> tasks) {
+    return map(Pool::<R>widen, tasks);
+  }
+
+  /** As {@link #run(Collection)}, reading the stream lazily with a bounded look-ahead. */
+  default <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
+    return map(Pool::<R>widen, tasks::iterator);
+  }
+
+  /** The number of workers. */
+  int size();
+
+  /** Accepts no new work; accepted work still runs (Python's {@code close()}). Idempotent. */
+  void shutdown();
+
+  /**
+   * Waits until all accepted work is done and the workers have stopped.
+   *
+   * @throws IllegalStateException if the pool was not shut down or terminated first, as in Python
+   * @throws WaitInterruptedException if the waiting thread is interrupted
+   */
+  void join();
+
+  /**
+   * Stops now: tasks that have not started are cancelled, running ones are interrupted (threads) or
+   * their workers killed (processes), and every pending result fails with {@link
+   * TaskCancelledException}. Returns once the workers are gone. Idempotent.
+   */
+  void terminate();
+
+  /** Whether {@link #shutdown()} or {@link #terminate()} was called. */
+  boolean isShutdown();
+
+  /** {@link #shutdown()} then {@link #join()}. */
+  @Override
+  default void close() {
+    shutdown();
+    join();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R> Task<R> widen(Task<? extends R> task) {
+    // A Task only produces R values, so a Task<? extends R> is safely used as a Task<R>.
+    return (Task<R>) task;
+  }
+}

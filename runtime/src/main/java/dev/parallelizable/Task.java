@@ -1,0 +1,93 @@
+package dev.parallelizable;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * A deferred call of a {@code @Parallelizable} method: the method's identity plus its arguments
+ * (joblib's {@code delayed(f)(x)}). Creating a task runs nothing. Generated code creates tasks, for
+ * example {@code CubesParallel.cube(3)}; any {@link Pool} runs them.
+ *
+ * <p>A task is never a lambda: it names its method by class and key, so it can cross a process
+ * boundary and be run by a worker JVM that shares only the classpath.
+ *
+ * <p>Tasks are immutable as long as their arguments are, and may be run any number of times, on any
+ * pool, from any thread.
+ *
+ * @param <R> the result type ({@link Void} for a {@code void} method)
+ */
+public final class Task<R> implements Callable<R> {
+  private final TaskMethod<R> method;
+  private final Object[] arguments;
+
+  Task(TaskMethod<R> method, Object[] arguments) {
+    this.method = method;
+    this.arguments = arguments;
+  }
+
+  /** The method this task calls. */
+  public TaskMethod<R> method() {
+    return method;
+  }
+
+  /** The arguments, in parameter order (for an instance method the receiver comes first). */
+  public List<Object> arguments() {
+    return Arrays.asList(arguments.clone());
+  }
+
+  /** The number of arguments. */
+  public int argumentCount() {
+    return arguments.length;
+  }
+
+  /** The argument at {@code index}. */
+  public Object argument(int index) {
+    return arguments[index];
+  }
+
+  /**
+   * Runs the method in the calling thread and returns its result. This is what a thread pool does
+   * with a task; it also lets a task run on any {@link java.util.concurrent.ExecutorService}.
+   *
+   * @throws Exception whatever the method throws; an {@link Error} propagates as is
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public R call() throws Exception {
+    try {
+      return (R) method.invoker().invoke(method.key(), arguments);
+    } catch (Exception | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new TaskFailedException(this, t);
+    }
+  }
+
+  /** Method and arguments, e.g. {@code Cubes.cube(3)}; long arguments are abbreviated. */
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder(method.shortName()).append('(');
+    for (int i = 0; i < arguments.length; i++) {
+      if (i > 0) {
+        text.append(", ");
+      }
+      text.append(abbreviate(arguments[i]));
+    }
+    return text.append(')').toString();
+  }
+
+  private static String abbreviate(Object argument) {
+    String text;
+    if (argument instanceof byte[] bytes) {
+      text = "byte[" + bytes.length + "]";
+    } else if (argument instanceof Object[] objects) {
+      text = Arrays.deepToString(objects);
+    } else if (argument instanceof String s) {
+      text = '"' + s + '"';
+    } else {
+      text = String.valueOf(argument);
+    }
+    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+  }
+}

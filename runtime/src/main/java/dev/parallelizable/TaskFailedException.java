@@ -1,0 +1,31 @@
+package dev.parallelizable;
+
+/**
+ * A task threw. The {@linkplain #getCause() cause} is the exception the method threw, with its own
+ * stack trace (for a process pool: the original type where it could be decoded in the caller,
+ * otherwise a {@link RemoteException} carrying the class name, message and stack; either way the
+ * worker's frames are in the trace). The message names the task and its arguments.
+ */
+public class TaskFailedException extends ParallelException {
+  private static final long serialVersionUID = 1L;
+  private final String task;
+
+  public TaskFailedException(Task<?> task, Throwable cause) {
+    this(String.valueOf(task), cause);
+  }
+
+  public TaskFailedException(String task, Throwable cause) {
+    super("Task " + task + " failed: " + cause, cause);
+    this.task = task;
+  }
+
+  protected TaskFailedException(String task, String message, Throwable cause) {
+    super(message, cause);
+    this.task = task;
+  }
+
+  /** The task that failed, as its method and arguments, e.g. {@code Cubes.cube(3)}. */
+  public String task() {
+    return task;
+  }
+}

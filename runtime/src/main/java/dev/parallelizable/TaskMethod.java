@@ -1,0 +1,154 @@
+package dev.parallelizable;
+
+import dev.parallelizable.support.TaskInvoker;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The identity of one {@code @Parallelizable} method: its declaring class, its name, its key (name
+ * plus erased parameter types, stable across processes), its parameters, and the generated invoker
+ * that calls it. Generated code creates one constant per method; a {@link Task} is a {@code
+ * TaskMethod} plus arguments.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param <R> the method's result type, boxed ({@link Void} for a {@code void} method)
+ */
+public final class TaskMethod<R> {
+  private final TaskInvoker invoker;
+  private final String key;
+  private final String declaringClass;
+  private final String methodName;
+  private final String[] parameterTypes;
+  private final String[] parameterNames;
+
+  private TaskMethod(
+      TaskInvoker invoker,
+      String key,
+      String declaringClass,
+      String methodName,
+      String[] parameterTypes,
+      String[] parameterNames) {
+    this.invoker = invoker;
+    this.key = key;
+    this.declaringClass = declaringClass;
+    this.methodName = methodName;
+    this.parameterTypes = parameterTypes;
+    this.parameterNames = parameterNames;
+  }
+
+  /**
+   * Describes a method; called by generated code.
+   *
+   * @param invoker the generated invoker of the declaring class
+   * @param key the method's key, such as {@code "cube(int)"}
+   * @param declaringClass the binary name of the declaring class, such as {@code
+   *     "com.example.Cubes"}
+   * @param methodName the method's simple name
+   * @param parameters one {@code "type name"} string per parameter, such as {@code "int x"}; for an
+   *     instance method the first is the receiver
+   */
+  public static <R> TaskMethod<R> of(
+      TaskInvoker invoker,
+      String key,
+      String declaringClass,
+      String methodName,
+      String... parameters) {
+    Objects.requireNonNull(invoker, "invoker");
+    Objects.requireNonNull(key, "key");
+    String[] types = new String[parameters.length];
+    String[] names = new String[parameters.length];
+    for (int i = 0; i < parameters.length; i++) {
+      int space = parameters[i].lastIndexOf(' ');
+      if (space <= 0) {
+        throw new IllegalArgumentException(
+            "parameter " + i + " of " + key + " must read \"type name\", got \"" + parameters[i] + '"');
+      }
+      types[i] = parameters[i].substring(0, space);
+      names[i] = parameters[i].substring(space + 1);
+    }
+    return new TaskMethod<>(invoker, key, declaringClass, methodName, types, names);
+  }
+
+  /** Binds arguments to this method, producing a task that runs nothing until a pool runs it. */
+  public Task<R> bind(Object... arguments) {
+    if (arguments.length != parameterNames.length) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%s takes %d arguments, got %d", this, parameterNames.length, arguments.length));
+    }
+    return new Task<>(this, arguments);
+  }
+
+  /** The generated invoker that calls this method. */
+  public TaskInvoker invoker() {
+    return invoker;
+  }
+
+  /** The class name a worker process loads to find the invoker. */
+  public String invokerClassName() {
+    return invoker.getClass().getName();
+  }
+
+  /** The key of this method among its class's {@code @Parallelizable} methods, e.g. {@code "cube(int)"}. */
+  public String key() {
+    return key;
+  }
+
+  /** The binary name of the declaring class. */
+  public String declaringClass() {
+    return declaringClass;
+  }
+
+  /** The method's simple name. */
+  public String methodName() {
+    return methodName;
+  }
+
+  /** The parameter names, in order (for an instance method, the first is the receiver). */
+  public List<String> parameterNames() {
+    return List.of(parameterNames);
+  }
+
+  /** The parameter types as written in the source, in order. */
+  public List<String> parameterTypes() {
+    return List.of(parameterTypes);
+  }
+
+  int arity() {
+    return parameterNames.length;
+  }
+
+  /** Declaring class simple name and method name, e.g. {@code "Cubes.cube"}. */
+  public String shortName() {
+    int dot = Math.max(declaringClass.lastIndexOf('.'), declaringClass.lastIndexOf('$'));
+    return declaringClass.substring(dot + 1) + '.' + methodName;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TaskMethod<?> that
+        && key.equals(that.key)
+        && declaringClass.equals(that.declaringClass);
+  }
+
+  @Override
+  public int hashCode() {
+    return declaringClass.hashCode() * 31 + key.hashCode();
+  }
+
+  /** The fully qualified method with its parameters, e.g. {@code com.example.Cubes.cube(int x)}. */
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder(declaringClass).append('.').append(methodName).append('(');
+    for (int i = 0; i < parameterNames.length; i++) {
+      text.append(i == 0 ? "" : ", ").append(parameterTypes[i]).append(' ').append(parameterNames[i]);
+    }
+    return text.append(')').toString();
+  }
+
+  static String describe(Object[] arguments) {
+    return Arrays.toString(arguments);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.parallelizable;
+
+/**
+ * A task ran longer than the pool's per-task timeout and was stopped (on a process pool: its worker
+ * was killed and replaced). The message names the task and the timeout.
+ */
+public class TaskTimeoutException extends TaskFailedException {
+  private static final long serialVersionUID = 1L;
+
+  public TaskTimeoutException(String task, String message) {
+    super(task, message, null);
+  }
+}

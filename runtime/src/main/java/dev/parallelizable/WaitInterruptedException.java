@@ -1,0 +1,13 @@
+package dev.parallelizable;
+
+/**
+ * The thread waiting for a result or for a pool was interrupted. The thread's interrupt flag is set
+ * again before this is thrown; the task itself is not affected.
+ */
+public class WaitInterruptedException extends ParallelException {
+  private static final long serialVersionUID = 1L;
+
+  public WaitInterruptedException(String message, InterruptedException cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.parallelizable.internal;
+
+import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Pool;
+import dev.parallelizable.ResultIterator;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskCancelledException;
+import dev.parallelizable.WaitInterruptedException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The part of every {@link Pool} that does not depend on where tasks run: argument checks, the
+ * lifecycle, chunking, ordering and failure propagation. A subclass only says how to run a {@link
+ * Chunk} ({@link #dispatch}) and how to stop its workers.
+ *
+ * <pre>
+ * Lifecycle:  RUNNING --shutdown()--> SHUT_DOWN --(workers idle)--> stopped   (join() waits for it)
+ *                |                        |
+ *                +------terminate()-------+--> every chunk in flight aborted, workers stopped now
+ * </pre>
+ *
+ * <p>Every submitted chunk is tracked until it is done, so that {@link #terminate()} can fail every
+ * pending result at once whatever state its worker is in.
+ */
+public abstract class AbstractPool implements Pool {
+  private final String name;
+  private final int size;
+  private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean shutdown;
+  private volatile boolean terminated;
+
+  protected AbstractPool(String name, int size) {
+    this.name = name;
+    this.size = size;
+  }
+
+  /** Hands {@code chunk} to a worker. It may run it in the calling thread. */
+  protected abstract void dispatch(Chunk chunk);
+
+  /** Called once by {@link #shutdown()}: let workers finish queued work, then stop. */
+  protected abstract void stopWhenIdle();
+
+  /** Waits until every worker has stopped. */
+  protected abstract void awaitStopped() throws InterruptedException;
+
+  /** Called once by {@link #terminate()}: stop every worker now and return when they are gone. */
+  protected abstract void stopNow();
+
+  final void submit(Chunk chunk) {
+    if (shutdown) {
+      throw new IllegalStateException(name + " was shut down; create a new pool to run more tasks");
+    }
+    inFlight.add(chunk);
+    chunk.done().thenRun(() -> inFlight.remove(chunk));
+    dispatch(chunk);
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(Task<R> task) {
+    Objects.requireNonNull(task, "task must not be null");
+    Chunk chunk = Chunk.of(task);
+    submit(chunk);
+    return new ChunkResult<>(chunk);
+  }
+
+  @Override
+  public <T, R> List<R> map(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    List<R> results =
+        new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
+    try (ResultIterator<R> iterator = new ChunkedResults<>(this, inputs, toTask, chunkSize, true)) {
+      while (iterator.hasNext()) {
+        results.add(iterator.next());
+      }
+    }
+    return results;
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imap(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new ChunkedResults<>(this, inputs, toTask, chunkSize, true);
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imapUnordered(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new ChunkedResults<>(this, inputs, toTask, chunkSize, false);
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public synchronized void shutdown() {
+    if (!shutdown) {
+      shutdown = true;
+      stopWhenIdle();
+    }
+  }
+
+  @Override
+  public void join() {
+    if (!shutdown) {
+      throw new IllegalStateException(
+          "join() of " + name + " before shutdown() would wait forever; call shutdown() or terminate() first (or use close())");
+    }
+    try {
+      awaitStopped();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WaitInterruptedException("Interrupted while joining " + name, e);
+    }
+  }
+
+  @Override
+  public void terminate() {
+    synchronized (this) {
+      if (terminated) {
+        return;
+      }
+      terminated = true;
+      shutdown = true;
+    }
+    TaskCancelledException cancelled =
+        new TaskCancelledException(name + " was terminated before the task finished");
+    for (Chunk chunk : inFlight) {
+      chunk.abort(cancelled);
+    }
+    stopNow();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** Whether {@link #terminate()} was called. */
+  protected boolean isTerminated() {
+    return terminated;
+  }
+
+  /** The number of chunks submitted and not done. */
+  protected int inFlightCount() {
+    return inFlight.size();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

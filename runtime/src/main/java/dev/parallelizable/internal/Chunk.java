@@ -1,0 +1,274 @@
+package dev.parallelizable.internal;
+
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskCancelledException;
+import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.WaitInterruptedException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A run of consecutive tasks sent to one worker as a unit: the unit of dispatch of every pool. An
+ * {@code applyAsync} is a chunk of one; a {@code map} is a sequence of chunks.
+ *
+ * <p>A chunk holds the inputs and the function that turns each into a {@link Task}; the executor
+ * builds the tasks where it runs them (a pool thread) or before sending them (a process pool, in
+ * the caller), so no lambda ever crosses a process.
+ *
+ * <pre>
+ * State machine (one CAS per transition; the first to reach DONE wins, later attempts are no-ops):
+ *
+ *   NEW --start()--> STARTED --succeed()/fail()--> DONE
+ *    |                  |
+ *    +--cancel()--------+--abort()--> DONE      (cancel() only from NEW; abort() from either)
+ * </pre>
+ *
+ * <p>When the chunk is DONE, {@code results[0, completed)} hold results in input order and, if
+ * {@code failure} is set, the element at {@code completed} failed with it; elements after it did not
+ * run. Results are published to waiters by the completion of {@link #done()}.
+ */
+public final class Chunk {
+  private static final int NEW = 0;
+  private static final int STARTED = 1;
+  private static final int DONE = 2;
+
+  private final Object[] inputs;
+  private final Function<Object, ? extends Task<?>> toTask;
+  private final Object[] results;
+  private final long offset;
+  private final AtomicInteger state = new AtomicInteger(NEW);
+  private final CompletableFuture<Chunk> done = new CompletableFuture<>();
+  private int completed;
+  private ParallelException failure;
+  private volatile Task<?>[] tasks;
+  private long startNanos;
+  private long elapsedNanos;
+
+  @SuppressWarnings("unchecked")
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
+    this.inputs = inputs;
+    this.toTask = (Function<Object, ? extends Task<?>>) toTask;
+    this.results = new Object[inputs.length];
+    this.offset = offset;
+  }
+
+  /** A chunk of one task. */
+  static Chunk of(Task<?> task) {
+    return new Chunk(new Object[] {task}, Function.identity(), 0);
+  }
+
+  /** The number of tasks. */
+  public int size() {
+    return inputs.length;
+  }
+
+  /** The position of this chunk's first element in its map's input. */
+  public long offset() {
+    return offset;
+  }
+
+  /**
+   * The tasks, built from the inputs in the calling thread on first use (process pools call this to
+   * encode them). A failure of {@code toTask} fails the chunk at that element and returns null.
+   */
+  public Task<?>[] tasks() {
+    Task<?>[] built = tasks;
+    if (built == null) {
+      built = new Task<?>[inputs.length];
+      for (int i = 0; i < inputs.length; i++) {
+        try {
+          built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
+        } catch (RuntimeException | Error e) {
+          failBuilding(i, e);
+          return null;
+        }
+      }
+      tasks = built;
+    }
+    return built;
+  }
+
+  /** Claims the chunk for running. False if it was cancelled or aborted first: skip it. */
+  public boolean start() {
+    if (state.compareAndSet(NEW, STARTED)) {
+      startNanos = System.nanoTime();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Runs every task of the chunk in the calling thread, stopping at the first failure. Used by the
+   * thread and sequential pools, and by process workers' callers that fall back to local runs.
+   */
+  public void runHere() {
+    if (!start()) {
+      return;
+    }
+    Task<?>[] built = tasks;
+    for (int i = 0; i < inputs.length; i++) {
+      Task<?> task;
+      try {
+        task = built != null ? built[i] : toTask.apply(inputs[i]);
+        if (task == null) {
+          throw new NullPointerException("toTask returned null");
+        }
+      } catch (RuntimeException | Error e) {
+        failBuilding(i, e);
+        return;
+      }
+      try {
+        results[i] = task.call();
+      } catch (Throwable e) {
+        fail(i, new TaskFailedException(task, e));
+        return;
+      }
+    }
+    succeed();
+  }
+
+  private void failBuilding(int index, Throwable e) {
+    String input = String.valueOf(inputs[index]);
+    start();
+    fail(
+        index,
+        new TaskFailedException(
+            "<building the task for input " + input + '>',
+            new IllegalArgumentException(
+                "the function passed to map could not build a task for input " + input, e)));
+  }
+
+  /** Stores the result of element {@code index}; for executors that complete elements one by one. */
+  public void setResult(int index, Object value) {
+    results[index] = value;
+  }
+
+  /** Completes the chunk: every element succeeded. */
+  public void succeed() {
+    if (state.compareAndSet(STARTED, DONE)) {
+      completed = inputs.length;
+      finish();
+    }
+  }
+
+  /** Completes the chunk: elements before {@code index} succeeded, {@code index} failed. */
+  public void fail(int index, ParallelException exception) {
+    if (state.compareAndSet(STARTED, DONE)) {
+      completed = index;
+      failure = exception;
+      finish();
+    }
+  }
+
+  /** Cancels the chunk if it has not started. */
+  public boolean cancel(String reason) {
+    if (state.compareAndSet(NEW, DONE)) {
+      completed = 0;
+      failure = new TaskCancelledException(reason);
+      finish();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Ends the chunk now whether or not it started (pool terminated, worker lost): every element not
+   * yet completed fails with {@code exception}.
+   */
+  public boolean abort(ParallelException exception) {
+    int current = state.get();
+    while (current != DONE) {
+      if (state.compareAndSet(current, DONE)) {
+        completed = 0;
+        failure = exception;
+        finish();
+        return true;
+      }
+      current = state.get();
+    }
+    return false;
+  }
+
+  private void finish() {
+    elapsedNanos = startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+    done.complete(this);
+  }
+
+  /** Completes with this chunk when it is DONE. */
+  public CompletableFuture<Chunk> done() {
+    return done;
+  }
+
+  public boolean isDone() {
+    return state.get() == DONE;
+  }
+
+  boolean isStarted() {
+    return state.get() != NEW;
+  }
+
+  /** Waits for DONE. */
+  void await() {
+    try {
+      done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WaitInterruptedException("Interrupted while waiting for " + describe(), e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("chunk futures never complete exceptionally", e);
+    }
+  }
+
+  /** Waits for DONE at most {@code nanos}; false if the time ran out. */
+  boolean await(long nanos) {
+    try {
+      done.get(nanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WaitInterruptedException("Interrupted while waiting for " + describe(), e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("chunk futures never complete exceptionally", e);
+    }
+  }
+
+  /** After DONE: the number of leading elements that succeeded. */
+  int completed() {
+    return completed;
+  }
+
+  /** After DONE: the failure of element {@link #completed()}, or null. */
+  ParallelException failure() {
+    return failure;
+  }
+
+  /** After DONE: the result of element {@code index < completed()}. */
+  Object result(int index) {
+    return results[index];
+  }
+
+  /** After DONE: nanoseconds from start to completion (0 if it never started). */
+  long elapsedNanos() {
+    return elapsedNanos;
+  }
+
+  /** The input at {@code index}, for messages. */
+  Object input(int index) {
+    return inputs[index];
+  }
+
+  /** The first task, or a description of the inputs, for messages. */
+  public String describe() {
+    if (inputs.length == 1 && inputs[0] instanceof Task<?> task) {
+      return task.toString();
+    }
+    return inputs.length + " tasks from input #" + offset;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.parallelizable.internal;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pool whose workers are the threads of an {@link ExecutorService}: platform threads for {@code
+ * Parallel.threads(n)}, virtual threads for {@code Parallel.virtualThreads()}. Each chunk is one
+ * runnable that runs its tasks in order on one thread, so a task costs no allocation of its own
+ * beyond the task and its result.
+ */
+public final class ExecutorPool extends AbstractPool {
+  /** How long {@link #terminate()} waits for interrupted threads before giving up on them. */
+  private static final long TERMINATE_WAIT_MILLIS = 2_000;
+
+  private final ExecutorService executor;
+
+  public ExecutorPool(String name, int size, ExecutorService executor) {
+    super(name, size);
+    this.executor = executor;
+  }
+
+  @Override
+  protected void dispatch(Chunk chunk) {
+    try {
+      executor.execute(chunk::runHere);
+    } catch (RejectedExecutionException e) {
+      // shutdown() raced with this submit: the executor stopped accepting after our own check.
+      chunk.cancel(this + " was shut down");
+      throw new IllegalStateException(this + " was shut down; create a new pool to run more tasks", e);
+    }
+  }
+
+  @Override
+  protected void stopWhenIdle() {
+    executor.shutdown();
+  }
+
+  @Override
+  protected void awaitStopped() throws InterruptedException {
+    while (!executor.awaitTermination(1, TimeUnit.DAYS)) {
+      // keep waiting: join() has no deadline, as in Python
+    }
+  }
+
+  @Override
+  protected void stopNow() {
+    executor.shutdownNow();
+    try {
+      // A task that ignores interrupts keeps its thread; its result has already failed.
+      executor.awaitTermination(TERMINATE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

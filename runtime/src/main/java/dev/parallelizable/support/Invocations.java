@@ -1,0 +1,56 @@
+package dev.parallelizable.support;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Helpers that generated code and worker processes call. This package, {@code
+ * dev.parallelizable.support}, is the only one generated code uses besides the public API; its
+ * contents are stable for generated code but are not meant for hand-written code.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Invocations {
+  private static final Map<String, TaskInvoker> INVOKERS = new ConcurrentHashMap<>();
+
+  private Invocations() {}
+
+  /** The exception an invoker throws for a key it does not know, naming the key and the class. */
+  public static IllegalArgumentException unknownKey(Class<?> declaringClass, String key) {
+    return new IllegalArgumentException(
+        String.format(
+            "%s has no @Parallelizable method with key '%s': the parent and the worker run different"
+                + " versions of the class; give workers the same classpath as the application",
+            declaringClass.getName(), key));
+  }
+
+  /**
+   * The invoker of the given class name, created once per class loader run and then reused. Loading
+   * is the only reflective step; calls through the invoker are direct.
+   *
+   * @throws IllegalStateException naming the class if it is missing or cannot be instantiated
+   */
+  public static TaskInvoker invoker(String invokerClassName) {
+    TaskInvoker cached = INVOKERS.get(invokerClassName);
+    return cached != null ? cached : INVOKERS.computeIfAbsent(invokerClassName, Invocations::load);
+  }
+
+  private static TaskInvoker load(String className) {
+    try {
+      Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+      var constructor = type.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return (TaskInvoker) constructor.newInstance();
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          String.format(
+              "Task class %s is not on this JVM's classpath (%s); start workers with the"
+                  + " application's classpath",
+              className, System.getProperty("java.class.path")),
+          e);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException(
+          String.format("Cannot create task invoker %s: %s", className, e), e);
+    }
+  }
+}
