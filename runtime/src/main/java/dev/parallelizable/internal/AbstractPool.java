@@ -9,7 +9,6 @@ import dev.parallelizable.WaitInterruptedException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -63,7 +62,9 @@ public abstract class AbstractPool implements Pool {
 
   @Override
   public <R> AsyncResult<R> applyAsync(Task<R> task) {
-    Objects.requireNonNull(task, "task must not be null");
+    if (task == null) {
+      throw new IllegalArgumentException("task must not be null; pass a Task built by a generated ...Parallel class");
+    }
     Chunk chunk = Chunk.of(task);
     submit(chunk);
     return new ChunkResult<>(chunk);

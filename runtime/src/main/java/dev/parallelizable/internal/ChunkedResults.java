@@ -42,8 +42,10 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (chunkSize < 0) {
       throw new IllegalArgumentException("chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
     }
-    java.util.Objects.requireNonNull(toTask, "toTask");
-    java.util.Objects.requireNonNull(inputs, "inputs");
+    if (toTask == null || inputs == null) {
+      throw new IllegalArgumentException(
+          (toTask == null ? "toTask" : "inputs") + " must not be null");
+    }
     this.pool = pool;
     this.inputs = inputs.iterator();
     this.toTask = toTask;
