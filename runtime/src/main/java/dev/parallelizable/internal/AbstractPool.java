@@ -31,6 +31,7 @@ public abstract class AbstractPool implements Pool {
   private final String name;
   private final int size;
   private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
+  private final TaskCosts costs = new TaskCosts();
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
@@ -51,10 +52,26 @@ public abstract class AbstractPool implements Pool {
   /** Called once by {@link #terminate()}: stop every worker now and return when they are gone. */
   protected abstract void stopNow();
 
-  final void submit(Chunk chunk) {
+  /**
+   * Whether a map too small to pay for a dispatch may run in the calling thread. False by default:
+   * a pool that isolates tasks from the caller must never run them there.
+   */
+  protected boolean mayRunInCaller() {
+    return false;
+  }
+
+  final TaskCosts costs() {
+    return costs;
+  }
+
+  final void checkAccepting() {
     if (shutdown) {
       throw new IllegalStateException(name + " was shut down; create a new pool to run more tasks");
     }
+  }
+
+  final void submit(Chunk chunk) {
+    checkAccepting();
     inFlight.add(chunk);
     chunk.done().thenRun(() -> inFlight.remove(chunk));
     dispatch(chunk);
