@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -368,6 +369,25 @@ class PoolContractTest {
     for (CompletableFuture<List<Long>> caller : callers) {
       assertEquals(cubes(1, 400), caller.get(30, SECONDS));
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void progressListenersHearEveryFinishedTask(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger succeeded = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    ProgressListener listener = (ok, bad) -> {
+      succeeded.addAndGet(ok);
+      failed.addAndGet(bad);
+    };
+    pool.addProgressListener(listener);
+    pool.map(WorkParallel::cube, range(1, 250));
+    assertThrows(TaskFailedException.class, () -> pool.apply(WorkParallel.failIf(1, 1)));
+    await().atMost(BOUND).until(() -> succeeded.get() == 250 && failed.get() == 1);
+    pool.removeProgressListener(listener);
+    pool.map(WorkParallel::cube, range(1, 10));
+    assertEquals(250, succeeded.get(), "a removed listener hears nothing");
   }
 
   @ParameterizedTest

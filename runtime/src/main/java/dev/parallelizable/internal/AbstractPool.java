@@ -2,6 +2,7 @@ package dev.parallelizable.internal;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
+import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -32,6 +34,7 @@ public abstract class AbstractPool implements Pool {
   private final int size;
   private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
   private final TaskCosts costs = new TaskCosts();
+  private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
@@ -74,7 +77,46 @@ public abstract class AbstractPool implements Pool {
     checkAccepting();
     inFlight.add(chunk);
     chunk.done().thenRun(() -> inFlight.remove(chunk));
+    reportProgress(chunk);
     dispatch(chunk);
+  }
+
+  /** Runs {@code chunk} in the calling thread (see {@link #mayRunInCaller()}). */
+  final void runInCaller(Chunk chunk) {
+    checkAccepting();
+    reportProgress(chunk);
+    chunk.runHere();
+  }
+
+  private void reportProgress(Chunk chunk) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    chunk.done().thenRun(() -> {
+      int failed = chunk.failure() != null && chunk.wasStarted() ? 1 : 0;
+      if (chunk.completed() + failed > 0) {
+        for (ProgressListener listener : listeners) {
+          try {
+            listener.tasksDone(chunk.completed(), failed);
+          } catch (RuntimeException ignored) {
+            // A listener must not break the pool; its own bug is its own to report.
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void addProgressListener(ProgressListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeProgressListener(ProgressListener listener) {
+    listeners.remove(listener);
   }
 
   @Override

@@ -117,7 +117,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       chunk.done().thenAccept(this::completed);
       inFlight.add(chunk);
       if (inline) {
-        chunk.runHere();
+        pool.runInCaller(chunk);
       } else {
         pool.submit(chunk);
       }
