@@ -6,6 +6,7 @@ import dev.parallelizable.processor.model.ClassDescriptor;
 import dev.parallelizable.processor.model.DescriptorFactory;
 import dev.parallelizable.processor.model.TypeMirrors;
 import dev.parallelizable.processor.validation.ClassValidator;
+import dev.parallelizable.processor.validation.LocalClassScanner;
 import dev.parallelizable.processor.validation.Messages;
 import dev.parallelizable.processor.validation.MethodValidator;
 import dev.parallelizable.processor.validation.ValidationReport;
@@ -23,9 +24,7 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
@@ -55,6 +54,7 @@ public final class ParallelizableProcessor extends AbstractProcessor {
   private DescriptorFactory descriptors;
   private MethodValidator methodValidator;
   private ClassValidator classValidator;
+  private LocalClassScanner localClassScanner;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -73,7 +73,9 @@ public final class ParallelizableProcessor extends AbstractProcessor {
       methodValidator =
           new MethodValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
       classValidator = new ClassValidator(processingEnv.getElementUtils());
+      localClassScanner = LocalClassScanner.create(processingEnv);
     }
+    localClassScanner.reportMethodsInLocalClasses(round);
     Map<TypeElement, List<ExecutableElement>> classes = new LinkedHashMap<>();
     for (String name : deferredClassNames) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -120,14 +122,11 @@ public final class ParallelizableProcessor extends AbstractProcessor {
       }
       ValidationReport.Builder report = ValidationReport.about(type);
       methods.forEach(method -> methodValidator.validate(method, report));
-      ClassDescriptor descriptor = null;
-      if (isNamed(type)) {
-        descriptor = descriptors.create(type, methods);
-        classValidator.validate(descriptor, report);
-      }
+      ClassDescriptor descriptor = descriptors.create(type, methods);
+      classValidator.validate(descriptor, report);
       ValidationReport result = report.build();
       result.printMessagesTo(processingEnv.getMessager());
-      if (result.isClean() && descriptor != null) {
+      if (result.isClean()) {
         write(descriptor);
       }
     } catch (RuntimeException e) {
@@ -154,25 +153,11 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     }
   }
 
-  private static boolean isNamed(TypeElement type) {
-    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
-      if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * The unresolved types that the annotated methods' signatures or the class's supertypes (which
-   * decide whether it is serializable) mention, as written; empty when every type is known. A local
-   * or anonymous class is never deferred: it cannot be named in a later round, and is an error
-   * anyway.
+   * decide whether it is serializable) mention, as written; empty when every type is known.
    */
   private List<String> unresolvedTypes(TypeElement type, List<ExecutableElement> methods) {
-    if (!isNamed(type)) {
-      return List.of();
-    }
     List<TypeMirror> mentioned = new ArrayList<>();
     for (ExecutableElement method : methods) {
       method.getParameters().stream().map(VariableElement::asType).forEach(mentioned::add);

@@ -59,7 +59,7 @@ public final class ClassValidator {
         // One error per pair of methods is enough to point at the fix.
         if (owner != null && reportedWith.add(owner)) {
           report.addError(
-              Messages.methodClash(method.key(), owner.key(), signature.toString(), generatedClass),
+              Messages.methodClash(owner.key(), method.key(), signature.toString(), generatedClass),
               method.element());
         }
       }

@@ -54,10 +54,8 @@ public final class MethodValidator {
     } else if (type.getKind().isInterface() && !isStatic && !modifiers.contains(Modifier.PRIVATE)) {
       report.addError(Messages.interfaceMethod(name, displayName(type)), method);
     }
-    boolean named = validateEnclosingClasses(method, name, type, report);
-    // A local or anonymous class is reported as such; moving the method out is the first fix.
-    if (named
-        && !isStatic
+    validateEnclosingClasses(method, name, type, report);
+    if (!isStatic
         && !type.getKind().isInterface()
         && !types.isAssignable(type.asType(), serializable)) {
       report.addError(Messages.notSerializable(name, displayName(type)), method);
@@ -66,40 +64,32 @@ public final class MethodValidator {
     if (!isStatic) {
       validateTypeVariablesDoNotHide(method, name, type, report);
     }
-    if (named) {
-      validateAccessibleTypes(method, name, type, isStatic, report);
-    }
+    validateAccessibleTypes(method, name, type, isStatic, report);
     if (isStatic || type.getTypeParameters().isEmpty()) {
       validateArrayCasts(method, name, report);
     }
   }
 
   /**
-   * Checks the declaring class and the classes around it; returns whether all of them have names
-   * (no local or anonymous class), which the remaining checks need.
+   * Checks the declaring class and the classes around it. (Local and anonymous classes never get
+   * here: the processing API does not show their methods; {@link LocalClassScanner} reports them.)
    */
-  private boolean validateEnclosingClasses(
+  private void validateEnclosingClasses(
       ExecutableElement method, String name, TypeElement type, ValidationReport.Builder report) {
     boolean privateReported = false;
     boolean innerReported = false;
     for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
-      NestingKind nesting = t.getNestingKind();
-      if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
-        report.addError(
-            Messages.localClass(name, Messages.localClassDescription(t.getSimpleName().toString())),
-            method);
-        return false;
-      }
       if (!privateReported && t.getModifiers().contains(Modifier.PRIVATE)) {
-        report.addError(Messages.privateClass(name, displayName(t)), method);
+        report.addError(Messages.privateClass(name, displayName(t), t.getSimpleName().toString()), method);
         privateReported = true;
       }
-      if (!innerReported && nesting == NestingKind.MEMBER && !t.getModifiers().contains(Modifier.STATIC)) {
-        report.addError(Messages.innerClass(name, displayName(t)), method);
+      if (!innerReported
+          && t.getNestingKind() == NestingKind.MEMBER
+          && !t.getModifiers().contains(Modifier.STATIC)) {
+        report.addError(Messages.innerClass(name, displayName(t), t.getSimpleName().toString()), method);
         innerReported = true;
       }
     }
-    return true;
   }
 
   private static void validateName(
@@ -246,9 +236,6 @@ public final class MethodValidator {
 
   /** The class's name without its package, such as {@code Outer.Inner}. */
   private String displayName(TypeElement type) {
-    if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-      return type.getSimpleName().toString();
-    }
     String qualified = type.getQualifiedName().toString();
     String packageName = elements.getPackageOf(type).getQualifiedName().toString();
     return packageName.isEmpty() ? qualified : qualified.substring(packageName.length() + 1);

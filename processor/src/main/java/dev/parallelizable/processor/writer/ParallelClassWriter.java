@@ -220,8 +220,8 @@ public final class ParallelClassWriter {
   private MethodSpec factory() {
     return MethodSpec.methodBuilder(ClassDescriptor.FACTORY_METHOD)
         .addJavadoc(
-            "Returns an object whose {@code ...Async} and {@code ...Map} methods submit calls to"
-                + " {@code pool}.\n")
+            "Returns an object whose {@code ...Async} and {@code ...Map} methods submit calls"
+                + " to\n{@code pool}.\n")
         .addModifiers(descriptor.visibility().modifiers())
         .addModifiers(STATIC)
         .returns(generated)
@@ -263,7 +263,7 @@ public final class ParallelClassWriter {
       }
     }
     CodeBlock bind =
-        CodeBlock.of("$L.bind($L)", constantReference(method), CodeBlock.join(arguments, ", "));
+        CodeBlock.of("$L.bind($L)", constantReference(method), CodeBlock.join(arguments, ",$W"));
     if (method.resultUsesTypeVariables()) {
       builder
           .addComment(
@@ -367,12 +367,12 @@ public final class ParallelClassWriter {
                   "$T.$N($L)",
                   descriptor.declaringClass(),
                   method.methodName(),
-                  CodeBlock.join(arguments, ", "))
+                  CodeBlock.join(arguments, ",$W"))
               : CodeBlock.of(
                   "($L).$N($L)",
                   arguments.get(0),
                   method.methodName(),
-                  CodeBlock.join(arguments.subList(1, arguments.size()), ", "));
+                  CodeBlock.join(arguments.subList(1, arguments.size()), ",$W"));
       invoke.addCode("case $S:\n$>", method.key());
       if (method.returnsVoid()) {
         invoke.addStatement("$L", call).addStatement("return null");
@@ -399,8 +399,8 @@ public final class ParallelClassWriter {
     }
     return TypeSpec.classBuilder(invoker)
         .addJavadoc(
-            "Calls the methods of {@link $T} by key. A worker process creates it by name, through\n"
-                + "its public no-argument constructor.\n",
+            "Calls the methods of {@link $T} by key.\nA worker process creates it by name,"
+                + " through its public no-argument constructor.\n",
             descriptor.declaringClass())
         .addModifiers(PUBLIC, STATIC, FINAL)
         .addSuperinterface(TASK_INVOKER)
