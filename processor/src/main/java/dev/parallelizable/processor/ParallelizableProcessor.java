@@ -32,6 +32,8 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 import javax.tools.Diagnostic;
 
 /**
@@ -40,11 +42,14 @@ import javax.tools.Diagnostic;
  *
  * <p>Each class is handled on its own: every error in it is reported, tagged as the README's
  * catalogue lists, and then only that class is skipped. A class whose methods mention a type that
- * does not exist yet, perhaps because another processor generates it, waits for a later round.
- * The processor never throws; it claims no annotation, so other processors may see them too.
+ * does not exist yet, perhaps because another processor generates it, waits for a later round. The
+ * processor never throws; it claims no annotation, so other processors may see them too.
  *
  * <p>Isolating for Gradle's incremental compilation: each generated file depends on one class only,
  * its originating element.
+ *
+ * <p>Not thread-safe, like every processor: the compiler calls it from one thread, one instance per
+ * compilation, and it keeps state across that compilation's rounds.
  */
 @AutoService(Processor.class)
 public final class ParallelizableProcessor extends AbstractProcessor {
@@ -69,10 +74,11 @@ public final class ParallelizableProcessor extends AbstractProcessor {
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     if (descriptors == null) {
-      descriptors = new DescriptorFactory(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
-      methodValidator =
-          new MethodValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
-      classValidator = new ClassValidator(processingEnv.getElementUtils());
+      Elements elements = processingEnv.getElementUtils();
+      Types types = processingEnv.getTypeUtils();
+      descriptors = new DescriptorFactory(elements, types);
+      methodValidator = new MethodValidator(elements, types);
+      classValidator = new ClassValidator(elements);
       localClassScanner = LocalClassScanner.create(processingEnv);
     }
     localClassScanner.reportMethodsInLocalClasses(round);
@@ -86,8 +92,7 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     deferredClassNames.clear();
     for (ExecutableElement method :
         ElementFilter.methodsIn(round.getElementsAnnotatedWith(Parallelizable.class))) {
-      classes
-          .computeIfAbsent((TypeElement) method.getEnclosingElement(), this::annotatedMethods);
+      classes.computeIfAbsent((TypeElement) method.getEnclosingElement(), this::annotatedMethods);
     }
     classes.forEach((type, methods) -> processClass(type, methods, round.processingOver()));
     return false;
@@ -108,13 +113,15 @@ public final class ParallelizableProcessor extends AbstractProcessor {
       List<String> unresolved = unresolvedTypes(type, methods);
       if (!unresolved.isEmpty()) {
         if (lastRound) {
-          processingEnv.getMessager().printMessage(
-              Diagnostic.Kind.ERROR,
-              Messages.unresolvedType(
-                  DescriptorFactory.generatedClassName(type).canonicalName(),
-                  type.getQualifiedName().toString(),
-                  unresolved),
-              type);
+          processingEnv
+              .getMessager()
+              .printMessage(
+                  Diagnostic.Kind.ERROR,
+                  Messages.unresolvedType(
+                      DescriptorFactory.generatedClassName(type).canonicalName(),
+                      type.getQualifiedName().toString(),
+                      unresolved),
+                  type);
         } else {
           deferredClassNames.add(type.getQualifiedName().toString());
         }
@@ -132,10 +139,12 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     } catch (RuntimeException e) {
       StringWriter stackTrace = new StringWriter();
       e.printStackTrace(new PrintWriter(stackTrace));
-      processingEnv.getMessager().printMessage(
-          Diagnostic.Kind.ERROR,
-          Messages.internalError(type.getQualifiedName().toString(), stackTrace.toString()),
-          type);
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR,
+              Messages.internalError(type.getQualifiedName().toString(), stackTrace.toString()),
+              type);
     }
   }
 
@@ -143,13 +152,15 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     try {
       ParallelClassWriter.write(descriptor).writeTo(processingEnv.getFiler());
     } catch (IOException e) {
-      processingEnv.getMessager().printMessage(
-          Diagnostic.Kind.ERROR,
-          Messages.writeFailed(
-              descriptor.generatedClass().canonicalName(),
-              descriptor.declaringClass().canonicalName(),
-              String.valueOf(e.getMessage())),
-          descriptor.element());
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR,
+              Messages.writeFailed(
+                  descriptor.generatedClass().canonicalName(),
+                  descriptor.declaringClass().canonicalName(),
+                  String.valueOf(e.getMessage())),
+              descriptor.element());
     }
   }
 

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +33,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Compiles {@code com.example.run.Work}, loads it and its generated {@code WorkParallel} from the
- * compiler's output, and runs the generated tasks: in the caller, on a thread pool, and as a
- * worker process would, through an invoker created by name.
+ * compiler's output, and runs the generated tasks: in the caller, on a thread pool, and as a worker
+ * process would, through an invoker created by name.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GeneratedCodeRunsTest {
@@ -83,7 +82,8 @@ class GeneratedCodeRunsTest {
 
       AsyncResult<?> cube =
           (AsyncResult<?>) generated.getMethod("cubeAsync", int.class).invoke(wrapper, 4);
-      Object cubes = generated.getMethod("cubeMap", Iterable.class).invoke(wrapper, List.of(1, 2, 3));
+      Object cubes =
+          generated.getMethod("cubeMap", Iterable.class).invoke(wrapper, List.of(1, 2, 3));
 
       assertEquals(64L, cube.get(Duration.ofSeconds(30)));
       assertEquals(List.of(1L, 8L, 27L), cubes);
@@ -145,7 +145,8 @@ class GeneratedCodeRunsTest {
 
   @Test
   void instanceMethodTakesItsReceiverFirst() throws Exception {
-    Object work = loader.loadClass("com.example.run.Work").getConstructor(int.class).newInstance(10);
+    Object work =
+        loader.loadClass("com.example.run.Work").getConstructor(int.class).newInstance(10);
     Task<?> task = task("shift", new Class<?>[] {work.getClass(), int.class}, work, 5);
 
     assertEquals(15, task.call());
@@ -177,7 +178,8 @@ class GeneratedCodeRunsTest {
       assertEquals(216L, invoker.invoke(task.method().key(), task.arguments().toArray()));
       IllegalArgumentException unknown =
           assertThrows(
-              IllegalArgumentException.class, () -> invoker.invoke("cube(long)", new Object[] {6L}));
+              IllegalArgumentException.class,
+              () -> invoker.invoke("cube(long)", new Object[] {6L}));
       assertTrue(unknown.getMessage().contains("com.example.run.Work"), unknown.getMessage());
       assertTrue(unknown.getMessage().contains("'cube(long)'"), unknown.getMessage());
     } finally {

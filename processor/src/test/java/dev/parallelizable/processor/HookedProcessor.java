@@ -3,8 +3,10 @@ package dev.parallelizable.processor;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -65,7 +67,7 @@ final class HookedProcessor extends AbstractProcessor {
               created.add(
                   new CreatedFile(
                       arguments[0].toString(),
-                      java.util.Arrays.stream(originating).map(Element::toString).toList()));
+                      Arrays.stream(originating).map(Element::toString).toList()));
               return hook.create(realFiler, (CharSequence) arguments[0], originating);
             });
     delegate.init(
@@ -73,7 +75,9 @@ final class HookedProcessor extends AbstractProcessor {
             ProcessingEnvironment.class,
             environment,
             (proxy, method, arguments) ->
-                method.getName().equals("getFiler") ? filer : invoke(method, environment, arguments)));
+                method.getName().equals("getFiler")
+                    ? filer
+                    : invoke(method, environment, arguments)));
   }
 
   @Override
@@ -92,12 +96,10 @@ final class HookedProcessor extends AbstractProcessor {
   }
 
   private static <T> T proxy(Class<T> type, T target, InvocationHandler handler) {
-    return type.cast(
-        Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
   }
 
-  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] arguments)
-      throws Throwable {
+  private static Object invoke(Method method, Object target, Object[] arguments) throws Throwable {
     try {
       return method.invoke(target, arguments);
     } catch (InvocationTargetException e) {

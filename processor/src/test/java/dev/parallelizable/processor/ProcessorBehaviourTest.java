@@ -52,7 +52,8 @@ class ProcessorBehaviourTest {
             "package com.example;",
             "import dev.parallelizable.Parallelizable;",
             "class Shapes {",
-            "  @Parallelizable static double area(Size size) { return size.width() * size.height(); }",
+            "  @Parallelizable static double area(Size size) { return size.width() * size.height();"
+                + " }",
             "}");
     Compilation compilation =
         javac().withProcessors(new GeneratesSize(), new ParallelizableProcessor()).compile(shapes);
@@ -101,8 +102,7 @@ class ProcessorBehaviourTest {
                 + " methods of 'com.example.Cubes'")
         .inFile(CUBES)
         .onLineContaining("class Cubes");
-    assertThat(compilation)
-        .hadErrorContaining("java.lang.IllegalStateException: simulated defect");
+    assertThat(compilation).hadErrorContaining("java.lang.IllegalStateException: simulated defect");
     assertEquals(
         List.of(
             new CreatedFile("com.example.CubesParallel", List.of("com.example.Cubes")),
@@ -167,7 +167,8 @@ class ProcessorBehaviourTest {
         generated = true;
         try (Writer writer =
             processingEnv.getFiler().createSourceFile("com.example.Size").openWriter()) {
-          writer.write("package com.example;\npublic record Size(double width, double height) {}\n");
+          writer.write(
+              "package com.example;\npublic record Size(double width, double height) {}\n");
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** One test per compile error of the catalogue (processor/ERRORS.md), and how errors add up. */
 class ValidationErrorsTest {
   /**
-   * Javac runs a processor only for annotations it sees on members, never for those inside local
-   * or anonymous classes; so the local-class check needs an annotated member in the compilation.
+   * Javac runs a processor only for annotations it sees on members, never for those inside local or
+   * anonymous classes; so the local-class check needs an annotated member in the compilation.
    */
   private static final JavaFileObject VISIBLE_ANNOTATED_METHOD =
       source(
@@ -255,8 +255,9 @@ class ValidationErrorsTest {
     HookedProcessor processor = HookedProcessor.recording();
     assertThat(javac().withProcessors(processor).compile(cubes, existing))
         .hadErrorContaining(
-            "[Parallelizable.classNameTaken] the class 'com.example.CubesParallel' generated for the"
-                + " @Parallelizable methods of 'com.example.Cubes' would replace the existing type")
+            "[Parallelizable.classNameTaken] the class 'com.example.CubesParallel' generated for"
+                + " the @Parallelizable methods of 'com.example.Cubes' would replace the existing"
+                + " type")
         .inFile(cubes)
         .onLineContaining("class Cubes");
     assertEquals(List.of(), processor.createdFiles());
@@ -292,7 +293,8 @@ class ValidationErrorsTest {
         .inFile(underscored)
         .onLineContaining("class Outer_Inner");
     assertEquals(
-        List.of(new CreatedFile("com.example.Outer_InnerParallel", List.of("com.example.Outer.Inner"))),
+        List.of(
+            new CreatedFile("com.example.Outer_InnerParallel", List.of("com.example.Outer.Inner"))),
         processor.createdFiles());
   }
 
@@ -345,8 +347,8 @@ class ValidationErrorsTest {
     assertThat(compile(file))
         .hadErrorContaining(
             "[Parallelizable.clash] @Parallelizable method 'on(dev.parallelizable.Pool)' generates"
-                + " 'on(dev.parallelizable.Pool)' in 'PoolsParallel', which clashes with the factory"
-                + " method on(Pool)")
+                + " 'on(dev.parallelizable.Pool)' in 'PoolsParallel', which clashes with the"
+                + " factory method on(Pool)")
         .inFile(file)
         .onLineContaining("static int on(Pool pool)");
   }

@@ -3,9 +3,11 @@ package com.example;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -70,6 +72,9 @@ public final class CubesParallel {
   /**
    * Returns a task that calls {@link Cubes#thumbnail(Path, int)}.
    * Creating the task runs nothing; any pool can run it.
+   *
+   * <p>Declares {@link IOException}, which {@link Task#call()} rethrows
+   * and a pool reports as the cause of a {@link TaskFailedException}.
    */
   static Task<Path> thumbnail(Path source, int size) {
     return THUMBNAIL.bind(source, size);

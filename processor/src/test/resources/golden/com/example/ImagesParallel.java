@@ -3,9 +3,11 @@ package com.example;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +62,9 @@ public final class ImagesParallel {
   /**
    * Returns a task that calls {@link Images#save(Path)}.
    * Creating the task runs nothing; any pool can run it.
+   *
+   * <p>Declares {@link IOException}, which {@link Task#call()} rethrows
+   * and a pool reports as the cause of a {@link TaskFailedException}.
    */
   static Task<Void> save(Images receiver, Path target) {
     return SAVE.bind(Objects.requireNonNull(receiver, "receiver"), target);

@@ -15,7 +15,8 @@ import javax.lang.model.util.Elements;
  *
  * <p>Remembers, for the whole compilation, which class each generated name was given to, so that
  * {@code Outer.Inner} and {@code Outer_Inner}, which would both generate {@code
- * Outer_InnerParallel}, are reported even when they are processed in different rounds.
+ * Outer_InnerParallel}, are reported even when they are processed in different rounds. Not
+ * thread-safe; one instance serves one compilation.
  */
 public final class ClassValidator {
   private final Elements elements;

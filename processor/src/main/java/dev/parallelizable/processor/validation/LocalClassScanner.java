@@ -29,7 +29,8 @@ import javax.tools.Diagnostic;
  * imports it or its package.
  *
  * <p>The tree is a javac API. Under another compiler, or where a build tool wraps javac's
- * environment, the scan is skipped: such methods then produce no wrapper and no error.
+ * environment, the scan is skipped: such methods then produce no wrapper and no error. For the
+ * processing thread only, like the tree API it uses.
  */
 public final class LocalClassScanner {
   private static final String QUALIFIED_NAME = Parallelizable.class.getCanonicalName();
@@ -68,6 +69,7 @@ public final class LocalClassScanner {
   private final class Scanner extends TreePathScanner<Void, Void> {
     private final CompilationUnitTree file;
     private final boolean simpleNameImported;
+
     /** Descriptions of the local and anonymous classes around the current node, innermost first. */
     private final Deque<String> localClasses = new ArrayDeque<>();
 

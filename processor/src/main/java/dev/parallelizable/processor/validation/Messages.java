@@ -58,7 +58,9 @@ public final class Messages {
         localClassDescription);
   }
 
-  /** For a class with that simple name: {@code local class 'Helper'}, or {@code an anonymous class}. */
+  /**
+   * For a class of that simple name: {@code local class 'Resizer'}, or {@code an anonymous class}.
+   */
   static String localClassDescription(String simpleName) {
     return simpleName.isEmpty() ? "an anonymous class" : "local class '" + simpleName + "'";
   }
@@ -106,7 +108,11 @@ public final class Messages {
   }
 
   static String inaccessibleType(
-      String method, String location, String type, String reason, String generatedClass,
+      String method,
+      String location,
+      String type,
+      String reason,
+      String generatedClass,
       String fix) {
     return tagged(
         "inaccessibleType",
@@ -185,7 +191,8 @@ public final class Messages {
    * The error reported, on the last round, for a class whose methods mention a type that no round
    * defined; the compiler reports the missing type itself.
    */
-  public static String unresolvedType(String generatedClass, String declaringClass, List<String> types) {
+  public static String unresolvedType(
+      String generatedClass, String declaringClass, List<String> types) {
     return tagged(
         "unresolvedType",
         "'%s' was not generated because the @Parallelizable methods of '%s' mention types that do"

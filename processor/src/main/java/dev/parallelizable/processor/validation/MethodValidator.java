@@ -5,6 +5,7 @@ import dev.parallelizable.processor.model.TypeMirrors;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
@@ -26,7 +27,8 @@ import javax.lang.model.util.Types;
  * Checks one {@code @Parallelizable} method against the rules that make a task of it possible: the
  * generated class, in the same package, must be able to call it and name every type in its
  * signature, and an instance method's receiver must be serializable. Adds every violation to the
- * report; stops at none.
+ * report; stops at none. Stateless apart from the compiler's utilities, which are for the
+ * processing thread only.
  */
 public final class MethodValidator {
   private final Elements elements;
@@ -80,13 +82,15 @@ public final class MethodValidator {
     boolean innerReported = false;
     for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
       if (!privateReported && t.getModifiers().contains(Modifier.PRIVATE)) {
-        report.addError(Messages.privateClass(name, displayName(t), t.getSimpleName().toString()), method);
+        report.addError(
+            Messages.privateClass(name, displayName(t), t.getSimpleName().toString()), method);
         privateReported = true;
       }
       if (!innerReported
           && t.getNestingKind() == NestingKind.MEMBER
           && !t.getModifiers().contains(Modifier.STATIC)) {
-        report.addError(Messages.innerClass(name, displayName(t), t.getSimpleName().toString()), method);
+        report.addError(
+            Messages.innerClass(name, displayName(t), t.getSimpleName().toString()), method);
         innerReported = true;
       }
     }
@@ -118,7 +122,8 @@ public final class MethodValidator {
     for (TypeParameterElement variable : method.getTypeParameters()) {
       if (classVariables.contains(variable.getSimpleName().toString())) {
         report.addError(
-            Messages.typeVariableHides(variable.getSimpleName().toString(), name, displayName(type)),
+            Messages.typeVariableHides(
+                variable.getSimpleName().toString(), name, displayName(type)),
             method);
       }
     }
@@ -133,12 +138,9 @@ public final class MethodValidator {
     String packageName = elements.getPackageOf(type).getQualifiedName().toString();
     String generatedClass = DescriptorFactory.generatedClassName(type).canonicalName();
     Set<String> reported = new HashSet<>();
-    Checker check =
+    BiConsumer<TypeMirror, String> check =
         (mirror, location) -> {
           for (DeclaredType referenced : TypeMirrors.referencedTypes(mirror)) {
-            if (referenced.getKind() != TypeKind.DECLARED) {
-              continue; // an unresolved type: the compiler reports it
-            }
             TypeElement element = (TypeElement) referenced.asElement();
             Inaccessibility problem = inaccessibility(element, packageName);
             if (problem != null && reported.add(element.getQualifiedName().toString())) {
@@ -178,14 +180,9 @@ public final class MethodValidator {
     }
   }
 
-  @FunctionalInterface
-  private interface Checker {
-    void accept(TypeMirror type, String location);
-  }
-
   /**
-   * Why code in {@code packageName} cannot name {@code type}, and the fix; null if it can. A private
-   * type, or one nested in a private type, is visible to its top-level class alone; a
+   * Why code in {@code packageName} cannot name {@code type}, and the fix; null if it can. A
+   * private type, or one nested in a private type, is visible to its top-level class alone; a
    * package-private or protected one to its own package alone.
    */
   private Inaccessibility inaccessibility(TypeElement type, String packageName) {
