@@ -43,22 +43,26 @@ public enum Isolation {
   public abstract <R> Job<R> job(Task<R> task);
 
   /**
-   * The isolation named by a program's first argument ({@code threads} or {@code processes}), or
-   * {@code fallback} when there is none.
+   * The isolation named by a program's first argument, or {@code fallback} when there is none.
    *
-   * @throws IllegalArgumentException naming the argument and the choices if it is neither
+   * @throws IllegalArgumentException as {@link #parse} does
    */
   public static Isolation fromArguments(String[] args, Isolation fallback) {
-    if (args.length == 0) {
-      return fallback;
-    }
+    return args.length == 0 ? fallback : parse(args[0]);
+  }
+
+  /**
+   * The isolation named {@code threads} or {@code processes}, in any case.
+   *
+   * @throws IllegalArgumentException naming the value and the choices if it is neither
+   */
+  public static Isolation parse(String name) {
     for (Isolation isolation : values()) {
-      if (isolation.toString().equalsIgnoreCase(args[0])) {
+      if (isolation.toString().equalsIgnoreCase(name)) {
         return isolation;
       }
     }
-    throw new IllegalArgumentException(
-        "Unknown isolation '" + args[0] + "': give threads or processes");
+    throw new IllegalArgumentException("unknown isolation '" + name + "': give threads or processes");
   }
 
   /** {@code threads} or {@code processes}, as on the command line. */

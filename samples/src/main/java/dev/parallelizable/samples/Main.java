@@ -12,6 +12,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The samples' one command line: {@code java -jar parallelizable-samples.jar <command>}.
@@ -52,7 +53,7 @@ public final class Main implements Callable<Integer> {
         .addSubcommand(new TourCommand(out))
         .addSubcommand(new ThumbnailsCommand(out, err))
         .addSubcommand(new PdfTextCommand(out, err))
-        .setCaseInsensitiveEnumValuesAllowed(true)
+        .registerConverter(Isolation.class, Main::isolation)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true));
     commandLine.setExecutionExceptionHandler(
@@ -62,6 +63,14 @@ public final class Main implements Callable<Integer> {
           return 1;
         });
     return commandLine.execute(args);
+  }
+
+  private static Isolation isolation(String name) {
+    try {
+      return Isolation.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
   }
 
   /** The version in the jar's manifest. */

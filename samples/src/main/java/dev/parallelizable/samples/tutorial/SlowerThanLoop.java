@@ -44,22 +44,22 @@ public final class SlowerThanLoop {
       out.printf(
           "cube(x) for x in 1..n: median of %d rounds after one warm-up, %d workers per pool%n",
           rounds, workers);
-      StringBuilder header = new StringBuilder(String.format("%-36s", ""));
+      StringBuilder header = new StringBuilder(String.format("%-34s", ""));
       for (int n : sizes) {
-        header.append(String.format("%24s", String.format("n = %,d", n)));
+        header.append(String.format("%22s", String.format("n = %,d", n)));
       }
       out.println(header);
       double[] loopMillis = new double[sizes.length];
       for (Way way : ways) {
-        StringBuilder row = new StringBuilder(String.format("%-36s", way.name()));
+        StringBuilder row = new StringBuilder(String.format("%-34s", way.name()));
         for (int i = 0; i < sizes.length; i++) {
           double millis = medianMillis(way, numbersUpTo(sizes[i]), rounds);
           if (way == ways.get(0)) {
             loopMillis[i] = millis;
-            row.append(String.format("%24s", String.format("%.3f ms", millis)));
+            row.append(String.format("%22s", String.format("%.3f ms", millis)));
           } else {
             row.append(
-                String.format("%24s", String.format("%.3f ms  x%.1f", millis, millis / loopMillis[i])));
+                String.format("%22s", String.format("%.3f ms  x%.1f", millis, millis / loopMillis[i])));
           }
         }
         out.println(row);
