@@ -1,5 +1,6 @@
 package dev.parallelizable.samples;
 
+import dev.parallelizable.samples.bench.BenchCommand;
 import dev.parallelizable.samples.pdftext.PdfTextCommand;
 import dev.parallelizable.samples.thumbnails.ThumbnailsCommand;
 import dev.parallelizable.samples.tutorial.TourCommand;
@@ -53,6 +54,7 @@ public final class Main implements Callable<Integer> {
         .addSubcommand(new TourCommand(out))
         .addSubcommand(new ThumbnailsCommand(out, err))
         .addSubcommand(new PdfTextCommand(out, err))
+        .addSubcommand(new BenchCommand(out, err))
         .registerConverter(Isolation.class, Main::isolation)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true));

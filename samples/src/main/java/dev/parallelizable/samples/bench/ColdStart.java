@@ -1,0 +1,79 @@
+package dev.parallelizable.samples.bench;
+
+import dev.parallelizable.Pool;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * W4 in a fresh JVM: create a pool, run one trivial task, shut the pool down, and print the three
+ * times in milliseconds on one line. {@link #inFreshJvm} starts it as a child JVM and reads them.
+ */
+public final class ColdStart {
+  private ColdStart() {}
+
+  /** {@code ColdStart <backend> <workers>}: prints {@code create first shutdown} in milliseconds. */
+  public static void main(String[] args) throws Exception {
+    Backend backend = Backend.parse(args[0]);
+    int workers = Integer.parseInt(args[1]);
+    long t0 = System.nanoTime();
+    long t1;
+    long t2;
+    if (backend == Backend.JDK_EXECUTOR) {
+      ExecutorService executor = Executors.newFixedThreadPool(workers);
+      t1 = System.nanoTime();
+      check(executor.submit(() -> BenchTasks.trivial(1)).get());
+      t2 = System.nanoTime();
+      executor.shutdown();
+      executor.awaitTermination(1, TimeUnit.MINUTES);
+    } else {
+      Pool pool = backend.pool(workers);
+      t1 = System.nanoTime();
+      check(pool.apply(BenchTasksParallel.trivial(1)));
+      t2 = System.nanoTime();
+      pool.close();
+    }
+    long t3 = System.nanoTime();
+    System.out.println((t1 - t0) / 1e6 + " " + (t2 - t1) / 1e6 + " " + (t3 - t2) / 1e6);
+  }
+
+  private static void check(int result) {
+    if (result != 2) {
+      throw new IllegalStateException("trivial(1) returned " + result);
+    }
+  }
+
+  /** Runs {@link #main} in a new JVM on this JVM's classpath; returns its three times. */
+  static double[] inFreshJvm(Backend backend, int workers) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
+        ColdStart.class.getName(), backend.label(), Integer.toString(workers));
+    try {
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String line;
+      try (BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        line = out.readLine();
+      }
+      int exit = process.waitFor();
+      if (exit != 0 || line == null) {
+        throw new IllegalStateException("cold start of " + backend.label() + " failed: exit code " + exit);
+      }
+      String[] fields = line.trim().split(" ");
+      return new double[] {
+        Double.parseDouble(fields[0]), Double.parseDouble(fields[1]), Double.parseDouble(fields[2])
+      };
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

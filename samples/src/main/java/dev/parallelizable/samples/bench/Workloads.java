@@ -1,0 +1,525 @@
+package dev.parallelizable.samples.bench;
+
+import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Job;
+import dev.parallelizable.Parallel;
+import dev.parallelizable.Pool;
+import dev.parallelizable.ResultIterator;
+import dev.parallelizable.Task;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+/**
+ * The workloads W1 to W6 of the benchmark, the same as the Python reference scripts run, each
+ * measured on every backend in one JVM, with its baseline timed in the same run.
+ *
+ * <p><b>Warm</b> means the backend was created and has run the same call before: a JVM must also
+ * have compiled the code, so warm calls follow an untimed warm-up of about {@code warmupMillis}.
+ * <b>Cold</b> is create + first call + close, timed around the first use of a new pool in this JVM
+ * (a process pool's worker JVMs are new, hence cold); W4 times it in a fresh JVM.
+ *
+ * <p>Each result is one {@link JsonLine}, handed to {@code sink} as soon as it is measured. Not
+ * thread-safe.
+ */
+final class Workloads {
+  static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W1-scale");
+  private static final int MB = 1_000_000;
+
+  private final int workers;
+  private final boolean quick;
+  private final int repeat;
+  private final List<Backend> backends;
+  private final java.util.function.Consumer<JsonLine> sink;
+  private final PrintStream log;
+  private final long warmupNanos;
+
+  Workloads(
+      int workers,
+      boolean quick,
+      int repeat,
+      List<Backend> backends,
+      java.util.function.Consumer<JsonLine> sink,
+      PrintStream log) {
+    this.workers = workers;
+    this.quick = quick;
+    this.repeat = repeat;
+    this.backends = backends;
+    this.sink = sink;
+    this.log = log;
+    this.warmupNanos = TimeUnit.MILLISECONDS.toNanos(quick ? 30 : 1_000);
+  }
+
+  void run(String workload) {
+    log.println("bench: " + workload);
+    switch (workload) {
+      case "W1" -> tinyTasks();
+      case "W2" -> sleepers();
+      case "W3" -> cpuBound();
+      case "W4" -> coldStart();
+      case "W5" -> roundTrip();
+      case "W6" -> payload();
+      case "W1-scale" -> scale();
+      default -> throw new IllegalArgumentException(
+          "unknown workload '" + workload + "': give some of " + String.join(",", ALL));
+    }
+  }
+
+  private boolean runs(Backend backend) {
+    return backends.contains(backend);
+  }
+
+  private List<Backend> among(Backend... candidates) {
+    return List.of(candidates).stream().filter(this::runs).toList();
+  }
+
+  // ---------------------------------------------------------------- W1
+
+  private void tinyTasks() {
+    for (int n : quick ? new int[] {1_000, 10_000} : new int[] {1_000, 1_000_000}) {
+      List<Integer> xs = IntStream.range(1, n).boxed().toList();
+      long expected = cubeSum(xs);
+      Predicate<List<Long>> check = out -> out.size() == xs.size() && sum(out) == expected;
+      Mapper<Integer, Long> loop = Mapper.of(Backend.LOOP, workers, BenchTasks::cube, null);
+      warm(loop, xs);
+      // A call of a few microseconds is noisy: time ten times as many.
+      int reps = n < 100_000 ? repeat * 10 : repeat;
+      for (Backend backend : among(Backend.LOOP, Backend.JDK_EXECUTOR, Backend.PARALLEL_STREAM,
+          Backend.SEQUENTIAL, Backend.THREADS, Backend.PROCESSES)) {
+        MapRun run = timeMap(backend, BenchTasks::cube, BenchTasksParallel::cube, xs, check,
+            backend == Backend.LOOP ? null : loop, reps);
+        JsonLine line = new JsonLine("W1", backend.label()).put("tasks", xs.size());
+        run.warmMillis().into(line, "ms").put("baseline", "loop");
+        if (backend == Backend.LOOP) {
+          line.put("baseline_median", run.warmMillis().median()).put("ratio", 1.0);
+        } else {
+          line.put("baseline_median", run.loopMillis().median()).put("ratio", run.ratios().median());
+        }
+        emit(line.put("cold_ms", run.coldMillis()).put("ok", run.ok()));
+      }
+      loop.close();
+    }
+  }
+
+  private static long cubeSum(List<Integer> xs) {
+    long total = 0;
+    for (int x : xs) {
+      total += BenchTasks.cube(x);
+    }
+    return total;
+  }
+
+  private static long sum(List<? extends Number> values) {
+    long total = 0;
+    for (Number value : values) {
+      total += value.longValue();
+    }
+    return total;
+  }
+
+  /** W1 over more sizes: the time per element should not depend on n; imap in bounded memory. */
+  private void scale() {
+    int top = quick ? 5 : 7;
+    for (Backend backend : among(Backend.LOOP, Backend.THREADS, Backend.PROCESSES)) {
+      for (int exponent = 3; exponent <= top; exponent++) {
+        int n = (int) Math.pow(10, exponent);
+        List<Integer> xs = IntStream.range(1, n + 1).boxed().toList();
+        long expected = cubeSum(xs);
+        MapRun run = timeMap(backend, BenchTasks::cube, BenchTasksParallel::cube, xs,
+            out -> sum(out) == expected, null, n < 100_000 ? repeat * 10 : Math.min(repeat, 5));
+        JsonLine line = new JsonLine("W1-scale", backend.label()).put("tasks", n);
+        Stats perElement = Stats.of(run.warm().stream().map(ms -> ms * 1e6 / n).toList());
+        emit(perElement.into(line, "ns/task").put("ok", run.ok()));
+      }
+    }
+    long n = quick ? 1_000_000L : 100_000_000L;
+    for (Backend backend : among(Backend.THREADS, Backend.PROCESSES)) {
+      emit(imapInBoundedMemory(backend, n));
+    }
+  }
+
+  private JsonLine imapInBoundedMemory(Backend backend, long n) {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    Iterable<Integer> lazyInputs = () -> new Iterator<>() {
+      private int next = 1;
+
+      @Override
+      public boolean hasNext() {
+        return next <= n;
+      }
+
+      @Override
+      public Integer next() {
+        return next++;
+      }
+    };
+    long checkpoint = n / 10;
+    long maxHeap = 0;
+    long total = 0;
+    long count = 0;
+    System.gc();
+    long startHeap = memory.getHeapMemoryUsage().getUsed();
+    long start = System.nanoTime();
+    try (Pool pool = backend.pool(workers);
+        ResultIterator<Long> results = pool.imap(BenchTasksParallel::cube, lazyInputs)) {
+      while (results.hasNext()) {
+        total += results.next();
+        if (++count % checkpoint == 0) {
+          System.gc(); // live data only: what an imap keeps, not what it has dropped
+          maxHeap = Math.max(maxHeap, memory.getHeapMemoryUsage().getUsed());
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long expected = 0;
+    for (int x = 1; x <= n; x++) {
+      expected += BenchTasks.cube(x);
+    }
+    return new JsonLine("W1-scale", backend.label())
+        .put("mode", "imap")
+        .put("tasks", n)
+        .put("unit", "ns/task")
+        .put("median", seconds * 1e9 / n)
+        .put("reps", 1)
+        .put("heap_start_MB", startHeap / 1e6)
+        .put("heap_max_live_MB", maxHeap / 1e6)
+        .put("ok", count == n && total == expected);
+  }
+
+  // ---------------------------------------------------------------- W2
+
+  private void sleepers() {
+    int tasks = 10;
+    int napMillis = quick ? 50 : 500;
+    int reps = Math.min(repeat, 5);
+    for (Backend backend : among(Backend.JDK_EXECUTOR, Backend.THREADS, Backend.PROCESSES)) {
+      List<String> kinds = backend == Backend.JDK_EXECUTOR ? List.of("pool") : List.of("jobs", "pool");
+      for (String kind : kinds) {
+        List<Double> seconds = new ArrayList<>();
+        boolean ok = true;
+        for (int rep = 0; rep < reps; rep++) {
+          long start = System.nanoTime();
+          List<Integer> results = switch (kind) {
+            case "jobs" -> napJobs(backend, tasks, napMillis);
+            default -> napPool(backend, tasks, napMillis);
+          };
+          seconds.add((System.nanoTime() - start) / 1e9);
+          ok &= sum(results) == tasks;
+        }
+        Stats cold = Stats.of(seconds);
+        JsonLine line = new JsonLine("W2", backend.label() + (kind.equals("jobs") ? "-jobs" : ""));
+        emit(cold.into(line, "s")
+            .put("tasks", tasks)
+            .put("nap_s", napMillis / 1e3)
+            .put("overhead_ms", (cold.median() - napMillis / 1e3) * 1e3)
+            .put("ok", ok));
+      }
+    }
+  }
+
+  private static List<Integer> napJobs(Backend backend, int tasks, int napMillis) {
+    List<Job<Integer>> jobs = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      Task<Integer> nap = BenchTasksParallel.nap(napMillis);
+      jobs.add(backend == Backend.PROCESSES ? Parallel.process(nap) : Parallel.thread(nap));
+    }
+    jobs.forEach(Job::start);
+    jobs.forEach(Job::join);
+    return jobs.stream().map(Job::result).toList();
+  }
+
+  private List<Integer> napPool(Backend backend, int tasks, int napMillis) {
+    List<Integer> inputs = java.util.Collections.nCopies(tasks, napMillis);
+    if (backend == Backend.JDK_EXECUTOR) {
+      ExecutorService executor = Executors.newFixedThreadPool(tasks);
+      try {
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int millis : inputs) {
+          calls.add(() -> BenchTasks.nap(millis));
+        }
+        List<Integer> results = new ArrayList<>();
+        for (Future<Integer> future : executor.invokeAll(calls)) {
+          results.add(future.get());
+        }
+        return results;
+      } catch (InterruptedException | ExecutionException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        executor.shutdown();
+      }
+    }
+    try (Pool pool = backend.pool(tasks)) {
+      return pool.map(BenchTasksParallel::nap, inputs);
+    }
+  }
+
+  // ---------------------------------------------------------------- W3
+
+  private void cpuBound() {
+    int tasks = 40;
+    long targetNanos = TimeUnit.MILLISECONDS.toNanos(quick ? 2 : 50);
+    int k = calibrate(targetNanos);
+    List<Integer> ks = java.util.Collections.nCopies(tasks, k);
+    long expected = BenchTasks.burn(k) * tasks;
+    Predicate<List<Long>> check = out -> sum(out) == expected;
+    int reps = Math.min(repeat, 5);
+    Stats loop = null;
+    for (Backend backend : among(Backend.LOOP, Backend.JDK_EXECUTOR, Backend.PARALLEL_STREAM,
+        Backend.SEQUENTIAL, Backend.THREADS, Backend.PROCESSES)) {
+      MapRun run = timeMap(backend, BenchTasks::burn, BenchTasksParallel::burn, ks, check, null, reps);
+      if (backend == Backend.LOOP) {
+        loop = run.warmMillis();
+      }
+      JsonLine line = new JsonLine("W3", backend.label()).put("tasks", tasks).put("k", k);
+      run.warmMillis().into(line, "ms").put("cold_ms", run.coldMillis());
+      if (loop != null) {
+        line.put("baseline", "loop")
+            .put("baseline_median", loop.median())
+            .put("speedup", loop.median() / run.warmMillis().median())
+            .put("cold_speedup", loop.median() / run.coldMillis());
+      }
+      emit(line.put("ok", run.ok()));
+    }
+  }
+
+  /** The {@code k} for which one {@code burn(k)} takes about {@code targetNanos} here, compiled. */
+  private static int calibrate(long targetNanos) {
+    int k = 100_000;
+    for (int i = 0; i < 200; i++) {
+      BenchTasks.burn(k); // compile it first
+    }
+    while (true) {
+      List<Double> nanos = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        BenchTasks.burn(k);
+        nanos.add((double) (System.nanoTime() - start));
+      }
+      double median = Stats.of(nanos).median();
+      if (median > targetNanos / 5.0 || k > Integer.MAX_VALUE / 4) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) (k * (targetNanos / median)));
+      }
+      k *= 2;
+    }
+  }
+
+  // ---------------------------------------------------------------- W4
+
+  private void coldStart() {
+    int reps = quick ? 1 : Math.max(repeat, 5);
+    for (Backend backend : among(Backend.JDK_EXECUTOR, Backend.SEQUENTIAL, Backend.THREADS,
+        Backend.PROCESSES)) {
+      List<Double> create = new ArrayList<>();
+      List<Double> first = new ArrayList<>();
+      List<Double> shutdown = new ArrayList<>();
+      List<Double> total = new ArrayList<>();
+      List<Double> jvm = new ArrayList<>();
+      for (int rep = 0; rep < reps; rep++) {
+        long start = System.nanoTime();
+        double[] phases = ColdStart.inFreshJvm(backend, workers);
+        jvm.add((System.nanoTime() - start) / 1e6);
+        create.add(phases[0]);
+        first.add(phases[1]);
+        shutdown.add(phases[2]);
+        total.add(phases[0] + phases[1] + phases[2]);
+      }
+      JsonLine line = new JsonLine("W4", backend.label());
+      emit(Stats.of(total).into(line, "ms")
+          .put("create_ms", Stats.of(create).median())
+          .put("first_task_ms", Stats.of(first).median())
+          .put("shutdown_ms", Stats.of(shutdown).median())
+          .put("jvm_process_ms", Stats.of(jvm).median())
+          .put("ok", true));
+    }
+  }
+
+  // ---------------------------------------------------------------- W5
+
+  private void roundTrip() {
+    int calls = quick ? 1_000 : 10_000;
+    int warmupCalls = quick ? 200 : 5_000;
+    int reps = Math.min(repeat, 5);
+    Stats baseline = null;
+    for (Backend backend : among(Backend.LOOP, Backend.JDK_EXECUTOR, Backend.SEQUENTIAL,
+        Backend.THREADS, Backend.PROCESSES)) {
+      IntFunction<Integer> call;
+      AutoCloseable resource;
+      switch (backend) {
+        case LOOP -> {
+          call = BenchTasks::trivial;
+          resource = () -> {};
+        }
+        case JDK_EXECUTOR -> {
+          Mapper.SplitExecutor<Integer, Integer> executor =
+              new Mapper.SplitExecutor<>(workers, BenchTasks::trivial);
+          call = x -> {
+            try {
+              return executor.call(x);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+          resource = executor;
+        }
+        default -> {
+          Pool pool = backend.pool(workers);
+          call = x -> {
+            AsyncResult<Integer> result = pool.applyAsync(BenchTasksParallel.trivial(x));
+            return result.get();
+          };
+          resource = pool;
+        }
+      }
+      boolean ok = true;
+      List<Double> micros = new ArrayList<>();
+      try (resource) {
+        for (int i = 0; i < warmupCalls; i++) {
+          ok &= call.apply(i) == i + 1;
+        }
+        for (int rep = 0; rep < reps; rep++) {
+          long start = System.nanoTime();
+          for (int i = 0; i < calls; i++) {
+            ok &= call.apply(i) == i + 1;
+          }
+          micros.add((System.nanoTime() - start) / 1e3 / calls);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      Stats stats = Stats.of(micros);
+      if (backend == Backend.JDK_EXECUTOR) {
+        baseline = stats;
+      }
+      JsonLine line = stats.into(new JsonLine("W5", backend.label()), "us/call").put("calls", calls);
+      if (baseline != null) {
+        line.put("baseline", "jdk-executor")
+            .put("baseline_median", baseline.median())
+            .put("ratio", stats.median() / baseline.median());
+      }
+      emit(line.put("ok", ok));
+    }
+  }
+
+  // ---------------------------------------------------------------- W6
+
+  private void payload() {
+    int tasks = quick ? 10 : 200;
+    Random random = new Random(6);
+    List<byte[]> payloads = new ArrayList<>(tasks);
+    for (int i = 0; i < tasks; i++) {
+      byte[] payload = new byte[MB];
+      random.nextBytes(payload);
+      payloads.add(payload);
+    }
+    Predicate<List<Integer>> check = out -> out.size() == tasks && out.stream().allMatch(s -> s == MB);
+    int reps = Math.min(repeat, 5);
+    for (Backend backend : among(Backend.LOOP, Backend.JDK_EXECUTOR, Backend.SEQUENTIAL,
+        Backend.THREADS, Backend.PROCESSES)) {
+      try (HeapPeak heap = new HeapPeak()) {
+        MapRun run = timeMap(backend, BenchTasks::size, BenchTasksParallel::size, payloads, check,
+            null, reps, heap);
+        List<Double> rates = run.warm().stream().map(ms -> tasks * 1e3 / ms).toList();
+        JsonLine line = Stats.of(rates).into(new JsonLine("W6", backend.label()), "MB/s")
+            .put("tasks", tasks)
+            .put("payload_MB", tasks * (double) MB / 1e6)
+            .put("first_MB_per_s", tasks * 1e3 / run.firstMillis())
+            .put("heap_peak_growth_MB", heap.growthBytes() / 1e6)
+            .put("workers_peak_rss_MB", run.workersPeakRssBytes() / 1e6);
+        emit(line.put("ok", run.ok()));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- timing
+
+  private void emit(JsonLine line) {
+    sink.accept(line);
+  }
+
+  private <T, R> void warm(Mapper<T, R> mapper, List<T> inputs) {
+    long end = System.nanoTime() + warmupNanos;
+    int calls = 0;
+    do {
+      mapper.map(inputs);
+      calls++;
+    } while (System.nanoTime() < end && calls < 10_000);
+  }
+
+  private <T, R> MapRun timeMap(Backend backend, Function<T, R> direct, Function<T, Task<R>> toTask,
+      List<T> inputs, Predicate<List<R>> check, Mapper<T, R> pairedLoop, int reps) {
+    return timeMap(backend, direct, toTask, inputs, check, pairedLoop, reps, null);
+  }
+
+  /**
+   * Python's {@code timed_map}: create, first call (cold), warm-up, {@code reps} timed calls (each
+   * right after one call of {@code pairedLoop}, if given, for a ratio that resists drift), close.
+   */
+  private <T, R> MapRun timeMap(Backend backend, Function<T, R> direct, Function<T, Task<R>> toTask,
+      List<T> inputs, Predicate<List<R>> check, Mapper<T, R> pairedLoop, int reps, HeapPeak heap) {
+    long t0 = System.nanoTime();
+    Mapper<T, R> mapper = Mapper.of(backend, workers, direct, toTask);
+    long t1 = System.nanoTime();
+    boolean ok = check.test(mapper.map(inputs));
+    long t2 = System.nanoTime();
+    warm(mapper, inputs);
+    List<Double> warm = new ArrayList<>();
+    List<Double> loop = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    if (heap != null) {
+      heap.start();
+    }
+    for (int rep = 0; rep < reps; rep++) {
+      if (pairedLoop != null) {
+        long start = System.nanoTime();
+        pairedLoop.map(inputs);
+        loop.add((System.nanoTime() - start) / 1e6);
+      }
+      long start = System.nanoTime();
+      List<R> results = mapper.map(inputs);
+      warm.add((System.nanoTime() - start) / 1e6);
+      ok &= check.test(results);
+      if (pairedLoop != null) {
+        ratios.add(warm.get(rep) / loop.get(rep));
+      }
+    }
+    if (heap != null) {
+      heap.stop();
+    }
+    long workersRss = backend == Backend.PROCESSES ? ChildProcesses.peakRssBytes() : 0;
+    long t3 = System.nanoTime();
+    mapper.close();
+    long t4 = System.nanoTime();
+    double coldMillis = ((t1 - t0) + (t2 - t1) + (t4 - t3)) / 1e6;
+    return new MapRun(coldMillis, (t2 - t1) / 1e6, warm, loop, ratios, workersRss, ok);
+  }
+
+  /** The measurements of one backend's map. */
+  private record MapRun(double coldMillis, double firstMillis, List<Double> warm, List<Double> loop,
+      List<Double> ratioList, long workersPeakRssBytes, boolean ok) {
+    Stats warmMillis() {
+      return Stats.of(warm);
+    }
+
+    Stats loopMillis() {
+      return Stats.of(loop);
+    }
+
+    Stats ratios() {
+      return Stats.of(ratioList);
+    }
+  }
+}
