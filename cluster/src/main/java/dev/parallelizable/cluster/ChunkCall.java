@@ -80,7 +80,7 @@ final class ChunkCall implements Callable<ChunkOutcome>, Serializable, Hazelcast
   /** Runs on the member, in a thread of its task executor. */
   @Override
   public ChunkOutcome call() {
-    String address = String.valueOf(member.getCluster().getLocalMember().getAddress());
+    String address = ClusterMember.address(member.getCluster().getLocalMember());
     ClassLoader loader = member.getConfig().getClassLoader();
     loader = loader != null ? loader : JavaSerialization.contextLoader();
     Object[][] taskArguments;

@@ -1,5 +1,7 @@
 package dev.parallelizable.cluster;
 
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -108,13 +110,19 @@ public final class ClusterMember {
             config(options.cluster, options.members, options.port, options.threads));
     System.out.println(
         "Member "
-            + member.getCluster().getLocalMember().getAddress()
+            + address(member.getCluster().getLocalMember())
             + " of cluster "
             + options.cluster
             + " is ready ("
             + options.threads
             + " threads)");
     System.out.flush();
+  }
+
+  /** A member's address as {@code host:port}, as users write it in {@code --members}. */
+  static String address(Member member) {
+    Address address = member.getAddress();
+    return address.getHost() + ":" + address.getPort();
   }
 
   private static void usage(PrintStream out, String problem) {

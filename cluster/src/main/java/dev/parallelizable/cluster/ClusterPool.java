@@ -33,9 +33,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,6 +120,8 @@ public final class ClusterPool extends AbstractPool {
   private final MemberLoss memberLoss;
   private final ClassLoader classLoader;
   private final ExecutorService results;
+  /** Hands work to {@link #results}; drops it once the pool has stopped, when no one waits for it. */
+  private final Executor resultThread;
   private final UUID membershipRegistration;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -156,6 +160,13 @@ public final class ClusterPool extends AbstractPool {
               thread.setContextClassLoader(classLoader);
               return thread;
             });
+    this.resultThread = command -> {
+      try {
+        results.execute(command);
+      } catch (RejectedExecutionException stopped) {
+        // terminated: every chunk was aborted already, and a late outcome has no one to go to
+      }
+    };
     capacities.forEach((member, threads) -> members.put(member.getUuid(), new MemberSlot(member, threads)));
     this.membershipRegistration = hazelcast.getCluster().addMembershipListener(new Membership());
     // A member that joined between the capacity query and the listener is found here.
@@ -287,9 +298,7 @@ public final class ClusterPool extends AbstractPool {
       }
     }
     if (answers.isEmpty()) {
-      throw new IllegalStateException(
-          "Cluster '" + clusterName + "' has no member that runs tasks (only lite members); start"
-              + " members with dev.parallelizable.cluster.ClusterMember --cluster " + clusterName);
+      throw noWorkers(clusterName);
     }
     long deadline = System.nanoTime() + CAPACITY_TIMEOUT.toNanos();
     answers.forEach((member, answer) -> {
@@ -298,19 +307,39 @@ public final class ClusterPool extends AbstractPool {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while asking the members of cluster '" + clusterName + "'", e);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException(
-            "Cluster member " + member.getAddress() + " of cluster '" + clusterName + "' cannot run"
-                + " tasks: " + (e instanceof TimeoutException ? "no answer within " + CAPACITY_TIMEOUT : e.getCause())
-                + ". Start members with dev.parallelizable.cluster.ClusterMember and the application's classpath",
-            e);
+      } catch (ExecutionException e) {
+        // Hazelcast throws its MemberLeftException, an ExecutionException, as is.
+        Throwable cause = e instanceof MemberLeftException || e.getCause() == null ? e : e.getCause();
+        if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException) {
+          return; // left while asked: not a worker of this pool
+        }
+        throw cannotRun(clusterName, member, cause.toString(), e);
+      } catch (TimeoutException e) {
+        throw cannotRun(clusterName, member, "no answer within " + CAPACITY_TIMEOUT, e);
       }
     });
+    if (capacities.isEmpty()) {
+      throw noWorkers(clusterName);
+    }
     int size = capacities.values().stream().mapToInt(Integer::intValue).sum();
     int number = POOLS.incrementAndGet();
     String name = String.format(
         "cluster pool %d (cluster '%s', %d members, %d threads)", number, clusterName, capacities.size(), size);
     return new ClusterPool(number, name, size, hazelcast, owns, executorName, memberLoss, capacities);
+  }
+
+  private static IllegalStateException noWorkers(String clusterName) {
+    return new IllegalStateException(
+        "Cluster '" + clusterName + "' has no member that runs tasks (only lite members); start"
+            + " members with dev.parallelizable.cluster.ClusterMember --cluster " + clusterName);
+  }
+
+  private static IllegalStateException cannotRun(String clusterName, Member member, String why, Exception e) {
+    return new IllegalStateException(
+        "Cluster member " + ClusterMember.address(member) + " of cluster '" + clusterName + "' cannot run"
+            + " tasks: " + why + ". Start members with dev.parallelizable.cluster.ClusterMember and the"
+            + " application's classpath",
+        e);
   }
 
   /** The Hazelcast instance the pool submits through. */
@@ -408,7 +437,7 @@ public final class ClusterPool extends AbstractPool {
     // Hazelcast's futures are CompletableFutures; completion is handed to the result thread so
     // that decoding and user callbacks never run on Hazelcast's own threads.
     ((CompletionStage<ChunkOutcome>) future)
-        .whenCompleteAsync((outcome, error) -> completed(dispatch, outcome, error), results);
+        .whenCompleteAsync((outcome, error) -> completed(dispatch, outcome, error), resultThread);
   }
 
   private void completed(Dispatch dispatch, ChunkOutcome outcome, Throwable error) {
@@ -459,7 +488,7 @@ public final class ClusterPool extends AbstractPool {
           "The Hazelcast instance of " + this + " stopped before " + dispatch.describe() + " finished"));
       return;
     }
-    String member = String.valueOf(dispatch.member.getAddress());
+    String member = ClusterMember.address(dispatch.member);
     if (cause instanceof TargetNotMemberException) {
       forget(dispatch.member);
       requeue(dispatch);
@@ -500,7 +529,7 @@ public final class ClusterPool extends AbstractPool {
   private void requeue(Dispatch dispatch) {
     synchronized (lock) {
       if (dispatch.firstLost == null) {
-        dispatch.firstLost = String.valueOf(dispatch.member.getAddress());
+        dispatch.firstLost = ClusterMember.address(dispatch.member);
       }
       queue.addFirst(dispatch);
     }
@@ -544,12 +573,12 @@ public final class ClusterPool extends AbstractPool {
           }
           if (error != null) {
             LOG.log(System.Logger.Level.WARNING,
-                "Cluster member " + member.getAddress() + " joined but cannot run tasks for " + this
+                "Cluster member " + ClusterMember.address(member) + " joined but cannot run tasks for " + this
                     + "; start it with ClusterMember and the application's classpath", unwrap(error));
           }
           pump();
         },
-        results);
+        resultThread);
   }
 
   private final class Membership implements MembershipListener {

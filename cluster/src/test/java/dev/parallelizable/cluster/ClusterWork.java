@@ -1,12 +1,48 @@
 package dev.parallelizable.cluster;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /**
  * Methods the cluster tests run as tasks, beside the runtime's {@code Work}: what only a cluster
  * can show (which JVM ran a task) and values that cannot cross a JVM boundary.
  * {@link ClusterWorkParallel} is what the processor generates for them, written out by hand.
  */
 public final class ClusterWork {
+  /** For {@link #hold}: the names of the threads that started each input, in order. */
+  public static final Map<Integer, List<String>> STARTS = new ConcurrentHashMap<>();
+
+  private static final Map<Integer, CountDownLatch> RELEASES = new ConcurrentHashMap<>();
+
   private ClusterWork() {}
+
+  /**
+   * Records that it started (in {@link #STARTS}) and blocks until {@link #release} lets input
+   * {@code x} go; for members in the test's JVM only. Returns {@code x}.
+   */
+  public static int hold(int x) throws InterruptedException {
+    STARTS.computeIfAbsent(x, k -> new CopyOnWriteArrayList<>()).add(Thread.currentThread().getName());
+    if (!RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("input " + x + " was not released within 30 s");
+    }
+    return x;
+  }
+
+  /** Lets every run of {@link #hold}{@code (x)}, present and future, return. */
+  public static void release(int x) {
+    RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).countDown();
+  }
+
+  /** Forgets every start and release. */
+  public static void resetHolds() {
+    RELEASES.values().forEach(CountDownLatch::countDown);
+    RELEASES.clear();
+    STARTS.clear();
+  }
 
   /** The process id of the JVM that runs the task. */
   public static long pid() {

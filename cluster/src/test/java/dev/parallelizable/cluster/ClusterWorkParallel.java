@@ -20,7 +20,13 @@ public final class ClusterWorkParallel {
   private static final TaskMethod<Long> SUM_OF_SQUARES_MOD7 =
       TaskMethod.of(INVOKER, "sumOfSquaresMod7(long)", CLASS, "sumOfSquaresMod7", "long n");
 
+  private static final TaskMethod<Integer> HOLD = TaskMethod.of(INVOKER, "hold(int)", CLASS, "hold", "int x");
+
   private ClusterWorkParallel() {}
+
+  public static Task<Integer> hold(int x) {
+    return HOLD.bind(x);
+  }
 
   public static Task<Long> pid() {
     return PID.bind();
@@ -47,6 +53,8 @@ public final class ClusterWorkParallel {
     @Override
     public Object invoke(String key, Object[] arguments) throws Throwable {
       switch (key) {
+        case "hold(int)":
+          return ClusterWork.hold((Integer) arguments[0]);
         case "pid()":
           return ClusterWork.pid();
         case "describe(java.lang.Object)":

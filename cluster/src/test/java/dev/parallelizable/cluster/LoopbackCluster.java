@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Hazelcast members for tests: loopback only, TCP-IP discovery of listed ports, fast failure
  * detection (see the surefire system properties in the pom), each cluster with a name of its own.
  */
-final class LoopbackCluster implements AutoCloseable {
+public final class LoopbackCluster implements AutoCloseable {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
+  private static LoopbackCluster shared;
 
   final String name;
   final List<String> addresses;
@@ -25,6 +26,23 @@ final class LoopbackCluster implements AutoCloseable {
   private LoopbackCluster(String name, List<String> addresses) {
     this.name = name;
     this.addresses = addresses;
+  }
+
+  /**
+   * Three members of two threads each, started once per test JVM and shared by the test classes
+   * that leave them as they found them (no member stopped, no task left running). Stopped when the
+   * JVM exits, by Hazelcast's shutdown hook.
+   */
+  public static synchronized LoopbackCluster shared() {
+    if (shared == null) {
+      shared = start(3, 2);
+    }
+    return shared;
+  }
+
+  /** A pool on the shared cluster that submits through its first member. */
+  public static ClusterPool sharedPool() {
+    return ClusterPool.connect(shared().members.get(0));
   }
 
   /** Reserves {@code slots} loopback ports for a new cluster; starts no member. */
