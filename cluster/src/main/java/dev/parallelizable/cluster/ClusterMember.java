@@ -41,6 +41,8 @@ import java.util.Objects;
  * IllegalStateException} naming the class and this member's address: start members with the same
  * jars as the application.
  *
+ * <p>{@link #config} is thread-safe and returns a new configuration on each call.
+ *
  * <p>Members accept connections from any host that can reach their port: see {@code CLUSTER.md}
  * for the security model (a private network only).
  */

@@ -581,18 +581,21 @@ public final class ClusterPool extends AbstractPool {
         resultThread);
   }
 
+  /** Follows members joining and leaving, on the result thread rather than Hazelcast's event thread. */
   private final class Membership implements MembershipListener {
     @Override
     public void memberAdded(MembershipEvent event) {
-      probe(event.getMember());
+      resultThread.execute(() -> probe(event.getMember()));
     }
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-      synchronized (lock) {
-        members.remove(event.getMember().getUuid());
-      }
-      pump(); // fails queued work if no member is left
+      resultThread.execute(() -> {
+        synchronized (lock) {
+          members.remove(event.getMember().getUuid());
+        }
+        pump(); // fails queued work if no member is left
+      });
     }
   }
 
