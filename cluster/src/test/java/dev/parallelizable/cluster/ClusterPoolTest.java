@@ -76,7 +76,9 @@ class ClusterPoolTest {
   void callbacksRunOnThePoolsResultThread() throws Exception {
     try (Pool pool = LoopbackCluster.sharedPool()) {
       CompletableFuture<String> thread = new CompletableFuture<>();
-      pool.applyAsync(WorkParallel.cube(2)).onSuccess(x -> thread.complete(Thread.currentThread().getName()));
+      int input = 1_000; // held until the callback is in place, so that it runs where results arrive
+      pool.applyAsync(ClusterWorkParallel.hold(input)).onSuccess(x -> thread.complete(Thread.currentThread().getName()));
+      ClusterWork.release(input);
       assertTrue(thread.get(20, SECONDS).matches("parallelizable-cluster-pool-\\d+-results"), thread.get());
     }
   }
