@@ -5,7 +5,6 @@ import dev.parallelizable.internal.SequentialPool;
 import dev.parallelizable.internal.ThreadJob;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -49,32 +48,56 @@ public final class Parallel {
   }
 
   /**
-   * A pool that runs each chunk of tasks on a new virtual thread, for tasks that mostly wait (I/O).
-   * Its {@link Pool#size()}, which sets chunking and look-ahead, is 256.
+   * A pool of {@code n} virtual threads, for tasks that mostly wait (I/O): at most {@code n} tasks
+   * run at once, each on a virtual thread named {@code parallelizable-virtual-P-K}.
    *
+   * @throws IllegalArgumentException if {@code n} is not positive
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
+  public static Pool virtualThreads(int n) {
+    requirePositive("virtual threads", n);
+    int number = POOLS.incrementAndGet();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            n,
+            n,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            virtualThreadFactory("parallelizable-virtual-" + number + "-"));
+    return new ExecutorPool("virtual thread pool " + number + " (" + n + " threads)", n, executor);
+  }
+
+  /** {@link #virtualThreads(int)} of 256 threads. */
   public static Pool virtualThreads() {
-    ExecutorService executor;
+    return virtualThreads(256);
+  }
+
+  private static ThreadFactory virtualThreadFactory(String prefix) {
+    // Looked up once per pool, so that this class still compiles for and runs on Java 17.
     try {
-      executor =
-          (ExecutorService)
-              MethodHandles.publicLookup()
-                  .findStatic(
-                      java.util.concurrent.Executors.class,
-                      "newVirtualThreadPerTaskExecutor",
-                      MethodType.methodType(ExecutorService.class))
-                  .invoke();
-    } catch (NoSuchMethodException | IllegalAccessException e) {
+      Class<?> builder = Class.forName("java.lang.Thread$Builder");
+      Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      Object virtualBuilder =
+          lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
+      virtualBuilder =
+          lookup
+              .findVirtual(builder, "name", MethodType.methodType(builder, String.class, long.class))
+              .invoke(virtualBuilder, prefix, 1L);
+      return (ThreadFactory)
+          lookup
+              .findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class))
+              .invoke(virtualBuilder);
+    } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
       throw new UnsupportedOperationException(
           "Virtual threads need JDK 21 or newer; this is Java "
               + Runtime.version()
               + ". Use Parallel.threads(n) instead, or run on JDK 21+",
           e);
     } catch (Throwable e) {
-      throw new IllegalStateException("Could not create a virtual-thread executor", e);
+      throw new IllegalStateException("Could not create a virtual-thread factory", e);
     }
-    return new ExecutorPool("virtual thread pool " + POOLS.incrementAndGet(), 256, executor);
   }
 
   /**

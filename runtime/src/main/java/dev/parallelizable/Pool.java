@@ -99,6 +99,15 @@ public interface Pool extends AutoCloseable {
     return map(Pool::<R>widen, tasks::iterator);
   }
 
+  /**
+   * Adds a listener that hears about every task this pool finishes from now on, whichever call
+   * submitted it. Thread-safe.
+   */
+  void addProgressListener(ProgressListener listener);
+
+  /** Removes a listener added with {@link #addProgressListener}; no effect if it is not there. */
+  void removeProgressListener(ProgressListener listener);
+
   /** The number of workers. */
   int size();
 

@@ -2,6 +2,7 @@ package dev.parallelizable.internal;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
+import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
@@ -9,9 +10,9 @@ import dev.parallelizable.WaitInterruptedException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -32,6 +33,8 @@ public abstract class AbstractPool implements Pool {
   private final String name;
   private final int size;
   private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
+  private final TaskCosts costs = new TaskCosts();
+  private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
@@ -52,18 +55,75 @@ public abstract class AbstractPool implements Pool {
   /** Called once by {@link #terminate()}: stop every worker now and return when they are gone. */
   protected abstract void stopNow();
 
-  final void submit(Chunk chunk) {
+  /**
+   * Whether a map too small to pay for a dispatch may run in the calling thread. False by default:
+   * a pool that isolates tasks from the caller must never run them there.
+   */
+  protected boolean mayRunInCaller() {
+    return false;
+  }
+
+  final TaskCosts costs() {
+    return costs;
+  }
+
+  final void checkAccepting() {
     if (shutdown) {
       throw new IllegalStateException(name + " was shut down; create a new pool to run more tasks");
     }
+  }
+
+  final void submit(Chunk chunk) {
+    checkAccepting();
     inFlight.add(chunk);
     chunk.done().thenRun(() -> inFlight.remove(chunk));
+    reportProgress(chunk);
     dispatch(chunk);
+  }
+
+  /** Runs {@code chunk} in the calling thread (see {@link #mayRunInCaller()}). */
+  final void runInCaller(Chunk chunk) {
+    checkAccepting();
+    reportProgress(chunk);
+    chunk.runHere();
+  }
+
+  private void reportProgress(Chunk chunk) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    chunk.done().thenRun(() -> {
+      int failed = chunk.failure() != null && chunk.wasStarted() ? 1 : 0;
+      if (chunk.completed() + failed > 0) {
+        for (ProgressListener listener : listeners) {
+          try {
+            listener.tasksDone(chunk.completed(), failed);
+          } catch (RuntimeException ignored) {
+            // A listener must not break the pool; its own bug is its own to report.
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void addProgressListener(ProgressListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeProgressListener(ProgressListener listener) {
+    listeners.remove(listener);
   }
 
   @Override
   public <R> AsyncResult<R> applyAsync(Task<R> task) {
-    Objects.requireNonNull(task, "task must not be null");
+    if (task == null) {
+      throw new IllegalArgumentException("task must not be null; pass a Task built by a generated ...Parallel class");
+    }
     Chunk chunk = Chunk.of(task);
     submit(chunk);
     return new ChunkResult<>(chunk);

@@ -47,6 +47,7 @@ public final class Chunk {
   private ParallelException failure;
   private volatile Task<?>[] tasks;
   private long startNanos;
+  private boolean started;
   private long elapsedNanos;
 
   @SuppressWarnings("unchecked")
@@ -96,6 +97,7 @@ public final class Chunk {
   /** Claims the chunk for running. False if it was cancelled or aborted first: skip it. */
   public boolean start() {
     if (state.compareAndSet(NEW, STARTED)) {
+      started = true;
       startNanos = System.nanoTime();
       return true;
     }
@@ -195,7 +197,7 @@ public final class Chunk {
   }
 
   private void finish() {
-    elapsedNanos = startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+    elapsedNanos = started ? System.nanoTime() - startNanos : 0;
     done.complete(this);
   }
 
@@ -208,8 +210,9 @@ public final class Chunk {
     return state.get() == DONE;
   }
 
-  boolean isStarted() {
-    return state.get() != NEW;
+  /** After DONE: whether a worker had claimed the chunk (false if it was cancelled first). */
+  boolean wasStarted() {
+    return started;
   }
 
   /** Waits for DONE. */

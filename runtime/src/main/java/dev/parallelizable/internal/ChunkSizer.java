@@ -3,55 +3,68 @@ package dev.parallelizable.internal;
 /**
  * Chooses how many tasks go into the next chunk of a map.
  *
- * <p>An explicit size is used as is. Otherwise, when the number of inputs is known, chunks start at
- * {@code ceil(n / (4 * workers))} (Python's {@code Pool.map} default), so each worker gets about four
- * chunks to balance uneven tasks. When it is not known, chunks start at one task and grow, from the
- * measured time per task, toward {@link #TARGET_CHUNK_NANOS} of work (joblib's {@code
- * batch_size='auto'}), and shrink again when tasks turn slow.
+ * <p>An explicit size is used as is. Otherwise the aim is chunks of about {@link
+ * #TARGET_CHUNK_NANOS} of work, long enough to amortise a dispatch (microseconds for threads, tens
+ * of microseconds for processes) and short enough to balance load:
  *
- * <p>Used by one map from one thread, apart from {@link #record}, which workers may call: its
- * fields are plain and the estimate tolerates a lost update.
+ * <ul>
+ *   <li>when the number of inputs {@code n} is known, at most {@code ceil(n / (4 * workers))}
+ *       (Python's {@code Pool.map} default: about four chunks per worker to balance uneven tasks),
+ *       and fewer when the measured cost per task says that would exceed the target;
+ *   <li>when it is not known, chunks start at one task (or at the pool's estimate from earlier
+ *       maps) and grow at most fourfold per chunk toward the target, and shrink when tasks turn
+ *       slow (joblib's {@code batch_size='auto'}).
+ * </ul>
+ *
+ * <p>{@link #next} is called by the map's thread; {@link #record} by whichever thread completes a
+ * chunk. The estimate is one volatile field; a lost update only delays an adjustment.
  */
 final class ChunkSizer {
-  /** Long enough to amortise a dispatch (microseconds), short enough to balance load. */
   static final long TARGET_CHUNK_NANOS = 20_000_000L;
 
   private static final int MAX_GROWTH = 4;
-  private static final int MAX_CHUNK = 1 << 16;
+  private static final int MAX_CHUNK = 1 << 17;
 
   private final int fixed;
   private final long known;
   private final int workers;
-  private volatile long nanosPerTask = -1;
+  private volatile long nanosPerTask;
   private int last = 1;
 
-  ChunkSizer(int explicit, long knownCount, int workers) {
+  /**
+   * @param explicit the caller's chunk size, or 0
+   * @param knownCount the number of inputs, or -1 if unknown
+   * @param estimate nanoseconds per task measured earlier on this pool, or -1
+   */
+  ChunkSizer(int explicit, long knownCount, int workers, long estimate) {
     this.fixed = explicit;
     this.known = knownCount;
     this.workers = workers;
+    this.nanosPerTask = estimate;
   }
 
   int next() {
     if (fixed > 0) {
       return fixed;
     }
-    if (known >= 0) {
-      return (int) Math.max(1, Math.min(MAX_CHUNK, (known + 4L * workers - 1) / (4L * workers)));
-    }
     long perTask = nanosPerTask;
-    if (perTask < 0) {
-      return 1;
+    long ideal = perTask <= 0 ? -1 : Math.max(1, TARGET_CHUNK_NANOS / perTask);
+    if (known >= 0) {
+      long balanced = Math.max(1, (known + 4L * workers - 1) / (4L * workers));
+      return (int) Math.min(MAX_CHUNK, ideal < 0 ? balanced : Math.min(balanced, ideal));
     }
-    long ideal = Math.max(1, TARGET_CHUNK_NANOS / Math.max(1, perTask));
+    if (ideal < 0) {
+      return last;
+    }
     last = (int) Math.max(1, Math.min(Math.min(MAX_CHUNK, ideal), (long) last * MAX_GROWTH));
     return last;
   }
 
   void record(int tasks, long nanos) {
     if (tasks > 0 && nanos > 0) {
-      long sample = nanos / tasks;
+      long sample = Math.max(1, nanos / tasks);
       long previous = nanosPerTask;
-      nanosPerTask = previous < 0 ? sample : (previous + sample) / 2;
+      nanosPerTask = previous <= 0 ? sample : (previous + sample) / 2;
     }
   }
 }

@@ -3,8 +3,11 @@ package dev.parallelizable.internal;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WaitInterruptedException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,22 +15,33 @@ import java.util.function.Function;
 
 /**
  * The engine of {@code map}, {@code imap}, {@code imapUnordered} and {@code run}: reads inputs
- * lazily, cuts them into chunks, keeps at most {@code window} chunks in flight, and yields results in
- * input order (ordered) or chunk completion order (unordered).
+ * lazily, cuts them into chunks ({@link ChunkSizer}), keeps at most {@code 2 * workers + 1} chunks in
+ * flight, and yields results in input order (ordered) or chunk completion order (unordered).
  *
  * <p>On the first failure it meets, it cancels every chunk in flight that has not started, reads no
  * more input, and throws that failure; the iterator is then finished. For the ordered mode this is
  * the first failure in input order.
+ *
+ * <p>A map whose whole work the pool has measured to be below {@link #INLINE_NANOS} runs in the
+ * calling thread as one chunk, on pools that allow it ({@link AbstractPool#mayRunInCaller()}):
+ * waking a worker would cost more than the work.
  */
 final class ChunkedResults<T, R> implements ResultIterator<R> {
+  /** About twice what handing a chunk to a sleeping thread and back costs. */
+  static final long INLINE_NANOS = 100_000L;
+
   private final AbstractPool pool;
   private final Iterator<? extends T> inputs;
   private final Function<? super T, ? extends Task<?>> toTask;
+  private final TaskMethod<?> method;
   private final ChunkSizer sizer;
   private final boolean ordered;
+  private final boolean inline;
   private final int window;
   private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
   private final LinkedBlockingQueue<Chunk> completions;
+  private Object first;
+  private boolean hasFirst;
   private long read;
   private Chunk current;
   private int position;
@@ -40,42 +54,81 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       int chunkSize,
       boolean ordered) {
     if (chunkSize < 0) {
-      throw new IllegalArgumentException("chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
+      throw new IllegalArgumentException(
+          "chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
     }
-    java.util.Objects.requireNonNull(toTask, "toTask");
-    java.util.Objects.requireNonNull(inputs, "inputs");
+    if (toTask == null || inputs == null) {
+      throw new IllegalArgumentException((toTask == null ? "toTask" : "inputs") + " must not be null");
+    }
+    pool.checkAccepting();
     this.pool = pool;
     this.inputs = inputs.iterator();
     this.toTask = toTask;
-    long known = inputs instanceof java.util.Collection<?> c ? c.size() : -1;
-    this.sizer = new ChunkSizer(chunkSize, known, pool.size());
     this.ordered = ordered;
     this.window = 2 * pool.size() + 1;
     this.completions = ordered ? null : new LinkedBlockingQueue<>();
+    this.hasFirst = this.inputs.hasNext();
+    this.first = hasFirst ? this.inputs.next() : null;
+    this.method = hasFirst ? methodOf(first) : null;
+    long known = inputs instanceof Collection<?> c ? c.size() : -1;
+    long estimate = pool.costs().estimate(method);
+    this.sizer = new ChunkSizer(chunkSize, known, pool.size(), estimate);
+    this.inline =
+        chunkSize == 0
+            && known >= 0
+            && estimate > 0
+            && pool.mayRunInCaller()
+            && known * estimate <= INLINE_NANOS;
     fill();
   }
 
+  /** The method of the first task, which keys the pool's cost estimate. */
+  @SuppressWarnings("unchecked")
+  private TaskMethod<?> methodOf(Object input) {
+    try {
+      Task<?> task = toTask.apply((T) input);
+      return task == null ? null : task.method();
+    } catch (RuntimeException e) {
+      return null; // the chunk that holds this input reports the failure, naming the input
+    }
+  }
+
   private void fill() {
-    while (inFlight.size() < window && inputs.hasNext()) {
-      int size = sizer.next();
-      Object[] batch = new Object[size];
+    while (inFlight.size() < window && (hasFirst || inputs.hasNext())) {
+      int size = inline ? Integer.MAX_VALUE : sizer.next();
+      Object[] batch = new Object[inline ? 16 : size];
       int n = 0;
+      if (hasFirst) {
+        batch[n++] = first;
+        hasFirst = false;
+        first = null;
+      }
       while (n < size && inputs.hasNext()) {
+        if (n == batch.length) {
+          batch = Arrays.copyOf(batch, batch.length * 2);
+        }
         batch[n++] = inputs.next();
       }
-      if (n < size) {
-        batch = java.util.Arrays.copyOf(batch, n);
+      if (n < batch.length) {
+        batch = Arrays.copyOf(batch, n);
       }
       Chunk chunk = new Chunk(batch, toTask, read);
       read += n;
       chunk.done().thenAccept(this::completed);
       inFlight.add(chunk);
-      pool.submit(chunk);
+      if (inline) {
+        pool.runInCaller(chunk);
+      } else {
+        pool.submit(chunk);
+      }
     }
   }
 
   private void completed(Chunk chunk) {
-    sizer.record(chunk.completed(), chunk.elapsedNanos());
+    if (chunk.failure() == null) {
+      sizer.record(chunk.completed(), chunk.elapsedNanos());
+      pool.costs().record(method, chunk.completed(), chunk.elapsedNanos());
+    }
     if (completions != null) {
       completions.add(chunk);
     }

@@ -21,6 +21,12 @@ public final class ExecutorPool extends AbstractPool {
     this.executor = executor;
   }
 
+  /** Threads isolate nothing from the caller, so a tiny map may as well run there. */
+  @Override
+  protected boolean mayRunInCaller() {
+    return true;
+  }
+
   @Override
   protected void dispatch(Chunk chunk) {
     try {

@@ -1,0 +1,104 @@
+package dev.parallelizable.processor.validation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The errors found in one class with {@code @Parallelizable} methods. Validators add every error
+ * they find, so that the user sees all of a class's problems in one compilation; the processor then
+ * prints them and generates the class only if the report is clean.
+ */
+public final class ValidationReport {
+  private final TypeElement subject;
+  private final List<Item> items;
+
+  private ValidationReport(TypeElement subject, List<Item> items) {
+    this.subject = subject;
+    this.items = List.copyOf(items);
+  }
+
+  /** Starts a report about {@code subject}. */
+  public static Builder about(TypeElement subject) {
+    return new Builder(subject);
+  }
+
+  /** The class this report is about. */
+  public TypeElement subject() {
+    return subject;
+  }
+
+  /** The errors, in the order they were found. */
+  public List<Item> items() {
+    return items;
+  }
+
+  /** Whether there is no error, so the class may be generated. */
+  public boolean isClean() {
+    return items.isEmpty();
+  }
+
+  /** Prints every error, at the position of the element (and annotation value) it is about. */
+  public void printMessagesTo(Messager messager) {
+    for (Item item : items) {
+      if (item.annotation().isPresent() && item.annotationValue().isPresent()) {
+        messager.printMessage(
+            Diagnostic.Kind.ERROR,
+            item.message(),
+            item.element(),
+            item.annotation().get(),
+            item.annotationValue().get());
+      } else {
+        messager.printMessage(Diagnostic.Kind.ERROR, item.message(), item.element());
+      }
+    }
+  }
+
+  /**
+   * One error.
+   *
+   * @param message the text, starting with its tag
+   * @param element the element it is about, where the compiler points
+   * @param annotation the annotation it is about, if any
+   * @param annotationValue the annotation's value it is about, if any
+   */
+  public record Item(
+      String message,
+      Element element,
+      Optional<AnnotationMirror> annotation,
+      Optional<AnnotationValue> annotationValue) {}
+
+  /** Collects the errors of one class. Not thread-safe; processors run on one thread. */
+  public static final class Builder {
+    private final TypeElement subject;
+    private final List<Item> items = new ArrayList<>();
+
+    private Builder(TypeElement subject) {
+      this.subject = subject;
+    }
+
+    /** Adds an error about {@code element}. */
+    public Builder addError(String message, Element element) {
+      items.add(new Item(message, element, Optional.empty(), Optional.empty()));
+      return this;
+    }
+
+    /** Adds an error about one value of an annotation on {@code element}. */
+    public Builder addError(
+        String message, Element element, AnnotationMirror annotation, AnnotationValue value) {
+      items.add(new Item(message, element, Optional.of(annotation), Optional.of(value)));
+      return this;
+    }
+
+    /** The report with every error added so far. */
+    public ValidationReport build() {
+      return new ValidationReport(subject, items);
+    }
+  }
+}

@@ -1,0 +1,399 @@
+package dev.parallelizable;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.parallelizable.fixtures.Counted;
+import dev.parallelizable.fixtures.CountedParallel;
+import dev.parallelizable.fixtures.Work;
+import dev.parallelizable.fixtures.WorkParallel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every {@link Pool} keeps, run against every kind of pool ({@link PoolKind#all()}).
+ */
+@Timeout(value = 60, unit = SECONDS)
+class PoolContractTest {
+  private static final Duration BOUND = Duration.ofSeconds(20);
+  private final List<Pool> pools = new ArrayList<>();
+
+  static List<PoolKind> kinds() {
+    return PoolKind.all();
+  }
+
+  private Pool pool(PoolKind kind) {
+    Pool pool = kind.create(2);
+    pools.add(pool);
+    return pool;
+  }
+
+  @AfterEach
+  void terminatePools() {
+    pools.forEach(Pool::terminate);
+    Work.gate = new CountDownLatch(0);
+  }
+
+  private static List<Integer> range(int from, int to) {
+    return IntStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+  }
+
+  private static List<Long> cubes(int from, int to) {
+    return LongStream.rangeClosed(from, to).map(x -> x * x * x).boxed().collect(Collectors.toList());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapReturnsResultsInInputOrder(PoolKind kind) {
+    assertEquals(cubes(1, 999), pool(kind).map(WorkParallel::cube, range(1, 999)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapHonoursAnyChunkSize(PoolKind kind) {
+    Pool pool = pool(kind);
+    for (int chunkSize : new int[] {1, 7, 100, 5000}) {
+      assertEquals(cubes(1, 300), pool.map(WorkParallel::cube, range(1, 300), chunkSize), "chunk " + chunkSize);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapOfNoInputIsEmpty(PoolKind kind) {
+    assertEquals(List.of(), pool(kind).map(WorkParallel::cube, List.of()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapReadsAnIterableOfUnknownSize(PoolKind kind) {
+    Iterable<Integer> inputs = () -> range(1, 500).iterator();
+    assertEquals(cubes(1, 500), pool(kind).map(WorkParallel::cube, inputs));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapIsAlsoStarmap(PoolKind kind) {
+    List<int[]> pairs = List.of(new int[] {1, 9}, new int[] {2, 9}, new int[] {3, 9});
+    assertEquals(List.of(1, 2, 3), pool(kind).map(p -> WorkParallel.failIf(p[0], p[1]), pairs));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void applyAndApplyAsyncReturnTheResult(PoolKind kind) {
+    Pool pool = pool(kind);
+    assertEquals(27L, pool.apply(WorkParallel.cube(3)));
+    AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(4));
+    assertEquals(64L, result.get(BOUND));
+    assertTrue(result.ready());
+    assertTrue(result.successful());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void voidTaskCompletesWithNull(PoolKind kind) {
+    assertEquals(null, pool(kind).apply(WorkParallel.setMarker("changed")));
+    Work.marker = "parent";
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void taskFailureCarriesTheOriginalExceptionAndItsStack(PoolKind kind) {
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> pool(kind).apply(WorkParallel.failIf(5, 5)));
+    Throwable cause = failure.getCause();
+    assertInstanceOf(IllegalStateException.class, cause);
+    assertEquals("input 5 is not allowed", cause.getMessage());
+    assertTrue(
+        Arrays.stream(cause.getStackTrace()).anyMatch(f -> f.getMethodName().equals("failIf")),
+        "the stack trace shows the method that threw");
+    assertTrue(failure.getMessage().contains("Work.failIf(5, 5)"), failure.getMessage());
+    assertEquals("Work.failIf(5, 5)", failure.task());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapFailsWithTheFirstFailureInInputOrder(PoolKind kind) {
+    Set<Integer> failing = Set.of(37, 80, 450);
+    TaskFailedException failure =
+        assertThrows(
+            TaskFailedException.class,
+            () -> pool(kind).map(x -> WorkParallel.failIf(x, failing.contains(x) ? x : -1), range(1, 500), 5));
+    assertEquals("input 37 is not allowed", failure.getCause().getMessage());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapCancelsWhatHasNotStartedAfterAFailure(PoolKind kind) {
+    assumeTrue(kind.sharesMemory(), "counts runs through a static field");
+    Counted.RUNS.set(0);
+    Pool pool = kind.create(1);
+    pools.add(pool);
+    List<Integer> inputs = range(1, 10_000);
+    assertThrows(
+        TaskFailedException.class,
+        () -> pool.map(x -> x == 1 ? castFail() : CountedParallel.identity(x), inputs, 1));
+    pool.close();
+    assertTrue(Counted.RUNS.get() < 100, "ran " + Counted.RUNS.get() + " tasks after the first failed");
+  }
+
+  private static Task<Integer> castFail() {
+    return WorkParallel.failIf(1, 1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aFunctionThatCannotBuildATaskFailsTheMapNamingTheInput(PoolKind kind) {
+    TaskFailedException failure =
+        assertThrows(
+            TaskFailedException.class,
+            () -> pool(kind).map(x -> x == 3 ? null : WorkParallel.cube(x), range(1, 5)));
+    assertTrue(failure.getMessage().contains("input 3"), failure.getMessage());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void imapIsOrderedAndLazyOverAnEndlessInput(PoolKind kind) {
+    Iterable<Integer> endless = () -> Stream.iterate(1, x -> x + 1).iterator();
+    try (ResultIterator<Long> results = pool(kind).imap(WorkParallel::cube, endless)) {
+      List<Long> first = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        first.add(results.next());
+      }
+      assertEquals(cubes(1, 2000), first);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void imapStreamGivesTheSameResults(PoolKind kind) {
+    try (Stream<Long> results = pool(kind).imap(WorkParallel::cube, range(1, 100), 3).stream()) {
+      assertEquals(cubes(1, 100), results.collect(Collectors.toList()));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void imapUnorderedYieldsEveryResultOnce(PoolKind kind) {
+    List<Long> seen = new ArrayList<>();
+    pool(kind).imapUnordered(WorkParallel::cube, range(1, 777), 10).forEachRemaining(seen::add);
+    assertEquals(777, seen.size());
+    assertEquals(new HashSet<>(cubes(1, 777)), new HashSet<>(seen));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void imapThrowsTheFailureWhenItReachesIt(PoolKind kind) {
+    ResultIterator<Integer> results = pool(kind).imap(x -> WorkParallel.failIf(x, 4), range(1, 10), 1);
+    for (int expected = 1; expected <= 3; expected++) {
+      assertEquals(expected, results.next());
+    }
+    assertThrows(TaskFailedException.class, results::next);
+    assertFalse(results.hasNext());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void runReturnsResultsOfACollectionOrAStreamInOrder(PoolKind kind) {
+    Pool pool = pool(kind);
+    List<Task<Long>> tasks = range(1, 50).stream().map(WorkParallel::cube).collect(Collectors.toList());
+    assertEquals(cubes(1, 50), pool.run(tasks));
+    assertEquals(cubes(1, 50), pool.<Long>run(range(1, 50).stream().map(WorkParallel::cube)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void getWithATimeoutThrowsAndLeavesTheTaskRunning(PoolKind kind) {
+    assumeFalse(kind.runsInCaller(), "a pool that runs in the caller finishes before get()");
+    AsyncResult<String> result = pool(kind).applyAsync(WorkParallel.sleepMillis(300));
+    assertThrows(ResultTimeoutException.class, () -> result.get(Duration.ofMillis(1)));
+    assertFalse(result.waitFor(Duration.ZERO));
+    result.get(BOUND);
+    assertTrue(result.successful());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void callbacksReceiveTheResultOrTheFailure(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    CompletableFuture<Long> success = new CompletableFuture<>();
+    CompletableFuture<ParallelException> failure = new CompletableFuture<>();
+    pool.applyAsync(WorkParallel.cube(2)).onSuccess(success::complete).onFailure(failure::complete);
+    assertEquals(8L, success.get(20, SECONDS));
+    CompletableFuture<Integer> noSuccess = new CompletableFuture<>();
+    pool.applyAsync(WorkParallel.failIf(1, 1)).onSuccess(noSuccess::complete).onFailure(failure::complete);
+    assertInstanceOf(TaskFailedException.class, failure.get(20, SECONDS));
+    assertFalse(noSuccess.isDone());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void completableFutureViewCompletesLikeGet(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    assertEquals(125L, pool.applyAsync(WorkParallel.cube(5)).toCompletableFuture().get(20, SECONDS));
+    ExecutionException failed =
+        assertThrows(
+            ExecutionException.class,
+            () -> pool.applyAsync(WorkParallel.failIf(2, 2)).toCompletableFuture().get(20, SECONDS));
+    assertInstanceOf(TaskFailedException.class, failed.getCause());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void cancelStopsATaskThatHasNotStarted(PoolKind kind) {
+    assumeTrue(kind.sharesMemory() && !kind.runsInCaller(), "blocks the workers with an in-memory gate");
+    Work.gate = new CountDownLatch(1);
+    Pool pool = pool(kind);
+    List<AsyncResult<Integer>> blockers = new ArrayList<>();
+    for (int i = 0; i < pool.size(); i++) {
+      blockers.add(pool.applyAsync(WorkParallel.awaitGate(i, 20_000)));
+    }
+    AsyncResult<Long> queued = pool.applyAsync(WorkParallel.cube(3));
+    assertTrue(queued.cancel());
+    assertFalse(queued.cancel(), "a second cancel has nothing to cancel");
+    assertThrows(TaskCancelledException.class, queued::get);
+    assertTrue(queued.ready());
+    assertFalse(queued.successful());
+    Work.gate.countDown();
+    blockers.forEach(b -> b.get(BOUND));
+    AsyncResult<Long> done = pool.applyAsync(WorkParallel.cube(3));
+    done.get(BOUND);
+    assertFalse(done.cancel(), "a finished task cannot be cancelled");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void successfulBeforeReadyIsAnError(PoolKind kind) {
+    assumeFalse(kind.runsInCaller(), "a pool that runs in the caller is always ready");
+    AsyncResult<String> result = pool(kind).applyAsync(WorkParallel.sleepMillis(200));
+    IllegalStateException error = assertThrows(IllegalStateException.class, result::successful);
+    assertTrue(error.getMessage().contains("ready()"), error.getMessage());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void shutdownRefusesNewWorkAndFinishesAcceptedWork(PoolKind kind) {
+    Pool pool = pool(kind);
+    AsyncResult<String> accepted = pool.applyAsync(WorkParallel.sleepMillis(100));
+    pool.shutdown();
+    assertTrue(pool.isShutdown());
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> pool.applyAsync(WorkParallel.cube(1)));
+    assertTrue(refused.getMessage().contains("shut down"), refused.getMessage());
+    pool.join();
+    assertTrue(accepted.ready());
+    accepted.get();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void joinBeforeShutdownIsAnError(PoolKind kind) {
+    IllegalStateException error = assertThrows(IllegalStateException.class, pool(kind)::join);
+    assertTrue(error.getMessage().contains("shutdown()"), error.getMessage());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void closeIsShutdownThenJoin(PoolKind kind) {
+    AsyncResult<Long> result;
+    try (Pool pool = pool(kind)) {
+      result = pool.applyAsync(WorkParallel.cube(6));
+    }
+    assertTrue(result.ready());
+    assertEquals(216L, result.get());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void terminateFailsPendingResults(PoolKind kind) {
+    assumeFalse(kind.runsInCaller(), "nothing is pending on a pool that runs in the caller");
+    Pool pool = pool(kind);
+    List<AsyncResult<String>> pending = new ArrayList<>();
+    for (int i = 0; i < 2 * pool.size() + 2; i++) {
+      pending.add(pool.applyAsync(WorkParallel.sleepMillis(30_000)));
+    }
+    pool.terminate();
+    for (AsyncResult<String> result : pending) {
+      TaskCancelledException cancelled = assertThrows(TaskCancelledException.class, () -> result.get(BOUND));
+      assertTrue(cancelled.getMessage().contains("terminated"), cancelled.getMessage());
+    }
+    assertThrows(IllegalStateException.class, () -> pool.applyAsync(WorkParallel.cube(1)));
+    pool.join();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void badArgumentsAreRejectedWithTheValue(PoolKind kind) {
+    Pool pool = pool(kind);
+    IllegalArgumentException nullTask = assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(null));
+    assertTrue(nullTask.getMessage().contains("task"), nullTask.getMessage());
+    IllegalArgumentException chunk =
+        assertThrows(IllegalArgumentException.class, () -> pool.map(WorkParallel::cube, range(1, 3), -2));
+    assertTrue(chunk.getMessage().contains("-2"), chunk.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> pool.applyAsync(WorkParallel.cube(1)).get(Duration.ofSeconds(-1)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void manyThreadsMaySubmitToOnePool(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    List<CompletableFuture<List<Long>>> callers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      callers.add(CompletableFuture.supplyAsync(() -> pool.map(WorkParallel::cube, range(1, 400))));
+    }
+    for (CompletableFuture<List<Long>> caller : callers) {
+      assertEquals(cubes(1, 400), caller.get(30, SECONDS));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void progressListenersHearEveryFinishedTask(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger succeeded = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    ProgressListener listener = (ok, bad) -> {
+      succeeded.addAndGet(ok);
+      failed.addAndGet(bad);
+    };
+    pool.addProgressListener(listener);
+    pool.map(WorkParallel::cube, range(1, 250));
+    assertThrows(TaskFailedException.class, () -> pool.apply(WorkParallel.failIf(1, 1)));
+    await().atMost(BOUND).until(() -> succeeded.get() == 250 && failed.get() == 1);
+    pool.removeProgressListener(listener);
+    pool.map(WorkParallel::cube, range(1, 10));
+    assertEquals(250, succeeded.get(), "a removed listener hears nothing");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1})
+  void poolSizeMustBePositive(int size) {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Parallel.threads(size));
+    assertTrue(error.getMessage().contains(String.valueOf(size)), error.getMessage());
+  }
+}
