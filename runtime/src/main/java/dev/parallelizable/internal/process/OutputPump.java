@@ -28,15 +28,19 @@ final class OutputPump extends Thread {
   private final byte[] prefix;
   private final Charset charset;
   private final ArrayDeque<String> tail = new ArrayDeque<>();
+  private final Runnable atEnd;
   private byte[] line;
   private int length;
 
-  OutputPump(InputStream source, String workerName, boolean standardError, Charset charset) {
+  /** @param atEnd runs when the stream has ended, or null */
+  OutputPump(
+      InputStream source, String workerName, boolean standardError, Charset charset, Runnable atEnd) {
     super("parallelizable-" + workerName + (standardError ? "-stderr" : "-stdout"));
     this.source = source;
     this.standardError = standardError;
     this.prefix = ("[" + workerName + "] ").getBytes(charset);
     this.charset = charset;
+    this.atEnd = atEnd;
     this.line = Arrays.copyOf(prefix, 256);
     this.length = prefix.length;
     setDaemon(true);
@@ -66,6 +70,9 @@ final class OutputPump extends Thread {
         source.close();
       } catch (IOException e) {
         // nothing left to release
+      }
+      if (atEnd != null) {
+        atEnd.run();
       }
     }
   }

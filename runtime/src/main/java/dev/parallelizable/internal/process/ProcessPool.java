@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -32,12 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker is not idle while callbacks run. All scheduling state is guarded by one lock, never held
  * during I/O or while completing a chunk.
  *
- * <pre>
+ * <pre>{@code
  * Worker:  STARTING --ready--> IDLE <--> BUSY --+--> RETIRING --exited--> DEAD
  *             |                  |        |     |  (recycled after maxTasksPerWorker tasks,
  *             |                  |        |     |   idle timeout, or pool shut down)
  *             +------------------+--------+-----+--died--> DEAD (crash: replaced)
- * </pre>
+ * }</pre>
  *
  * <h2>Faults</h2>
  *
@@ -62,7 +59,6 @@ public final class ProcessPool extends AbstractPool {
   private static final long TERMINATE_WAIT_SECONDS = 10;
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final AtomicInteger WORKERS = new AtomicInteger();
-  private static final ScheduledExecutorService WATCHDOG = watchdog();
 
   private final WorkerConfig config;
   private final ReentrantLock lock = new ReentrantLock();
@@ -71,7 +67,7 @@ public final class ProcessPool extends AbstractPool {
   private final ArrayDeque<WorkerProcess> idle = new ArrayDeque<>();
   private final List<WorkerProcess> workers = new ArrayList<>();
   private final Map<Class<?>, Boolean> loadableInvokers = new ConcurrentHashMap<>();
-  private final ScheduledFuture<?> watch;
+  private final long watchMillis;
   private int live;
   private int starting;
   private long nextRequestId = 1;
@@ -84,7 +80,7 @@ public final class ProcessPool extends AbstractPool {
     if (config.taskTimeout != null) {
       tickMillis = Math.min(tickMillis, Math.max(5, config.taskTimeout.toMillis() / 10));
     }
-    this.watch = WATCHDOG.scheduleWithFixedDelay(this::watch, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    this.watchMillis = tickMillis;
   }
 
   /** Creates a pool and starts all its workers, in parallel; does not wait for them. */
@@ -95,6 +91,7 @@ public final class ProcessPool extends AbstractPool {
 
   static ProcessPool start(String name, WorkerConfig config) {
     ProcessPool pool = new ProcessPool(name, config);
+    Watchdog.watch(pool);
     List<WorkerProcess> spawned;
     pool.lock.lock();
     try {
@@ -104,19 +101,6 @@ public final class ProcessPool extends AbstractPool {
     }
     pool.launch(spawned);
     return pool;
-  }
-
-  private static ScheduledExecutorService watchdog() {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            runnable -> {
-              Thread thread = new Thread(runnable, "parallelizable-process-watchdog");
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
   }
 
   /** The workers that have not exited, for jobs and tests. */
@@ -295,7 +279,10 @@ public final class ProcessPool extends AbstractPool {
   /** Starts reserved workers; called without the lock. */
   private void launch(List<WorkerProcess> reserved) {
     for (WorkerProcess worker : reserved) {
-      worker.launch();
+      worker.startProcess();
+    }
+    for (WorkerProcess worker : reserved) {
+      worker.connectLater();
     }
   }
 
@@ -538,8 +525,16 @@ public final class ProcessPool extends AbstractPool {
     return ". Last lines of its standard error:\n  " + String.join("\n  ", tail);
   }
 
-  /** The watchdog's tick: timeouts of tasks, idle workers and starts. */
-  private void watch() {
+  /** How often {@link #watch()} is to run. */
+  long watchMillis() {
+    return watchMillis;
+  }
+
+  /**
+   * Called by the {@link Watchdog} every {@link #watchMillis()}: times out tasks, retires idle
+   * workers, gives up on workers that do not start. Returns false once the pool is stopped.
+   */
+  boolean watch() {
     long now = System.nanoTime();
     long timeoutNanos = config.taskTimeout == null ? 0 : config.taskTimeout.toNanos();
     long idleNanos = config.idleTimeout == null ? 0 : config.idleTimeout.toNanos();
@@ -588,6 +583,7 @@ public final class ProcessPool extends AbstractPool {
     for (WorkerProcess worker : retire) {
       worker.retire();
     }
+    return !(isShutdown() && workers().isEmpty());
   }
 
   @Override
@@ -620,7 +616,6 @@ public final class ProcessPool extends AbstractPool {
     } finally {
       lock.unlock();
     }
-    watch.cancel(false);
   }
 
   @Override
@@ -647,6 +642,5 @@ public final class ProcessPool extends AbstractPool {
     } finally {
       lock.unlock();
     }
-    watch.cancel(false);
   }
 }

@@ -46,13 +46,15 @@ public final class WorkerMain {
   private final String name;
   private final Connection connection;
   private final ProgressSlot progress;
+  private final ParentWatch watch;
   private final FrameOutput results = new FrameOutput(8192);
   private Codec codec = SerializationCodec.INSTANCE;
 
-  private WorkerMain(String name, Connection connection, ProgressSlot progress) {
+  private WorkerMain(String name, Connection connection, ProgressSlot progress, ParentWatch watch) {
     this.name = name;
     this.connection = connection;
     this.progress = progress;
+    this.watch = watch;
   }
 
   public static void main(String[] args) {
@@ -78,16 +80,19 @@ public final class WorkerMain {
     isolateStandardStreams(args[3]);
     Thread.currentThread().setName(args[2]);
     Thread.setDefaultUncaughtExceptionHandler(new ExitOnOutOfMemory());
-    new ParentWatch(stdin).start();
+    ParentWatch watch = new ParentWatch(stdin);
+    watch.start();
 
-    ProgressSlot progress = ProgressSlot.map(Paths.get(args[1]), false);
-    Runtime.getRuntime().addShutdownHook(new OrderlyExit(progress));
     Connection connection =
         new Connection(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
+    // Mapped after connecting, which loads most of what mapping needs, and before the token is
+    // presented, after which the parent deletes the file.
+    ProgressSlot progress = ProgressSlot.map(Paths.get(args[1]), false);
+    Runtime.getRuntime().addShutdownHook(new OrderlyExit(progress));
     FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
     hello.write(token, 0, token.length);
     connection.send(Protocol.HELLO, 0, hello);
-    new WorkerMain(args[2], connection, progress).serve();
+    new WorkerMain(args[2], connection, progress, watch).serve();
   }
 
   /**
@@ -138,6 +143,7 @@ public final class WorkerMain {
         throw new IOException("Unexpected frame type " + frame.type);
       }
       boolean succeeded = run(frame.id, frame.body);
+      watch.watchProcess();
       if (jobMode) {
         exit(succeeded ? 0 : 1);
         return;
@@ -287,9 +293,14 @@ public final class WorkerMain {
     System.exit(status);
   }
 
-  /** Ends the worker as soon as its parent is gone: its standard input ends, or the process exits. */
+  /**
+   * Ends the worker as soon as its parent is gone: its standard input ends (at once, the pipe's
+   * only writer was the parent), or its process exits (polled by the JDK). The second watch is set
+   * up after the first task, off the path of the pool's first result.
+   */
   private static final class ParentWatch extends Thread {
     private final InputStream stdin;
+    private boolean watchingProcess;
 
     ParentWatch(InputStream stdin) {
       super("parallelizable-parent-watch");
@@ -297,12 +308,20 @@ public final class WorkerMain {
       setDaemon(true);
     }
 
-    @Override
-    public void run() {
+    /** Also watches the parent's process; called by the main thread once it has answered a RUN. */
+    void watchProcess() {
+      if (watchingProcess) {
+        return;
+      }
+      watchingProcess = true;
       Optional<ProcessHandle> parent = ProcessHandle.current().parent();
       if (parent.isPresent()) {
         parent.get().onExit().thenRun(new Halt());
       }
+    }
+
+    @Override
+    public void run() {
       byte[] buffer = new byte[64];
       try {
         while (stdin.read(buffer) >= 0) {

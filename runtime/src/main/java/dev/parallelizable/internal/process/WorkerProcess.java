@@ -4,7 +4,9 @@ import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import java.io.EOFException;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -45,7 +47,6 @@ final class WorkerProcess implements Runnable {
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   final ProcessPool pool;
   final WorkerConfig config;
@@ -79,46 +80,81 @@ final class WorkerProcess implements Runnable {
     this.pool = pool;
     this.config = config;
     this.name = name;
-    byte[] random = new byte[Protocol.TOKEN_LENGTH / 2];
-    RANDOM.nextBytes(random);
-    this.token = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+    this.token = HexFormat.of().formatHex(randomBytes(Protocol.TOKEN_LENGTH / 2)).getBytes(StandardCharsets.US_ASCII);
     this.reader = new Thread(this, "parallelizable-" + name + "-results");
     reader.setDaemon(true);
   }
 
   /**
-   * Starts the JVM and the threads that serve it. Does not wait for the worker to connect. A
-   * failure to start the process is reported to the pool like any start failure.
+   * Starts the worker's JVM: the first half of a launch, so that the JVMs of several workers boot
+   * while the parent prepares their channels in {@link #connectLater()}. The worker waits for its
+   * token on standard input before it connects, and the token is written only once the socket
+   * listens. A failure is reported to the pool like any start failure.
    */
-  void launch() {
+  void startProcess() {
     try {
       synchronized (this) {
         if (killed || WorkerRegistry.isClosing()) {
           throw new IOException("the pool was stopped before the worker started");
         }
         directory = privateDirectory();
-        Path socket = directory.resolve("s");
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket), 1);
-        progress = ProgressSlot.map(directory.resolve("p"), true);
         Process started =
-            new ProcessBuilder(config.command(socket, directory.resolve("p"), name)).start();
+            new ProcessBuilder(config.command(directory.resolve("s"), directory.resolve("p"), name)).start();
         process = started;
         WorkerRegistry.add(started);
-        stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset);
-        stderr = new OutputPump(started.getErrorStream(), name, true, config.outputCharset);
+      }
+    } catch (IOException | RuntimeException e) {
+      end(new StartFailure("its process could not be started: " + e, e));
+    }
+  }
+
+  /**
+   * The second half of a launch: listens on the socket, creates the progress slot, sends the token,
+   * and starts the threads that serve the worker. Does not wait for the worker to connect.
+   */
+  void connectLater() {
+    Process started = process;
+    if (started == null) {
+      return; // startProcess failed and reported it
+    }
+    try {
+      synchronized (this) {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(directory.resolve("s")), 1);
+        progress = ProgressSlot.map(directory.resolve("p"), true);
+        stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
+        // The end of standard error means the worker exited: stop waiting for it to connect.
+        stderr =
+            new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
         OutputStream stdin = started.getOutputStream();
         stdin.write(token);
         stdin.write('\n');
         stdin.flush();
-        started.onExit().thenRun(this::closeServer);
       }
       reader.start();
     } catch (IOException | RuntimeException e) {
-      end(new StartFailure("its process could not be started: " + e, e));
+      started.destroyForcibly();
+      end(new StartFailure("its channel could not be set up: " + e, e));
     }
+  }
+
+  /**
+   * Random bytes from the kernel; {@link SecureRandom} as the fallback, which costs tens of
+   * milliseconds to set up on first use, on the path of a pool's first result.
+   */
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    try (InputStream random = new FileInputStream("/dev/urandom")) {
+      if (random.readNBytes(bytes, 0, count) == count) {
+        return bytes;
+      }
+    } catch (IOException e) {
+      // no /dev/urandom on this system
+    }
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 
   private static Path privateDirectory() throws IOException {
@@ -356,8 +392,10 @@ final class WorkerProcess implements Runnable {
       } catch (IOException e) {
         // the pipe is gone with the process
       }
-      stdout.drain(DRAIN_MILLIS);
-      stderr.drain(DRAIN_MILLIS);
+      if (stdout != null) {
+        stdout.drain(DRAIN_MILLIS);
+        stderr.drain(DRAIN_MILLIS);
+      }
       WorkerRegistry.remove(p);
       if (!p.isAlive()) {
         ProgressSlot slot = progress;

@@ -1,0 +1,85 @@
+package dev.parallelizable.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Workers never outlive their parent JVM: neither when it is killed nor when it exits. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ParentDeathTest {
+  private static final Duration WORKERS_GONE_WITHIN = Duration.ofSeconds(2);
+
+  private static Process startParent(String mode) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java, "-cp", System.getProperty("java.class.path"), ParentMain.class.getName(), mode)
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  private static BufferedReader output(Process parent) {
+    return new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** Reads the parent's output up to a line that starts with {@code prefix}, and returns it. */
+  private static String lineStartingWith(BufferedReader output, String prefix) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = output.readLine()) != null) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+      seen.append(line).append('\n');
+    }
+    throw new AssertionError("The parent ended before printing " + prefix + ":\n" + seen);
+  }
+
+  private static Set<Long> workers(BufferedReader output) throws IOException {
+    String line = lineStartingWith(output, "WORKERS ");
+    Set<Long> workers =
+        Arrays.stream(line.substring(8).trim().split(" ")).map(Long::parseLong).collect(Collectors.toSet());
+    assertEquals(2, workers.size(), line);
+    return workers;
+  }
+
+  @Test
+  void busyWorkersExitWhenTheParentIsKilled() throws Exception {
+    Process parent = startParent("busy");
+    try {
+      BufferedReader output = output(parent);
+      Set<Long> workers = workers(output);
+      lineStartingWith(output, "[worker-");
+      lineStartingWith(output, "[worker-"); // both print BUSY as their task starts
+      assertTrue(workers.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()));
+      parent.destroyForcibly().waitFor();
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  @Test
+  void workersExitWhenTheParentExitsWithoutClosingThePool() throws Exception {
+    Process parent = startParent("exit");
+    try {
+      Set<Long> workers = workers(output(parent));
+      assertEquals(0, parent.waitFor());
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+}
