@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * Pool pool = Parallel.threads(4);      // a thread pool
+ * Pool pool = Parallel.processes(4);    // a pool of 4 worker JVMs
  * Pool pool = Parallel.sequential();    // the caller, for debugging (joblib's n_jobs=1)
  * }</pre>
  *
@@ -97,6 +98,41 @@ public final class Parallel {
     } catch (Throwable e) {
       throw new IllegalStateException("Could not create a virtual-thread factory", e);
     }
+  }
+
+  /**
+   * A pool of {@code n} worker JVMs, with the defaults of {@link #processPool()}: each worker runs
+   * the parent's classpath, starts at once, and is reused. Tasks are isolated from the caller and
+   * from each other's crashes; see {@link ProcessPoolBuilder} for what crosses and what happens on
+   * a crash or a timeout.
+   *
+   * @throws IllegalArgumentException if {@code n} is not positive
+   * @throws IllegalStateException if the workers' classpath cannot be determined
+   */
+  public static Pool processes(int n) {
+    return processPool().workers(n).build();
+  }
+
+  /** A pool of one worker JVM per available processor ({@link Runtime#availableProcessors()}). */
+  public static Pool processes() {
+    return processPool().build();
+  }
+
+  /** A builder of a pool of worker JVMs with options: heap, timeouts, recycling, crash policy. */
+  public static ProcessPoolBuilder processPool() {
+    return new ProcessPoolBuilder();
+  }
+
+  /**
+   * A job that runs {@code task} in a new JVM of its own once started (Python's {@code
+   * multiprocessing.Process}). Its {@link Job#exitCode()} is the JVM's: 0 when the task returned, 1
+   * when it threw, the status of a {@code System.exit} in the task, or {@code -N} when signal
+   * {@code N} killed it. For JVM options, use {@code processPool()...job(task)}.
+   *
+   * @throws IllegalStateException if the worker's classpath cannot be determined
+   */
+  public static <R> Job<R> process(Task<R> task) {
+    return processPool().job(task);
   }
 
   /** A pool that runs every task in the calling thread, inside the call that submits it. */

@@ -12,7 +12,15 @@ public class WorkerCrashedException extends TaskFailedException {
   private final Integer exitCode;
 
   public WorkerCrashedException(String task, long pid, Integer exitCode, String message) {
-    super(task, message, null);
+    this(task, pid, exitCode, message, null);
+  }
+
+  /**
+   * With the error that ended the worker as the cause, where it is known: an {@link
+   * OutOfMemoryError} the worker reported before it exited.
+   */
+  public WorkerCrashedException(String task, long pid, Integer exitCode, String message, Throwable cause) {
+    super(task, message, cause);
     this.pid = pid;
     this.exitCode = exitCode;
   }

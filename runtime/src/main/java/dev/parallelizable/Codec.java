@@ -1,0 +1,61 @@
+package dev.parallelizable;
+
+import dev.parallelizable.internal.process.SerializationCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Turns the arguments, results and exceptions of tasks into bytes and back, to cross between the
+ * caller and a worker JVM of a process pool ({@link ProcessPoolBuilder#codec(Codec)}).
+ *
+ * <p>The default, {@link #serialization()}, writes common values directly and everything else with
+ * Java serialization behind an {@link java.io.ObjectInputFilter}; see its documentation.
+ *
+ * <p><b>Implementing.</b> Each value is framed by the pool, so {@link #decode} sees exactly the
+ * bytes {@link #encode} wrote for that value, and reading too little or too much cannot upset the
+ * channel. The parent and every worker create their own instance: an implementation must be a
+ * public class with a public no-argument constructor, on the workers' classpath, and be
+ * thread-safe (the parent encodes in the submitting threads and decodes in its result-reader
+ * threads).
+ *
+ * <p><b>Failures.</b> An argument {@code encode} rejects fails the submit ({@code applyAsync},
+ * {@code map}) in the caller with an {@link IllegalArgumentException} naming the method, the
+ * parameter and its type; the pool is not affected. A result it rejects fails that task with a
+ * {@link TaskFailedException} naming it; the worker stays in service.
+ */
+public interface Codec {
+  /**
+   * Writes {@code value} (which may be null) to {@code out}.
+   *
+   * @throws IOException if the value cannot be encoded, for example {@link
+   *     java.io.NotSerializableException}
+   */
+  void encode(Object value, OutputStream out) throws IOException;
+
+  /**
+   * Reads a value written by {@link #encode}.
+   *
+   * @param loader the class loader of the task's generated invoker: where its classes come from
+   * @throws IOException if the bytes cannot be decoded, or were rejected
+   * @throws ClassNotFoundException if a class of the value is missing on this side
+   */
+  Object decode(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException;
+
+  /**
+   * The default codec. Nulls, boxed primitives, {@code String}, {@code byte[]}, {@code int[]},
+   * {@code long[]}, {@code double[]} and {@link java.nio.file.Path} (of the default file system) are
+   * written directly (a large {@code byte[]} is copied once, straight into the channel); any other
+   * value with Java serialization, where {@code Path}s inside serialized objects are also
+   * supported. Decoding serialized values goes through an {@link java.io.ObjectInputFilter} that
+   * rejects the classes of well-known deserialization gadget libraries, streams nested deeper than
+   * 1,000 objects and arrays over 2<sup>28</sup> elements, combined with the JVM-wide filter
+   * ({@code -Djdk.serialFilter}) when one is set. The channel itself is reachable only by the parent
+   * and its own workers; the filter is defence in depth.
+   *
+   * <p>Thread-safe.
+   */
+  static Codec serialization() {
+    return SerializationCodec.INSTANCE;
+  }
+}

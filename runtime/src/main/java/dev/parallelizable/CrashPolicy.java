@@ -1,0 +1,69 @@
+package dev.parallelizable;
+
+/**
+ * What a process pool does with a task whose worker JVM died while running it ({@link
+ * ProcessPoolBuilder#crashPolicy(CrashPolicy)}). A worker dies by {@code System.exit}, {@code
+ * Runtime.halt}, a signal, an {@link OutOfMemoryError}, or a crash of the JVM itself; a task that
+ * ran past the per-task timeout is not retried under any policy, since it would most likely time
+ * out again.
+ *
+ * <ul>
+ *   <li>{@link #fail()} (the default): the task fails with {@link WorkerCrashedException}; a {@code
+ *       map} fails with it and cancels its tasks that have not started.
+ *   <li>{@link #retry(int)}: the task runs again on a new worker, up to the given number of times;
+ *       when it crashed that many times more, it fails as above. Tasks of the same chunk that had
+ *       finished when the worker died but whose results had not reached the caller yet (those that
+ *       finished in the last few milliseconds before the crash) run again as well: retry suits tasks that can safely run twice.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CrashPolicy {
+  private static final CrashPolicy FAIL = new CrashPolicy(0);
+
+  private final int retries;
+
+  private CrashPolicy(int retries) {
+    this.retries = retries;
+  }
+
+  /** A crashed task fails with {@link WorkerCrashedException} (the default). */
+  public static CrashPolicy fail() {
+    return FAIL;
+  }
+
+  /**
+   * A crashed task runs again on a new worker, at most {@code times} times.
+   *
+   * @throws IllegalArgumentException if {@code times} is not positive
+   */
+  public static CrashPolicy retry(int times) {
+    if (times <= 0) {
+      throw new IllegalArgumentException(
+          String.format(
+              "CrashPolicy.retry(times) needs a positive number of retries, got %d; use CrashPolicy.fail() for none",
+              times));
+    }
+    return new CrashPolicy(times);
+  }
+
+  /** How many times a crashed task runs again: 0 for {@link #fail()}. */
+  public int retries() {
+    return retries;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof CrashPolicy that && that.retries == retries;
+  }
+
+  @Override
+  public int hashCode() {
+    return retries;
+  }
+
+  @Override
+  public String toString() {
+    return retries == 0 ? "CrashPolicy.fail()" : "CrashPolicy.retry(" + retries + ")";
+  }
+}

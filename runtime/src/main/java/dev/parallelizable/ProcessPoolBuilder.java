@@ -1,0 +1,354 @@
+package dev.parallelizable;
+
+import dev.parallelizable.internal.process.ProcessJob;
+import dev.parallelizable.internal.process.ProcessPool;
+import dev.parallelizable.internal.process.SerializationCodec;
+import dev.parallelizable.internal.process.WorkerConfig;
+import java.io.File;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Configures and creates a pool of worker JVMs ({@link Parallel#processPool()}), or a {@link Job}
+ * in a JVM of its own.
+ *
+ * <pre>{@code
+ * try (Pool pool = Parallel.processPool()
+ *     .workers(4)
+ *     .maxHeap("512m")
+ *     .taskTimeout(Duration.ofMinutes(5))
+ *     .crashPolicy(CrashPolicy.retry(2))
+ *     .build()) {
+ *   List<Path> thumbnails = pool.map(p -> ImagesParallel.thumbnail(p, 128), paths);
+ * }
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>Option</th><th>Default</th></tr>
+ *   <tr><td>{@link #workers(int)}</td><td>one per available processor</td></tr>
+ *   <tr><td>{@link #maxHeap(String)}, {@link #systemProperty}, {@link #jvmOptions}</td>
+ *       <td>none: the JVM's defaults, plus {@code -XX:+UseSerialGC -XX:-UsePerfData}</td></tr>
+ *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
+ *   <tr><td>{@link #taskTimeout(Duration)}</td><td>none</td></tr>
+ *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
+ *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
+ *   <tr><td>{@link #classpath(String)}</td><td>the parent's {@code java.class.path}</td></tr>
+ *   <tr><td>{@link #javaExecutable(Path)}</td><td>{@code bin/java} of the parent's {@code java.home}</td></tr>
+ *   <tr><td>{@link #crashPolicy(CrashPolicy)}</td><td>{@link CrashPolicy#fail()}</td></tr>
+ *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#serialization()}</td></tr>
+ * </table>
+ *
+ * <p>Each option is set at most once, and each setter checks its argument at once: a mistake fails
+ * where it is made, with a message naming the option and the value.
+ *
+ * <p><b>The pool.</b> {@link #build()} starts all workers at once, in parallel, and returns without
+ * waiting for them; tasks submitted meanwhile wait in the pool's queue. Workers are reused for many
+ * tasks. The pool has the {@link Pool} contract of every pool; what is particular to processes:
+ *
+ * <ul>
+ *   <li>Arguments, results and exceptions cross by the {@linkplain #codec(Codec) codec}. An argument
+ *       it cannot encode fails the submit in the caller with an {@link IllegalArgumentException}
+ *       naming the method, the parameter and its type; the pool is unaffected.
+ *   <li>Callbacks ({@link AsyncResult#onSuccess}, {@link AsyncResult#onFailure}) run on the pool's
+ *       result-reader thread of the worker that answered: keep them short.
+ *   <li>A worker that dies while running a task (exit, halt, signal, out of memory) fails the task
+ *       with {@link WorkerCrashedException}, or retries it (see {@link CrashPolicy}), and is
+ *       replaced; the next call works. A task that throws, {@link StackOverflowError} included,
+ *       fails with {@link TaskFailedException} and its worker carries on.
+ *   <li>A task past the {@linkplain #taskTimeout(Duration) timeout} fails with {@link
+ *       TaskTimeoutException}; its worker is killed and replaced.
+ *   <li>{@link Pool#terminate()} kills the workers and fails every pending result with {@link
+ *       TaskCancelledException}. {@link AsyncResult#cancel()} cancels a task that has not started;
+ *       a running task is not interrupted.
+ *   <li>A worker that cannot start breaks the pool: see {@link WorkerStartException}.
+ *   <li>Workers end with the pool, when the parent JVM exits (a shutdown hook), and on their own
+ *       within moments when the parent dies without one (killed).
+ * </ul>
+ *
+ * <p>Not thread-safe: configure a builder from one thread. It may build any number of pools.
+ */
+public final class ProcessPoolBuilder {
+  private static final int UNSET = -1;
+  private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgGtT]?");
+
+  private int workers = UNSET;
+  private final List<String> jvmOptions = new ArrayList<>();
+  private String maxHeap;
+  private final List<String> systemProperties = new ArrayList<>();
+  private int maxTasksPerWorker = UNSET;
+  private Duration taskTimeout;
+  private Duration idleTimeout;
+  private Task<?> initializer;
+  private String classpath;
+  private Path javaExecutable;
+  private CrashPolicy crashPolicy;
+  private Codec codec;
+
+  ProcessPoolBuilder() {}
+
+  private static void requireArgument(boolean valid, String format, Object... values) {
+    if (!valid) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, format, values));
+    }
+  }
+
+  private static void requireUnset(boolean unset, String format, Object... values) {
+    if (!unset) {
+      throw new IllegalStateException(String.format(Locale.ROOT, format, values));
+    }
+  }
+
+  /**
+   * The number of worker JVMs.
+   *
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
+  public ProcessPoolBuilder workers(int n) {
+    requireUnset(workers == UNSET, "workers was already set to %d", workers);
+    requireArgument(n > 0, "workers must be positive, got %d", n);
+    workers = n;
+    return this;
+  }
+
+  /**
+   * Adds options to the workers' command line, such as {@code "-XX:+UseG1GC"} or {@code
+   * "--enable-preview"}. May be called more than once; options accumulate.
+   *
+   * @throws IllegalArgumentException if an option does not start with {@code -}, or sets the
+   *     classpath (use {@link #classpath(String)})
+   */
+  public ProcessPoolBuilder jvmOptions(String... options) {
+    Objects.requireNonNull(options, "options");
+    for (String option : options) {
+      requireArgument(option != null, "jvmOptions must not contain null");
+      requireArgument(
+          option.startsWith("-"), "jvmOptions must start with '-', got '%s'", option);
+      requireArgument(
+          !option.equals("-cp") && !option.equals("-classpath") && !option.startsWith("--class-path"),
+          "jvmOptions must not set the classpath (got '%s'); use classpath(...)", option);
+      requireArgument(
+          !option.equals("-jar"), "jvmOptions must not contain '-jar': workers run their own main class");
+    }
+    jvmOptions.addAll(List.of(options));
+    return this;
+  }
+
+  /**
+   * The maximum heap of each worker ({@code -Xmx}), such as {@code "512m"} or {@code "2g"}.
+   *
+   * @throws IllegalArgumentException if {@code size} is not a number with an optional k, m, g or t
+   */
+  public ProcessPoolBuilder maxHeap(String size) {
+    requireUnset(maxHeap == null, "maxHeap was already set to %s", maxHeap);
+    requireArgument(
+        size != null && HEAP_SIZE.matcher(size).matches(),
+        "maxHeap must be a size such as 512m or 2g, got '%s'", size);
+    maxHeap = size;
+    return this;
+  }
+
+  /**
+   * A system property of the workers ({@code -Dname=value}). May be called for several properties.
+   *
+   * @throws IllegalArgumentException if the name is empty or contains '=' or whitespace, or the
+   *     value is null
+   */
+  public ProcessPoolBuilder systemProperty(String name, String value) {
+    requireArgument(
+        name != null && !name.isEmpty() && name.chars().noneMatch(c -> c == '=' || Character.isWhitespace(c)),
+        "systemProperty name must be non-empty, without '=' or whitespace, got '%s'", name);
+    requireArgument(value != null, "systemProperty %s must have a value, got null", name);
+    systemProperties.add("-D" + name + "=" + value);
+    return this;
+  }
+
+  /**
+   * Replaces a worker after it ran {@code tasks} tasks, as Python's {@code maxtasksperchild}: for
+   * tasks that leak memory or native resources. The limit is exact: a chunk of a {@code map} is
+   * split where a worker reaches it, and the rest runs on the next worker.
+   *
+   * @throws IllegalArgumentException if {@code tasks} is not positive
+   */
+  public ProcessPoolBuilder maxTasksPerWorker(int tasks) {
+    requireUnset(maxTasksPerWorker == UNSET, "maxTasksPerWorker was already set to %d", maxTasksPerWorker);
+    requireArgument(tasks > 0, "maxTasksPerWorker must be positive, got %d", tasks);
+    maxTasksPerWorker = tasks;
+    return this;
+  }
+
+  /**
+   * The longest a task may run. Past it, the worker running the task is killed and replaced, and
+   * the task fails with {@link TaskTimeoutException} naming it and the timeout. Measured per task
+   * from when the worker starts it, also within a chunk; the check runs every tenth of the timeout
+   * (at most every 100 ms), so a task may run that much longer before it is stopped.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder taskTimeout(Duration timeout) {
+    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", taskTimeout);
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "taskTimeout must be positive, got %s", timeout);
+    taskTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Stops a worker that has had nothing to do for {@code timeout}; a new one starts when work
+   * comes. For long-lived pools that are busy now and then.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder idleTimeout(Duration timeout) {
+    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", idleTimeout);
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "idleTimeout must be positive, got %s", timeout);
+    idleTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * A task each worker runs once, before its first task (Python's {@code initializer}): to load a
+   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, the
+   * worker cannot start: see {@link WorkerStartException}.
+   */
+  public ProcessPoolBuilder initializer(Task<?> task) {
+    requireUnset(initializer == null, "initializer was already set to %s", initializer);
+    requireArgument(task != null, "initializer must not be null");
+    initializer = task;
+    return this;
+  }
+
+  /**
+   * The workers' classpath, entries separated by {@link File#pathSeparator}. Needed when the
+   * application's classes are not on the parent's {@code java.class.path}: under {@code mvn
+   * exec:java}, in an application server or a plugin system. It must hold the application's
+   * classes, their dependencies, and the Parallelizable runtime.
+   *
+   * @throws IllegalArgumentException if {@code classpath} is empty
+   */
+  public ProcessPoolBuilder classpath(String classpath) {
+    requireUnset(this.classpath == null, "classpath was already set to %s", this.classpath);
+    requireArgument(
+        classpath != null && !classpath.isBlank(), "classpath must not be empty, got '%s'", classpath);
+    this.classpath = classpath;
+    return this;
+  }
+
+  /** As {@link #classpath(String)}, from a list of jars and directories. */
+  public ProcessPoolBuilder classpath(Collection<Path> entries) {
+    requireArgument(entries != null && !entries.isEmpty(), "classpath must not be empty, got %s", entries);
+    return classpath(
+        entries.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
+  }
+
+  /**
+   * The {@code java} executable of the workers, for another JDK than the parent's.
+   *
+   * @throws IllegalArgumentException if it is not an executable file
+   */
+  public ProcessPoolBuilder javaExecutable(Path java) {
+    requireUnset(javaExecutable == null, "javaExecutable was already set to %s", javaExecutable);
+    requireArgument(
+        java != null && Files.isRegularFile(java) && Files.isExecutable(java),
+        "javaExecutable must be an executable file, got %s", java);
+    javaExecutable = java;
+    return this;
+  }
+
+  /** What to do with a task whose worker died while running it. */
+  public ProcessPoolBuilder crashPolicy(CrashPolicy policy) {
+    requireUnset(crashPolicy == null, "crashPolicy was already set to %s", crashPolicy);
+    requireArgument(policy != null, "crashPolicy must not be null");
+    crashPolicy = policy;
+    return this;
+  }
+
+  /**
+   * How arguments, results and exceptions cross between the JVMs. Each worker creates its own
+   * instance from the class name.
+   *
+   * @throws IllegalArgumentException if the codec's class is not public with a public no-argument
+   *     constructor
+   */
+  public ProcessPoolBuilder codec(Codec codec) {
+    requireUnset(this.codec == null, "codec was already set to %s", this.codec);
+    requireArgument(codec != null, "codec must not be null");
+    Class<?> type = codec.getClass();
+    boolean creatable = Modifier.isPublic(type.getModifiers()) && !type.isHidden();
+    try {
+      creatable &= type.getEnclosingClass() == null || Modifier.isStatic(type.getModifiers());
+      type.getConstructor();
+    } catch (NoSuchMethodException e) {
+      creatable = false;
+    }
+    requireArgument(
+        creatable,
+        "codec %s must be a public class with a public no-argument constructor: each worker creates"
+            + " its own from the class name",
+        type.getName());
+    this.codec = codec;
+    return this;
+  }
+
+  /**
+   * Creates the pool and starts its workers, without waiting for them.
+   *
+   * @throws IllegalStateException if the workers' classpath cannot be determined (see {@link
+   *     #classpath(String)})
+   */
+  public Pool build() {
+    return ProcessPool.start(config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false));
+  }
+
+  /**
+   * A job that runs {@code task} in a new JVM of its own, configured as this builder's workers
+   * (Python's {@code multiprocessing.Process}); {@link #workers(int)}, {@link
+   * #maxTasksPerWorker(int)}, {@link #idleTimeout(Duration)} and {@link #crashPolicy(CrashPolicy)}
+   * do not apply.
+   */
+  public <R> Job<R> job(Task<R> task) {
+    Objects.requireNonNull(task, "task must not be null");
+    return new ProcessJob<>(config(1, true), task);
+  }
+
+  private WorkerConfig config(int n, boolean jobMode) {
+    List<String> options = new ArrayList<>(jvmOptions);
+    if (maxHeap != null) {
+      options.add("-Xmx" + maxHeap);
+    }
+    options.addAll(systemProperties);
+    return new WorkerConfig(
+        n,
+        options,
+        classpath,
+        javaExecutable,
+        jobMode ? 1 : maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
+        taskTimeout,
+        jobMode ? null : idleTimeout,
+        initializer,
+        jobMode || crashPolicy == null ? 0 : crashPolicy.retries(),
+        codec == null ? SerializationCodec.INSTANCE : codec,
+        jobMode);
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers) + ", jvmOptions="
+        + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
+        + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
+        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", initializer="
+        + initializer + ", crashPolicy=" + crashPolicy + ", codec=" + codec + "]";
+  }
+}

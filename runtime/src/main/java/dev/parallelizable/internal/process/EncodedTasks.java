@@ -1,0 +1,122 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.Codec;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tasks of a chunk, encoded in the caller's thread when it submits them (so that an argument
+ * that cannot be encoded fails the submit, naming the parameter), ready to be sent whole or from any
+ * task on (see the tasks block of {@link Protocol}).
+ *
+ * <p>Immutable once built; read by whichever thread sends it.
+ */
+final class EncodedTasks {
+  private final List<TaskMethod<?>> methods;
+  private final FrameOutput bytes;
+  private final long[] starts;
+
+  private EncodedTasks(List<TaskMethod<?>> methods, FrameOutput bytes, long[] starts) {
+    this.methods = methods;
+    this.bytes = bytes;
+    this.starts = starts;
+  }
+
+  /**
+   * Encodes {@code tasks}.
+   *
+   * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
+   *     cannot encode an argument
+   */
+  static EncodedTasks encode(Task<?>[] tasks, Codec codec) {
+    List<TaskMethod<?>> methods = new ArrayList<>(1);
+    FrameOutput bytes = new FrameOutput(64 * tasks.length);
+    long[] starts = new long[tasks.length + 1];
+    TaskMethod<?> last = null;
+    int lastIndex = -1;
+    for (int t = 0; t < tasks.length; t++) {
+      Task<?> task = tasks[t];
+      starts[t] = bytes.length();
+      TaskMethod<?> method = task.method();
+      if (method != last) {
+        lastIndex = methods.indexOf(method);
+        if (lastIndex < 0) {
+          if (methods.size() == Short.MAX_VALUE) {
+            throw new IllegalArgumentException("A chunk cannot call more than 32767 different methods");
+          }
+          methods.add(method);
+          lastIndex = methods.size() - 1;
+        }
+        last = method;
+      }
+      bytes.writeShort(lastIndex);
+      bytes.writeShort(task.argumentCount());
+      for (int a = 0; a < task.argumentCount(); a++) {
+        Object argument = task.argument(a);
+        try {
+          Protocol.writeValue(bytes, codec, argument);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+          throw unencodable(task, a, argument, codec, e);
+        }
+      }
+    }
+    starts[tasks.length] = bytes.length();
+    if (bytes.length() > Integer.MAX_VALUE - 1024) {
+      throw new IllegalArgumentException(
+          "The arguments of " + tasks.length + " tasks starting with " + tasks[0] + " take "
+              + bytes.length() + " bytes encoded, more than the 2 GB a message to a worker can hold;"
+              + " pass a smaller chunkSize or pass large data by file");
+    }
+    return new EncodedTasks(methods, bytes, starts);
+  }
+
+  private static IllegalArgumentException unencodable(
+      Task<?> task, int index, Object argument, Codec codec, Throwable problem) {
+    TaskMethod<?> method = task.method();
+    String parameter =
+        index < method.parameterNames().size()
+            ? "parameter '" + method.parameterNames().get(index) + "' (declared "
+                + method.parameterTypes().get(index) + ")"
+            : "argument " + (index + 1);
+    return new IllegalArgumentException(
+        String.format(
+            "Cannot send %s to a worker process: %s of %s is a %s, which %s cannot encode (%s)."
+                + " Arguments that cross to a worker must be encodable: make the class Serializable,"
+                + " pass something that is (a path, an id, the data itself), or configure a Codec"
+                + " that handles it",
+            task, parameter, method, argument.getClass().getName(), codec, problem),
+        problem);
+  }
+
+  /** The number of tasks. */
+  int size() {
+    return starts.length - 1;
+  }
+
+  /** The first task's method, for messages. */
+  TaskMethod<?> method(int index) {
+    return methods.get(index);
+  }
+
+  /** Writes the head of a tasks block for tasks {@code [from, to)}: their count and the methods. */
+  void writeHead(FrameOutput out, int from, int to) {
+    out.writeInt(to - from);
+    out.writeShort(methods.size());
+    for (TaskMethod<?> method : methods) {
+      out.writeString(method.invokerClassName());
+      out.writeString(method.key());
+    }
+  }
+
+  /** The encoded bytes of all tasks; tasks {@code [from, to)} are {@code [start(from), start(to))}. */
+  FrameOutput bytes() {
+    return bytes;
+  }
+
+  long start(int index) {
+    return starts[index];
+  }
+}

@@ -1,0 +1,122 @@
+package dev.parallelizable.internal.process;
+
+import java.io.EOFException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a received frame, or one value inside it, from a {@link ByteBuffer} (see {@link Protocol}).
+ * Integers are in the machine's native byte order. As an {@link InputStream} it is what a {@link
+ * dev.parallelizable.Codec} decodes from; the default codec reads bulk data straight from {@link
+ * #buffer()}.
+ *
+ * <p>Not thread-safe; valid until the connection receives the next frame.
+ */
+final class FrameInput extends InputStream {
+  private final ByteBuffer buffer;
+
+  FrameInput(ByteBuffer buffer) {
+    this.buffer = buffer.order(ByteOrder.nativeOrder());
+  }
+
+  /** The underlying buffer; its position is this stream's position. */
+  ByteBuffer buffer() {
+    return buffer;
+  }
+
+  @Override
+  public int read() {
+    return buffer.hasRemaining() ? buffer.get() & 0xff : -1;
+  }
+
+  @Override
+  public int read(byte[] target, int offset, int length) {
+    if (length == 0) {
+      return 0;
+    }
+    if (!buffer.hasRemaining()) {
+      return -1;
+    }
+    int n = Math.min(length, buffer.remaining());
+    buffer.get(target, offset, n);
+    return n;
+  }
+
+  @Override
+  public long skip(long n) {
+    int skipped = (int) Math.max(0, Math.min(n, buffer.remaining()));
+    buffer.position(buffer.position() + skipped);
+    return skipped;
+  }
+
+  @Override
+  public int available() {
+    return buffer.remaining();
+  }
+
+  private void need(int count) throws EOFException {
+    if (buffer.remaining() < count) {
+      throw new EOFException(
+          "Truncated frame: needed " + count + " more bytes, " + buffer.remaining() + " left");
+    }
+  }
+
+  byte readByte() throws EOFException {
+    need(1);
+    return buffer.get();
+  }
+
+  short readShort() throws EOFException {
+    need(2);
+    return buffer.getShort();
+  }
+
+  int readInt() throws EOFException {
+    need(4);
+    return buffer.getInt();
+  }
+
+  long readLong() throws EOFException {
+    need(8);
+    return buffer.getLong();
+  }
+
+  /** Reads {@code length} bytes into a new array. */
+  byte[] readBytes(int length) throws EOFException {
+    need(length);
+    byte[] bytes = new byte[length];
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  /** A string written by {@link FrameOutput#writeString}. */
+  String readString() throws EOFException {
+    int length = readInt();
+    if (length < 0) {
+      return null;
+    }
+    need(length);
+    String value;
+    if (buffer.hasArray()) {
+      value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+      buffer.position(buffer.position() + length);
+    } else {
+      value = new String(readBytes(length), StandardCharsets.UTF_8);
+    }
+    return value;
+  }
+
+  /**
+   * The next {@code length} bytes as a stream of their own, and skips them here: a codec that reads
+   * too little or too much cannot misalign the frame.
+   */
+  FrameInput slice(int length) throws EOFException {
+    need(length);
+    ByteBuffer part = buffer.slice();
+    part.limit(length);
+    buffer.position(buffer.position() + length);
+    return new FrameInput(part);
+  }
+}

@@ -1,0 +1,215 @@
+package dev.parallelizable.internal.process;
+
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable buffer that frames and values are encoded into before they are sent (see {@link
+ * Protocol} for the layout). Integers are written in the machine's native byte order.
+ *
+ * <p>Large byte arrays can be added by reference with {@link #writeShared(byte[])}: they are not
+ * copied here, but straight into the channel's buffer when the frame is sent, so a 1 MB argument is
+ * copied once in user space. The logical content is the buffer's bytes with the shared arrays
+ * spliced in at the positions where they were added.
+ *
+ * <p>Not thread-safe: one thread encodes; the frame is sent after it is complete.
+ */
+final class FrameOutput extends OutputStream {
+  /** Arrays at least this long are added by reference instead of copied. */
+  static final int SHARE_THRESHOLD = 16 * 1024;
+
+  private static final byte[][] NO_ARRAYS = {};
+  private static final int[] NO_POSITIONS = {};
+
+  private byte[] bytes;
+  private ByteBuffer view;
+  private int position;
+  private byte[][] shared = NO_ARRAYS;
+  private int[] sharedAt = NO_POSITIONS;
+  private int sharedCount;
+  private long sharedLength;
+
+  FrameOutput(int initialCapacity) {
+    bytes = new byte[Math.max(16, initialCapacity)];
+    view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+  }
+
+  /** The logical length: buffered bytes plus shared arrays. */
+  long length() {
+    return position + sharedLength;
+  }
+
+  /** Empties the buffer for reuse, keeping its capacity. */
+  void reset() {
+    position = 0;
+    Arrays.fill(shared, 0, sharedCount, null);
+    sharedCount = 0;
+    sharedLength = 0;
+  }
+
+  private void ensure(int more) {
+    int needed = position + more;
+    if (needed < 0) {
+      throw new IllegalStateException("A frame cannot exceed 2 GB");
+    }
+    if (needed > bytes.length) {
+      bytes = Arrays.copyOf(bytes, (int) Math.max(needed, Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
+      view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    }
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    bytes[position++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] source, int offset, int length) {
+    ensure(length);
+    System.arraycopy(source, offset, bytes, position, length);
+    position += length;
+  }
+
+  /**
+   * Adds {@code array} by reference if it is large: the caller must not change it until the frame
+   * is sent. Small arrays are copied.
+   */
+  void writeShared(byte[] array) {
+    if (array.length < SHARE_THRESHOLD) {
+      write(array, 0, array.length);
+      return;
+    }
+    if (sharedCount == shared.length) {
+      int capacity = Math.max(4, sharedCount * 2);
+      shared = Arrays.copyOf(shared, capacity);
+      sharedAt = Arrays.copyOf(sharedAt, capacity);
+    }
+    shared[sharedCount] = array;
+    sharedAt[sharedCount] = position;
+    sharedCount++;
+    sharedLength += array.length;
+  }
+
+  void writeByte(int value) {
+    write(value);
+  }
+
+  void writeShort(int value) {
+    ensure(2);
+    view.putShort(position, (short) value);
+    position += 2;
+  }
+
+  void writeInt(int value) {
+    ensure(4);
+    view.putInt(position, value);
+    position += 4;
+  }
+
+  void writeLong(long value) {
+    ensure(8);
+    view.putLong(position, value);
+    position += 8;
+  }
+
+  /** A string as its UTF-8 length and bytes; -1 for null. */
+  void writeString(String value) {
+    if (value == null) {
+      writeInt(-1);
+      return;
+    }
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    writeInt(utf8.length);
+    write(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Drops everything written after buffer position {@code at} (a position returned by {@link
+   * #position()}), including arrays shared after it: undoes a value whose encoding failed.
+   */
+  void rewind(int at) {
+    while (sharedCount > 0 && sharedAt[sharedCount - 1] > at) {
+      sharedCount--;
+      sharedLength -= shared[sharedCount].length;
+      shared[sharedCount] = null;
+    }
+    position = at;
+  }
+
+  /** The buffer position where the next byte goes; with {@link #length()}, a mark for {@link #patchLength}. */
+  int position() {
+    return position;
+  }
+
+  /**
+   * Writes into the int reserved at buffer position {@code at}, when the logical length was {@code
+   * lengthBefore}, the logical number of bytes written after that int.
+   */
+  void patchLength(int at, long lengthBefore) {
+    long written = length() - lengthBefore - 4;
+    if (written > Integer.MAX_VALUE) {
+      throw new IllegalStateException("A value cannot exceed 2 GB, got " + written + " bytes");
+    }
+    view.putInt(at, (int) written);
+  }
+
+  /** Overwrites the int at buffer position {@code at}, written before. */
+  void putInt(int at, int value) {
+    view.putInt(at, value);
+  }
+
+  /** Overwrites the byte at buffer position {@code at}, written before. */
+  void putByte(int at, int value) {
+    bytes[at] = (byte) value;
+  }
+
+  /** A view of {@code count} bytes at the end of the buffer for bulk writes, advancing past them. */
+  ByteBuffer claim(int count) {
+    ensure(count);
+    ByteBuffer slice = ByteBuffer.wrap(bytes, position, count).slice().order(ByteOrder.nativeOrder());
+    position += count;
+    return slice;
+  }
+
+  /**
+   * Copies the logical bytes {@code [from, to)} into {@code sink}, which drains its buffer into the
+   * channel whenever it is full.
+   */
+  void copyTo(long from, long to, Sink sink) throws java.io.IOException {
+    long logical = 0; // logical offset of bytes[cursor]
+    int cursor = 0;
+    for (int i = 0; i <= sharedCount && logical < to; i++) {
+      int end = i < sharedCount ? sharedAt[i] : position;
+      // buffered bytes [cursor, end) occupy logical [logical, logical + end - cursor)
+      long segmentStart = logical;
+      long segmentEnd = logical + (end - cursor);
+      copyRange(bytes, cursor, segmentStart, segmentEnd, from, to, sink);
+      logical = segmentEnd;
+      cursor = end;
+      if (i < sharedCount) {
+        byte[] array = shared[i];
+        copyRange(array, 0, logical, logical + array.length, from, to, sink);
+        logical += array.length;
+      }
+    }
+  }
+
+  private static void copyRange(
+      byte[] source, int sourceStart, long segmentStart, long segmentEnd, long from, long to, Sink sink)
+      throws java.io.IOException {
+    long start = Math.max(from, segmentStart);
+    long end = Math.min(to, segmentEnd);
+    if (start < end) {
+      sink.put(source, sourceStart + (int) (start - segmentStart), (int) (end - start));
+    }
+  }
+
+  /** Where {@link #copyTo} puts bytes. */
+  interface Sink {
+    void put(byte[] source, int offset, int length) throws java.io.IOException;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.parallelizable.internal.process;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A few bytes of memory shared by the parent and one worker (a file both map, deleted once the
+ * worker has connected). The worker writes, without a system call, which task it is running; the
+ * parent reads it to name the task that crashed or ran past the timeout, and to notice that a new
+ * task started.
+ *
+ * <pre>
+ * offset 0   requestId:int64   the RUN the worker is in
+ * offset 8   index:int32       the task within that RUN it is running
+ * offset 12  orderlyExit:int32 1 once the worker's shutdown hooks run (System.exit, not a signal
+ *                              or Runtime.halt): tells an exit code 128+N from death by signal N
+ * offset 16  started:int64     the number of tasks started, ever
+ * </pre>
+ *
+ * <p>Plain reads and writes: the parent reads a torn or late value at worst when it polls a live
+ * worker for the timeout, where a tick of delay does not matter; after the worker died the values
+ * are final.
+ */
+final class ProgressSlot {
+  private static final int SIZE = 24;
+  private final MappedByteBuffer memory;
+
+  private ProgressSlot(MappedByteBuffer memory) {
+    this.memory = memory;
+    memory.order(ByteOrder.nativeOrder());
+  }
+
+  /** Creates the file (the parent) or maps the existing one (the worker). */
+  static ProgressSlot map(Path file, boolean create) throws IOException {
+    try (FileChannel channel =
+        create
+            ? FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
+            : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      return new ProgressSlot(channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
+    }
+  }
+
+  /** Worker: task {@code index} of request {@code requestId} starts. */
+  void started(long requestId, int index) {
+    memory.putLong(0, requestId);
+    memory.putInt(8, index);
+    memory.putLong(16, memory.getLong(16) + 1);
+  }
+
+  /** Worker: the JVM is shutting down in order. */
+  void orderlyExit() {
+    memory.putInt(12, 1);
+  }
+
+  long requestId() {
+    return memory.getLong(0);
+  }
+
+  int index() {
+    return memory.getInt(8);
+  }
+
+  boolean exitedInOrder() {
+    return memory.getInt(12) == 1;
+  }
+
+  long startedCount() {
+    return memory.getLong(16);
+  }
+}

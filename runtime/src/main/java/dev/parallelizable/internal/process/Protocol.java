@@ -1,0 +1,211 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.Codec;
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.RemoteException;
+import java.io.IOException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The wire format between the parent JVM and its worker JVMs.
+ *
+ * <h2>Channel</h2>
+ *
+ * For each worker the parent creates a fresh directory readable by its owner only (0700), binds a
+ * Unix domain socket in it, and starts the worker JVM with the socket's path. It writes a random
+ * token, as hex digits and a newline, to the worker's standard input; the worker connects and
+ * presents the token in its first frame. Once the worker has connected, the parent deletes the
+ * socket file and the directory, so no one else can connect, and no TCP port is ever opened. The
+ * worker's standard output and error are pipes that the parent copies, line by line and prefixed
+ * with the worker's name, to its own {@code System.out} and {@code System.err}: what a task prints,
+ * even to file descriptor 1 directly, never touches the channel. The worker's standard input stays
+ * open: its end of stream tells the worker that the parent died.
+ *
+ * <p>A small file in the same directory, mapped into memory by both sides before the directory is
+ * deleted, is the worker's {@linkplain ProgressSlot progress slot}: the worker writes which task it
+ * is running, so the parent can name the task that crashed or ran too long without a message per
+ * task.
+ *
+ * <h2>Frames</h2>
+ *
+ * <pre>
+ * frame   := length:int32 type:int8 requestId:int64 body      (length counts type, id and body)
+ * string  := length:int32 UTF-8 bytes                          (length -1: null)
+ * value   := length:int32 bytes-of-the-codec                   (each value is framed on its own)
+ * </pre>
+ *
+ * All integers are in the machine's native byte order: both ends run on the same machine. Frames
+ * from the parent to a worker:
+ *
+ * <pre>
+ * INIT  (id 0)  codecClass:string workerName:string jobMode:int8 hasInitializer:int8 [tasks]
+ * RUN   (id n)  tasks
+ * tasks         count:int32 methodCount:int16 (invokerClass:string key:string){methodCount}
+ *               (method:int16 argumentCount:int16 value{argumentCount}){count}
+ * </pre>
+ *
+ * A RUN carries a run of consecutive tasks of one chunk (a whole chunk unless the worker must be
+ * recycled within it, or a crashed chunk is retried from the first task without a result). The
+ * parent closes its side of the channel to retire a worker: the worker exits at end of stream.
+ * Frames from a worker:
+ *
+ * <pre>
+ * HELLO         token:bytes[32]
+ * READY         (empty)                      the initializer, if any, ran; the worker takes RUNs
+ * START_FAILED  failure                      the codec or the initializer failed; the worker exits
+ * RESULTS (id)  first:int32 count:int32 last:int8 value{count}
+ * FAILED  (id)  index:int32 fatal:int8 failure
+ * failure       causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
+ *               original:int32 (bytes-of-the-codec | problem:string when original is -1)
+ * frame         loader:string module:string moduleVersion:string class:string method:string
+ *               file:string line:int32
+ * </pre>
+ *
+ * A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
+ * up to a failed task and then FAILED for it. The worker sends results as they come when a run
+ * lasts longer than {@value WorkerMain#FLUSH_MILLIS} ms, so a crash loses little. A FAILED frame
+ * with the fatal flag (an {@link OutOfMemoryError}) means the worker exits after sending it. A
+ * failure carries the exception's structure, which always decodes, and the exception itself when
+ * the codec can encode it: the parent rethrows the original where it decodes, and a {@link
+ * RemoteException} with the original's class name, message and stack otherwise.
+ */
+final class Protocol {
+  static final byte HELLO = 1;
+  static final byte INIT = 2;
+  static final byte READY = 3;
+  static final byte START_FAILED = 4;
+  static final byte RUN = 5;
+  static final byte RESULTS = 6;
+  static final byte FAILED = 7;
+
+  /** Length of the token, as hex digits. */
+  static final int TOKEN_LENGTH = 32;
+
+  /** The exit code of a worker that ended itself after an {@link OutOfMemoryError}. */
+  static final int EXIT_OUT_OF_MEMORY = 3;
+
+  /** The exit code of a worker whose parent disappeared. */
+  static final int EXIT_ORPHANED = 4;
+
+  /** At most this many causes of an exception are sent structurally. */
+  private static final int MAX_CAUSES = 16;
+
+  private Protocol() {}
+
+  /** Writes {@code value} as a framed value; on failure the output is left as it was. */
+  static void writeValue(FrameOutput out, Codec codec, Object value) throws IOException {
+    int at = out.position();
+    long before = out.length();
+    out.writeInt(0);
+    try {
+      codec.encode(value, out);
+    } catch (IOException | RuntimeException | Error e) {
+      out.rewind(at);
+      throw e;
+    }
+    out.patchLength(at, before);
+  }
+
+  /** Reads a framed value; the input moves past it whatever the codec reads. */
+  static Object readValue(FrameInput in, Codec codec, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    int length = in.readInt();
+    if (length < 0) {
+      throw new IOException("Corrupt value length " + length);
+    }
+    return codec.decode(in.slice(length), loader);
+  }
+
+  /** Writes an exception: its structure, and the exception itself if the codec can encode it. */
+  static void writeFailure(FrameOutput out, Codec codec, Throwable failure) {
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    int causes = 0;
+    for (Throwable t = failure; t != null && causes < MAX_CAUSES && seen.put(t, true) == null; t = t.getCause()) {
+      causes++;
+    }
+    out.writeInt(causes);
+    Throwable t = failure;
+    for (int i = 0; i < causes; i++, t = t.getCause()) {
+      out.writeString(t.getClass().getName());
+      out.writeString(messageOf(t));
+      StackTraceElement[] frames = t.getStackTrace();
+      out.writeInt(frames.length);
+      for (StackTraceElement frame : frames) {
+        out.writeString(frame.getClassLoaderName());
+        out.writeString(frame.getModuleName());
+        out.writeString(frame.getModuleVersion());
+        out.writeString(frame.getClassName());
+        out.writeString(frame.getMethodName());
+        out.writeString(frame.getFileName());
+        out.writeInt(frame.getLineNumber());
+      }
+    }
+    try {
+      writeValue(out, codec, failure);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      out.writeInt(-1);
+      out.writeString(e.toString());
+    }
+  }
+
+  private static String messageOf(Throwable t) {
+    try {
+      return t.getMessage();
+    } catch (RuntimeException e) {
+      return "<getMessage() threw " + e + ">";
+    }
+  }
+
+  /**
+   * Reads an exception: the original where the codec decodes it, else a {@link RemoteException}
+   * chain with the original class names, messages and stacks.
+   */
+  static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
+    int causes = in.readInt();
+    RemoteException[] chain = new RemoteException[causes];
+    for (int i = 0; i < causes; i++) {
+      String className = in.readString();
+      String message = in.readString();
+      StackTraceElement[] frames = new StackTraceElement[in.readInt()];
+      for (int f = 0; f < frames.length; f++) {
+        String classLoader = in.readString();
+        String module = in.readString();
+        String moduleVersion = in.readString();
+        String declaringClass = in.readString();
+        String method = in.readString();
+        String file = in.readString();
+        int line = in.readInt();
+        frames[f] =
+            new StackTraceElement(classLoader, module, moduleVersion, declaringClass, method, file, line);
+      }
+      chain[i] = new RemoteException(className, message);
+      chain[i].setStackTrace(frames);
+    }
+    for (int i = 0; i + 1 < causes; i++) {
+      chain[i].initCause(chain[i + 1]);
+    }
+    String problem;
+    int length = in.readInt();
+    if (length >= 0) {
+      FrameInput original = in.slice(length);
+      try {
+        Object decoded = codec.decode(original, loader);
+        if (decoded instanceof Throwable throwable) {
+          return throwable;
+        }
+        problem = "it decoded as " + (decoded == null ? "null" : decoded.getClass().getName());
+      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        problem = "it could not be decoded here: " + e;
+      }
+    } else {
+      problem = "the worker could not encode it: " + in.readString();
+    }
+    if (causes == 0) {
+      return new RemoteException("<unknown>", "the worker sent no exception");
+    }
+    chain[0].addSuppressed(
+        new ParallelException("This stands for the worker's exception, which did not cross as is: " + problem));
+    return chain[0];
+  }
+}

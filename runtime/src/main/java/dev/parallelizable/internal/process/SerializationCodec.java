@@ -1,0 +1,300 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.Codec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The default {@link Codec} (see {@link Codec#serialization()}).
+ *
+ * <pre>
+ * value := tag:int8 payload
+ *   NULL                                  (no payload)
+ *   BOOLEAN, BYTE                         int8
+ *   SHORT, CHAR                           int16
+ *   INT, FLOAT                            int32 (a float as its raw bits)
+ *   LONG, DOUBLE                          int64 (a double as its raw bits)
+ *   STRING, PATH                          length:int32 UTF-8 bytes (a Path as its string)
+ *   BYTES, INTS, LONGS, DOUBLES           count:int32 elements in native byte order
+ *   SERIALIZED                            a Java serialization stream
+ * </pre>
+ *
+ * <p>Thread-safe and stateless; the parent and each worker use their own instance.
+ */
+public final class SerializationCodec implements Codec {
+  /** The instance {@link Codec#serialization()} returns. */
+  public static final SerializationCodec INSTANCE = new SerializationCodec();
+
+  private static final byte NULL = 0;
+  private static final byte BOOLEAN = 1;
+  private static final byte BYTE = 2;
+  private static final byte SHORT = 3;
+  private static final byte CHAR = 4;
+  private static final byte INT = 5;
+  private static final byte LONG = 6;
+  private static final byte FLOAT = 7;
+  private static final byte DOUBLE = 8;
+  private static final byte STRING = 9;
+  private static final byte BYTES = 10;
+  private static final byte INTS = 11;
+  private static final byte LONGS = 12;
+  private static final byte DOUBLES = 13;
+  private static final byte PATH = 14;
+  private static final byte SERIALIZED = 15;
+
+  /** Created by workers by class name. */
+  public SerializationCodec() {}
+
+  @Override
+  public void encode(Object value, OutputStream out) throws IOException {
+    if (out instanceof FrameOutput frame) {
+      encode(value, frame);
+    } else {
+      FrameOutput frame = new FrameOutput(256);
+      encode(value, frame);
+      frame.copyTo(0, frame.length(), new StreamSink(out));
+    }
+  }
+
+  private static void encode(Object value, FrameOutput out) throws IOException {
+    if (value == null) {
+      out.writeByte(NULL);
+      return;
+    }
+    Class<?> type = value.getClass();
+    if (type == String.class) {
+      out.writeByte(STRING);
+      out.writeString((String) value);
+    } else if (type == Integer.class) {
+      out.writeByte(INT);
+      out.writeInt((Integer) value);
+    } else if (type == Long.class) {
+      out.writeByte(LONG);
+      out.writeLong((Long) value);
+    } else if (type == Double.class) {
+      out.writeByte(DOUBLE);
+      out.writeLong(Double.doubleToRawLongBits((Double) value));
+    } else if (type == Boolean.class) {
+      out.writeByte(BOOLEAN);
+      out.writeByte((Boolean) value ? 1 : 0);
+    } else if (type == byte[].class) {
+      byte[] bytes = (byte[]) value;
+      out.writeByte(BYTES);
+      out.writeInt(bytes.length);
+      out.writeShared(bytes);
+    } else if (type == int[].class) {
+      int[] ints = (int[]) value;
+      out.writeByte(INTS);
+      out.writeInt(ints.length);
+      out.claim(Math.multiplyExact(ints.length, 4)).asIntBuffer().put(ints);
+    } else if (type == long[].class) {
+      long[] longs = (long[]) value;
+      out.writeByte(LONGS);
+      out.writeInt(longs.length);
+      out.claim(Math.multiplyExact(longs.length, 8)).asLongBuffer().put(longs);
+    } else if (type == double[].class) {
+      double[] doubles = (double[]) value;
+      out.writeByte(DOUBLES);
+      out.writeInt(doubles.length);
+      out.claim(Math.multiplyExact(doubles.length, 8)).asDoubleBuffer().put(doubles);
+    } else if (type == Float.class) {
+      out.writeByte(FLOAT);
+      out.writeInt(Float.floatToRawIntBits((Float) value));
+    } else if (type == Short.class) {
+      out.writeByte(SHORT);
+      out.writeShort((Short) value);
+    } else if (type == Character.class) {
+      out.writeByte(CHAR);
+      out.writeShort((Character) value);
+    } else if (type == Byte.class) {
+      out.writeByte(BYTE);
+      out.writeByte((Byte) value);
+    } else if (value instanceof Path path) {
+      out.writeByte(PATH);
+      out.writeString(pathString(path));
+    } else {
+      out.writeByte(SERIALIZED);
+      try (ObjectOutputStream objects = new PathReplacingOutputStream(out)) {
+        objects.writeObject(value);
+      }
+    }
+  }
+
+  private static String pathString(Path path) throws NotSerializableException {
+    if (path.getFileSystem() != FileSystems.getDefault()) {
+      throw new NotSerializableException(
+          "the Path " + path + " belongs to " + path.getFileSystem()
+              + ", not the default file system; only default-file-system paths can cross to a worker");
+    }
+    return path.toString();
+  }
+
+  @Override
+  public Object decode(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException {
+    FrameInput input =
+        in instanceof FrameInput frame ? frame : new FrameInput(ByteBuffer.wrap(in.readAllBytes()));
+    byte tag = input.readByte();
+    switch (tag) {
+      case NULL:
+        return null;
+      case BOOLEAN:
+        return input.readByte() != 0;
+      case BYTE:
+        return input.readByte();
+      case SHORT:
+        return input.readShort();
+      case CHAR:
+        return (char) input.readShort();
+      case INT:
+        return input.readInt();
+      case LONG:
+        return input.readLong();
+      case FLOAT:
+        return Float.intBitsToFloat(input.readInt());
+      case DOUBLE:
+        return Double.longBitsToDouble(input.readLong());
+      case STRING:
+        return input.readString();
+      case PATH:
+        return Paths.get(input.readString());
+      case BYTES:
+        return input.readBytes(count(input, 1));
+      case INTS:
+        {
+          int[] ints = new int[count(input, 4)];
+          ByteBuffer buffer = input.buffer();
+          buffer.asIntBuffer().get(ints);
+          buffer.position(buffer.position() + ints.length * 4);
+          return ints;
+        }
+      case LONGS:
+        {
+          long[] longs = new long[count(input, 8)];
+          ByteBuffer buffer = input.buffer();
+          buffer.asLongBuffer().get(longs);
+          buffer.position(buffer.position() + longs.length * 8);
+          return longs;
+        }
+      case DOUBLES:
+        {
+          double[] doubles = new double[count(input, 8)];
+          ByteBuffer buffer = input.buffer();
+          buffer.asDoubleBuffer().get(doubles);
+          buffer.position(buffer.position() + doubles.length * 8);
+          return doubles;
+        }
+      case SERIALIZED:
+        return readSerialized(input, loader);
+      default:
+        throw new StreamCorruptedException("Unknown value tag " + tag);
+    }
+  }
+
+  private static int count(FrameInput input, int elementSize) throws IOException {
+    int count = input.readInt();
+    if (count < 0 || (long) count * elementSize > input.available()) {
+      throw new StreamCorruptedException(
+          "Array of " + count + " elements does not fit the " + input.available() + " bytes left");
+    }
+    return count;
+  }
+
+  private static Object readSerialized(FrameInput input, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    SerialFilter filter = new SerialFilter();
+    try (ObjectInputStream objects = new LoaderObjectInputStream(input, loader, filter)) {
+      return objects.readObject();
+    } catch (InvalidClassException e) {
+      if (filter.rejection() != null) {
+        InvalidClassException rejected =
+            new InvalidClassException("Rejected by the codec's deserialization filter: " + filter.rejection());
+        rejected.initCause(e);
+        throw rejected;
+      }
+      throw e;
+    }
+  }
+
+  /** Stands for a {@link Path} inside a serialized object graph ({@code Path} is not Serializable). */
+  private static final class SerializedPath implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+
+    SerializedPath(String path) {
+      this.path = path;
+    }
+  }
+
+  private static final class PathReplacingOutputStream extends ObjectOutputStream {
+    PathReplacingOutputStream(OutputStream out) throws IOException {
+      super(out);
+      enableReplaceObject(true);
+    }
+
+    @Override
+    protected Object replaceObject(Object object) throws IOException {
+      return object instanceof Path path ? new SerializedPath(pathString(path)) : object;
+    }
+  }
+
+  /** Resolves classes through the task's class loader and filters what it reads. */
+  private static final class LoaderObjectInputStream extends ObjectInputStream {
+    private final ClassLoader loader;
+
+    LoaderObjectInputStream(InputStream in, ClassLoader loader, SerialFilter filter) throws IOException {
+      super(in);
+      this.loader = loader;
+      setObjectInputFilter(filter);
+      enableResolveObject(true);
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass description)
+        throws IOException, ClassNotFoundException {
+      if (loader != null) {
+        try {
+          return Class.forName(description.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+          // primitive types and classes of other loaders: the default lookup below
+        }
+      }
+      return super.resolveClass(description);
+    }
+
+    @Override
+    protected Object resolveObject(Object object) {
+      return object instanceof SerializedPath serialized ? Paths.get(serialized.path) : object;
+    }
+  }
+
+  /** Copies an encoded value to a plain stream. */
+  private static final class StreamSink implements FrameOutput.Sink {
+    private final OutputStream out;
+
+    StreamSink(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void put(byte[] source, int offset, int length) throws IOException {
+      out.write(source, offset, length);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Codec.serialization()";
+  }
+}

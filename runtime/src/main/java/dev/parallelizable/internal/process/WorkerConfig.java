@@ -1,0 +1,153 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.Codec;
+import dev.parallelizable.Task;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The validated configuration of the workers of one process pool or job, and the command line that
+ * starts one. Immutable.
+ *
+ * <p>Workers get only what they need: {@code -XX:+UseSerialGC} (the fastest to start and the
+ * leanest for a single-threaded worker, unless the options choose another collector), {@code
+ * -XX:-UsePerfData} (no shared-memory statistics file to create), then the options of the
+ * builder, the classpath, and the main class. The class data sharing archive of the JDK is used by
+ * default. The C2 compiler is left on: tasks are usually CPU-bound.
+ */
+public final class WorkerConfig {
+  final int workers;
+  final List<String> jvmOptions;
+  final String classpath;
+  final boolean explicitClasspath;
+  final Path java;
+  final int maxTasksPerWorker;
+  final Duration taskTimeout;
+  final Duration idleTimeout;
+  final Task<?> initializer;
+  final EncodedTasks encodedInitializer;
+  final int retries;
+  final Codec codec;
+  final boolean jobMode;
+  final Charset outputCharset;
+
+  /**
+   * Validates the configuration of a pool or job; arguments were checked one by one by the
+   * builder.
+   *
+   * @param classpath null for the parent's ({@code java.class.path})
+   * @param java null for the parent's {@code java}
+   * @param maxTasksPerWorker 0 for no limit
+   * @param taskTimeout null for none
+   * @param idleTimeout null for none
+   * @param initializer null for none
+   * @throws IllegalStateException if the workers' classpath cannot be determined or lacks a class
+   *     they need
+   */
+  public WorkerConfig(
+      int workers,
+      List<String> jvmOptions,
+      String classpath,
+      Path java,
+      int maxTasksPerWorker,
+      Duration taskTimeout,
+      Duration idleTimeout,
+      Task<?> initializer,
+      int retries,
+      Codec codec,
+      boolean jobMode) {
+    this.workers = workers;
+    this.explicitClasspath = classpath != null;
+    this.classpath = explicitClasspath ? classpath : parentClasspath();
+    this.java = java != null ? java : parentJava();
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.maxTasksPerWorker = maxTasksPerWorker;
+    this.taskTimeout = taskTimeout;
+    this.idleTimeout = idleTimeout;
+    this.initializer = initializer;
+    this.retries = retries;
+    this.codec = codec;
+    this.jobMode = jobMode;
+    this.outputCharset = parentOutputCharset();
+    if (!explicitClasspath) {
+      Classpaths.requireLoadable(this.classpath, WorkerMain.class, "The Parallelizable runtime's class");
+      Classpaths.requireLoadable(this.classpath, codec.getClass(), "The codec class");
+      if (initializer != null) {
+        Classpaths.requireLoadable(
+            this.classpath, initializer.method().invoker().getClass(), "The initializer's class");
+      }
+    }
+    this.encodedInitializer =
+        initializer == null ? null : EncodedTasks.encode(new Task<?>[] {initializer}, codec);
+  }
+
+  private static String parentClasspath() {
+    String classpath = System.getProperty("java.class.path", "");
+    if (classpath.isBlank()) {
+      throw new IllegalStateException(
+          "Cannot tell which classpath worker processes need: java.class.path is empty (the"
+              + " application was started without -cp, from a module path, or by a launcher with a"
+              + " class loader of its own). Give the workers a classpath that holds the"
+              + " application and Parallelizable: Parallel.processPool().classpath(...)");
+    }
+    return classpath;
+  }
+
+  private static Path parentJava() {
+    Path bin = Path.of(System.getProperty("java.home"), "bin");
+    Path java = bin.resolve("java");
+    if (!Files.isExecutable(java)) {
+      Path windows = bin.resolve("java.exe");
+      if (Files.isExecutable(windows)) {
+        return windows;
+      }
+      throw new IllegalStateException(
+          "There is no java executable at " + java + " (java.home of this JVM); name one with"
+              + " Parallel.processPool().javaExecutable(...)");
+    }
+    return java;
+  }
+
+  private static Charset parentOutputCharset() {
+    String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+    try {
+      return name == null ? Charset.defaultCharset() : Charset.forName(name);
+    } catch (IllegalArgumentException e) {
+      return Charset.defaultCharset();
+    }
+  }
+
+  /** The command line of a worker. */
+  List<String> command(Path socket, Path progress, String workerName) {
+    List<String> command = new ArrayList<>(jvmOptions.size() + 12);
+    command.add(java.toString());
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      command.add("-XX:+UseSerialGC");
+    }
+    command.add("-XX:-UsePerfData");
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(classpath);
+    command.add(WorkerMain.class.getName());
+    command.add(socket.toString());
+    command.add(progress.toString());
+    command.add(workerName);
+    command.add(outputCharset.name());
+    return command;
+  }
+
+  /** The command line for messages, with a long classpath shortened. */
+  String describeCommand() {
+    List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), "<name>");
+    int classpathAt = command.indexOf("-cp") + 1;
+    String cp = command.get(classpathAt);
+    if (cp.length() > 120) {
+      command.set(classpathAt, cp.substring(0, 117) + "...");
+    }
+    return String.join(" ", command);
+  }
+}

@@ -1,0 +1,371 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.Codec;
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.support.Invocations;
+import dev.parallelizable.support.TaskInvoker;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Paths;
+import java.util.Optional;
+
+/**
+ * The main class of a worker JVM. Arguments: the socket path, the progress slot's path, the
+ * worker's name, and the charset of the parent's standard output.
+ *
+ * <p>The worker reads its token from standard input, connects, runs the initializer, and then runs
+ * the tasks of each RUN frame in its main thread, in order, answering with RESULTS and FAILED frames
+ * (see {@link Protocol}). It exits when the parent closes the channel (in order, with shutdown
+ * hooks), when its standard input ends or the parent process ends (at once: the parent is gone),
+ * and, in job mode, after its one task.
+ *
+ * <p><b>Errors in tasks.</b> Whatever a task throws, {@link StackOverflowError} included, is sent
+ * back as that task's failure and the worker carries on: the stack has unwound. An {@link
+ * OutOfMemoryError} is sent back too, but then the worker exits with code {@value
+ * Protocol#EXIT_OUT_OF_MEMORY}, because the heap may be left in a state no one can trust (a class
+ * that failed to initialize, a collection half updated); the parent replaces it. An {@code
+ * OutOfMemoryError} that kills any other thread of the worker also ends it.
+ *
+ * <p>Startup is on the critical path of a new pool, so the code run before the worker is ready
+ * avoids what loads many classes: lambdas, string concatenation and formatting.
+ */
+public final class WorkerMain {
+  /** A run of tasks longer than this sends the results it has so far. */
+  static final long FLUSH_MILLIS = 2;
+
+  private static final long FLUSH_NANOS = FLUSH_MILLIS * 1_000_000;
+
+  private final String name;
+  private final Connection connection;
+  private final ProgressSlot progress;
+  private final ParentWatch watch;
+  private final FrameOutput results = new FrameOutput(8192);
+  private Codec codec = SerializationCodec.INSTANCE;
+
+  private WorkerMain(String name, Connection connection, ProgressSlot progress, ParentWatch watch) {
+    this.name = name;
+    this.connection = connection;
+    this.progress = progress;
+    this.watch = watch;
+  }
+
+  public static void main(String[] args) {
+    try {
+      start(args);
+    } catch (Throwable e) {
+      System.err.print("Parallelizable worker failed: ");
+      e.printStackTrace();
+      Runtime.getRuntime().halt(2);
+    }
+  }
+
+  private static void start(String[] args) throws Exception {
+    InputStream stdin = new FileInputStream(FileDescriptor.in);
+    byte[] token = new byte[Protocol.TOKEN_LENGTH];
+    for (int n = 0; n < token.length; ) {
+      int read = stdin.read(token, n, token.length - n);
+      if (read < 0) {
+        Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+      }
+      n += read;
+    }
+    isolateStandardStreams(args[3]);
+    Thread.currentThread().setName(args[2]);
+    Thread.setDefaultUncaughtExceptionHandler(new ExitOnOutOfMemory());
+    ParentWatch watch = new ParentWatch(stdin);
+    watch.start();
+
+    Connection connection =
+        new Connection(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
+    // Mapped after connecting, which loads most of what mapping needs, and before the token is
+    // presented, after which the parent deletes the file.
+    ProgressSlot progress = ProgressSlot.map(Paths.get(args[1]), false);
+    Runtime.getRuntime().addShutdownHook(new OrderlyExit(progress));
+    FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
+    hello.write(token, 0, token.length);
+    connection.send(Protocol.HELLO, 0, hello);
+    new WorkerMain(args[2], connection, progress, watch).serve();
+  }
+
+  /**
+   * Nothing a task prints may reach the channel, and nothing may be lost when the JVM ends without
+   * flushing (a halt, a signal): the standard streams become unbuffered, and standard input, which
+   * belongs to the parent watch, is empty.
+   */
+  private static void isolateStandardStreams(String charsetName) {
+    Charset charset;
+    try {
+      charset = Charset.forName(charsetName);
+    } catch (IllegalArgumentException e) {
+      charset = Charset.defaultCharset();
+    }
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, charset));
+    System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, charset));
+  }
+
+  private void serve() throws IOException {
+    Connection.Frame init = connection.receive();
+    if (init == null || init.type != Protocol.INIT) {
+      throw new IOException("Expected INIT from the parent");
+    }
+    FrameInput in = init.body;
+    boolean jobMode;
+    try {
+      codec = createCodec(in.readString());
+      jobMode = in.readByte() != 0;
+      if (in.readByte() != 0) {
+        runInitializer(in);
+      }
+    } catch (Throwable e) {
+      FrameOutput failure = new FrameOutput(1024);
+      Protocol.writeFailure(failure, codec, e);
+      connection.send(Protocol.START_FAILED, 0, failure);
+      exit(1);
+      return;
+    }
+    connection.send(Protocol.READY, 0, null);
+    while (true) {
+      Connection.Frame frame = connection.receive();
+      if (frame == null) {
+        exit(0);
+        return;
+      }
+      if (frame.type != Protocol.RUN) {
+        throw new IOException("Unexpected frame type " + frame.type);
+      }
+      boolean succeeded = run(frame.id, frame.body);
+      watch.watchProcess();
+      if (jobMode) {
+        exit(succeeded ? 0 : 1);
+        return;
+      }
+    }
+  }
+
+  private static Codec createCodec(String className) throws ReflectiveOperationException {
+    if (className.equals(SerializationCodec.class.getName())) {
+      return SerializationCodec.INSTANCE;
+    }
+    Class<?> type = Class.forName(className, true, ClassLoader.getSystemClassLoader());
+    return (Codec) type.getConstructor().newInstance();
+  }
+
+  /** The methods of a tasks block; an invoker that cannot be created fails the tasks that use it. */
+  private static final class Methods {
+    final TaskInvoker[] invokers;
+    final String[] keys;
+    final RuntimeException[] problems;
+
+    Methods(FrameInput in) throws IOException {
+      int count = in.readShort();
+      invokers = new TaskInvoker[count];
+      keys = new String[count];
+      problems = new RuntimeException[count];
+      for (int m = 0; m < count; m++) {
+        String invokerClass = in.readString();
+        keys[m] = in.readString();
+        try {
+          invokers[m] = Invocations.invoker(invokerClass);
+        } catch (RuntimeException e) {
+          problems[m] = e;
+        }
+      }
+    }
+  }
+
+  private void runInitializer(FrameInput in) throws Throwable {
+    in.readInt();
+    call(in, new Methods(in));
+  }
+
+  /** Decodes the next task of a tasks block and calls it. */
+  private Object call(FrameInput in, Methods methods) throws Throwable {
+    int method = in.readShort();
+    int argumentCount = in.readShort();
+    if (methods.problems[method] != null) {
+      throw methods.problems[method];
+    }
+    TaskInvoker invoker = methods.invokers[method];
+    ClassLoader loader = invoker.getClass().getClassLoader();
+    Object[] arguments = new Object[argumentCount];
+    for (int a = 0; a < argumentCount; a++) {
+      try {
+        arguments[a] = Protocol.readValue(in, codec, loader);
+      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        throw new ParallelException(
+            "Argument " + (a + 1) + " of " + methods.keys[method] + " could not be decoded in " + name
+                + " by " + codec + ": " + e,
+            e);
+      }
+    }
+    return invoker.invoke(methods.keys[method], arguments);
+  }
+
+  /** Runs the tasks of one RUN frame; false if one failed. */
+  private boolean run(long id, FrameInput in) throws IOException {
+    int count = in.readInt();
+    Methods methods = new Methods(in);
+    int first = 0;
+    startResults(first);
+    long flushAt = System.nanoTime() + FLUSH_NANOS;
+    for (int i = 0; i < count; i++) {
+      progress.started(id, i);
+      Throwable failure = null;
+      try {
+        Object value = call(in, methods);
+        try {
+          Protocol.writeValue(results, codec, value);
+        } catch (Throwable e) {
+          failure = unencodable(value, e);
+        }
+      } catch (Throwable e) {
+        failure = e;
+      }
+      if (failure != null) {
+        if (i > first) {
+          sendResults(id, first, i - first, false);
+        }
+        sendFailure(id, i, failure);
+        return false;
+      }
+      if (i + 1 < count && System.nanoTime() - flushAt > 0) {
+        sendResults(id, first, i + 1 - first, false);
+        first = i + 1;
+        startResults(first);
+        flushAt = System.nanoTime() + FLUSH_NANOS;
+      }
+    }
+    sendResults(id, first, count - first, true);
+    return true;
+  }
+
+  private Throwable unencodable(Object value, Throwable problem) {
+    if (problem instanceof OutOfMemoryError) {
+      return problem;
+    }
+    return new ParallelException(
+        "The result, a " + value.getClass().getName() + ", could not be sent back from " + name
+            + ": " + codec + " cannot encode it (" + problem + ")",
+        problem);
+  }
+
+  private void startResults(int first) {
+    results.reset();
+    results.writeInt(first);
+    results.writeInt(0);
+    results.writeByte(0);
+  }
+
+  private void sendResults(long id, int first, int count, boolean last) throws IOException {
+    results.putInt(0, first);
+    results.putInt(4, count);
+    results.putByte(8, last ? 1 : 0);
+    connection.send(Protocol.RESULTS, id, results);
+  }
+
+  private void sendFailure(long id, int index, Throwable failure) throws IOException {
+    boolean fatal = failure instanceof OutOfMemoryError;
+    try {
+      results.reset();
+      results.writeInt(index);
+      results.writeByte(fatal ? 1 : 0);
+      Protocol.writeFailure(results, codec, failure);
+      connection.send(Protocol.FAILED, id, results);
+    } catch (OutOfMemoryError e) {
+      fatal = true;
+    }
+    if (fatal) {
+      Runtime.getRuntime().halt(Protocol.EXIT_OUT_OF_MEMORY);
+    }
+  }
+
+  private void exit(int status) {
+    connection.close();
+    System.exit(status);
+  }
+
+  /**
+   * Ends the worker as soon as its parent is gone: its standard input ends (at once, the pipe's
+   * only writer was the parent), or its process exits (polled by the JDK). The second watch is set
+   * up after the first task, off the path of the pool's first result.
+   */
+  private static final class ParentWatch extends Thread {
+    private final InputStream stdin;
+    private boolean watchingProcess;
+
+    ParentWatch(InputStream stdin) {
+      super("parallelizable-parent-watch");
+      this.stdin = stdin;
+      setDaemon(true);
+    }
+
+    /** Also watches the parent's process; called by the main thread once it has answered a RUN. */
+    void watchProcess() {
+      if (watchingProcess) {
+        return;
+      }
+      watchingProcess = true;
+      Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+      if (parent.isPresent()) {
+        parent.get().onExit().thenRun(new Halt());
+      }
+    }
+
+    @Override
+    public void run() {
+      byte[] buffer = new byte[64];
+      try {
+        while (stdin.read(buffer) >= 0) {
+          // the parent writes nothing more; end of stream means it is gone
+        }
+      } catch (IOException e) {
+        // the pipe broke: the parent is gone as well
+      }
+      Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+    }
+  }
+
+  private static final class Halt implements Runnable {
+    @Override
+    public void run() {
+      Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+    }
+  }
+
+  /** Marks an orderly exit in the progress slot (see {@link ProgressSlot}). */
+  private static final class OrderlyExit extends Thread {
+    private final ProgressSlot progress;
+
+    OrderlyExit(ProgressSlot progress) {
+      super("parallelizable-orderly-exit");
+      this.progress = progress;
+    }
+
+    @Override
+    public void run() {
+      progress.orderlyExit();
+    }
+  }
+
+  private static final class ExitOnOutOfMemory implements Thread.UncaughtExceptionHandler {
+    @Override
+    public void uncaughtException(Thread thread, Throwable failure) {
+      System.err.print("Exception in thread \"");
+      System.err.print(thread.getName());
+      System.err.print("\" ");
+      failure.printStackTrace();
+      if (failure instanceof OutOfMemoryError) {
+        Runtime.getRuntime().halt(Protocol.EXIT_OUT_OF_MEMORY);
+      }
+    }
+  }
+}

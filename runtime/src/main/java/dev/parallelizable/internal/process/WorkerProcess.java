@@ -1,0 +1,489 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
+import java.io.EOFException;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent's handle on one worker JVM: starts it, owns its channel, and runs its result-reader
+ * thread, which performs the handshake, decodes the worker's frames into the chunks they answer,
+ * and reports to the pool when the worker is ready, has finished a request, or is gone.
+ *
+ * <p>Its scheduling state ({@link #state}, {@link #current} and the counters) belongs to the pool
+ * and is guarded by the pool's lock; {@link #current} is also read by the reader thread, after the
+ * pool set it and before it sent the request.
+ */
+final class WorkerProcess implements Runnable {
+  enum State {
+    STARTING,
+    IDLE,
+    BUSY,
+    RETIRING,
+    DEAD
+  }
+
+  /** How long a retiring worker may take to exit (its shutdown hooks run) before it is killed. */
+  private static final long RETIRE_GRACE_MILLIS = 10_000;
+  /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
+  private static final long CRASH_GRACE_MILLIS = 1_000;
+  private static final long DRAIN_MILLIS = 1_000;
+
+  final ProcessPool pool;
+  final WorkerConfig config;
+  final String name;
+  final long spawnedNanos = System.nanoTime();
+  private final byte[] token;
+  private final Thread reader;
+  private final CountDownLatch exited = new CountDownLatch(1);
+
+  private Path directory;
+  private ServerSocketChannel server;
+  private volatile Process process;
+  private volatile ProgressSlot progress;
+  private volatile Connection connection;
+  private OutputPump stdout;
+  private OutputPump stderr;
+  private boolean killed;
+  private volatile Integer exitStatus;
+
+  // Scheduling state, guarded by the pool's lock.
+  State state = State.STARTING;
+  volatile Request current;
+  int tasksRun;
+  long idleSinceNanos;
+  long lastStartedCount;
+  long lastProgressNanos;
+  Request timedOut;
+  volatile boolean startTimedOut;
+
+  WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
+    this.pool = pool;
+    this.config = config;
+    this.name = name;
+    this.token = HexFormat.of().formatHex(randomBytes(Protocol.TOKEN_LENGTH / 2)).getBytes(StandardCharsets.US_ASCII);
+    this.reader = new Thread(this, "parallelizable-" + name + "-results");
+    reader.setDaemon(true);
+  }
+
+  /**
+   * Starts the worker's JVM: the first half of a launch, so that the JVMs of several workers boot
+   * while the parent prepares their channels in {@link #connectLater()}. The worker waits for its
+   * token on standard input before it connects, and the token is written only once the socket
+   * listens. A failure is reported to the pool like any start failure.
+   */
+  void startProcess() {
+    try {
+      synchronized (this) {
+        if (killed || WorkerRegistry.isClosing()) {
+          throw new IOException("the pool was stopped before the worker started");
+        }
+        directory = privateDirectory();
+        Process started =
+            new ProcessBuilder(config.command(directory.resolve("s"), directory.resolve("p"), name)).start();
+        process = started;
+        WorkerRegistry.add(started);
+      }
+    } catch (IOException | RuntimeException e) {
+      end(new StartFailure("its process could not be started: " + e, e));
+    }
+  }
+
+  /**
+   * The second half of a launch: listens on the socket, creates the progress slot, sends the token,
+   * and starts the threads that serve the worker. Does not wait for the worker to connect.
+   */
+  void connectLater() {
+    Process started = process;
+    if (started == null) {
+      return; // startProcess failed and reported it
+    }
+    try {
+      synchronized (this) {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(directory.resolve("s")), 1);
+        progress = ProgressSlot.map(directory.resolve("p"), true);
+        stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
+        // The end of standard error means the worker exited: stop waiting for it to connect.
+        stderr =
+            new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
+        stdout.start();
+        stderr.start();
+        OutputStream stdin = started.getOutputStream();
+        stdin.write(token);
+        stdin.write('\n');
+        stdin.flush();
+      }
+      reader.start();
+    } catch (IOException | RuntimeException e) {
+      started.destroyForcibly();
+      end(new StartFailure("its channel could not be set up: " + e, e));
+    }
+  }
+
+  /**
+   * Random bytes from the kernel; {@link SecureRandom} as the fallback, which costs tens of
+   * milliseconds to set up on first use, on the path of a pool's first result.
+   */
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    try (InputStream random = new FileInputStream("/dev/urandom")) {
+      if (random.readNBytes(bytes, 0, count) == count) {
+        return bytes;
+      }
+    } catch (IOException e) {
+      // no /dev/urandom on this system
+    }
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  private static Path privateDirectory() throws IOException {
+    Path root = Path.of(System.getProperty("java.io.tmpdir"));
+    if (root.toAbsolutePath().toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
+      root = Path.of("/tmp"); // a socket path is limited to about 100 bytes
+    }
+    try {
+      return Files.createTempDirectory(
+          root,
+          "parallelizable-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      return Files.createTempDirectory(root, "parallelizable-");
+    }
+  }
+
+  /** The worker's process id, or -1 before its process started. */
+  long pid() {
+    Process p = process;
+    return p == null ? -1 : p.pid();
+  }
+
+  /** The exit status once the worker is gone (negative: the signal that killed it), else null. */
+  Integer exitStatus() {
+    return exitStatus;
+  }
+
+  /** Waits until the worker is gone and the pool was told. */
+  boolean awaitExit(long nanos) throws InterruptedException {
+    return exited.await(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  ProgressSlot progress() {
+    return progress;
+  }
+
+  /** The last lines of the worker's standard error. */
+  List<String> stderrTail() {
+    OutputPump pump = stderr;
+    return pump == null ? List.of() : pump.tail();
+  }
+
+  /** Kills the worker's JVM now (SIGKILL); the reader thread then reports it gone. */
+  void kill() {
+    Process p;
+    synchronized (this) {
+      killed = true;
+      p = process;
+    }
+    if (p != null) {
+      p.destroyForcibly();
+    }
+    closeServer();
+  }
+
+  /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
+  void retire() {
+    Connection c = connection;
+    if (c != null) {
+      c.shutdownOutput();
+    }
+  }
+
+  /** Sends a request; if that fails, the worker is killed and the request reported as crashed. */
+  void send(Request request) {
+    EncodedTasks tasks = request.dispatch.encoded;
+    FrameOutput head = new FrameOutput(128);
+    tasks.writeHead(head, request.from, request.to);
+    try {
+      connection.send(
+          Protocol.RUN, request.id, head, tasks.bytes(), tasks.start(request.from), tasks.start(request.to));
+    } catch (IOException | RuntimeException e) {
+      kill();
+    }
+  }
+
+  @Override
+  public void run() {
+    Throwable problem = null;
+    try {
+      connect();
+      pool.ready(this);
+      Connection.Frame frame;
+      while ((frame = connection.receive()) != null) {
+        Request request = current;
+        if (request == null) {
+          throw new IOException("A frame of type " + frame.type + " came with no request in flight");
+        }
+        if (frame.type == Protocol.RESULTS) {
+          receiveResults(request, frame.body);
+        } else if (frame.type == Protocol.FAILED) {
+          receiveFailure(request, frame.body);
+        } else {
+          throw new IOException("Unexpected frame type " + frame.type);
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      problem = e;
+    } finally {
+      end(problem);
+    }
+  }
+
+  private void connect() throws IOException {
+    SocketChannel channel;
+    try {
+      channel = server.accept();
+    } catch (ClosedChannelException e) {
+      throw new StartFailure(
+          startTimedOut
+              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+              : "it exited before connecting",
+          null);
+    }
+    closeServer();
+    connection = new Connection(channel);
+    Connection.Frame hello = connection.receive();
+    if (hello == null
+        || hello.type != Protocol.HELLO
+        || !MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH))) {
+      throw new StartFailure("the process that connected did not present the worker's token", null);
+    }
+    deleteDirectory();
+    FrameOutput init = new FrameOutput(256);
+    init.writeString(config.codec.getClass().getName());
+    init.writeByte(config.jobMode ? 1 : 0);
+    EncodedTasks initializer = config.encodedInitializer;
+    init.writeByte(initializer == null ? 0 : 1);
+    if (initializer == null) {
+      connection.send(Protocol.INIT, 0, init);
+    } else {
+      initializer.writeHead(init, 0, 1);
+      connection.send(Protocol.INIT, 0, init, initializer.bytes(), 0, initializer.start(1));
+    }
+    Connection.Frame reply = connection.receive();
+    if (reply == null) {
+      throw new StartFailure("it exited while it initialized", null);
+    }
+    if (reply.type == Protocol.START_FAILED) {
+      ClassLoader loader = config.initializer == null ? null : loaderOf(config.initializer);
+      Throwable cause = Protocol.readFailure(reply.body, config.codec, loader);
+      throw new StartFailure(
+          config.initializer != null
+              ? "the initializer " + config.initializer + " threw " + cause
+              : "it could not create the codec " + config.codec.getClass().getName() + ": " + cause,
+          cause);
+    }
+    if (reply.type != Protocol.READY) {
+      throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
+    }
+  }
+
+  private static ClassLoader loaderOf(Task<?> task) {
+    return task.method().invoker().getClass().getClassLoader();
+  }
+
+  private void receiveResults(Request request, FrameInput in) throws IOException {
+    int first = request.from + in.readInt();
+    int count = in.readInt();
+    boolean last = in.readByte() != 0;
+    Dispatch dispatch = request.dispatch;
+    for (int k = 0; k < count; k++) {
+      int index = first + k;
+      Task<?> task = dispatch.tasks[index];
+      Object value;
+      try {
+        value = Protocol.readValue(in, config.codec, loaderOf(task));
+      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        request.failOnce(
+            index,
+            new TaskFailedException(
+                task,
+                new ParallelException(
+                    "The result of " + task + " could not be decoded in the caller by " + config.codec
+                        + ": " + e,
+                    e)));
+        continue;
+      }
+      if (request.failedAt < 0 && !dispatch.chunk.isDone()) {
+        dispatch.chunk.setResult(index, value);
+      }
+    }
+    request.received = first + count;
+    if (last) {
+      pool.finished(this, request);
+    }
+  }
+
+  private void receiveFailure(Request request, FrameInput in) throws IOException {
+    int index = request.from + in.readInt();
+    boolean fatal = in.readByte() != 0;
+    Task<?> task = request.dispatch.tasks[index];
+    Throwable cause = Protocol.readFailure(in, config.codec, loaderOf(task));
+    if (fatal) {
+      request.fatal = cause; // the worker exits now; the pool reports it with the crash
+    } else {
+      request.failOnce(index, new TaskFailedException(task, cause));
+      pool.finished(this, request);
+    }
+  }
+
+  /** The index of the task the worker was running when it died, by its progress slot. */
+  int runningIndex(Request request) {
+    ProgressSlot slot = progress;
+    if (slot != null && slot.requestId() == request.id) {
+      return request.from + Math.min(slot.index(), request.to - request.from - 1);
+    }
+    return request.received; // it died before it started a task of this request
+  }
+
+  private void end(Throwable problem) {
+    Connection c = connection;
+    if (c != null) {
+      c.close();
+    }
+    closeServer();
+    deleteDirectory();
+    Process p = process;
+    if (p != null) {
+      boolean expected =
+          problem == null || problem instanceof EOFException || problem instanceof StartFailure;
+      try {
+        long grace = pool.isRetiring(this) ? RETIRE_GRACE_MILLIS : CRASH_GRACE_MILLIS;
+        if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+          p.waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      try {
+        p.getOutputStream().close();
+      } catch (IOException e) {
+        // the pipe is gone with the process
+      }
+      if (stdout != null) {
+        stdout.drain(DRAIN_MILLIS);
+        stderr.drain(DRAIN_MILLIS);
+      }
+      WorkerRegistry.remove(p);
+      if (!p.isAlive()) {
+        ProgressSlot slot = progress;
+        exitStatus = exitStatus(p.exitValue(), slot != null && slot.exitedInOrder());
+      }
+    }
+    try {
+      pool.gone(this, problem);
+    } finally {
+      exited.countDown();
+    }
+  }
+
+  /**
+   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
+   * killed it. Java reports death by signal N as exit code 128+N, which a JVM may also pass to
+   * {@code System.exit}; the progress slot tells them apart (shutdown hooks run on {@code
+   * System.exit}, not on a signal that kills). A {@code Runtime.halt} with a code above 128 reads
+   * as a signal.
+   */
+  static int exitStatus(int exitValue, boolean exitedInOrder) {
+    if (!exitedInOrder && exitValue > 128 && exitValue <= 128 + 64) {
+      return -(exitValue - 128);
+    }
+    return exitValue;
+  }
+
+  /** The exit status in words: "exit code 3" or "killed by signal 9 (SIGKILL)". */
+  static String describeExit(Integer status) {
+    if (status == null) {
+      return "exit status unknown";
+    }
+    if (status >= 0) {
+      return "exit code " + status;
+    }
+    String signal;
+    switch (-status) {
+      case 1: signal = " (SIGHUP)"; break;
+      case 2: signal = " (SIGINT)"; break;
+      case 3: signal = " (SIGQUIT)"; break;
+      case 6: signal = " (SIGABRT)"; break;
+      case 9: signal = " (SIGKILL)"; break;
+      case 11: signal = " (SIGSEGV)"; break;
+      case 15: signal = " (SIGTERM)"; break;
+      default: signal = "";
+    }
+    return "killed by signal " + -status + signal;
+  }
+
+  private void closeServer() {
+    ServerSocketChannel s;
+    synchronized (this) {
+      s = server;
+    }
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // nothing left to release
+      }
+    }
+  }
+
+  private synchronized void deleteDirectory() {
+    if (directory == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(directory.resolve("s"));
+      Files.deleteIfExists(directory.resolve("p"));
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      // a leftover empty directory in the temporary directory is harmless
+    }
+    directory = null;
+  }
+
+  @Override
+  public String toString() {
+    return name + " (pid " + pid() + ")";
+  }
+
+  /** The worker could not start; the pool reports it with the exit status and stderr. */
+  static final class StartFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+}

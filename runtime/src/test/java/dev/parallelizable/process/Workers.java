@@ -1,0 +1,58 @@
+package dev.parallelizable.process;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Test helpers: the worker processes of this JVM, and capture of System.out and System.err. */
+final class Workers {
+  private Workers() {}
+
+  /** The pids of this JVM's live worker processes. */
+  static Set<Long> pids() {
+    return ProcessHandle.current()
+        .children()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(c -> c.contains("process.WorkerMain")).orElse(false))
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
+  }
+
+  /** Whether no process with any of {@code pids} is alive. */
+  static boolean allGone(Set<Long> pids) {
+    return pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  /** Replaces System.out and System.err with buffers until closed. */
+  static final class Capture implements AutoCloseable {
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+
+    Capture() {
+      System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+    }
+
+    String out() {
+      synchronized (capturedOut) {
+        return capturedOut.toString(StandardCharsets.UTF_8);
+      }
+    }
+
+    String err() {
+      synchronized (capturedErr) {
+        return capturedErr.toString(StandardCharsets.UTF_8);
+      }
+    }
+
+    @Override
+    public void close() {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}
