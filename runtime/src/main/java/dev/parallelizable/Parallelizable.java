@@ -16,7 +16,8 @@ import java.lang.annotation.Target;
  *   <li>{@code static Task<R> m(args)}: a deferred call (joblib's {@code delayed}); it runs nothing;
  *   <li>{@code static FooParallel on(Pool pool)} and, on that instance, {@code AsyncResult<R>
  *       mAsync(args)} (Python's {@code apply_async}) and, for a method of one parameter, {@code
- *       List<R> mMap(Iterable<T> inputs)} (Python's {@code map}).
+ *       List<R> mMap(Iterable<T> inputs)} (Python's {@code map}; for an instance method, {@code
+ *       mMap(Foo receiver, Iterable<T> inputs)}).
  * </ul>
  *
  * <p>The method must be static, or an instance method of a class that implements {@link

@@ -6,6 +6,7 @@ import dev.parallelizable.processor.model.ClassDescriptor;
 import dev.parallelizable.processor.model.DescriptorFactory;
 import dev.parallelizable.processor.model.TypeMirrors;
 import dev.parallelizable.processor.validation.ClassValidator;
+import dev.parallelizable.processor.validation.LocalClassScanner;
 import dev.parallelizable.processor.validation.Messages;
 import dev.parallelizable.processor.validation.MethodValidator;
 import dev.parallelizable.processor.validation.ValidationReport;
@@ -23,9 +24,7 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
@@ -33,6 +32,8 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 import javax.tools.Diagnostic;
 
 /**
@@ -41,11 +42,14 @@ import javax.tools.Diagnostic;
  *
  * <p>Each class is handled on its own: every error in it is reported, tagged as the README's
  * catalogue lists, and then only that class is skipped. A class whose methods mention a type that
- * does not exist yet, perhaps because another processor generates it, waits for a later round.
- * The processor never throws; it claims no annotation, so other processors may see them too.
+ * does not exist yet, perhaps because another processor generates it, waits for a later round. The
+ * processor never throws; it claims no annotation, so other processors may see them too.
  *
  * <p>Isolating for Gradle's incremental compilation: each generated file depends on one class only,
  * its originating element.
+ *
+ * <p>Not thread-safe, like every processor: the compiler calls it from one thread, one instance per
+ * compilation, and it keeps state across that compilation's rounds.
  */
 @AutoService(Processor.class)
 public final class ParallelizableProcessor extends AbstractProcessor {
@@ -55,6 +59,7 @@ public final class ParallelizableProcessor extends AbstractProcessor {
   private DescriptorFactory descriptors;
   private MethodValidator methodValidator;
   private ClassValidator classValidator;
+  private LocalClassScanner localClassScanner;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -69,11 +74,14 @@ public final class ParallelizableProcessor extends AbstractProcessor {
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     if (descriptors == null) {
-      descriptors = new DescriptorFactory(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
-      methodValidator =
-          new MethodValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
-      classValidator = new ClassValidator(processingEnv.getElementUtils());
+      Elements elements = processingEnv.getElementUtils();
+      Types types = processingEnv.getTypeUtils();
+      descriptors = new DescriptorFactory(elements, types);
+      methodValidator = new MethodValidator(elements, types);
+      classValidator = new ClassValidator(elements);
+      localClassScanner = LocalClassScanner.create(processingEnv);
     }
+    localClassScanner.reportMethodsInLocalClasses(round);
     Map<TypeElement, List<ExecutableElement>> classes = new LinkedHashMap<>();
     for (String name : deferredClassNames) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -84,8 +92,7 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     deferredClassNames.clear();
     for (ExecutableElement method :
         ElementFilter.methodsIn(round.getElementsAnnotatedWith(Parallelizable.class))) {
-      classes
-          .computeIfAbsent((TypeElement) method.getEnclosingElement(), this::annotatedMethods);
+      classes.computeIfAbsent((TypeElement) method.getEnclosingElement(), this::annotatedMethods);
     }
     classes.forEach((type, methods) -> processClass(type, methods, round.processingOver()));
     return false;
@@ -106,13 +113,15 @@ public final class ParallelizableProcessor extends AbstractProcessor {
       List<String> unresolved = unresolvedTypes(type, methods);
       if (!unresolved.isEmpty()) {
         if (lastRound) {
-          processingEnv.getMessager().printMessage(
-              Diagnostic.Kind.ERROR,
-              Messages.unresolvedType(
-                  DescriptorFactory.generatedClassName(type).canonicalName(),
-                  type.getQualifiedName().toString(),
-                  unresolved),
-              type);
+          processingEnv
+              .getMessager()
+              .printMessage(
+                  Diagnostic.Kind.ERROR,
+                  Messages.unresolvedType(
+                      DescriptorFactory.generatedClassName(type).canonicalName(),
+                      type.getQualifiedName().toString(),
+                      unresolved),
+                  type);
         } else {
           deferredClassNames.add(type.getQualifiedName().toString());
         }
@@ -120,23 +129,22 @@ public final class ParallelizableProcessor extends AbstractProcessor {
       }
       ValidationReport.Builder report = ValidationReport.about(type);
       methods.forEach(method -> methodValidator.validate(method, report));
-      ClassDescriptor descriptor = null;
-      if (isNamed(type)) {
-        descriptor = descriptors.create(type, methods);
-        classValidator.validate(descriptor, report);
-      }
+      ClassDescriptor descriptor = descriptors.create(type, methods);
+      classValidator.validate(descriptor, report);
       ValidationReport result = report.build();
       result.printMessagesTo(processingEnv.getMessager());
-      if (result.isClean() && descriptor != null) {
+      if (result.isClean()) {
         write(descriptor);
       }
     } catch (RuntimeException e) {
       StringWriter stackTrace = new StringWriter();
       e.printStackTrace(new PrintWriter(stackTrace));
-      processingEnv.getMessager().printMessage(
-          Diagnostic.Kind.ERROR,
-          Messages.internalError(type.getQualifiedName().toString(), stackTrace.toString()),
-          type);
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR,
+              Messages.internalError(type.getQualifiedName().toString(), stackTrace.toString()),
+              type);
     }
   }
 
@@ -144,35 +152,23 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     try {
       ParallelClassWriter.write(descriptor).writeTo(processingEnv.getFiler());
     } catch (IOException e) {
-      processingEnv.getMessager().printMessage(
-          Diagnostic.Kind.ERROR,
-          Messages.writeFailed(
-              descriptor.generatedClass().canonicalName(),
-              descriptor.declaringClass().canonicalName(),
-              String.valueOf(e.getMessage())),
-          descriptor.element());
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR,
+              Messages.writeFailed(
+                  descriptor.generatedClass().canonicalName(),
+                  descriptor.declaringClass().canonicalName(),
+                  String.valueOf(e.getMessage())),
+              descriptor.element());
     }
-  }
-
-  private static boolean isNamed(TypeElement type) {
-    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
-      if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
    * The unresolved types that the annotated methods' signatures or the class's supertypes (which
-   * decide whether it is serializable) mention, as written; empty when every type is known. A local
-   * or anonymous class is never deferred: it cannot be named in a later round, and is an error
-   * anyway.
+   * decide whether it is serializable) mention, as written; empty when every type is known.
    */
   private List<String> unresolvedTypes(TypeElement type, List<ExecutableElement> methods) {
-    if (!isNamed(type)) {
-      return List.of();
-    }
     List<TypeMirror> mentioned = new ArrayList<>();
     for (ExecutableElement method : methods) {
       method.getParameters().stream().map(VariableElement::asType).forEach(mentioned::add);

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * How the generated invoker turns {@code arguments[i]}, an {@code Object}, back into a parameter's
  * type: a cast to one type such as {@code (int)} or {@code (Path)}, to an intersection such as
- * {@code (Number & Comparable)} for a type variable with several bounds, or no cast at all where the
- * parameter's type erases to {@code Object}.
+ * {@code (Number & Comparable)} for a type variable with several bounds, or no cast at all where
+ * the parameter's type erases to {@code Object}.
  *
  * @param types the cast's types; empty for no cast, several for an intersection cast
  * @param unchecked whether the cast, or the call it feeds, is unchecked (a cast to a type such as

@@ -7,6 +7,7 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * A class with {@code @Parallelizable} methods and the {@code ...Parallel} class generated for it.
+ * Immutable; its elements belong to the compilation that created it.
  *
  * @param element the annotated class: the generated file's only originating element
  * @param declaringClass the annotated class's name, such as {@code com.example.Outer.Inner}

@@ -26,7 +26,8 @@ import javax.lang.model.util.Types;
 /**
  * Builds the descriptors of a class and its {@code @Parallelizable} methods from the compiler's
  * model. It never fails on an invalid method: validation reports those, and may still compare the
- * descriptors of invalid methods to find every clash at once.
+ * descriptors of invalid methods to find every clash at once. Stateless apart from the
+ * compiler's utilities, which are for the processing thread only.
  */
 public final class DescriptorFactory {
   private static final String PARALLELIZABLE = Parallelizable.class.getCanonicalName();
@@ -40,7 +41,10 @@ public final class DescriptorFactory {
     this.types = types;
   }
 
-  /** The name of the class generated for {@code type}: {@code Outer.Inner} gives {@code Outer_InnerParallel}. */
+  /**
+   * The name of the class generated for {@code type}: {@code Outer.Inner} gives {@code
+   * Outer_InnerParallel}.
+   */
   public static ClassName generatedClassName(TypeElement type) {
     ClassName declaring = ClassName.get(type);
     return ClassName.get(
@@ -64,7 +68,9 @@ public final class DescriptorFactory {
         .findFirst();
   }
 
-  /** The descriptor of {@code type}, a top-level or member class, and its annotated {@code methods}. */
+  /**
+   * The descriptor of {@code type}, a top-level or member class, and its annotated {@code methods}.
+   */
   public ClassDescriptor create(TypeElement type, List<ExecutableElement> methods) {
     List<MethodDescriptor> descriptors = new ArrayList<>(methods.size());
     for (ExecutableElement method : methods) {
@@ -207,7 +213,9 @@ public final class DescriptorFactory {
 
   private boolean isObject(TypeMirror type) {
     return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) types.asElement(type)).getQualifiedName().contentEquals("java.lang.Object");
+        && ((TypeElement) types.asElement(type))
+            .getQualifiedName()
+            .contentEquals("java.lang.Object");
   }
 
   private static HeapPollution heapPollution(ExecutableElement method) {

@@ -10,7 +10,8 @@ import javax.lang.model.element.ExecutableElement;
 /**
  * One {@code @Parallelizable} method and what the generated class offers for it: a static {@code
  * name(args)} returning a task, {@code nameAsync(args)}, and, for a method of one parameter, {@code
- * nameMap(inputs)} (for an instance method: {@code nameMap(receiver, inputs)}).
+ * nameMap(inputs)} (for an instance method: {@code nameMap(receiver, inputs)}). Immutable; its
+ * element belongs to the compilation that created it.
  *
  * @param element the annotated method, for error positions and as documentation
  * @param methodName the annotated method's simple name
@@ -58,7 +59,9 @@ public record MethodDescriptor(
     return receiver.isEmpty();
   }
 
-  /** The parameters of the generated static and async methods: the receiver, if any, then the rest. */
+  /**
+   * The parameters of the generated static and async methods: the receiver, if any, then the rest.
+   */
   public List<ParameterDescriptor> taskParameters() {
     List<ParameterDescriptor> all = new ArrayList<>(parameters.size() + 1);
     receiver.ifPresent(all::add);
@@ -86,7 +89,8 @@ public record MethodDescriptor(
    * declares them: the task method, the async method and, if any, the map method.
    */
   public List<MethodSignature> generatedSignatures() {
-    List<String> taskTypes = taskParameters().stream().map(ParameterDescriptor::erasedName).toList();
+    List<String> taskTypes =
+        taskParameters().stream().map(ParameterDescriptor::erasedName).toList();
     List<MethodSignature> signatures = new ArrayList<>(3);
     signatures.add(new MethodSignature(generatedName, taskTypes));
     signatures.add(new MethodSignature(asyncName(), taskTypes));

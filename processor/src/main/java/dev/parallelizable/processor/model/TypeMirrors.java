@@ -92,7 +92,10 @@ public final class TypeMirrors {
     }.visit(type);
   }
 
-  /** Whether {@code type} mentions a type variable anywhere, as in {@code T}, {@code List<T>} or {@code T[]}. */
+  /**
+   * Whether {@code type} mentions a type variable anywhere, as in {@code T}, {@code List<T>} or
+   * {@code T[]}.
+   */
   public static boolean usesTypeVariables(TypeMirror type) {
     return new SimpleTypeVisitor14<Boolean, Void>(false) {
       @Override
@@ -120,8 +123,8 @@ public final class TypeMirrors {
   }
 
   /**
-   * Whether {@code type} is reifiable (JLS 4.7): a cast to it is checked at run time, so it needs no
-   * {@code @SuppressWarnings("unchecked")}.
+   * Whether {@code type} is reifiable (JLS 4.7): a cast to it is checked at run time, so it needs
+   * no {@code @SuppressWarnings("unchecked")}.
    */
   public static boolean isReifiable(TypeMirror type) {
     return new SimpleTypeVisitor14<Boolean, Void>(false) {
@@ -152,7 +155,9 @@ public final class TypeMirrors {
         && ((WildcardType) type).getSuperBound() == null;
   }
 
-  /** Whether {@code type} is a raw use of a generic class, such as {@code List}, or an array of one. */
+  /**
+   * Whether {@code type} is a raw use of a generic class, such as {@code List}, or an array of one.
+   */
   public static boolean isRaw(TypeMirror type, Types types) {
     if (type.getKind() == TypeKind.ARRAY) {
       return isRaw(((ArrayType) type).getComponentType(), types);

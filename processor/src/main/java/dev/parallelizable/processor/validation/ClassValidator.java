@@ -15,7 +15,8 @@ import javax.lang.model.util.Elements;
  *
  * <p>Remembers, for the whole compilation, which class each generated name was given to, so that
  * {@code Outer.Inner} and {@code Outer_Inner}, which would both generate {@code
- * Outer_InnerParallel}, are reported even when they are processed in different rounds.
+ * Outer_InnerParallel}, are reported even when they are processed in different rounds. Not
+ * thread-safe; one instance serves one compilation.
  */
 public final class ClassValidator {
   private final Elements elements;
@@ -59,7 +60,7 @@ public final class ClassValidator {
         // One error per pair of methods is enough to point at the fix.
         if (owner != null && reportedWith.add(owner)) {
           report.addError(
-              Messages.methodClash(method.key(), owner.key(), signature.toString(), generatedClass),
+              Messages.methodClash(owner.key(), method.key(), signature.toString(), generatedClass),
               method.element());
         }
       }

@@ -39,14 +39,14 @@ public final class Messages {
         declaringInterface);
   }
 
-  static String privateClass(String method, String privateClass) {
+  static String privateClass(String method, String privateClass, String simpleName) {
     return tagged(
         "privateClass",
         "@Parallelizable method '%s' is declared in private class '%s' (or in a class nested in"
             + " it), which the generated class cannot call; make '%s' package-private or public",
         method,
         privateClass,
-        privateClass);
+        simpleName);
   }
 
   static String localClass(String method, String localClassDescription) {
@@ -58,18 +58,21 @@ public final class Messages {
         localClassDescription);
   }
 
+  /**
+   * For a class of that simple name: {@code local class 'Resizer'}, or {@code an anonymous class}.
+   */
   static String localClassDescription(String simpleName) {
     return simpleName.isEmpty() ? "an anonymous class" : "local class '" + simpleName + "'";
   }
 
-  static String innerClass(String method, String innerClass) {
+  static String innerClass(String method, String innerClass, String simpleName) {
     return tagged(
         "innerClass",
-        "@Parallelizable method '%s' is declared in inner class '%s', whose instances belong to an"
-            + " instance of the enclosing class that a task cannot carry; make '%s' static",
+        "@Parallelizable method '%s' is declared in inner class '%s', which is not static: an inner"
+            + " class needs an enclosing instance, which tasks do not carry; make '%s' static",
         method,
         innerClass,
-        innerClass);
+        simpleName);
   }
 
   static String notSerializable(String method, String declaringClass) {
@@ -105,7 +108,11 @@ public final class Messages {
   }
 
   static String inaccessibleType(
-      String method, String location, String type, String reason, String generatedClass,
+      String method,
+      String location,
+      String type,
+      String reason,
+      String generatedClass,
       String fix) {
     return tagged(
         "inaccessibleType",
@@ -184,7 +191,8 @@ public final class Messages {
    * The error reported, on the last round, for a class whose methods mention a type that no round
    * defined; the compiler reports the missing type itself.
    */
-  public static String unresolvedType(String generatedClass, String declaringClass, List<String> types) {
+  public static String unresolvedType(
+      String generatedClass, String declaringClass, List<String> types) {
     return tagged(
         "unresolvedType",
         "'%s' was not generated because the @Parallelizable methods of '%s' mention types that do"

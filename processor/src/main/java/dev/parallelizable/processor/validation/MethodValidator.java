@@ -5,6 +5,7 @@ import dev.parallelizable.processor.model.TypeMirrors;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
@@ -26,7 +27,8 @@ import javax.lang.model.util.Types;
  * Checks one {@code @Parallelizable} method against the rules that make a task of it possible: the
  * generated class, in the same package, must be able to call it and name every type in its
  * signature, and an instance method's receiver must be serializable. Adds every violation to the
- * report; stops at none.
+ * report; stops at none. Stateless apart from the compiler's utilities, which are for the
+ * processing thread only.
  */
 public final class MethodValidator {
   private final Elements elements;
@@ -54,10 +56,8 @@ public final class MethodValidator {
     } else if (type.getKind().isInterface() && !isStatic && !modifiers.contains(Modifier.PRIVATE)) {
       report.addError(Messages.interfaceMethod(name, displayName(type)), method);
     }
-    boolean named = validateEnclosingClasses(method, name, type, report);
-    // A local or anonymous class is reported as such; moving the method out is the first fix.
-    if (named
-        && !isStatic
+    validateEnclosingClasses(method, name, type, report);
+    if (!isStatic
         && !type.getKind().isInterface()
         && !types.isAssignable(type.asType(), serializable)) {
       report.addError(Messages.notSerializable(name, displayName(type)), method);
@@ -66,40 +66,34 @@ public final class MethodValidator {
     if (!isStatic) {
       validateTypeVariablesDoNotHide(method, name, type, report);
     }
-    if (named) {
-      validateAccessibleTypes(method, name, type, isStatic, report);
-    }
+    validateAccessibleTypes(method, name, type, isStatic, report);
     if (isStatic || type.getTypeParameters().isEmpty()) {
       validateArrayCasts(method, name, report);
     }
   }
 
   /**
-   * Checks the declaring class and the classes around it; returns whether all of them have names
-   * (no local or anonymous class), which the remaining checks need.
+   * Checks the declaring class and the classes around it. (Local and anonymous classes never get
+   * here: the processing API does not show their methods; {@link LocalClassScanner} reports them.)
    */
-  private boolean validateEnclosingClasses(
+  private void validateEnclosingClasses(
       ExecutableElement method, String name, TypeElement type, ValidationReport.Builder report) {
     boolean privateReported = false;
     boolean innerReported = false;
     for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
-      NestingKind nesting = t.getNestingKind();
-      if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
-        report.addError(
-            Messages.localClass(name, Messages.localClassDescription(t.getSimpleName().toString())),
-            method);
-        return false;
-      }
       if (!privateReported && t.getModifiers().contains(Modifier.PRIVATE)) {
-        report.addError(Messages.privateClass(name, displayName(t)), method);
+        report.addError(
+            Messages.privateClass(name, displayName(t), t.getSimpleName().toString()), method);
         privateReported = true;
       }
-      if (!innerReported && nesting == NestingKind.MEMBER && !t.getModifiers().contains(Modifier.STATIC)) {
-        report.addError(Messages.innerClass(name, displayName(t)), method);
+      if (!innerReported
+          && t.getNestingKind() == NestingKind.MEMBER
+          && !t.getModifiers().contains(Modifier.STATIC)) {
+        report.addError(
+            Messages.innerClass(name, displayName(t), t.getSimpleName().toString()), method);
         innerReported = true;
       }
     }
-    return true;
   }
 
   private static void validateName(
@@ -128,7 +122,8 @@ public final class MethodValidator {
     for (TypeParameterElement variable : method.getTypeParameters()) {
       if (classVariables.contains(variable.getSimpleName().toString())) {
         report.addError(
-            Messages.typeVariableHides(variable.getSimpleName().toString(), name, displayName(type)),
+            Messages.typeVariableHides(
+                variable.getSimpleName().toString(), name, displayName(type)),
             method);
       }
     }
@@ -143,12 +138,9 @@ public final class MethodValidator {
     String packageName = elements.getPackageOf(type).getQualifiedName().toString();
     String generatedClass = DescriptorFactory.generatedClassName(type).canonicalName();
     Set<String> reported = new HashSet<>();
-    Checker check =
+    BiConsumer<TypeMirror, String> check =
         (mirror, location) -> {
           for (DeclaredType referenced : TypeMirrors.referencedTypes(mirror)) {
-            if (referenced.getKind() != TypeKind.DECLARED) {
-              continue; // an unresolved type: the compiler reports it
-            }
             TypeElement element = (TypeElement) referenced.asElement();
             Inaccessibility problem = inaccessibility(element, packageName);
             if (problem != null && reported.add(element.getQualifiedName().toString())) {
@@ -188,14 +180,9 @@ public final class MethodValidator {
     }
   }
 
-  @FunctionalInterface
-  private interface Checker {
-    void accept(TypeMirror type, String location);
-  }
-
   /**
-   * Why code in {@code packageName} cannot name {@code type}, and the fix; null if it can. A private
-   * type, or one nested in a private type, is visible to its top-level class alone; a
+   * Why code in {@code packageName} cannot name {@code type}, and the fix; null if it can. A
+   * private type, or one nested in a private type, is visible to its top-level class alone; a
    * package-private or protected one to its own package alone.
    */
   private Inaccessibility inaccessibility(TypeElement type, String packageName) {
@@ -246,9 +233,6 @@ public final class MethodValidator {
 
   /** The class's name without its package, such as {@code Outer.Inner}. */
   private String displayName(TypeElement type) {
-    if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-      return type.getSimpleName().toString();
-    }
     String qualified = type.getQualifiedName().toString();
     String packageName = elements.getPackageOf(type).getQualifiedName().toString();
     return packageName.isEmpty() ? qualified : qualified.substring(packageName.length() + 1);

@@ -21,6 +21,7 @@ import com.palantir.javapoet.WildcardTypeName;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.processor.ParallelizableProcessor;
 import dev.parallelizable.processor.model.ArgumentCast;
@@ -105,6 +106,7 @@ public final class ParallelClassWriter {
   private static final ClassName GENERATED = ClassName.get(Generated.class);
   private static final ClassName TASK = ClassName.get(Task.class);
   private static final ClassName TASK_METHOD = ClassName.get(TaskMethod.class);
+  private static final ClassName TASK_FAILED = ClassName.get(TaskFailedException.class);
   private static final ClassName POOL = ClassName.get(Pool.class);
   private static final ClassName ASYNC_RESULT = ClassName.get(AsyncResult.class);
   private static final ClassName TASK_INVOKER = ClassName.get(TaskInvoker.class);
@@ -157,9 +159,7 @@ public final class ParallelClassWriter {
                     .initializer("new $T()", invoker)
                     .build());
     descriptor.methods().forEach(method -> type.addField(constant(method)));
-    type.addField(POOL, POOL_FIELD, PRIVATE, FINAL)
-        .addMethod(constructor())
-        .addMethod(factory());
+    type.addField(POOL, POOL_FIELD, PRIVATE, FINAL).addMethod(constructor()).addMethod(factory());
     descriptor.methods().forEach(method -> type.addMethod(taskMethod(method)));
     for (MethodDescriptor method : descriptor.methods()) {
       type.addMethod(asyncMethod(method));
@@ -175,7 +175,9 @@ public final class ParallelClassWriter {
 
   private FieldSpec constant(MethodDescriptor method) {
     TypeName result =
-        method.resultUsesTypeVariables() ? WildcardTypeName.subtypeOf(Object.class) : method.resultType();
+        method.resultUsesTypeVariables()
+            ? WildcardTypeName.subtypeOf(Object.class)
+            : method.resultType();
     CodeBlock.Builder initializer =
         CodeBlock.builder()
             .add(
@@ -220,8 +222,8 @@ public final class ParallelClassWriter {
   private MethodSpec factory() {
     return MethodSpec.methodBuilder(ClassDescriptor.FACTORY_METHOD)
         .addJavadoc(
-            "Returns an object whose {@code ...Async} and {@code ...Map} methods submit calls to"
-                + " {@code pool}.\n")
+            "Returns an object whose {@code ...Async} and {@code ...Map} methods submit calls"
+                + " to\n{@code pool}.\n")
         .addModifiers(descriptor.visibility().modifiers())
         .addModifiers(STATIC)
         .returns(generated)
@@ -239,6 +241,7 @@ public final class ParallelClassWriter {
                 "Returns a task that calls $L.\nCreating the task runs nothing; any pool can"
                     + " run it.\n",
                 link(method))
+            .addJavadoc(thrownTypesNote(method))
             .addModifiers(method.visibility().modifiers())
             .addModifiers(STATIC)
             .addTypeVariables(method.typeVariables())
@@ -263,7 +266,7 @@ public final class ParallelClassWriter {
       }
     }
     CodeBlock bind =
-        CodeBlock.of("$L.bind($L)", constantReference(method), CodeBlock.join(arguments, ", "));
+        CodeBlock.of("$L.bind($L)", constantReference(method), CodeBlock.join(arguments, ",$W"));
     if (method.resultUsesTypeVariables()) {
       builder
           .addComment(
@@ -302,7 +305,10 @@ public final class ParallelClassWriter {
             .collect(CodeBlock.joining(", "));
     return builder
         .addStatement(
-            "return $L.applyAsync($N($L))", poolReference(method), method.generatedName(), arguments)
+            "return $L.applyAsync($N($L))",
+            poolReference(method),
+            method.generatedName(),
+            arguments)
         .build();
   }
 
@@ -318,7 +324,9 @@ public final class ParallelClassWriter {
             .addModifiers(method.visibility().modifiers())
             .addTypeVariables(method.typeVariables())
             .returns(ParameterizedTypeName.get(LIST, method.resultType()));
-    method.receiver().ifPresent(receiver -> builder.addParameters(parameterSpecs(List.of(receiver))));
+    method
+        .receiver()
+        .ifPresent(receiver -> builder.addParameters(parameterSpecs(List.of(receiver))));
     builder.addParameter(ParameterizedTypeName.get(ITERABLE, input.type().box()), inputs);
     if (method.receiver().isEmpty()) {
       return builder
@@ -367,12 +375,12 @@ public final class ParallelClassWriter {
                   "$T.$N($L)",
                   descriptor.declaringClass(),
                   method.methodName(),
-                  CodeBlock.join(arguments, ", "))
+                  CodeBlock.join(arguments, ",$W"))
               : CodeBlock.of(
                   "($L).$N($L)",
                   arguments.get(0),
                   method.methodName(),
-                  CodeBlock.join(arguments.subList(1, arguments.size()), ", "));
+                  CodeBlock.join(arguments.subList(1, arguments.size()), ",$W"));
       invoke.addCode("case $S:\n$>", method.key());
       if (method.returnsVoid()) {
         invoke.addStatement("$L", call).addStatement("return null");
@@ -399,8 +407,8 @@ public final class ParallelClassWriter {
     }
     return TypeSpec.classBuilder(invoker)
         .addJavadoc(
-            "Calls the methods of {@link $T} by key. A worker process creates it by name, through\n"
-                + "its public no-argument constructor.\n",
+            "Calls the methods of {@link $T} by key.\nA worker process creates it by name,"
+                + " through its public no-argument constructor.\n",
             descriptor.declaringClass())
         .addModifiers(PUBLIC, STATIC, FINAL)
         .addSuperinterface(TASK_INVOKER)
@@ -414,7 +422,9 @@ public final class ParallelClassWriter {
       return CodeBlock.of("arguments[$L]", index);
     }
     CodeBlock types =
-        cast.types().stream().map(type -> CodeBlock.of("$T", type)).collect(CodeBlock.joining(" & "));
+        cast.types().stream()
+            .map(type -> CodeBlock.of("$T", type))
+            .collect(CodeBlock.joining(" & "));
     return CodeBlock.of("($L) arguments[$L]", types, index);
   }
 
@@ -426,6 +436,30 @@ public final class ParallelClassWriter {
             .collect(CodeBlock.joining(", "));
     return CodeBlock.of(
         "{@link $T#$N($L)}", descriptor.declaringClass(), method.methodName(), parameterTypes);
+  }
+
+  /**
+   * For a method that declares exceptions, where they surface: {@link Task#call()} rethrows them,
+   * and a pool reports them as the cause of a {@code TaskFailedException}.
+   */
+  private static CodeBlock thrownTypesNote(MethodDescriptor method) {
+    if (method.thrownTypes().isEmpty()) {
+      return CodeBlock.of("");
+    }
+    CodeBlock thrown =
+        method.thrownTypes().stream()
+            .map(
+                type ->
+                    type instanceof ClassName
+                        ? CodeBlock.of("{@link $T}", type)
+                        : CodeBlock.of("{@code $L}", type))
+            .collect(CodeBlock.joining(", "));
+    return CodeBlock.of(
+        "\n<p>Declares $L, which {@link $T#call()} rethrows\nand a pool reports as the cause"
+            + " of a {@link $T}.\n",
+        thrown,
+        TASK,
+        TASK_FAILED);
   }
 
   private static List<ParameterSpec> parameterSpecs(List<ParameterDescriptor> parameters) {
@@ -482,7 +516,9 @@ public final class ParallelClassWriter {
 
   private static AnnotationSpec suppressWarnings(List<String> warnings) {
     CodeBlock names =
-        warnings.stream().map(warning -> CodeBlock.of("$S", warning)).collect(CodeBlock.joining(", "));
+        warnings.stream()
+            .map(warning -> CodeBlock.of("$S", warning))
+            .collect(CodeBlock.joining(", "));
     return AnnotationSpec.builder(SuppressWarnings.class)
         .addMember("value", warnings.size() == 1 ? "$L" : "{$L}", names)
         .build();
@@ -506,7 +542,8 @@ public final class ParallelClassWriter {
           String erased = parameter.erasedName();
           name.append('_')
               .append(
-                  upperSnakeCase(erased.substring(erased.lastIndexOf('.') + 1).replace("[]", "Array")));
+                  upperSnakeCase(
+                      erased.substring(erased.lastIndexOf('.') + 1).replace("[]", "Array")));
         }
       }
       constants.put(method, names.newName(name.toString(), method));
@@ -537,10 +574,10 @@ public final class ParallelClassWriter {
   }
 
   /**
-   * The name of a map method's inputs, from the parameter's name: {@code x} gives {@code xs}, {@code
-   * path} gives {@code paths}, {@code box} gives {@code boxes}, {@code city} gives {@code cities}. A
-   * name already ending in {@code s} gives {@code inputs}, or {@code inputsList} for {@code inputs}
-   * itself, which an instance method's lambda still needs as its parameter.
+   * The name of a map method's inputs, from the parameter's name: {@code x} gives {@code xs},
+   * {@code path} gives {@code paths}, {@code box} gives {@code boxes}, {@code city} gives {@code
+   * cities}. A name already ending in {@code s} gives {@code inputs}, or {@code inputsList} for
+   * {@code inputs} itself, which an instance method's lambda still needs as its parameter.
    */
   static String pluralOf(String name) {
     if (name.length() == 1) {

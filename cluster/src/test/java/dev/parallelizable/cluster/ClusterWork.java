@@ -1,0 +1,95 @@
+package dev.parallelizable.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Methods the cluster tests run as tasks, beside the runtime's {@code Work}: what only a cluster
+ * can show (which JVM ran a task) and values that cannot cross a JVM boundary.
+ * {@link ClusterWorkParallel} is what the processor generates for them, written out by hand.
+ */
+public final class ClusterWork {
+  /** For {@link #hold}: the names of the threads that started each input, in order. */
+  public static final Map<Integer, List<String>> STARTS = new ConcurrentHashMap<>();
+
+  private static final Map<Integer, CountDownLatch> RELEASES = new ConcurrentHashMap<>();
+
+  private ClusterWork() {}
+
+  /**
+   * Records that it started (in {@link #STARTS}) and blocks until {@link #release} lets input
+   * {@code x} go; for members in the test's JVM only. Returns {@code x}.
+   */
+  public static int hold(int x) throws InterruptedException {
+    STARTS.computeIfAbsent(x, k -> new CopyOnWriteArrayList<>()).add(Thread.currentThread().getName());
+    if (!RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("input " + x + " was not released within 30 s");
+    }
+    return x;
+  }
+
+  /** Lets every run of {@link #hold}{@code (x)}, present and future, return. */
+  public static void release(int x) {
+    RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).countDown();
+  }
+
+  /** Forgets every start and release. */
+  public static void resetHolds() {
+    RELEASES.values().forEach(CountDownLatch::countDown);
+    RELEASES.clear();
+    STARTS.clear();
+  }
+
+  /** The process id of the JVM that runs the task. */
+  public static long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  /** Returns its argument: with an unserializable argument, the task cannot be sent. */
+  public static String describe(Object value) {
+    return String.valueOf(value);
+  }
+
+  /** Returns a value that cannot be sent back. */
+  public static Object unserializableResult() {
+    return new Object();
+  }
+
+  /** Throws an exception that cannot be serialized. */
+  public static int throwUnserializable(String message) {
+    throw new UnserializableException(message);
+  }
+
+  /**
+   * Pure CPU work: the sum of {@code i * i % 7} for {@code i < n}. About 50 ms per task at the
+   * {@code n} that {@code W3Measurement} calibrates.
+   */
+  public static long sumOfSquaresMod7(long n) {
+    long sum = 0;
+    for (long i = 0; i < n; i++) {
+      sum += i * i % 7;
+    }
+    return sum;
+  }
+
+  /** An exception with a field Java serialization cannot write. */
+  public static final class UnserializableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // deliberately not serializable
+    private final Object lock = new Object();
+
+    UnserializableException(String message) {
+      super(message);
+    }
+
+    @Override
+    public String toString() {
+      return super.toString() + " (holding " + lock.getClass().getSimpleName() + ")";
+    }
+  }
+}
