@@ -58,9 +58,9 @@ class MainTest {
 
   @Test
   void anUnknownCommandIsABadArgument() {
-    assertEquals(2, run("bench"));
+    assertEquals(2, run("launch"));
 
-    assertUsageError("Unmatched argument at index 0: 'bench'", "Usage: parallelizable-samples");
+    assertUsageError("Unmatched argument at index 0: 'launch'", "Usage: parallelizable-samples");
   }
 
   @Test

@@ -65,9 +65,10 @@ public final class SlowerThanLoop {
         out.println(row);
       }
     }
-    out.println("(xN: N times the loop's time.) Each task and its result cross to a worker and back;");
-    out.println("cube(x) costs far less than that. A pool pays off when each task outweighs its");
-    out.println("sending: give tasks bigger pieces of work, like a whole file (see `thumbnails`).");
+    out.println("(xN: N times the loop's time; below 1 is faster.) A map sends every cube(x) to a");
+    out.println("worker and its result back, which costs far more than cube(x) itself; a block per");
+    out.println("worker sends one task per worker. Parallel work pays when each task outweighs its");
+    out.println("sending: a whole image or PDF per task, as in `thumbnails` and `pdf-text`.");
   }
 
   public static void main(String[] args) {
