@@ -1,0 +1,112 @@
+package dev.parallelizable.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallelizable.samples.Captured;
+import dev.parallelizable.samples.Main;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code bench --quick}: every workload runs on every backend and reports one JSON line each. The
+ * figures of a quick run mean nothing, so only the structure is checked, never a time.
+ */
+class BenchCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Captured out = new Captured();
+  private final Captured err = new Captured();
+
+  private int run(String... args) {
+    return Main.run(args, out.stream(), err.stream());
+  }
+
+  @Test
+  @Timeout(180)
+  void aQuickRunReportsEveryWorkloadOnEveryBackendAsOneJsonLineEach() throws Exception {
+    assertEquals(0, run("bench", "--quick"), err.text());
+
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : out.text().split("\n")) {
+      lines.add(JSON.readTree(line)); // throws if a line is not JSON
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (JsonNode line : lines) {
+      assertTrue(line.isObject(), line.toString());
+      for (String field : new String[] {"workload", "backend", "unit", "median", "reps", "ok"}) {
+        assertTrue(line.has(field), field + " in " + line);
+      }
+      assertTrue(line.get("median").isNumber(), line.toString());
+      assertTrue(line.get("ok").asBoolean(), "wrong results: " + line);
+      seen.add(line.get("workload").asText() + " " + line.get("backend").asText());
+    }
+    Set<String> expected = new LinkedHashSet<>();
+    for (String backend : List.of("loop", "jdk-executor", "parallel-stream", "sequential", "threads", "processes")) {
+      expected.add("W1 " + backend);
+      expected.add("W3 " + backend);
+    }
+    for (String backend : List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes")) {
+      expected.add("W2 " + backend);
+    }
+    for (String backend : List.of("jdk-executor", "sequential", "threads", "processes")) {
+      expected.add("W4 " + backend);
+    }
+    for (String backend : List.of("loop", "jdk-executor", "sequential", "threads", "processes")) {
+      expected.add("W5 " + backend);
+      expected.add("W6 " + backend);
+    }
+    for (String backend : List.of("loop", "threads", "processes")) {
+      expected.add("W1-scale " + backend);
+    }
+    assertEquals(expected, seen);
+    long w1Lines = lines.stream().filter(l -> l.get("workload").asText().equals("W1")).count();
+    assertEquals(2 * 6, w1Lines, "W1 runs two sizes on six backends");
+    for (JsonNode line : lines) {
+      if (line.get("workload").asText().equals("W1")) {
+        assertEquals("loop", line.get("baseline").asText(), line.toString());
+        assertTrue(line.get("ratio").isNumber(), line.toString());
+      }
+      if (line.get("workload").asText().equals("W3") && !line.get("backend").asText().equals("loop")) {
+        assertTrue(line.get("speedup").isNumber(), line.toString());
+        assertTrue(line.get("cold_speedup").isNumber(), line.toString());
+      }
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void onlyTheChosenWorkloadsAndBackendsRun() throws Exception {
+    assertEquals(0, run("bench", "--quick", "--workloads", "W5", "--backends", "loop,threads"));
+
+    List<String> pairs = new ArrayList<>();
+    for (String line : out.text().split("\n")) {
+      JsonNode json = JSON.readTree(line);
+      pairs.add(json.get("workload").asText() + " " + json.get("backend").asText());
+    }
+    assertEquals(List.of("W5 loop", "W5 threads"), pairs);
+  }
+
+  @Test
+  @Timeout(30)
+  void anUnknownWorkloadIsABadArgument() {
+    assertEquals(2, run("bench", "--workloads", "W9"));
+
+    assertTrue(err.text().contains("unknown workload 'W9': give some of W1,W2,W3,W4,W5,W6,W1-scale"), err.text());
+    assertEquals("", out.text());
+  }
+
+  @Test
+  @Timeout(30)
+  void anUnknownBackendIsABadArgument() {
+    assertEquals(2, run("bench", "--backends", "gpu"));
+
+    assertTrue(err.text().contains("unknown backend 'gpu': give some of loop,jdk-executor,"), err.text());
+  }
+}
