@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Runs the Python reference scripts and prints the side-by-side table for bench/run.
+
+  compare.py run-python --python-dir DIR [--workloads W1,W3] [--quick]   > python.jsonl
+  compare.py table --java java.jsonl --python python.jsonl               > table.md
+
+Every ratio in the table compares figures measured in the same run on the same machine.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+PYTHON = "/usr/bin/python3"
+
+# (script, backends, extra arguments): the Python tools side by side with ours.
+FULL = {
+    "W1": [("w1_tiny.py", ["pool", "ppe", "tpe", "joblib"], ["--n", "1000", "--paired", "--repeat", "7"]),
+           ("w1_tiny.py", ["pool", "ppe_c1000", "joblib"], ["--n", "1000000", "--paired", "--repeat", "5"])],
+    "W2": [("w2_sleep.py", ["procs", "pool"], ["--repeat", "3"])],
+    "W3": [("w3_cpu.py", ["seq", "pool", "ppe", "joblib"], ["--repeat", "3"])],
+    "W4": [("w4_cold.py", ["pool", "ppe", "tpe", "joblib"], ["--repeat", "1"])] * 3,
+    "W5": [("w5_roundtrip.py", ["pool_async", "ppe", "tpe", "joblib"], ["--repeat", "3"])],
+    "W6": [("w6_payload.py", ["pool", "pool_c1", "ppe", "joblib"], ["--repeat", "3"])],
+}
+QUICK = {
+    "W1": [("w1_tiny.py", ["pool", "tpe"], ["--n", "1000", "--paired", "--repeat", "2"]),
+           ("w1_tiny.py", ["pool"], ["--n", "10000", "--paired", "--repeat", "2"])],
+    "W2": [("w2_sleep.py", ["procs", "pool"], ["--repeat", "1"])],
+    "W3": [("w3_cpu.py", ["seq", "pool"], ["--repeat", "1", "--k", "60000"])],
+    "W4": [("w4_cold.py", ["pool", "tpe"], ["--repeat", "1"])],
+    "W5": [("w5_roundtrip.py", ["pool_async", "tpe"], ["--repeat", "1", "--n", "1000"])],
+    "W6": [("w6_payload.py", ["pool"], ["--repeat", "1", "--n", "10"])],
+}
+
+
+def run_python(args):
+    plan = QUICK if args.quick else FULL
+    for workload in args.workloads.split(","):
+        for script, backends, extra in plan.get(workload, []):
+            for backend in backends:
+                command = [PYTHON, os.path.join(args.python_dir, script), "--backend", backend] + extra
+                print("compare.py: " + " ".join(command[1:]), file=sys.stderr, flush=True)
+                done = subprocess.run(command, capture_output=True, text=True, cwd=args.python_dir)
+                if done.returncode != 0:
+                    print(done.stderr, file=sys.stderr)
+                    continue
+                for line in done.stdout.splitlines():
+                    if line.startswith("{"):
+                        print(line, flush=True)
+
+
+def load(path):
+    rows = []
+    if path and os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    rows.append(json.loads(line))
+    return rows
+
+
+def fmt(value, unit=""):
+    if value is None:
+        return "–"
+    if value >= 100:
+        text = f"{value:,.0f}"
+    elif value >= 10:
+        text = f"{value:.1f}"
+    elif value >= 1:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3g}"
+    return text + unit
+
+
+def table(args):
+    java, python = load(args.java), load(args.python)
+
+    def ours(workload, backend, key="median", **match):
+        for row in java:
+            if row["workload"] == workload and row["backend"] == backend and all(
+                    row.get(k) == v for k, v in match.items()):
+                return row.get(key)
+        return None
+
+    def py(workload, backend, key, **match):
+        values = [row[key] for row in python if row.get("workload") == workload
+                  and row.get("backend") == backend and key in row
+                  and all(row.get(k) == v for k, v in match.items())]
+        return statistics.median(values) if values else None
+
+    def py_best(workload, backends, key, scale=1.0, lower_is_better=True, **match):
+        found = [(py(workload, b, key, **match), b) for b in backends]
+        found = [(v * scale, b) for v, b in found if v is not None]
+        if not found:
+            return None, None
+        return (min if lower_is_better else max)(found)
+
+    lines = ["| Workload | Metric | Loop | JDK executor | Parallel streams | Ours: threads | Ours: processes"
+             " | Python's best | Ours (threads / processes) vs Python's best |",
+             "|---|---|---|---|---|---|---|---|---|"]
+
+    def row(workload, metric, cells, best, best_name, lower_is_better=True):
+        # a cell is a number, None, or (number, text shown)
+        threads, processes = [c[0] if isinstance(c, tuple) else c for c in cells[3:5]]
+
+        def versus(value):
+            if value is None or best is None or value == 0:
+                return "–"
+            factor = value / best if lower_is_better else best / value
+            return f"{factor:.2f}x"
+
+        shown = [c[1] if isinstance(c, tuple) else fmt(c) for c in cells]
+        python_cell = f"{fmt(best)} ({best_name})" if best is not None else "–"
+        lines.append(f"| {workload} | {metric} | " + " | ".join(shown)
+                     + f" | {python_cell} | {versus(threads)} / {versus(processes)} |")
+
+    def w1_cell(backend, tasks):
+        value = ours("W1", backend, tasks=tasks)
+        ratio = ours("W1", backend, "ratio", tasks=tasks)
+        return None if value is None else (value, f"{fmt(value)} ({ratio:.2f}x)")
+
+    py_backends_w1 = ["pool", "ppe", "ppe_c1000", "tpe", "joblib"]
+    for tasks in sorted({r["tasks"] for r in java if r["workload"] == "W1"}):
+        n = tasks + 1
+        best, name = py_best("W1", py_backends_w1, "warm_median_s", 1e3, n=n)
+        if name:
+            name += f", {py('W1', name, 'ratio_to_seq_median', n=n):.1f}x its loop"
+        backends = ["loop", "jdk-executor", "parallel-stream", "threads", "processes"]
+        cells = [w1_cell(b, tasks) for b in backends]
+        row(f"W1 {tasks:,} cubes", "warm ms (ratio to loop)", cells, best, name)
+        best_name = py_best("W1", py_backends_w1, "warm_median_s", 1e3, n=n)[1]
+        cold = py("W1", best_name, "cold_total_s", n=n) if best_name else None
+        row(f"W1 {tasks:,} cubes", "cold ms: create + first map + close",
+            [None, ours("W1", "jdk-executor", "cold_ms", tasks=tasks), None,
+             ours("W1", "threads", "cold_ms", tasks=tasks), ours("W1", "processes", "cold_ms", tasks=tasks)],
+            cold * 1e3 if cold else None, best_name)
+
+    if any(r["workload"] == "W2" for r in java):
+        best, name = py_best("W2", ["procs"], "cold_median_s")
+        row("W2 10 jobs of a nap", "cold s: start + join", [None, None, None, ours("W2", "threads-jobs"),
+            ours("W2", "processes-jobs")], best, "Process")
+        best, name = py_best("W2", ["pool"], "cold_median_s")
+        row("W2 pool of 10, 10 naps", "cold s: create + map + close",
+            [None, ours("W2", "jdk-executor"), None, ours("W2", "threads"), ours("W2", "processes")], best, "Pool(10)")
+
+    if any(r["workload"] == "W3" for r in java):
+        seq = py("W3", "seq", "warm_median_s")
+        speedups = {}
+        cold_speedups = {}
+        for b in ["pool", "ppe", "joblib"]:
+            warm, cold = py("W3", b, "warm_median_s"), py("W3", b, "cold_total_s")
+            if seq and warm:
+                speedups[b] = seq / warm
+            if seq and cold:
+                cold_speedups[b] = seq / cold
+        for label, key, table_ in [("warm", "speedup", speedups), ("cold", "cold_speedup", cold_speedups)]:
+            best_b = max(table_, key=table_.get) if table_ else None
+            row("W3 40 CPU tasks", f"speedup over the loop, {label}",
+                [1.0 if label == "warm" else ours("W3", "loop", key)] + [ours("W3", b, key) for b in
+                 ["jdk-executor", "parallel-stream", "threads", "processes"]],
+                table_.get(best_b), best_b, lower_is_better=False)
+
+    if any(r["workload"] == "W4" for r in java):
+        best, name = py_best("W4", ["pool", "ppe", "tpe", "joblib"], "first_total_s", 1e3)
+        best_p, name_p = py_best("W4", ["pool", "ppe", "joblib"], "first_total_s", 1e3)
+        row("W4 cold start, fresh runtime", "ms: create + 1 task + shutdown",
+            [None, ours("W4", "jdk-executor"), None, ours("W4", "threads"), ours("W4", "processes")],
+            best, name)
+        if name_p and name_p != name:
+            row("W4 cold start, fresh runtime", "ms, Python's best with processes",
+                [None, None, None, None, ours("W4", "processes")], best_p, name_p)
+
+    if any(r["workload"] == "W5" for r in java):
+        best, name = py_best("W5", ["pool_async", "ppe", "tpe", "joblib"], "us_per_call_median")
+        row("W5 round trip", "µs per applyAsync(trivial).get()",
+            [ours("W5", "loop"), ours("W5", "jdk-executor"), None, ours("W5", "threads"), ours("W5", "processes")],
+            best, name)
+        best_p, name_p = py_best("W5", ["pool_async", "ppe", "joblib"], "us_per_call_median")
+        if name_p and name_p != name:
+            row("W5 round trip", "µs, Python's best with processes",
+                [None, None, None, None, ours("W5", "processes")], best_p, name_p)
+
+    if any(r["workload"] == "W6" for r in java):
+        best, name = py_best("W6", ["pool", "pool_c1", "ppe", "joblib"], "warm_MB_per_s",
+                             lower_is_better=False)
+        row("W6 200 payloads of 1 MB", "MB/s to workers, warm",
+            [None, ours("W6", "jdk-executor"), None, ours("W6", "threads"), ours("W6", "processes")],
+            best, name, lower_is_better=False)
+
+    scale = [r for r in java if r["workload"] == "W1-scale"]
+    print("\n".join(lines))
+    if scale:
+        print()
+        print("| W1-scale | tasks | ns per task | heap |")
+        print("|---|---|---|---|")
+        for r in scale:
+            heap = (f"live heap max {fmt(r['heap_max_live_MB'])} MB (start {fmt(r['heap_start_MB'])} MB)"
+                    if "heap_max_live_MB" in r else "")
+            mode = " imap" if r.get("mode") == "imap" else " map"
+            print(f"| {r['backend']}{mode} | {r['tasks']:,} | {fmt(r['median'])} | {heap} |")
+    w6 = [r for r in java if r["workload"] == "W6" and r["backend"] == "processes"]
+    if w6:
+        r = w6[0]
+        print()
+        print(f"W6 processes: payload {fmt(r['payload_MB'])} MB; heap growth in the parent during the"
+              f" warm maps {fmt(r['heap_peak_growth_MB'])} MB (garbage included); workers' peak RSS"
+              f" {fmt(r['workers_peak_rss_MB'])} MB in all.")
+    print()
+    print("Ratios in parentheses are to the loop timed just before each call in the same process"
+          " (Python's against its own loop). The last column divides our time by Python's best time"
+          " (for speedups and MB/s, Python's figure by ours): below 1.00x we are faster.")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run-python")
+    run.add_argument("--python-dir", required=True)
+    run.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
+    run.add_argument("--quick", action="store_true")
+    show = commands.add_parser("table")
+    show.add_argument("--java", required=True)
+    show.add_argument("--python")
+    args = parser.parse_args()
+    if args.command == "run-python":
+        run_python(args)
+    else:
+        table(args)
+
+
+if __name__ == "__main__":
+    main()
