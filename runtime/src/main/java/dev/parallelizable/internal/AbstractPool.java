@@ -134,10 +134,8 @@ public abstract class AbstractPool implements Pool {
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     List<R> results =
         new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
-    try (ResultIterator<R> iterator = new ChunkedResults<>(this, inputs, toTask, chunkSize, true)) {
-      while (iterator.hasNext()) {
-        results.add(iterator.next());
-      }
+    try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, chunkSize, true)) {
+      iterator.drainTo(results);
     }
     return results;
   }

@@ -5,6 +5,8 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -255,6 +257,13 @@ public final class Chunk {
   /** After DONE: the result of element {@code index < completed()}. */
   Object result(int index) {
     return results[index];
+  }
+
+  /** After DONE: adds the results of elements {@code [from, to)} to {@code out}, in bulk. */
+  @SuppressWarnings("unchecked")
+  <R> void addResultsTo(int from, int to, java.util.Collection<? super R> out) {
+    Object[] slice = from == 0 && to == results.length ? results : Arrays.copyOfRange(results, from, to);
+    out.addAll((List<R>) Arrays.asList(slice));
   }
 
   /** After DONE: nanoseconds from start to completion (0 if it never started). */
