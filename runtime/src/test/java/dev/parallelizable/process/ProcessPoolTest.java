@@ -167,6 +167,18 @@ class ProcessPoolTest {
   }
 
   @Test
+  void theDeserializationFilterRejectsGadgetClassesNamingThem() {
+    Object gadget = new javax.management.BadAttributeValueExpException("trigger");
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> single.apply(WorkParallel.echo(gadget)));
+    String message = failure.getCause().getMessage();
+    assertTrue(message.contains("Argument 1 of echo(java.lang.Object) could not be decoded"), message);
+    assertTrue(message.contains("Rejected by the codec's deserialization filter"), message);
+    assertTrue(message.contains("javax.management.BadAttributeValueExpException"), message);
+    assertEquals(8L, single.apply(WorkParallel.cube(2)));
+  }
+
+  @Test
   void aResultThatCannotBeEncodedFailsItsTaskAndTheWorkerStays() {
     long worker = single.apply(WorkParallel.pid());
     TaskFailedException failure =
