@@ -205,6 +205,15 @@ class ProcessFaultTest {
   }
 
   @Test
+  void anIdleWorkerStopsAndANewOneStartsWhenWorkComes() {
+    try (Pool idling = Parallel.processPool().workers(1).idleTimeout(Duration.ofMillis(300)).build()) {
+      long worker = idling.apply(WorkParallel.pid());
+      await().atMost(Duration.ofSeconds(10)).until(() -> Workers.allGone(Set.of(worker)));
+      assertRecovered(idling, worker);
+    }
+  }
+
+  @Test
   void theInitializerRunsOnceInEachWorker() {
     try (Pool initialized =
         Parallel.processPool().workers(2).initializer(WorkParallel.initialize("ready")).build()) {
