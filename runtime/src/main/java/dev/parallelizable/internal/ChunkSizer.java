@@ -10,7 +10,8 @@ package dev.parallelizable.internal;
  * <ul>
  *   <li>when the number of inputs {@code n} is known, at most {@code ceil(n / (4 * workers))}
  *       (Python's {@code Pool.map} default: about four chunks per worker to balance uneven tasks),
- *       and fewer when the measured cost per task says that would exceed the target;
+ *       and fewer when the measured cost per task says that would exceed the target; a map
+ *       measured to cost less than {@link #SMALL_MAP_NANOS} in all goes as one chunk per worker;
  *   <li>when it is not known, chunks start at one task (or at the pool's estimate from earlier
  *       maps) and grow at most fourfold per chunk toward the target, and shrink when tasks turn
  *       slow (joblib's {@code batch_size='auto'}).
@@ -21,6 +22,8 @@ package dev.parallelizable.internal;
  */
 final class ChunkSizer {
   static final long TARGET_CHUNK_NANOS = 20_000_000L;
+  /** A map whose tasks are measured to cost this much in all is cut into one chunk per worker. */
+  static final long SMALL_MAP_NANOS = 1_000_000L;
 
   private static final int MAX_GROWTH = 4;
   private static final int MAX_CHUNK = 1 << 17;
@@ -50,7 +53,11 @@ final class ChunkSizer {
     long perTask = nanosPerTask;
     long ideal = perTask <= 0 ? -1 : Math.max(1, TARGET_CHUNK_NANOS / perTask);
     if (known >= 0) {
-      long balanced = Math.max(1, (known + 4L * workers - 1) / (4L * workers));
+      // Four chunks per worker balance uneven tasks, but when the whole map is measured to be
+      // tiny each extra chunk costs more (a round trip to a worker process) than balance saves.
+      int chunksPerWorker = perTask > 0 && known * perTask <= SMALL_MAP_NANOS ? 1 : 4;
+      long balanced =
+          Math.max(1, (known + (long) chunksPerWorker * workers - 1) / ((long) chunksPerWorker * workers));
       return (int) Math.min(MAX_CHUNK, ideal < 0 ? balanced : Math.min(balanced, ideal));
     }
     if (ideal < 0) {
