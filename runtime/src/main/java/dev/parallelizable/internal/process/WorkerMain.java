@@ -316,8 +316,11 @@ public final class WorkerMain {
     }
   }
 
-  private void exit(int status) {
-    connection.close();
+  /**
+   * Exits in order: shutdown hooks run, and the channel closes with the process, after them, so the
+   * parent reads the progress slot's orderly-exit mark only once it is final.
+   */
+  private static void exit(int status) {
     System.exit(status);
   }
 

@@ -129,15 +129,23 @@ final class WorkerProcess implements Runnable {
             new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
-        OutputStream stdin = started.getOutputStream();
-        stdin.write(token);
-        stdin.write('\n');
-        stdin.flush();
+        sendToken(started.getOutputStream());
       }
       reader.start();
     } catch (IOException | RuntimeException e) {
       started.destroyForcibly();
       end(new StartFailure("its channel could not be set up: " + e, e));
+    }
+  }
+
+  private void sendToken(OutputStream stdin) {
+    try {
+      stdin.write(token);
+      stdin.write('\n');
+      stdin.flush();
+    } catch (IOException e) {
+      // The JVM exited already, refusing its options: the end of its standard error tells the
+      // reader, which reports it with the JVM's own words.
     }
   }
 
