@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Parallel;
-import dev.parallelizable.ParallelException;
 import dev.parallelizable.Pool;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.ResultIterator;

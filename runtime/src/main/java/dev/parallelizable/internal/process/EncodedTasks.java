@@ -96,11 +96,6 @@ final class EncodedTasks {
     return starts.length - 1;
   }
 
-  /** The first task's method, for messages. */
-  TaskMethod<?> method(int index) {
-    return methods.get(index);
-  }
-
   /** Writes the head of a tasks block for tasks {@code [from, to)}: their count and the methods. */
   void writeHead(FrameOutput out, int from, int to) {
     out.writeInt(to - from);
