@@ -191,7 +191,7 @@ public final class ProcessPool extends AbstractPool {
     }
   }
 
-  // ---- Scheduling; every method below whose name does not say otherwise runs under the lock.
+  // ---- Scheduling helpers, from here to reserve(): called with the lock held.
 
   /** Claims {@code dispatch} for {@code worker}; null if its chunk was cancelled or aborted. */
   private Request assign(WorkerProcess worker, Dispatch dispatch) {
@@ -337,7 +337,9 @@ public final class ProcessPool extends AbstractPool {
       if (isTerminated()) {
         markRetiring(worker);
         retire = true;
-      } else if (config.maxTasksPerWorker > 0 && worker.tasksRun >= config.maxTasksPerWorker) {
+      } else if (worker.timedOut != null
+          || (config.maxTasksPerWorker > 0 && worker.tasksRun >= config.maxTasksPerWorker)) {
+        // Recycled, or the watchdog is killing it: the task finished just as its time ran out.
         markRetiring(worker);
         retire = true;
         if (replaceable()) {
