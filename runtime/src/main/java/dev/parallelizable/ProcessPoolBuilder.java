@@ -14,7 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -79,7 +78,6 @@ import java.util.stream.Collectors;
  */
 public final class ProcessPoolBuilder {
   private static final int UNSET = -1;
-  private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgGtT]?");
 
   private int workers = UNSET;
   private final List<String> jvmOptions = new ArrayList<>();
@@ -151,10 +149,24 @@ public final class ProcessPoolBuilder {
   public ProcessPoolBuilder maxHeap(String size) {
     requireUnset(maxHeap == null, "maxHeap was already set to %s", maxHeap);
     requireArgument(
-        size != null && HEAP_SIZE.matcher(size).matches(),
+        isHeapSize(size),
         "maxHeap must be a size such as 512m or 2g, got '%s'", size);
     maxHeap = size;
     return this;
+  }
+
+  /** A number without leading zeros and an optional unit: what {@code -Xmx} accepts. */
+  private static boolean isHeapSize(String size) {
+    if (size == null || size.isEmpty() || size.charAt(0) < '1' || size.charAt(0) > '9') {
+      return false;
+    }
+    int digits = size.length() - ("kKmMgGtT".indexOf(size.charAt(size.length() - 1)) >= 0 ? 1 : 0);
+    for (int i = 1; i < digits; i++) {
+      if (size.charAt(i) < '0' || size.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.function.Function;
 public record JobKind(String name, Function<Task<?>, Job<?>> factory) {
 
   public static List<JobKind> all() {
-    return List.of(new JobKind("thread", Parallel::thread));
+    return List.of(new JobKind("thread", Parallel::thread), new JobKind("process", Parallel::process));
   }
 
   @SuppressWarnings("unchecked")

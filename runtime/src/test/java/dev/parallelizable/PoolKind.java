@@ -15,6 +15,7 @@ public record PoolKind(String name, IntFunction<Pool> factory, boolean runsInCal
     List<PoolKind> kinds = new ArrayList<>();
     kinds.add(new PoolKind("sequential", n -> Parallel.sequential(), true, true));
     kinds.add(new PoolKind("threads", Parallel::threads, false, true));
+    kinds.add(new PoolKind("processes", Parallel::processes, false, false));
     if (Runtime.version().feature() >= 21) {
       kinds.add(new PoolKind("virtual threads", Parallel::virtualThreads, false, true));
     }

@@ -152,7 +152,9 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       current = ordered ? inFlight.poll() : takeCompleted();
       current.await();
       position = 0;
-      fill();
+      if (current.failure() == null) {
+        fill(); // after a failure no more input is read: the loop throws it
+      }
     }
     return true;
   }

@@ -3,19 +3,28 @@ package dev.parallelizable.process;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Pool;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.ResultIterator;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.fixtures.Work;
 import dev.parallelizable.fixtures.WorkParallel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -32,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a process pool does when nothing goes wrong, and when a task or its data do. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -86,13 +99,13 @@ class ProcessPoolTest {
   }
 
   @Test
-  void callbacksRunOnTheResultReaderThread() {
+  void callbacksRunOnTheResultReaderThread(@TempDir Path directory) throws Exception {
+    Path gate = directory.resolve("gate");
     CompletableFuture<String> thread = new CompletableFuture<>();
-    pool.applyAsync(WorkParallel.cube(2)).onSuccess(r -> thread.complete(Thread.currentThread().getName()));
+    pool.applyAsync(WorkParallel.awaitFile(gate, 20_000))
+        .onSuccess(r -> thread.complete(Thread.currentThread().getName()));
+    Files.createFile(gate); // the task finishes only now that its callback is in place
     assertTrue(thread.join().matches("parallelizable-worker-\\d+-results"), thread.join());
-    CompletableFuture<ParallelException> failure = new CompletableFuture<>();
-    pool.applyAsync(WorkParallel.failIf(1, 1)).onFailure(failure::complete);
-    assertInstanceOf(TaskFailedException.class, failure.join());
   }
 
   @Test
@@ -151,6 +164,18 @@ class ProcessPoolTest {
         assertThrows(IllegalArgumentException.class, () -> pool.map(WorkParallel::echo, inputs, 1));
     assertTrue(inMap.getMessage().contains("parameter 'value'"), inMap.getMessage());
     assertEquals(8L, pool.apply(WorkParallel.cube(2)), "the pool works on");
+  }
+
+  @Test
+  void theDeserializationFilterRejectsGadgetClassesNamingThem() {
+    Object gadget = new javax.management.BadAttributeValueExpException("trigger");
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> single.apply(WorkParallel.echo(gadget)));
+    String message = failure.getCause().getMessage();
+    assertTrue(message.contains("Argument 1 of echo(java.lang.Object) could not be decoded"), message);
+    assertTrue(message.contains("Rejected by the codec's deserialization filter"), message);
+    assertTrue(message.contains("javax.management.BadAttributeValueExpException"), message);
+    assertEquals(8L, single.apply(WorkParallel.cube(2)));
   }
 
   @Test
@@ -217,6 +242,75 @@ class ProcessPoolTest {
       assertTrue(out.matches("(?s).*\\[worker-\\d+] line 7\n.*"), out);
       assertTrue(out.matches("(?s).*\\[worker-\\d+] raw line 7\n.*"), out);
       assertTrue(capture.err().matches("(?s).*\\[worker-\\d+] err line 7\n.*"), capture.err());
+    }
+  }
+
+  @Test
+  void cancelStopsATaskThatHasNotStarted(@TempDir Path directory) throws Exception {
+    Path gate = directory.resolve("gate");
+    AsyncResult<String> blocking = single.applyAsync(WorkParallel.awaitFile(gate, 20_000));
+    AsyncResult<Long> queued = single.applyAsync(WorkParallel.cube(5));
+    assertTrue(queued.cancel());
+    assertThrows(TaskCancelledException.class, queued::get);
+    Files.createFile(gate);
+    assertEquals("gate", blocking.get());
+    assertFalse(blocking.cancel(), "it ran");
+    assertEquals(125L, single.apply(WorkParallel.cube(5)));
+  }
+
+  @Test
+  void aTaskFromAClassLoaderTheWorkersCannotSeeIsRefusedWithTheFix() throws Exception {
+    Class<?> elsewhere = Class.forName(WorkParallel.class.getName(), true, new ElsewhereLoader());
+    Task<?> task = (Task<?>) elsewhere.getMethod("cube", int.class).invoke(null, 3);
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> pool.applyAsync(task));
+    assertTrue(
+        refused.getMessage().startsWith(
+            "Task class dev.parallelizable.fixtures.WorkParallel$Invoker cannot be loaded by worker processes"),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("it comes from /opt/plugins/work"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("Parallel.processPool().classpath(...)"), refused.getMessage());
+    assertEquals(8L, pool.apply(WorkParallel.cube(2)), "the pool works on");
+
+    try (Pool explicit =
+        Parallel.processPool().workers(1).classpath(System.getProperty("java.class.path")).build()) {
+      assertEquals(27L, explicit.apply(task), "with an explicit classpath the worker loads it by name");
+    }
+  }
+
+  /** Loads the fixtures itself, as from a plugin directory that is not on the classpath. */
+  private static final class ElsewhereLoader extends ClassLoader {
+    static final URL LOCATION = location();
+
+    ElsewhereLoader() {
+      super(ProcessPoolTest.class.getClassLoader());
+    }
+
+    private static URL location() {
+      try {
+        return new URL("file:/opt/plugins/work/");
+      } catch (MalformedURLException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.startsWith("dev.parallelizable.fixtures.")) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> loaded = findLoadedClass(name);
+        if (loaded != null) {
+          return loaded;
+        }
+        try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+          byte[] bytes = in.readAllBytes();
+          ProtectionDomain domain = new ProtectionDomain(new CodeSource(LOCATION, (Certificate[]) null), null);
+          return defineClass(name, bytes, 0, bytes.length, domain);
+        } catch (IOException e) {
+          throw new ClassNotFoundException(name, e);
+        }
+      }
     }
   }
 

@@ -40,6 +40,23 @@ final class Classpaths {
     return EXPANDED.computeIfAbsent(classpath, Classpaths::expand);
   }
 
+  /**
+   * Whether {@code location} is literally an entry of {@code classpath}: the common case, answered
+   * without reading any jar, which matters on the path of a pool's first result.
+   */
+  private static boolean listed(String classpath, Path location) {
+    for (String entry : classpath.split(File.pathSeparator)) {
+      try {
+        if (!entry.isEmpty() && real(Paths.get(entry)).equals(location)) {
+          return true;
+        }
+      } catch (InvalidPathException e) {
+        // not a path: it lists nothing
+      }
+    }
+    return false;
+  }
+
   private static Set<Path> expand(String classpath) {
     Set<Path> entries = new LinkedHashSet<>();
     for (String entry : classpath.split(File.pathSeparator)) {
@@ -128,7 +145,7 @@ final class Classpaths {
    */
   static void requireLoadable(String classpath, Class<?> type, String what) {
     Path location = location(type);
-    if (location != null && entries(classpath).contains(location)) {
+    if (location != null && (listed(classpath, location) || entries(classpath).contains(location))) {
       return;
     }
     throw new IllegalStateException(

@@ -98,7 +98,6 @@ public final class ProcessJob<R> implements Job<R> {
 
   @Override
   public R result() {
-    started();
     if (exitCode() == null) {
       throw new IllegalStateException("Job " + task + " has not finished; call join() first");
     }

@@ -29,12 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker is not idle while callbacks run. All scheduling state is guarded by one lock, never held
  * during I/O or while completing a chunk.
  *
- * <pre>
+ * <pre>{@code
  * Worker:  STARTING --ready--> IDLE <--> BUSY --+--> RETIRING --exited--> DEAD
  *             |                  |        |     |  (recycled after maxTasksPerWorker tasks,
  *             |                  |        |     |   idle timeout, or pool shut down)
  *             +------------------+--------+-----+--died--> DEAD (crash: replaced)
- * </pre>
+ * }</pre>
  *
  * <h2>Faults</h2>
  *

@@ -8,10 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A few bytes of memory shared by the parent and one worker (a file both map, deleted once the
- * worker has connected). The worker writes, without a system call, which task it is running; the
- * parent reads it to name the task that crashed or ran past the timeout, and to notice that a new
- * task started.
+ * A few bytes of memory shared by the parent and one worker: a file in the worker's private
+ * directory that both map (the worker when it first runs more than one task at a time, or exits)
+ * and that is deleted once both have. The worker writes, without a system call, which task it is
+ * running; the parent reads it to name the task of a chunk that crashed or ran past the timeout,
+ * and to notice that the next task of a chunk started. A request of one task needs none of it.
  *
  * <pre>
  * offset 0   requestId:int64   the RUN the worker is in

@@ -12,20 +12,19 @@ import java.util.Map;
  *
  * <h2>Channel</h2>
  *
- * For each worker the parent creates a fresh directory readable by its owner only (0700), binds a
- * Unix domain socket in it, and starts the worker JVM with the socket's path. It writes a random
- * token, as hex digits and a newline, to the worker's standard input; the worker connects and
- * presents the token in its first frame. Once the worker has connected, the parent deletes the
- * socket file and the directory, so no one else can connect, and no TCP port is ever opened. The
- * worker's standard output and error are pipes that the parent copies, line by line and prefixed
+ * For each worker the parent creates a fresh directory readable by its owner only (0700), starts
+ * the worker JVM with the path of a Unix domain socket in it, and binds that socket while the JVM
+ * boots. Then it writes a random token, as hex digits and a newline, to the worker's standard
+ * input; the worker, which waits for the token, connects and presents it in its first frame. Once
+ * the worker has connected, the parent deletes the socket file, so no one else can connect; no TCP
+ * port is ever opened. The worker's standard output and error are pipes that the parent copies, line by line and prefixed
  * with the worker's name, to its own {@code System.out} and {@code System.err}: what a task prints,
  * even to file descriptor 1 directly, never touches the channel. The worker's standard input stays
  * open: its end of stream tells the worker that the parent died.
  *
- * <p>A small file in the same directory, mapped into memory by both sides before the directory is
- * deleted, is the worker's {@linkplain ProgressSlot progress slot}: the worker writes which task it
- * is running, so the parent can name the task that crashed or ran too long without a message per
- * task.
+ * <p>A small file in the same directory, mapped into memory by both sides and then deleted, is the
+ * worker's {@linkplain ProgressSlot progress slot}: the worker writes which task of a chunk it is
+ * running, so the parent can name the task that crashed or ran too long without a message per task.
  *
  * <h2>Frames</h2>
  *

@@ -125,7 +125,7 @@ public final class WorkerConfig {
   List<String> command(Path socket, Path progress, String workerName) {
     List<String> command = new ArrayList<>(jvmOptions.size() + 12);
     command.add(java.toString());
-    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+    if (!choosesCollector()) {
       command.add("-XX:+UseSerialGC");
     }
     command.add("-XX:-UsePerfData");
@@ -138,6 +138,15 @@ public final class WorkerConfig {
     command.add(workerName);
     command.add(outputCharset.name());
     return command;
+  }
+
+  private boolean choosesCollector() {
+    for (String option : jvmOptions) {
+      if (option.startsWith("-XX:+Use") && option.endsWith("GC")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The command line for messages, with a long classpath shortened. */

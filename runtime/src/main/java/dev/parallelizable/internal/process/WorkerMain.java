@@ -14,6 +14,8 @@ import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Optional;
 
@@ -45,15 +47,16 @@ public final class WorkerMain {
 
   private final String name;
   private final Connection connection;
-  private final ProgressSlot progress;
+  private final Path progressFile;
   private final ParentWatch watch;
+  private ProgressSlot progress;
   private final FrameOutput results = new FrameOutput(8192);
   private Codec codec = SerializationCodec.INSTANCE;
 
-  private WorkerMain(String name, Connection connection, ProgressSlot progress, ParentWatch watch) {
+  private WorkerMain(String name, Connection connection, Path progressFile, ParentWatch watch) {
     this.name = name;
     this.connection = connection;
-    this.progress = progress;
+    this.progressFile = progressFile;
     this.watch = watch;
   }
 
@@ -80,19 +83,17 @@ public final class WorkerMain {
     isolateStandardStreams(args[3]);
     Thread.currentThread().setName(args[2]);
     Thread.setDefaultUncaughtExceptionHandler(new ExitOnOutOfMemory());
-    ParentWatch watch = new ParentWatch(stdin);
+    ParentWatch watch = new ParentWatch(stdin, Paths.get(args[1]));
     watch.start();
 
     Connection connection =
         new Connection(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
-    // Mapped after connecting, which loads most of what mapping needs, and before the token is
-    // presented, after which the parent deletes the file.
-    ProgressSlot progress = ProgressSlot.map(Paths.get(args[1]), false);
-    Runtime.getRuntime().addShutdownHook(new OrderlyExit(progress));
     FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
     hello.write(token, 0, token.length);
     connection.send(Protocol.HELLO, 0, hello);
-    new WorkerMain(args[2], connection, progress, watch).serve();
+    WorkerMain worker = new WorkerMain(args[2], connection, Paths.get(args[1]), watch);
+    Runtime.getRuntime().addShutdownHook(new OrderlyExit(worker));
+    worker.serve();
   }
 
   /**
@@ -214,11 +215,15 @@ public final class WorkerMain {
   private boolean run(long id, FrameInput in) throws IOException {
     int count = in.readInt();
     Methods methods = new Methods(in);
+    // A run of one task needs no progress: the parent knows which task it is and when it began.
+    ProgressSlot slot = count > 1 ? progress() : null;
     int first = 0;
     startResults(first);
     long flushAt = System.nanoTime() + FLUSH_NANOS;
     for (int i = 0; i < count; i++) {
-      progress.started(id, i);
+      if (slot != null) {
+        slot.started(id, i);
+      }
       Throwable failure = null;
       try {
         Object value = call(in, methods);
@@ -246,6 +251,27 @@ public final class WorkerMain {
     }
     sendResults(id, first, count - first, true);
     return true;
+  }
+
+  /**
+   * The progress slot, mapped on first use rather than at startup, where it would delay the pool's
+   * first result; the file is deleted once mapped.
+   */
+  private synchronized ProgressSlot progress() throws IOException {
+    if (progress == null) {
+      progress = ProgressSlot.map(progressFile, false);
+      deleteQuietly(progressFile);
+      deleteQuietly(progressFile.getParent());
+    }
+    return progress;
+  }
+
+  static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // the parent removes what is left once the worker has exited
+    }
   }
 
   private Throwable unencodable(Object value, Throwable problem) {
@@ -300,11 +326,13 @@ public final class WorkerMain {
    */
   private static final class ParentWatch extends Thread {
     private final InputStream stdin;
+    private final Path progressFile;
     private boolean watchingProcess;
 
-    ParentWatch(InputStream stdin) {
+    ParentWatch(InputStream stdin, Path progressFile) {
       super("parallelizable-parent-watch");
       this.stdin = stdin;
+      this.progressFile = progressFile;
       setDaemon(true);
     }
 
@@ -316,7 +344,7 @@ public final class WorkerMain {
       watchingProcess = true;
       Optional<ProcessHandle> parent = ProcessHandle.current().parent();
       if (parent.isPresent()) {
-        parent.get().onExit().thenRun(new Halt());
+        parent.get().onExit().thenRun(new Halt(progressFile));
       }
     }
 
@@ -330,29 +358,41 @@ public final class WorkerMain {
       } catch (IOException e) {
         // the pipe broke: the parent is gone as well
       }
-      Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+      new Halt(progressFile).run();
     }
   }
 
   private static final class Halt implements Runnable {
+    private final Path progressFile;
+
+    Halt(Path progressFile) {
+      this.progressFile = progressFile;
+    }
+
     @Override
     public void run() {
+      deleteQuietly(progressFile); // the parent cannot clean up any more
+      deleteQuietly(progressFile.getParent());
       Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
     }
   }
 
   /** Marks an orderly exit in the progress slot (see {@link ProgressSlot}). */
   private static final class OrderlyExit extends Thread {
-    private final ProgressSlot progress;
+    private final WorkerMain worker;
 
-    OrderlyExit(ProgressSlot progress) {
+    OrderlyExit(WorkerMain worker) {
       super("parallelizable-orderly-exit");
-      this.progress = progress;
+      this.worker = worker;
     }
 
     @Override
     public void run() {
-      progress.orderlyExit();
+      try {
+        worker.progress().orderlyExit();
+      } catch (IOException e) {
+        // the parent then reads an exit code above 128 as a signal
+      }
     }
   }
 

@@ -101,7 +101,7 @@ final class WorkerProcess implements Runnable {
         Process started =
             new ProcessBuilder(config.command(directory.resolve("s"), directory.resolve("p"), name)).start();
         process = started;
-        WorkerRegistry.add(started);
+        WorkerRegistry.add(this);
       }
     } catch (IOException | RuntimeException e) {
       end(new StartFailure("its process could not be started: " + e, e));
@@ -271,6 +271,7 @@ final class WorkerProcess implements Runnable {
           null);
     }
     closeServer();
+    deleteSocket(); // no one else can connect now
     connection = new Connection(channel);
     Connection.Frame hello = connection.receive();
     if (hello == null
@@ -278,7 +279,6 @@ final class WorkerProcess implements Runnable {
         || !MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH))) {
       throw new StartFailure("the process that connected did not present the worker's token", null);
     }
-    deleteDirectory();
     FrameOutput init = new FrameOutput(256);
     init.writeString(config.codec.getClass().getName());
     init.writeByte(config.jobMode ? 1 : 0);
@@ -396,7 +396,7 @@ final class WorkerProcess implements Runnable {
         stdout.drain(DRAIN_MILLIS);
         stderr.drain(DRAIN_MILLIS);
       }
-      WorkerRegistry.remove(p);
+      WorkerRegistry.remove(this);
       if (!p.isAlive()) {
         ProgressSlot slot = progress;
         exitStatus = exitStatus(p.exitValue(), slot != null && slot.exitedInOrder());
@@ -459,7 +459,16 @@ final class WorkerProcess implements Runnable {
     }
   }
 
-  private synchronized void deleteDirectory() {
+  private synchronized void deleteSocket() {
+    try {
+      Files.deleteIfExists(directory.resolve("s"));
+    } catch (IOException e) {
+      // it is deleted with the directory when the worker is gone
+    }
+  }
+
+  /** Deletes the worker's directory, and the progress file if the worker did not delete it. */
+  synchronized void deleteDirectory() {
     if (directory == null) {
       return;
     }

@@ -4,11 +4,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every worker process of this JVM, so that a shutdown hook ends them when the JVM exits normally.
- * (When the JVM is killed, workers notice on their own: see {@link WorkerMain}.) Thread-safe.
+ * Every worker of this JVM, so that a shutdown hook ends them, and removes their directories, when
+ * the JVM exits normally. (When the JVM is killed, workers notice on their own and clean up: see
+ * {@link WorkerMain}.) Thread-safe.
  */
 final class WorkerRegistry {
-  private static final Set<Process> PROCESSES = ConcurrentHashMap.newKeySet();
+  private static final Set<WorkerProcess> WORKERS = ConcurrentHashMap.newKeySet();
   private static volatile boolean closing;
 
   static {
@@ -18,12 +19,12 @@ final class WorkerRegistry {
 
   private WorkerRegistry() {}
 
-  static void add(Process process) {
-    PROCESSES.add(process);
+  static void add(WorkerProcess worker) {
+    WORKERS.add(worker);
   }
 
-  static void remove(Process process) {
-    PROCESSES.remove(process);
+  static void remove(WorkerProcess worker) {
+    WORKERS.remove(worker);
   }
 
   /** Whether the JVM is exiting: no new worker may start. */
@@ -33,8 +34,9 @@ final class WorkerRegistry {
 
   private static void killAll() {
     closing = true;
-    for (Process process : PROCESSES) {
-      process.destroyForcibly();
+    for (WorkerProcess worker : WORKERS) {
+      worker.kill();
+      worker.deleteDirectory();
     }
   }
 }

@@ -1,0 +1,120 @@
+package dev.parallelizable.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers never outlive their parent JVM: neither when it is killed nor when it exits. And a parent
+ * started as Maven Surefire starts tests, with a jar whose manifest holds the classpath, gives its
+ * workers that classpath.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ParentDeathTest {
+  private static final Duration WORKERS_GONE_WITHIN = Duration.ofSeconds(2);
+
+  private static Process startParent(String mode) throws IOException {
+    return startParent(System.getProperty("java.class.path"), mode);
+  }
+
+  private static Process startParent(String classpath, String mode) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-cp", classpath, ParentMain.class.getName(), mode)
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  @Test
+  void aManifestOnlyJarGivesWorkersTheClasspathOfItsManifest(@TempDir Path directory) throws Exception {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(
+        Attributes.Name.CLASS_PATH,
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(entry -> Path.of(entry).toUri().toString())
+            .collect(Collectors.joining(" ")));
+    Path booter = directory.resolve("booter.jar");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(booter), manifest)) {
+      // the manifest is the whole content, as in Surefire's booter jar
+    }
+    Process parent = startParent(booter.toString(), "apply");
+    try {
+      assertEquals("RESULT 27", lineStartingWith(output(parent), "RESULT"));
+      assertEquals(0, parent.waitFor());
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  private static BufferedReader output(Process parent) {
+    return new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** Reads the parent's output up to a line that starts with {@code prefix}, and returns it. */
+  private static String lineStartingWith(BufferedReader output, String prefix) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = output.readLine()) != null) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+      seen.append(line).append('\n');
+    }
+    throw new AssertionError("The parent ended before printing " + prefix + ":\n" + seen);
+  }
+
+  private static Set<Long> workers(BufferedReader output) throws IOException {
+    String line = lineStartingWith(output, "WORKERS ");
+    Set<Long> workers =
+        Arrays.stream(line.substring(8).trim().split(" ")).map(Long::parseLong).collect(Collectors.toSet());
+    assertEquals(2, workers.size(), line);
+    return workers;
+  }
+
+  @Test
+  void busyWorkersExitWhenTheParentIsKilled() throws Exception {
+    Process parent = startParent("busy");
+    try {
+      BufferedReader output = output(parent);
+      Set<Long> workers = workers(output);
+      lineStartingWith(output, "[worker-");
+      lineStartingWith(output, "[worker-"); // both print BUSY as their task starts
+      assertTrue(workers.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()));
+      parent.destroyForcibly().waitFor();
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  @Test
+  void workersExitWhenTheParentExitsWithoutClosingThePool() throws Exception {
+    Process parent = startParent("exit");
+    try {
+      Set<Long> workers = workers(output(parent));
+      assertEquals(0, parent.waitFor());
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+}

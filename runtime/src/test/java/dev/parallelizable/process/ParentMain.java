@@ -1,0 +1,35 @@
+package dev.parallelizable.process;
+
+import dev.parallelizable.Parallel;
+import dev.parallelizable.Pool;
+import dev.parallelizable.fixtures.WorkParallel;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A parent JVM for {@link ParentDeathTest}: starts a pool of two workers, runs a task, prints {@code
+ * WORKERS} and the workers' pids, and then either keeps both workers busy and waits to be killed
+ * ({@code busy}: each worker prints {@code BUSY} when its task starts), or exits without closing
+ * the pool ({@code exit}). In mode {@code apply} it prints {@code RESULT} and a task's result, and
+ * closes the pool.
+ */
+public final class ParentMain {
+  private ParentMain() {}
+
+  public static void main(String[] args) {
+    Pool pool = Parallel.processes(2);
+    if (args[0].equals("apply")) {
+      System.out.println("RESULT " + pool.apply(WorkParallel.cube(3)));
+      pool.close();
+      return;
+    }
+    pool.apply(WorkParallel.cube(2));
+    System.out.println(
+        "WORKERS " + Workers.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+    System.out.flush();
+    if (args[0].equals("exit")) {
+      System.exit(0);
+    }
+    pool.map(i -> WorkParallel.announceAndSleep("BUSY", 60_000), List.of(1, 2), 1);
+  }
+}
