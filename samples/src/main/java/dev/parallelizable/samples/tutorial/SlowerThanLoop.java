@@ -94,9 +94,11 @@ public final class SlowerThanLoop {
         : (millis[rounds / 2 - 1] + millis[rounds / 2]) / 2;
   }
 
+  /** The numbers are 1 to n: the loop counts, as Python's {@code for x in range(1, n + 1)} does. */
   private static List<Long> loop(List<Integer> numbers) {
-    List<Long> cubes = new ArrayList<>(numbers.size());
-    for (int x : numbers) {
+    int n = numbers.size();
+    List<Long> cubes = new ArrayList<>(n);
+    for (int x = 1; x <= n; x++) {
       cubes.add(Cubes.cube(x));
     }
     return cubes;
