@@ -99,6 +99,18 @@ class MainTest {
   }
 
   @Test
+  void aFailureOfTheWholeRunIsReportedInOneLineWithExitCodeOne(@TempDir Path dir) throws IOException {
+    Path file = Files.createFile(dir.resolve("file.txt"));
+    Path underAFile = file.resolve("out");
+
+    assertEquals(1, run("pdf-text", "--out", underAFile.toString()));
+
+    String text = err.text();
+    assertTrue(text.startsWith("pdf-text: java.nio.file.FileSystemException: " + underAFile), text);
+    assertEquals(1, text.lines().count(), text);
+  }
+
+  @Test
   void aWorkerCountBelowOneIsABadArgument() {
     assertEquals(2, run("pdf-text", "--out", "x", "--workers", "0"));
 
