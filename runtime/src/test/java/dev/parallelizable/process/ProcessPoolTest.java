@@ -151,6 +151,21 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aChunkOfMegabytesCrossesInPiecesAndComesBackWhole() {
+    Random random = new Random(7);
+    List<Object> arrays = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      byte[] array = new byte[1 << 20];
+      random.nextBytes(array);
+      arrays.add(array);
+    }
+    List<Object> echoed = single.map(WorkParallel::echo, arrays, 10); // one chunk of 10 MB each way
+    for (int i = 0; i < arrays.size(); i++) {
+      assertArrayEquals((byte[]) arrays.get(i), (byte[]) echoed.get(i), "array " + i);
+    }
+  }
+
+  @Test
   void anArgumentThatCannotBeEncodedFailsTheSubmitAndNamesTheParameter() {
     Object notSerializable = new Object();
     IllegalArgumentException refused =

@@ -119,4 +119,26 @@ final class EncodedTasks {
   long start(int index) {
     return starts[index];
   }
+
+  /**
+   * The end of the longest run of tasks from {@code from}, at most to {@code to}, that encodes to at
+   * most {@code maxBytes}; at least one task.
+   */
+  int endWithin(int from, int to, long maxBytes) {
+    long limit = starts[from] + maxBytes;
+    if (starts[to] <= limit) {
+      return to;
+    }
+    int low = from + 1; // always fits
+    int high = to;
+    while (low < high) {
+      int middle = (low + high + 1) >>> 1;
+      if (starts[middle] <= limit) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return low;
+  }
 }

@@ -56,6 +56,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ProcessPool extends AbstractPool {
   static final long START_TIMEOUT_SECONDS = 60;
+  /**
+   * A chunk whose tasks encode to more than this is sent in several requests, one after the other,
+   * so that neither side holds more than a few megabytes of it at a time.
+   */
+  static final long MAX_REQUEST_BYTES = 4 << 20;
   private static final long TERMINATE_WAIT_SECONDS = 10;
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final AtomicInteger WORKERS = new AtomicInteger();
@@ -204,6 +209,7 @@ public final class ProcessPool extends AbstractPool {
     if (config.maxTasksPerWorker > 0) {
       to = Math.min(to, dispatch.from + (config.maxTasksPerWorker - worker.tasksRun));
     }
+    to = dispatch.encoded.endWithin(dispatch.from, to, MAX_REQUEST_BYTES);
     Request request = new Request(nextRequestId++, dispatch, dispatch.from, to);
     worker.state = WorkerProcess.State.BUSY;
     worker.current = request;

@@ -14,6 +14,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -157,18 +158,29 @@ final class WorkerProcess implements Runnable {
     return bytes;
   }
 
+  /**
+   * A new directory only the user can open. Named from the kernel's random bytes rather than by
+   * {@code Files.createTempDirectory}, whose {@code SecureRandom} takes tens of milliseconds to seed
+   * in a fresh JVM, on the path of the pool's first result.
+   */
   private static Path privateDirectory() throws IOException {
     Path root = Path.of(System.getProperty("java.io.tmpdir"));
     if (root.toAbsolutePath().toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
       root = Path.of("/tmp"); // a socket path is limited to about 100 bytes
     }
-    try {
-      return Files.createTempDirectory(
-          root,
-          "parallelizable-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempDirectory(root, "parallelizable-");
+    for (int attempt = 0; ; attempt++) {
+      Path directory = root.resolve("parallelizable-" + HexFormat.of().formatHex(randomBytes(8)));
+      try {
+        return Files.createDirectory(
+            directory,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      } catch (UnsupportedOperationException e) {
+        return Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
+      }
     }
   }
 
