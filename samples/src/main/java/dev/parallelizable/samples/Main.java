@@ -1,0 +1,84 @@
+package dev.parallelizable.samples;
+
+import dev.parallelizable.samples.pdftext.PdfTextCommand;
+import dev.parallelizable.samples.thumbnails.ThumbnailsCommand;
+import dev.parallelizable.samples.tutorial.TourCommand;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The samples' one command line: {@code java -jar parallelizable-samples.jar <command>}.
+ *
+ * <p>Exit codes: 0 success; 1 the work failed (a tool names each file that failed); 2 a bad
+ * argument, reported with the usage on standard error.
+ */
+@Command(
+    name = "parallelizable-samples",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Python's multiprocessing tutorial in Java, and two batch tools built on Parallelizable.",
+    synopsisSubcommandLabel = "COMMAND",
+    commandListHeading = "%nCommands:%n",
+    footer = {"", "Run a command with --help for its options."})
+public final class Main implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  private Main() {}
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "Missing command: give tour, thumbnails or pdf-text");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs a command line and returns its exit code instead of exiting.
+   *
+   * @param out where commands print their results
+   * @param err where errors, usage after a bad argument, and progress bars go
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine commandLine = new CommandLine(new Main())
+        .addSubcommand(new TourCommand(out))
+        .addSubcommand(new ThumbnailsCommand(out, err))
+        .addSubcommand(new PdfTextCommand(out, err))
+        .registerConverter(Isolation.class, Main::isolation)
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true));
+    commandLine.setExecutionExceptionHandler(
+        (exception, failed, parseResult) -> {
+          // A failure the command did not handle: its message, not a stack trace.
+          err.println(failed.getCommandName() + ": " + exception);
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+
+  private static Isolation isolation(String name) {
+    try {
+      return Isolation.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+
+  /** The version in the jar's manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"parallelizable-samples " + (version != null ? version : "(not built as a jar)")};
+    }
+  }
+}

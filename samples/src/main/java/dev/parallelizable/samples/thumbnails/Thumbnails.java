@@ -1,0 +1,112 @@
+package dev.parallelizable.samples.thumbnails;
+
+import dev.parallelizable.Parallelizable;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/** Makes the thumbnail of one image: the task that {@code thumbnails} runs once per file. */
+public final class Thumbnails {
+  /** The extensions read, lower case: what the JDK's ImageIO reads and writes. */
+  public static final List<String> EXTENSIONS = List.of("jpg", "jpeg", "png", "gif", "bmp");
+
+  private Thumbnails() {}
+
+  /** What was written for one image. */
+  public record Thumbnail(String source, String output, int sourceWidth, int sourceHeight,
+      int width, int height) implements Serializable {}
+
+  /**
+   * Writes a copy of {@code source} into {@code outputFolder}, under the same name and in the same
+   * format, scaled so that its longest side is {@code size} pixels, keeping its aspect ratio. An
+   * image already that small is copied at its own size: thumbnails never enlarge.
+   *
+   * @throws IOException if the file cannot be read as an image or the thumbnail cannot be written
+   */
+  @Parallelizable
+  public static Thumbnail thumbnail(Path source, Path outputFolder, int size) throws IOException {
+    if (size < 1) {
+      throw new IllegalArgumentException("thumbnail size must be at least 1 pixel, got " + size);
+    }
+    try (ImageInputStream input = ImageIO.createImageInputStream(source.toFile())) {
+      Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException("no ImageIO reader recognizes the content of " + source.getFileName());
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(input, true, true);
+        return thumbnail(source, reader, outputFolder, size);
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  private static Thumbnail thumbnail(Path source, ImageReader reader, Path outputFolder, int size)
+      throws IOException {
+    int sourceWidth = reader.getWidth(0);
+    int sourceHeight = reader.getHeight(0);
+    int longest = Math.max(sourceWidth, sourceHeight);
+    // Decoding every pixel of a large image allocates tens of megabytes only to throw most away;
+    // decode every n-th pixel instead, keeping at least twice the thumbnail's size to scale from.
+    int step = Math.max(1, longest / (2 * size));
+    ImageReadParam subsampling = reader.getDefaultReadParam();
+    subsampling.setSourceSubsampling(step, step, 0, 0);
+    BufferedImage image = reader.read(0, subsampling);
+    double scale = Math.min(1.0, size / (double) longest);
+    int width = Math.max(1, (int) Math.round(sourceWidth * scale));
+    int height = Math.max(1, (int) Math.round(sourceHeight * scale));
+    String format = formatOf(source);
+    // JPEG and BMP writers refuse an alpha channel; PNG and GIF keep transparency.
+    boolean alpha = image.getColorModel().hasAlpha() && (format.equals("png") || format.equals("gif"));
+    BufferedImage thumbnail = scale(image, width, height, alpha);
+    Path output = outputFolder.resolve(source.getFileName());
+    if (!ImageIO.write(thumbnail, format, output.toFile())) {
+      throw new IOException("no ImageIO writer for format " + format);
+    }
+    return new Thumbnail(source.getFileName().toString(), output.toString(),
+        sourceWidth, sourceHeight, width, height);
+  }
+
+  /** The ImageIO format name for a file's extension. */
+  static String formatOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String extension = name.substring(name.lastIndexOf('.') + 1);
+    return extension.equals("jpg") ? "jpeg" : extension;
+  }
+
+  /**
+   * Scales down by halving, then a last step to the exact size: one bilinear step from a large
+   * image to a small one skips most pixels and looks jagged; halving averages them all.
+   */
+  private static BufferedImage scale(BufferedImage image, int width, int height, boolean alpha) {
+    BufferedImage current = image;
+    do {
+      int stepWidth = Math.max(width, current.getWidth() / 2);
+      int stepHeight = Math.max(height, current.getHeight() / 2);
+      BufferedImage next = new BufferedImage(stepWidth, stepHeight,
+          alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+      Graphics2D graphics = next.createGraphics();
+      try {
+        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
+            RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        graphics.drawImage(current, 0, 0, stepWidth, stepHeight, null);
+      } finally {
+        graphics.dispose();
+      }
+      current = next;
+    } while (current.getWidth() != width || current.getHeight() != height);
+    return current;
+  }
+}
