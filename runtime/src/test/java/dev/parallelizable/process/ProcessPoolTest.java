@@ -165,6 +165,21 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aCodecOfTheApplicationsOwnIsUsedBothWays() {
+    try (Pool text = Parallel.processPool().workers(1).codec(new TextCodec()).build()) {
+      assertEquals(27L, text.apply(WorkParallel.cube(3)));
+      assertEquals("hello", text.apply(WorkParallel.echo("hello")));
+      IllegalArgumentException refused =
+          assertThrows(IllegalArgumentException.class, () -> text.applyAsync(WorkParallel.echo(1.5)));
+      assertTrue(refused.getMessage().contains("TextCodec writes only strings"), refused.getMessage());
+      TaskFailedException failure =
+          assertThrows(TaskFailedException.class, () -> text.apply(WorkParallel.throwCustom("no")));
+      RemoteException remote = assertInstanceOf(RemoteException.class, failure.getCause());
+      assertEquals(Work.CustomException.class.getName(), remote.remoteClassName());
+    }
+  }
+
+  @Test
   void anArgumentThatCannotBeEncodedFailsTheSubmitAndNamesTheParameter() {
     Object notSerializable = new Object();
     IllegalArgumentException refused =
