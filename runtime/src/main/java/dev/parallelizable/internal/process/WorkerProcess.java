@@ -59,6 +59,8 @@ final class WorkerProcess implements Runnable {
 
   private Path directory;
   private ServerSocketChannel server;
+  /** Set, under this object's lock, when the worker's standard error ends. */
+  private boolean standardErrorEnded;
   private volatile Process process;
   private volatile ProgressSlot progress;
   private volatile Connection connection;
@@ -120,15 +122,19 @@ final class WorkerProcess implements Runnable {
     }
     try {
       synchronized (this) {
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(directory.resolve("s")), 1);
-        progress = ProgressSlot.map(directory.resolve("p"), true);
+        // The pumps come first: whatever fails next, the worker's own words reach the report.
         stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
         // The end of standard error means the worker exited: stop waiting for it to connect.
         stderr =
             new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(directory.resolve("s")), 1);
+        if (standardErrorEnded) {
+          server.close(); // the worker exited before the server existed: no one will connect
+        }
+        progress = ProgressSlot.map(directory.resolve("p"), true);
         sendToken(started.getOutputStream());
       }
       reader.start();
@@ -468,6 +474,7 @@ final class WorkerProcess implements Runnable {
   private void closeServer() {
     ServerSocketChannel s;
     synchronized (this) {
+      standardErrorEnded = true;
       s = server;
     }
     if (s != null) {
