@@ -43,8 +43,8 @@ import java.util.Objects;
  *
  * <p>{@link #config} is thread-safe and returns a new configuration on each call.
  *
- * <p>Members accept connections from any host that can reach their port: see {@code CLUSTER.md}
- * for the security model (a private network only).
+ * <p>Members accept connections from any host that can reach their port: see the security model in
+ * the README (a private network only).
  */
 public final class ClusterMember {
   /** The name of the Hazelcast executor that runs tasks on every member. */

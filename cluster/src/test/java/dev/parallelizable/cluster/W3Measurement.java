@@ -1,5 +1,6 @@
 package dev.parallelizable.cluster;
 
+import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import java.io.BufferedReader;
@@ -14,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A measurement, not a test: workload W3 (40 tasks of about 50 ms of pure CPU each) on a cluster of
- * three member JVMs on loopback, against a sequential loop in this JVM, in the same run. Prints the
- * times, their ratio and the per-task overhead of the cluster. See CLUSTER.md for the command and
- * for how to read the numbers on a small machine.
+ * three member JVMs on loopback, beside a process pool of two workers and a sequential loop in this
+ * JVM, in the same run. Prints the times, their ratios and the per-task overhead of the cluster.
+ * The README's cluster section gives the command and how to read the numbers on a small machine.
  */
 public final class W3Measurement {
   private static final int TASKS = 40;
@@ -40,10 +41,13 @@ public final class W3Measurement {
           .clusterName(cluster.name)
           .members(cluster.addresses)
           .port(cluster.port(3))
-          .build()) {
+          .build();
+          Pool processes = Parallel.processes(2)) {
         pool.run(w3); // warms up the members' JIT and connections
+        processes.run(w3);
         List<Long> sequential = new ArrayList<>();
         List<Long> clustered = new ArrayList<>();
+        List<Long> processed = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
           long start = System.nanoTime();
           for (Task<Long> task : w3) {
@@ -53,13 +57,19 @@ public final class W3Measurement {
           start = System.nanoTime();
           pool.run(w3);
           clustered.add(System.nanoTime() - start);
+          start = System.nanoTime();
+          processes.run(w3);
+          processed.add(System.nanoTime() - start);
         }
         long seq = median(sequential);
         long clu = median(clustered);
+        long pro = median(processed);
         System.out.printf("cores here: %d; members: 3 JVMs x 1 thread; pool size %d%n",
             Runtime.getRuntime().availableProcessors(), pool.size());
         System.out.printf("W3 sequential: %d ms; W3 on the cluster: %d ms; cluster/sequential = %.2f (median of %d)%n",
             seq / 1_000_000, clu / 1_000_000, (double) clu / seq, ROUNDS);
+        System.out.printf("W3 on a process pool of 2: %d ms; processes/sequential = %.2f; cluster/processes = %.2f%n",
+            pro / 1_000_000, (double) pro / seq, (double) clu / pro);
 
         Task<Long> empty = ClusterWorkParallel.sumOfSquaresMod7(0);
         for (int i = 0; i < 200; i++) {

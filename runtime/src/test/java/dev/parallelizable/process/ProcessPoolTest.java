@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Parallel;
-import dev.parallelizable.ParallelException;
 import dev.parallelizable.Pool;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.ResultIterator;
@@ -148,6 +147,36 @@ class ProcessPoolTest {
     assertArrayEquals(longs, (long[]) pool.apply(WorkParallel.echo(longs)));
     assertArrayEquals(doubles, (double[]) pool.apply(WorkParallel.echo(doubles)));
     assertEquals(large.length, pool.apply(WorkParallel.length(large)));
+  }
+
+  @Test
+  void aChunkOfMegabytesCrossesInPiecesAndComesBackWhole() {
+    Random random = new Random(7);
+    List<Object> arrays = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      byte[] array = new byte[1 << 20];
+      random.nextBytes(array);
+      arrays.add(array);
+    }
+    List<Object> echoed = single.map(WorkParallel::echo, arrays, 10); // one chunk of 10 MB each way
+    for (int i = 0; i < arrays.size(); i++) {
+      assertArrayEquals((byte[]) arrays.get(i), (byte[]) echoed.get(i), "array " + i);
+    }
+  }
+
+  @Test
+  void aCodecOfTheApplicationsOwnIsUsedBothWays() {
+    try (Pool text = Parallel.processPool().workers(1).codec(new TextCodec()).build()) {
+      assertEquals(27L, text.apply(WorkParallel.cube(3)));
+      assertEquals("hello", text.apply(WorkParallel.echo("hello")));
+      IllegalArgumentException refused =
+          assertThrows(IllegalArgumentException.class, () -> text.applyAsync(WorkParallel.echo(1.5)));
+      assertTrue(refused.getMessage().contains("TextCodec writes only strings"), refused.getMessage());
+      TaskFailedException failure =
+          assertThrows(TaskFailedException.class, () -> text.apply(WorkParallel.throwCustom("no")));
+      RemoteException remote = assertInstanceOf(RemoteException.class, failure.getCause());
+      assertEquals(Work.CustomException.class.getName(), remote.remoteClassName());
+    }
   }
 
   @Test

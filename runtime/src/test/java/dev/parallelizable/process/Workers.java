@@ -1,8 +1,11 @@
 package dev.parallelizable.process;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -20,9 +23,26 @@ final class Workers {
         .collect(Collectors.toSet());
   }
 
-  /** Whether no process with any of {@code pids} is alive. */
+  /**
+   * Whether every process of {@code pids} has exited. A process that exited but whose status its
+   * parent has not collected yet (a zombie, state Z in /proc on Linux) has exited, although {@link
+   * ProcessHandle#isAlive()} still says it is alive: an orphaned worker waits for init to collect
+   * it, which some container inits do only now and then.
+   */
   static boolean allGone(Set<Long> pids) {
-    return pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    return pids.stream().allMatch(Workers::exited);
+  }
+
+  private static boolean exited(long pid) {
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return true;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc: isAlive() is the answer
+    }
   }
 
   /** Replaces System.out and System.err with buffers until closed. */

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +87,27 @@ class MainTest {
     assertEquals(2, run("pdf-text", "--in", "/no/such/folder", "--out", "x"));
 
     assertUsageError("--in /no/such/folder is not a folder", "Usage: parallelizable-samples pdf-text");
+  }
+
+  @Test
+  void anOutputThatIsAFileIsABadArgument(@TempDir Path dir) throws IOException {
+    Path file = Files.createFile(dir.resolve("file.txt"));
+
+    assertEquals(2, run("thumbnails", "--out", file.toString()));
+
+    assertUsageError("--out " + file + " is a file; give a folder", "Usage: parallelizable-samples thumbnails");
+  }
+
+  @Test
+  void aFailureOfTheWholeRunIsReportedInOneLineWithExitCodeOne(@TempDir Path dir) throws IOException {
+    Path file = Files.createFile(dir.resolve("file.txt"));
+    Path underAFile = file.resolve("out");
+
+    assertEquals(1, run("pdf-text", "--out", underAFile.toString()));
+
+    String text = err.text();
+    assertTrue(text.startsWith("pdf-text: java.nio.file.FileSystemException: " + underAFile), text);
+    assertEquals(1, text.lines().count(), text);
   }
 
   @Test

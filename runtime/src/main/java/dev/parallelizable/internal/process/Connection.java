@@ -25,13 +25,22 @@ final class Connection implements Closeable, FrameOutput.Sink {
   private static final int SOCKET_BUFFER = 1 << 20;
 
   private final SocketChannel channel;
+  private boolean sendBufferEnlarged;
   private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.nativeOrder());
   private ByteBuffer in = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.nativeOrder()).flip();
 
   Connection(SocketChannel channel) {
     this.channel = channel;
+  }
+
+  /**
+   * Before the first large frame: a larger send buffer means fewer trips through the scheduler per
+   * frame (the kernel caps the value). Not done up front, where socket options cost a worker
+   * milliseconds of class loading at startup.
+   */
+  private void enlargeSendBuffer() {
+    sendBufferEnlarged = true;
     try {
-      // Fewer round trips through the scheduler for large frames; the kernel caps the value.
       channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
     } catch (IOException | UnsupportedOperationException e) {
       // the default buffer works, only slower for large frames
@@ -57,6 +66,9 @@ final class Connection implements Closeable, FrameOutput.Sink {
     long length = 1 + 8 + (head == null ? 0 : head.length()) + (to - from);
     if (length > Integer.MAX_VALUE) {
       throw new IOException("A frame cannot exceed 2 GB; this one has " + length + " bytes");
+    }
+    if (length > INITIAL_BUFFER && !sendBufferEnlarged) {
+      enlargeSendBuffer();
     }
     if (out.capacity() < length + 4 && out.capacity() < MAX_BUFFER) {
       out = ByteBuffer.allocateDirect((int) Math.min(MAX_BUFFER, Math.max(length + 4, 2L * out.capacity())))

@@ -5,9 +5,10 @@ import dev.parallelizable.internal.Chunk;
 
 /**
  * A chunk waiting in a process pool's queue, or being run: its tasks, encoded once, and where its
- * next request starts. A chunk runs as one request unless its worker is recycled within it or
- * crashes and the chunk is retried; the requests of a chunk run one after the other, never at the
- * same time. Guarded by the pool's lock.
+ * next request starts. A chunk runs as one request unless its tasks encode to more than {@link
+ * ProcessPool#MAX_REQUEST_BYTES}, its worker is recycled within it, or the worker crashes and the
+ * chunk is retried; the requests of a chunk run one after the other, never at the same time.
+ * Guarded by the pool's lock.
  */
 final class Dispatch {
   final Chunk chunk;

@@ -96,11 +96,6 @@ final class EncodedTasks {
     return starts.length - 1;
   }
 
-  /** The first task's method, for messages. */
-  TaskMethod<?> method(int index) {
-    return methods.get(index);
-  }
-
   /** Writes the head of a tasks block for tasks {@code [from, to)}: their count and the methods. */
   void writeHead(FrameOutput out, int from, int to) {
     out.writeInt(to - from);
@@ -118,5 +113,27 @@ final class EncodedTasks {
 
   long start(int index) {
     return starts[index];
+  }
+
+  /**
+   * The end of the longest run of tasks from {@code from}, at most to {@code to}, that encodes to at
+   * most {@code maxBytes}; at least one task.
+   */
+  int endWithin(int from, int to, long maxBytes) {
+    long limit = starts[from] + maxBytes;
+    if (starts[to] <= limit) {
+      return to;
+    }
+    int low = from + 1; // always fits
+    int high = to;
+    while (low < high) {
+      int middle = (low + high + 1) >>> 1;
+      if (starts[middle] <= limit) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return low;
   }
 }

@@ -56,6 +56,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ProcessPool extends AbstractPool {
   static final long START_TIMEOUT_SECONDS = 60;
+  /**
+   * A chunk whose tasks encode to more than this is sent in several requests, one after the other,
+   * so that neither side holds more than a few megabytes of it at a time.
+   */
+  static final long MAX_REQUEST_BYTES = 4 << 20;
   private static final long TERMINATE_WAIT_SECONDS = 10;
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final AtomicInteger WORKERS = new AtomicInteger();
@@ -186,7 +191,7 @@ public final class ProcessPool extends AbstractPool {
     }
   }
 
-  // ---- Scheduling; every method below whose name does not say otherwise runs under the lock.
+  // ---- Scheduling helpers, from here to reserve(): called with the lock held.
 
   /** Claims {@code dispatch} for {@code worker}; null if its chunk was cancelled or aborted. */
   private Request assign(WorkerProcess worker, Dispatch dispatch) {
@@ -204,6 +209,7 @@ public final class ProcessPool extends AbstractPool {
     if (config.maxTasksPerWorker > 0) {
       to = Math.min(to, dispatch.from + (config.maxTasksPerWorker - worker.tasksRun));
     }
+    to = dispatch.encoded.endWithin(dispatch.from, to, MAX_REQUEST_BYTES);
     Request request = new Request(nextRequestId++, dispatch, dispatch.from, to);
     worker.state = WorkerProcess.State.BUSY;
     worker.current = request;
@@ -331,7 +337,9 @@ public final class ProcessPool extends AbstractPool {
       if (isTerminated()) {
         markRetiring(worker);
         retire = true;
-      } else if (config.maxTasksPerWorker > 0 && worker.tasksRun >= config.maxTasksPerWorker) {
+      } else if (worker.timedOut != null
+          || (config.maxTasksPerWorker > 0 && worker.tasksRun >= config.maxTasksPerWorker)) {
+        // Recycled, or the watchdog is killing it: the task finished just as its time ran out.
         markRetiring(worker);
         retire = true;
         if (replaceable()) {

@@ -44,8 +44,9 @@ import java.util.Map;
  *               (method:int16 argumentCount:int16 value{argumentCount}){count}
  * </pre>
  *
- * A RUN carries a run of consecutive tasks of one chunk (a whole chunk unless the worker must be
- * recycled within it, or a crashed chunk is retried from the first task without a result). The
+ * A RUN carries a run of consecutive tasks of one chunk: the whole chunk, unless its arguments take
+ * more than a few megabytes, the worker must be recycled within it, or a crashed chunk is retried
+ * from the first task without a result. The
  * parent closes its side of the channel to retire a worker: the worker exits at end of stream.
  * Frames from a worker:
  *
@@ -62,8 +63,9 @@ import java.util.Map;
  * </pre>
  *
  * A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
- * up to a failed task and then FAILED for it. The worker sends results as they come when a run
- * lasts longer than {@value WorkerMain#FLUSH_MILLIS} ms, so a crash loses little. A FAILED frame
+ * up to a failed task and then FAILED for it. The worker sends the results it has every {@value
+ * WorkerMain#FLUSH_MILLIS} ms of a run, or when they take a few megabytes, so a crash loses little
+ * and no frame grows without bound. A FAILED frame
  * with the fatal flag (an {@link OutOfMemoryError}) means the worker exits after sending it. A
  * failure carries the exception's structure, which always decodes, and the exception itself when
  * the codec can encode it: the parent rethrows the original where it decodes, and a {@link

@@ -44,6 +44,8 @@ public final class WorkerMain {
   static final long FLUSH_MILLIS = 2;
 
   private static final long FLUSH_NANOS = FLUSH_MILLIS * 1_000_000;
+  /** Results are also sent once they take this much, to bound the memory of both sides. */
+  private static final long FLUSH_BYTES = 4 << 20;
 
   private final String name;
   private final Connection connection;
@@ -242,7 +244,7 @@ public final class WorkerMain {
         sendFailure(id, i, failure);
         return false;
       }
-      if (i + 1 < count && System.nanoTime() - flushAt > 0) {
+      if (i + 1 < count && (System.nanoTime() - flushAt > 0 || results.length() > FLUSH_BYTES)) {
         sendResults(id, first, i + 1 - first, false);
         first = i + 1;
         startResults(first);
@@ -314,8 +316,11 @@ public final class WorkerMain {
     }
   }
 
-  private void exit(int status) {
-    connection.close();
+  /**
+   * Exits in order: shutdown hooks run, and the channel closes with the process, after them, so the
+   * parent reads the progress slot's orderly-exit mark only once it is final.
+   */
+  private static void exit(int status) {
     System.exit(status);
   }
 

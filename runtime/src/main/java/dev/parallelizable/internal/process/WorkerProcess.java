@@ -14,6 +14,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -58,6 +59,8 @@ final class WorkerProcess implements Runnable {
 
   private Path directory;
   private ServerSocketChannel server;
+  /** Set, under this object's lock, when the worker's standard error ends. */
+  private boolean standardErrorEnded;
   private volatile Process process;
   private volatile ProgressSlot progress;
   private volatile Connection connection;
@@ -119,24 +122,36 @@ final class WorkerProcess implements Runnable {
     }
     try {
       synchronized (this) {
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(directory.resolve("s")), 1);
-        progress = ProgressSlot.map(directory.resolve("p"), true);
+        // The pumps come first: whatever fails next, the worker's own words reach the report.
         stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
         // The end of standard error means the worker exited: stop waiting for it to connect.
         stderr =
             new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
-        OutputStream stdin = started.getOutputStream();
-        stdin.write(token);
-        stdin.write('\n');
-        stdin.flush();
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(directory.resolve("s")), 1);
+        if (standardErrorEnded) {
+          server.close(); // the worker exited before the server existed: no one will connect
+        }
+        progress = ProgressSlot.map(directory.resolve("p"), true);
+        sendToken(started.getOutputStream());
       }
       reader.start();
     } catch (IOException | RuntimeException e) {
       started.destroyForcibly();
       end(new StartFailure("its channel could not be set up: " + e, e));
+    }
+  }
+
+  private void sendToken(OutputStream stdin) {
+    try {
+      stdin.write(token);
+      stdin.write('\n');
+      stdin.flush();
+    } catch (IOException e) {
+      // The JVM exited already, refusing its options: the end of its standard error tells the
+      // reader, which reports it with the JVM's own words.
     }
   }
 
@@ -157,18 +172,29 @@ final class WorkerProcess implements Runnable {
     return bytes;
   }
 
+  /**
+   * A new directory only the user can open. Named from the kernel's random bytes rather than by
+   * {@code Files.createTempDirectory}, whose {@code SecureRandom} takes tens of milliseconds to seed
+   * in a fresh JVM, on the path of the pool's first result.
+   */
   private static Path privateDirectory() throws IOException {
     Path root = Path.of(System.getProperty("java.io.tmpdir"));
     if (root.toAbsolutePath().toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
       root = Path.of("/tmp"); // a socket path is limited to about 100 bytes
     }
-    try {
-      return Files.createTempDirectory(
-          root,
-          "parallelizable-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempDirectory(root, "parallelizable-");
+    for (int attempt = 0; ; attempt++) {
+      Path directory = root.resolve("parallelizable-" + HexFormat.of().formatHex(randomBytes(8)));
+      try {
+        return Files.createDirectory(
+            directory,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      } catch (UnsupportedOperationException e) {
+        return Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
+      }
     }
   }
 
@@ -448,6 +474,7 @@ final class WorkerProcess implements Runnable {
   private void closeServer() {
     ServerSocketChannel s;
     synchronized (this) {
+      standardErrorEnded = true;
       s = server;
     }
     if (s != null) {

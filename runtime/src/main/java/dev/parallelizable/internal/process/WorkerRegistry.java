@@ -13,8 +13,7 @@ final class WorkerRegistry {
   private static volatile boolean closing;
 
   static {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(WorkerRegistry::killAll, "parallelizable-worker-cleanup"));
+    Runtime.getRuntime().addShutdownHook(new Cleanup());
   }
 
   private WorkerRegistry() {}
@@ -32,11 +31,19 @@ final class WorkerRegistry {
     return closing;
   }
 
-  private static void killAll() {
-    closing = true;
-    for (WorkerProcess worker : WORKERS) {
-      worker.kill();
-      worker.deleteDirectory();
+  /** The shutdown hook; a class of its own rather than a lambda, which is slow to set up first. */
+  private static final class Cleanup extends Thread {
+    Cleanup() {
+      super("parallelizable-worker-cleanup");
+    }
+
+    @Override
+    public void run() {
+      closing = true;
+      for (WorkerProcess worker : WORKERS) {
+        worker.kill();
+        worker.deleteDirectory();
+      }
     }
   }
 }

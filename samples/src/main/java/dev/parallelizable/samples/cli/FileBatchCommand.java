@@ -129,6 +129,9 @@ public abstract class FileBatchCommand<R> implements Callable<Integer> {
     if (in != null && !Files.isDirectory(in)) {
       throw invalid("--in " + in + " is not a folder");
     }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw invalid("--out " + out + " is a file; give a folder");
+    }
   }
 
   /** A bad-argument error for this command, with {@code message}. */

@@ -22,6 +22,7 @@ public final class ProgressBar implements ProgressListener {
   private int succeeded;
   private int failed;
   private long lastDrawNanos;
+  private int lastDrawnDone = -1;
   private boolean finished;
 
   /**
@@ -54,10 +55,12 @@ public final class ProgressBar implements ProgressListener {
     }
   }
 
-  /** Draws the final state and ends the line. */
+  /** Draws the final state, unless it is already drawn, and ends the line. */
   public synchronized void finish() {
     if (!finished) {
-      draw();
+      if (lastDrawnDone != succeeded + failed) {
+        draw();
+      }
       terminal.println();
       finished = true;
     }
@@ -68,6 +71,7 @@ public final class ProgressBar implements ProgressListener {
       return;
     }
     int done = succeeded + failed;
+    lastDrawnDone = done;
     int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * Math.min(done, total) / total);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     StringBuilder line = new StringBuilder("\r[");

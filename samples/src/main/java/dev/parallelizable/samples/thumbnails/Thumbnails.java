@@ -9,7 +9,11 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Makes the thumbnail of one image: the task that {@code thumbnails} runs once per file. */
 public final class Thumbnails {
@@ -34,13 +38,35 @@ public final class Thumbnails {
     if (size < 1) {
       throw new IllegalArgumentException("thumbnail size must be at least 1 pixel, got " + size);
     }
-    BufferedImage image = ImageIO.read(source.toFile());
-    if (image == null) {
-      throw new IOException("no ImageIO reader recognizes the content of " + source.getFileName());
+    try (ImageInputStream input = ImageIO.createImageInputStream(source.toFile())) {
+      Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException("no ImageIO reader recognizes the content of " + source.getFileName());
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(input, true, true);
+        return thumbnail(source, reader, outputFolder, size);
+      } finally {
+        reader.dispose();
+      }
     }
-    double scale = Math.min(1.0, size / (double) Math.max(image.getWidth(), image.getHeight()));
-    int width = Math.max(1, (int) Math.round(image.getWidth() * scale));
-    int height = Math.max(1, (int) Math.round(image.getHeight() * scale));
+  }
+
+  private static Thumbnail thumbnail(Path source, ImageReader reader, Path outputFolder, int size)
+      throws IOException {
+    int sourceWidth = reader.getWidth(0);
+    int sourceHeight = reader.getHeight(0);
+    int longest = Math.max(sourceWidth, sourceHeight);
+    // Decoding every pixel of a large image allocates tens of megabytes only to throw most away;
+    // decode every n-th pixel instead, keeping at least twice the thumbnail's size to scale from.
+    int step = Math.max(1, longest / (2 * size));
+    ImageReadParam subsampling = reader.getDefaultReadParam();
+    subsampling.setSourceSubsampling(step, step, 0, 0);
+    BufferedImage image = reader.read(0, subsampling);
+    double scale = Math.min(1.0, size / (double) longest);
+    int width = Math.max(1, (int) Math.round(sourceWidth * scale));
+    int height = Math.max(1, (int) Math.round(sourceHeight * scale));
     String format = formatOf(source);
     // JPEG and BMP writers refuse an alpha channel; PNG and GIF keep transparency.
     boolean alpha = image.getColorModel().hasAlpha() && (format.equals("png") || format.equals("gif"));
@@ -50,7 +76,7 @@ public final class Thumbnails {
       throw new IOException("no ImageIO writer for format " + format);
     }
     return new Thumbnail(source.getFileName().toString(), output.toString(),
-        image.getWidth(), image.getHeight(), width, height);
+        sourceWidth, sourceHeight, width, height);
   }
 
   /** The ImageIO format name for a file's extension. */

@@ -46,9 +46,9 @@ public final class SlowerThanLoop {
           rounds, workers);
       StringBuilder header = new StringBuilder(String.format("%-34s", ""));
       for (int n : sizes) {
-        header.append(String.format("%22s", String.format("n = %,d", n)));
+        header.append(String.format("%14s%8s", String.format("n = %,d", n), ""));
       }
-      out.println(header);
+      out.println(header.toString().stripTrailing());
       double[] loopMillis = new double[sizes.length];
       for (Way way : ways) {
         StringBuilder row = new StringBuilder(String.format("%-34s", way.name()));
@@ -56,13 +56,11 @@ public final class SlowerThanLoop {
           double millis = medianMillis(way, numbersUpTo(sizes[i]), rounds);
           if (way == ways.get(0)) {
             loopMillis[i] = millis;
-            row.append(String.format("%22s", String.format("%.3f ms", millis)));
-          } else {
-            row.append(
-                String.format("%22s", String.format("%.3f ms  x%.1f", millis, millis / loopMillis[i])));
           }
+          String ratio = way == ways.get(0) ? "" : String.format("x%.1f", millis / loopMillis[i]);
+          row.append(String.format("%11.3f ms%8s", millis, ratio));
         }
-        out.println(row);
+        out.println(row.toString().stripTrailing());
       }
     }
     out.println("(xN: N times the loop's time; below 1 is faster.) A map sends every cube(x) to a");
@@ -96,9 +94,11 @@ public final class SlowerThanLoop {
         : (millis[rounds / 2 - 1] + millis[rounds / 2]) / 2;
   }
 
+  /** The numbers are 1 to n: the loop counts, as Python's {@code for x in range(1, n + 1)} does. */
   private static List<Long> loop(List<Integer> numbers) {
-    List<Long> cubes = new ArrayList<>(numbers.size());
-    for (int x : numbers) {
+    int n = numbers.size();
+    List<Long> cubes = new ArrayList<>(n);
+    for (int x = 1; x <= n; x++) {
       cubes.add(Cubes.cube(x));
     }
     return cubes;

@@ -104,6 +104,14 @@ class ThumbnailsCommandTest {
     assertTrue(err.text().contains("Usage: parallelizable-samples thumbnails"), err.text());
   }
 
+  @Test
+  void jpegsAreReadByTheTwelveMonkeysPluginThatHandlesCmykAndYcck() {
+    // ImageIO picks the first registered reader; the plugin registers itself ahead of the JDK's.
+    String reader = ImageIO.getImageReadersByFormatName("jpeg").next().getClass().getName();
+
+    assertTrue(reader.startsWith("com.twelvemonkeys.imageio.plugins.jpeg."), reader);
+  }
+
   /** The thumbnail has the source's format, a longest side of {@code size} and its aspect ratio. */
   static void assertThumbnail(Path source, Path thumbnail, int size) throws IOException {
     BufferedImage original = ImageIO.read(source.toFile());
