@@ -9,9 +9,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class WorkerMain {
   }
 
   private static void start(String[] args) throws Exception {
-    InputStream stdin = new FileInputStream(FileDescriptor.in);
+    FileInputStream stdin = new FileInputStream(FileDescriptor.in);
     byte[] token = new byte[Protocol.TOKEN_LENGTH];
     for (int n = 0; n < token.length; ) {
       int read = stdin.read(token, n, token.length - n);
@@ -85,7 +86,7 @@ public final class WorkerMain {
     isolateStandardStreams(args[3]);
     Thread.currentThread().setName(args[2]);
     Thread.setDefaultUncaughtExceptionHandler(new ExitOnOutOfMemory());
-    ParentWatch watch = new ParentWatch(stdin, Paths.get(args[1]));
+    ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]));
     watch.start();
 
     Connection connection =
@@ -320,7 +321,8 @@ public final class WorkerMain {
    * Exits in order: shutdown hooks run, and the channel closes with the process, after them, so the
    * parent reads the progress slot's orderly-exit mark only once it is final.
    */
-  private static void exit(int status) {
+  private void exit(int status) {
+    watch.stopWatching();
     System.exit(status);
   }
 
@@ -330,11 +332,12 @@ public final class WorkerMain {
    * up after the first task, off the path of the pool's first result.
    */
   private static final class ParentWatch extends Thread {
-    private final InputStream stdin;
+    private final FileChannel stdin;
     private final Path progressFile;
     private boolean watchingProcess;
+    private volatile boolean stopped;
 
-    ParentWatch(InputStream stdin, Path progressFile) {
+    ParentWatch(FileChannel stdin, Path progressFile) {
       super("parallelizable-parent-watch");
       this.stdin = stdin;
       this.progressFile = progressFile;
@@ -353,17 +356,32 @@ public final class WorkerMain {
       }
     }
 
+    /**
+     * Stops watching before an orderly exit. The JVM's exit waits up to 300 ms for threads blocked
+     * in native code, as this one is in its read; closing the channel wakes it up.
+     */
+    void stopWatching() {
+      stopped = true;
+      try {
+        stdin.close();
+      } catch (IOException e) {
+        // closed or broken: either way this thread no longer reads
+      }
+    }
+
     @Override
     public void run() {
-      byte[] buffer = new byte[64];
+      ByteBuffer buffer = ByteBuffer.allocate(64);
       try {
         while (stdin.read(buffer) >= 0) {
-          // the parent writes nothing more; end of stream means it is gone
+          buffer.clear(); // the parent writes nothing more; end of stream means it is gone
         }
       } catch (IOException e) {
-        // the pipe broke: the parent is gone as well
+        // the pipe broke (the parent is gone as well), or stop() closed the channel
       }
-      new Halt(progressFile).run();
+      if (!stopped) {
+        new Halt(progressFile).run();
+      }
     }
   }
 
