@@ -343,12 +343,19 @@ final class WorkerProcess implements Runnable {
     int count = in.readInt();
     boolean last = in.readByte() != 0;
     Dispatch dispatch = request.dispatch;
+    // Tasks of a chunk nearly always share one invoker: look its class loader up once per change.
+    Class<?> invoker = null;
+    ClassLoader loader = null;
     for (int k = 0; k < count; k++) {
       int index = first + k;
       Task<?> task = dispatch.tasks[index];
+      if (task.method().invoker().getClass() != invoker) {
+        invoker = task.method().invoker().getClass();
+        loader = invoker.getClassLoader();
+      }
       Object value;
       try {
-        value = Protocol.readValue(in, config.codec, loaderOf(task));
+        value = Protocol.readValue(in, config.codec, loader);
       } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
         request.failOnce(
             index,
