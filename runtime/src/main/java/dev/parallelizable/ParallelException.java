@@ -3,6 +3,10 @@ package dev.parallelizable;
 /**
  * The root of the exceptions the runtime throws for a task or a pool. All are unchecked, like
  * Python's: the failure of a task is an outcome to handle where it matters, not at every call.
+ *
+ * <p>These exceptions carry only strings and their cause, set when they are created: they may be
+ * passed between threads, and the same instance may reach several callers (every {@code get()} of
+ * a failed result throws the one exception that failed it).
  */
 public class ParallelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
