@@ -5,7 +5,6 @@ import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
-import dev.parallelizable.WaitInterruptedException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,24 +62,18 @@ public final class ThreadJob<R> implements Job<R> {
   @Override
   public Job<R> join() {
     started();
-    try {
-      finished.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WaitInterruptedException("Interrupted while joining job " + task, e);
-    }
+    JobWaits.join(this, this::awaitFinished);
     return this;
   }
 
   @Override
   public boolean join(Duration timeout) {
     started();
-    try {
-      return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WaitInterruptedException("Interrupted while joining job " + task, e);
-    }
+    return JobWaits.join(this, this::awaitFinished, timeout);
+  }
+
+  private boolean awaitFinished(long nanos) throws InterruptedException {
+    return finished.await(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

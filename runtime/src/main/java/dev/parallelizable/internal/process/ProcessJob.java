@@ -3,8 +3,8 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Job;
 import dev.parallelizable.Task;
-import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.WorkerStartException;
+import dev.parallelizable.internal.JobWaits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -54,27 +54,13 @@ public final class ProcessJob<R> implements Job<R> {
 
   @Override
   public Job<R> join() {
-    WorkerProcess w = started();
-    try {
-      while (!w.awaitExit(Long.MAX_VALUE)) {
-        // keep waiting: join() has no deadline
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WaitInterruptedException("Interrupted while joining job " + task, e);
-    }
+    JobWaits.join(this, started()::awaitExit);
     return this;
   }
 
   @Override
   public boolean join(Duration timeout) {
-    WorkerProcess w = started();
-    try {
-      return w.awaitExit(timeout.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WaitInterruptedException("Interrupted while joining job " + task, e);
-    }
+    return JobWaits.join(this, started()::awaitExit, timeout);
   }
 
   @Override
