@@ -46,8 +46,11 @@ public interface Pool extends AutoCloseable {
   /**
    * Runs {@code toTask} over {@code inputs} and returns the results in input order, blocking
    * (Python's {@code map}; with a lambda of several arguments, also {@code starmap}: {@code
-   * pool.map(p -> ImagesParallel.thumbnail(p, 128), paths)}). {@code toTask} only builds the task;
-   * it runs in the calling thread.
+   * pool.map(p -> ImagesParallel.thumbnail(p, 128), paths)}). {@code toTask} only builds the task,
+   * and should do nothing else: a thread pool calls it on its worker threads, a process pool in the
+   * calling thread (a lambda never crosses a process), and every pool may call it twice for the
+   * first input, to look up what earlier tasks of that method cost. If it throws or returns null,
+   * the map fails with a {@link TaskFailedException} naming the input.
    *
    * @throws TaskFailedException for the first failed task in input order, after cancelling the
    *     tasks that had not started
