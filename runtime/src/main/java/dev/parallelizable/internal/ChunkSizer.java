@@ -1,5 +1,7 @@
 package dev.parallelizable.internal;
 
+import java.util.function.LongSupplier;
+
 /**
  * Chooses how many tasks go into the next chunk of a map.
  *
@@ -17,8 +19,8 @@ package dev.parallelizable.internal;
  *       slow (joblib's {@code batch_size='auto'}).
  * </ul>
  *
- * <p>{@link #next} is called by the map's thread; {@link #record} by whichever thread completes a
- * chunk. The estimate is one volatile field; a lost update only delays an adjustment.
+ * <p>The cost per task is read from the pool's {@link TaskCosts} at every chunk, so a map follows
+ * what its own completed chunks measured. Used by the map's thread only.
  */
 final class ChunkSizer {
   static final long TARGET_CHUNK_NANOS = 20_000_000L;
@@ -31,26 +33,26 @@ final class ChunkSizer {
   private final int fixed;
   private final long known;
   private final int workers;
-  private volatile long nanosPerTask;
+  private final LongSupplier nanosPerTask;
   private int last = 1;
 
   /**
    * @param explicit the caller's chunk size, or 0
    * @param knownCount the number of inputs, or -1 if unknown
-   * @param estimate nanoseconds per task measured earlier on this pool, or -1
+   * @param nanosPerTask the measured nanoseconds per task, or -1 while nothing is measured
    */
-  ChunkSizer(int explicit, long knownCount, int workers, long estimate) {
+  ChunkSizer(int explicit, long knownCount, int workers, LongSupplier nanosPerTask) {
     this.fixed = explicit;
     this.known = knownCount;
     this.workers = workers;
-    this.nanosPerTask = estimate;
+    this.nanosPerTask = nanosPerTask;
   }
 
   int next() {
     if (fixed > 0) {
       return fixed;
     }
-    long perTask = nanosPerTask;
+    long perTask = nanosPerTask.getAsLong();
     long ideal = perTask <= 0 ? -1 : Math.max(1, TARGET_CHUNK_NANOS / perTask);
     if (known >= 0) {
       // Four chunks per worker balance uneven tasks, but when the whole map is measured to be
@@ -65,13 +67,5 @@ final class ChunkSizer {
     }
     last = (int) Math.max(1, Math.min(Math.min(MAX_CHUNK, ideal), (long) last * MAX_GROWTH));
     return last;
-  }
-
-  void record(int tasks, long nanos) {
-    if (tasks > 0 && nanos > 0) {
-      long sample = Math.max(1, nanos / tasks);
-      long previous = nanosPerTask;
-      nanosPerTask = previous <= 0 ? sample : (previous + sample) / 2;
-    }
   }
 }

@@ -72,7 +72,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this.method = hasFirst ? methodOf(first) : null;
     long known = inputs instanceof Collection<?> c ? c.size() : -1;
     long estimate = pool.costs().estimate(method);
-    this.sizer = new ChunkSizer(chunkSize, known, pool.size(), estimate);
+    this.sizer = new ChunkSizer(chunkSize, known, pool.size(), () -> pool.costs().estimate(method));
     this.inline =
         chunkSize == 0
             && known >= 0
@@ -126,7 +126,6 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
 
   private void completed(Chunk chunk) {
     if (chunk.failure() == null) {
-      sizer.record(chunk.completed(), chunk.elapsedNanos());
       pool.costs().record(method, chunk.completed(), chunk.elapsedNanos());
     }
     if (completions != null) {

@@ -2,6 +2,7 @@ package dev.parallelizable.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** How many tasks go into a chunk, from the count of inputs and the measured cost per task. */
@@ -10,40 +11,43 @@ class ChunkSizerTest {
 
   @Test
   void anExplicitSizeIsUsedAsIs() {
-    assertEquals(7, new ChunkSizer(7, 1_000, WORKERS, 10).next());
+    assertEquals(7, new ChunkSizer(7, 1_000, WORKERS, () -> 10).next());
   }
 
   @Test
   void aKnownCountWithoutEstimateMakesFourChunksPerWorker() {
-    assertEquals(125, new ChunkSizer(0, 999, WORKERS, -1).next());
+    assertEquals(125, new ChunkSizer(0, 999, WORKERS, () -> -1).next());
   }
 
   @Test
   void aMapMeasuredToBeTinyGoesAsOneChunkPerWorker() {
     // 999 tasks of 500 ns: half a millisecond in all
-    assertEquals(500, new ChunkSizer(0, 999, WORKERS, 500).next());
+    assertEquals(500, new ChunkSizer(0, 999, WORKERS, () -> 500).next());
   }
 
   @Test
   void aMapAboveTheSmallThresholdKeepsFourChunksPerWorker() {
     // 999 tasks of 2 µs: two milliseconds in all
-    assertEquals(125, new ChunkSizer(0, 999, WORKERS, 2_000).next());
+    assertEquals(125, new ChunkSizer(0, 999, WORKERS, () -> 2_000).next());
   }
 
   @Test
   void slowTasksGetChunksOfAboutTheTargetDuration() {
     // 40 tasks of 50 ms: one per chunk, not five
-    assertEquals(1, new ChunkSizer(0, 40, WORKERS, 50_000_000).next());
+    assertEquals(1, new ChunkSizer(0, 40, WORKERS, () -> 50_000_000).next());
     // 10,000 tasks of 100 µs: 200 make the 20 ms target, fewer than the 1,250 of balance
-    assertEquals(200, new ChunkSizer(0, 10_000, WORKERS, 100_000).next());
+    assertEquals(200, new ChunkSizer(0, 10_000, WORKERS, () -> 100_000).next());
   }
 
   @Test
   void anUnknownCountStartsAtOneTaskAndGrowsAtMostFourfold() {
-    ChunkSizer sizer = new ChunkSizer(0, -1, WORKERS, -1);
+    AtomicLong measured = new AtomicLong(-1);
+    ChunkSizer sizer = new ChunkSizer(0, -1, WORKERS, measured::get);
     assertEquals(1, sizer.next());
-    sizer.record(1, 1_000);
+    measured.set(1_000);
     assertEquals(4, sizer.next());
     assertEquals(16, sizer.next());
+    measured.set(10_000_000);
+    assertEquals(2, sizer.next(), "tasks turned slow: back to the 20 ms target");
   }
 }
