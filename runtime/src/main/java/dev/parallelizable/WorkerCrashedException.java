@@ -1,12 +1,13 @@
 package dev.parallelizable;
 
 /**
- * The worker JVM running a task died before answering: {@code System.exit}, {@code Runtime.halt}, a
+ * A {@link WorkerLostException} of a process pool: the worker JVM running a task died before
+ * answering: {@code System.exit}, {@code Runtime.halt}, a
  * signal, an {@link OutOfMemoryError} or {@link StackOverflowError} that ended it, a native crash.
  * The message names the task, the worker's pid, its exit code or signal, and the last lines of its
  * stderr. The pool replaces the worker; the next call works.
  */
-public class WorkerCrashedException extends TaskFailedException {
+public class WorkerCrashedException extends WorkerLostException {
   private static final long serialVersionUID = 1L;
   private final long pid;
   private final Integer exitCode;
@@ -20,7 +21,7 @@ public class WorkerCrashedException extends TaskFailedException {
    * OutOfMemoryError} the worker reported before it exited.
    */
   public WorkerCrashedException(String task, long pid, Integer exitCode, String message, Throwable cause) {
-    super(task, message, cause);
+    super(task, "pid " + pid, message, cause);
     this.pid = pid;
     this.exitCode = exitCode;
   }

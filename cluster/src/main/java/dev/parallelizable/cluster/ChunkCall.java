@@ -8,6 +8,7 @@ import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /**
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
  *   caller --ChunkCall------------------------------------------------------> member
  *            invokerClassNames[n]  generated invoker class of each task
  *            keys[n]               method key of each task, e.g. "cube(int)"
- *            arguments             Java serialization of Object[n][] (each task's arguments)
+ *            arguments[n]          Java serialization of each task's Object[] arguments
  *
  *   caller <--ChunkOutcome--------------------------------------------------- member
  *            member                the member's address, host:port
@@ -36,10 +37,10 @@ final class ChunkCall implements Callable<ChunkOutcome>, Serializable, Hazelcast
   private static final long serialVersionUID = 1L;
   private final String[] invokerClassNames;
   private final String[] keys;
-  private final byte[] arguments;
+  private final byte[][] arguments;
   private transient HazelcastInstance member;
 
-  private ChunkCall(String[] invokerClassNames, String[] keys, byte[] arguments) {
+  private ChunkCall(String[] invokerClassNames, String[] keys, byte[][] arguments) {
     this.invokerClassNames = invokerClassNames;
     this.keys = keys;
     this.arguments = arguments;
@@ -48,23 +49,32 @@ final class ChunkCall implements Callable<ChunkOutcome>, Serializable, Hazelcast
   /**
    * Encodes {@code tasks} in the calling thread.
    *
-   * @throws ArgumentNotSerializableException naming the task and parameter whose argument cannot
-   *     be serialized
+   * @throws IllegalArgumentException naming the task and parameter whose argument cannot be
+   *     serialized
    */
   static ChunkCall of(Task<?>[] tasks) {
     String[] invokers = new String[tasks.length];
     String[] keys = new String[tasks.length];
-    Object[][] arguments = new Object[tasks.length][];
+    byte[][] arguments = new byte[tasks.length][];
     for (int i = 0; i < tasks.length; i++) {
       invokers[i] = tasks[i].method().invokerClassName();
       keys[i] = tasks[i].method().key();
-      arguments[i] = tasks[i].arguments().toArray();
+      try {
+        arguments[i] = JavaSerialization.serialize(tasks[i].arguments().toArray());
+      } catch (IOException e) {
+        throw ArgumentNotSerializableException.locate(tasks[i], e);
+      }
     }
-    try {
-      return new ChunkCall(invokers, keys, JavaSerialization.serialize(arguments));
-    } catch (IOException e) {
-      throw ArgumentNotSerializableException.locate(tasks, e);
+    return new ChunkCall(invokers, keys, arguments);
+  }
+
+  /** Tasks {@code [from, to)} of this chunk. */
+  ChunkCall slice(int from, int to) {
+    if (from == 0 && to == keys.length) {
+      return this;
     }
+    return new ChunkCall(Arrays.copyOfRange(invokerClassNames, from, to), Arrays.copyOfRange(keys, from, to),
+        Arrays.copyOfRange(arguments, from, to));
   }
 
   /** The number of tasks. */
@@ -80,12 +90,14 @@ final class ChunkCall implements Callable<ChunkOutcome>, Serializable, Hazelcast
   /** Runs on the member, in a thread of its task executor. */
   @Override
   public ChunkOutcome call() {
-    String address = ClusterMember.address(member.getCluster().getLocalMember());
+    String address = ClusterMember.localAddress(member);
     ClassLoader loader = member.getConfig().getClassLoader();
     loader = loader != null ? loader : JavaSerialization.contextLoader();
-    Object[][] taskArguments;
+    Object[][] taskArguments = new Object[keys.length][];
     try {
-      taskArguments = (Object[][]) JavaSerialization.deserialize(arguments, loader);
+      for (int i = 0; i < keys.length; i++) {
+        taskArguments[i] = (Object[]) JavaSerialization.deserialize(arguments[i], loader);
+      }
     } catch (ClassNotFoundException e) {
       return ChunkOutcome.of(address, keys, new Object[0], 0, new IllegalStateException(
           "Cluster member " + address + " cannot read the arguments of " + keys[0] + ": class "
@@ -128,31 +140,30 @@ final class ChunkCall implements Callable<ChunkOutcome>, Serializable, Hazelcast
       return task;
     }
 
-    static ArgumentNotSerializableException locate(Task<?>[] tasks, IOException failure) {
-      for (Task<?> task : tasks) {
-        TaskMethod<?> method = task.method();
-        for (int p = 0; p < task.argumentCount(); p++) {
-          Object argument = task.argument(p);
-          if (!JavaSerialization.serializes(argument)) {
-            return new ArgumentNotSerializableException(
-                task,
-                String.format(
-                    "Argument '%s' (parameter %d, type %s) of %s cannot be sent to the cluster: its"
-                        + " value, of %s, is not serializable (%s). Pass a java.io.Serializable value,"
-                        + " or make the class implement java.io.Serializable",
-                    method.parameterNames().get(p),
-                    p,
-                    method.parameterTypes().get(p),
-                    method,
-                    argument.getClass().getName(),
-                    failure),
-                failure);
-          }
+    static ArgumentNotSerializableException locate(Task<?> task, IOException failure) {
+      TaskMethod<?> method = task.method();
+      for (int p = 0; p < task.argumentCount(); p++) {
+        Object argument = task.argument(p);
+        if (!JavaSerialization.serializes(argument)) {
+          return new ArgumentNotSerializableException(
+              task,
+              String.format(
+                  "Cannot send %s to the cluster: argument '%s' (parameter %d, type %s) of %s is a %s,"
+                      + " which is not serializable (%s). Pass a java.io.Serializable value, or make"
+                      + " the class implement java.io.Serializable",
+                  task,
+                  method.parameterNames().get(p),
+                  p,
+                  method.parameterTypes().get(p),
+                  method,
+                  argument.getClass().getName(),
+                  failure),
+              failure);
         }
       }
       return new ArgumentNotSerializableException(
-          tasks[0],
-          "The arguments of " + tasks[0].method() + " cannot be sent to the cluster: " + failure,
+          task,
+          "The arguments of " + task.method() + " cannot be sent to the cluster: " + failure,
           failure);
     }
   }

@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
+import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.Task;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -34,6 +35,11 @@ public final class WorkerConfig {
   final Codec codec;
   final boolean jobMode;
   final Charset outputCharset;
+
+  /** The crash policy that {@link #retries} stands for. */
+  CrashPolicy crashPolicy() {
+    return retries == 0 ? CrashPolicy.fail() : CrashPolicy.retry(retries);
+  }
 
   /**
    * Validates the configuration of a pool or job; arguments were checked one by one by the

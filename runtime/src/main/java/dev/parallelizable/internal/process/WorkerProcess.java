@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.spi.Assignment;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -27,21 +28,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The parent's handle on one worker JVM: starts it, owns its channel, and runs its result-reader
- * thread, which performs the handshake, decodes the worker's frames into the chunks they answer,
- * and reports to the pool when the worker is ready, has finished a request, or is gone.
+ * thread, which performs the handshake, decodes the worker's frames into the assignments they
+ * answer, and reports to the engine when the worker is ready, has answered an assignment, or is
+ * gone. Its scheduling state is the engine's.
  *
- * <p>Its scheduling state ({@link #state}, {@link #current} and the counters) belongs to the pool
- * and is guarded by the pool's lock; {@link #current} is also read by the reader thread, after the
- * pool set it and before it sent the request.
+ * <p>{@link #current} is written by the thread that sends an assignment, before it sends it, and
+ * cleared by the reader thread before it reports the answer.
  */
 final class WorkerProcess implements Runnable {
-  enum State {
-    STARTING,
-    IDLE,
-    BUSY,
-    RETIRING,
-    DEAD
-  }
 
   /** How long a retiring worker may take to exit (its shutdown hooks run) before it is killed. */
   private static final long RETIRE_GRACE_MILLIS = 10_000;
@@ -52,7 +46,6 @@ final class WorkerProcess implements Runnable {
   final ProcessPool pool;
   final WorkerConfig config;
   final String name;
-  final long spawnedNanos = System.nanoTime();
   private final byte[] token;
   private final Thread reader;
   private final CountDownLatch exited = new CountDownLatch(1);
@@ -69,15 +62,10 @@ final class WorkerProcess implements Runnable {
   private boolean killed;
   private volatile Integer exitStatus;
 
-  // Scheduling state, guarded by the pool's lock.
-  State state = State.STARTING;
-  volatile Request current;
-  int tasksRun;
-  long idleSinceNanos;
-  long lastStartedCount;
-  long lastProgressNanos;
-  Request timedOut;
-  volatile boolean startTimedOut;
+  /** The assignment the worker runs, or null. */
+  private volatile Assignment current;
+  /** The error the worker reported before it exited (an OutOfMemoryError), or null. */
+  private volatile Throwable fatal;
 
   WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
     this.pool = pool;
@@ -245,14 +233,20 @@ final class WorkerProcess implements Runnable {
     }
   }
 
-  /** Sends a request; if that fails, the worker is killed and the request reported as crashed. */
-  void send(Request request) {
-    EncodedTasks tasks = request.dispatch.encoded;
+  /** The error the worker reported before it exited, or null. */
+  Throwable fatal() {
+    return fatal;
+  }
+
+  /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
+  void send(Assignment request) {
+    current = request;
+    EncodedTasks tasks = (EncodedTasks) request.encoded();
     FrameOutput head = new FrameOutput(128);
-    tasks.writeHead(head, request.from, request.to);
+    tasks.writeHead(head, request.from(), request.to());
     try {
       connection.send(
-          Protocol.RUN, request.id, head, tasks.bytes(), tasks.start(request.from), tasks.start(request.to));
+          Protocol.RUN, request.id(), head, tasks.bytes(), tasks.start(request.from()), tasks.start(request.to()));
     } catch (IOException | RuntimeException e) {
       kill();
     }
@@ -263,10 +257,10 @@ final class WorkerProcess implements Runnable {
     Throwable problem = null;
     try {
       connect();
-      pool.ready(this);
+      pool.engine().ready(this, 1);
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
-        Request request = current;
+        Assignment request = current;
         if (request == null) {
           throw new IOException("A frame of type " + frame.type + " came with no request in flight");
         }
@@ -291,7 +285,7 @@ final class WorkerProcess implements Runnable {
       channel = server.accept();
     } catch (ClosedChannelException e) {
       throw new StartFailure(
-          startTimedOut
+          pool.engine().startTimedOut(this)
               ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
               : "it exited before connecting",
           null);
@@ -338,17 +332,17 @@ final class WorkerProcess implements Runnable {
     return task.method().invoker().getClass().getClassLoader();
   }
 
-  private void receiveResults(Request request, FrameInput in) throws IOException {
-    int first = request.from + in.readInt();
+  private void receiveResults(Assignment request, FrameInput in) throws IOException {
+    int first = request.from() + in.readInt();
     int count = in.readInt();
     boolean last = in.readByte() != 0;
-    Dispatch dispatch = request.dispatch;
+    Task<?>[] tasks = request.tasks();
     // Tasks of a chunk nearly always share one invoker: look its class loader up once per change.
     Class<?> invoker = null;
     ClassLoader loader = null;
     for (int k = 0; k < count; k++) {
       int index = first + k;
-      Task<?> task = dispatch.tasks[index];
+      Task<?> task = tasks[index];
       if (task.method().invoker().getClass() != invoker) {
         invoker = task.method().invoker().getClass();
         loader = invoker.getClassLoader();
@@ -357,7 +351,7 @@ final class WorkerProcess implements Runnable {
       try {
         value = Protocol.readValue(in, config.codec, loader);
       } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-        request.failOnce(
+        request.fail(
             index,
             new TaskFailedException(
                 task,
@@ -367,36 +361,38 @@ final class WorkerProcess implements Runnable {
                     e)));
         continue;
       }
-      if (request.failedAt < 0 && !dispatch.chunk.isDone()) {
-        dispatch.chunk.setResult(index, value);
-      }
+      request.result(index, value);
     }
-    request.received = first + count;
     if (last) {
-      pool.finished(this, request);
+      answered(request);
     }
   }
 
-  private void receiveFailure(Request request, FrameInput in) throws IOException {
-    int index = request.from + in.readInt();
+  private void receiveFailure(Assignment request, FrameInput in) throws IOException {
+    int index = request.from() + in.readInt();
     boolean fatal = in.readByte() != 0;
-    Task<?> task = request.dispatch.tasks[index];
+    Task<?> task = request.tasks()[index];
     Throwable cause = Protocol.readFailure(in, config.codec, loaderOf(task));
     if (fatal) {
-      request.fatal = cause; // the worker exits now; the pool reports it with the crash
+      this.fatal = cause; // the worker exits now; the engine reports it with the crash
     } else {
-      request.failOnce(index, new TaskFailedException(task, cause));
-      pool.finished(this, request);
+      request.fail(index, new TaskFailedException(task, cause));
+      answered(request);
     }
+  }
+
+  private void answered(Assignment request) {
+    current = null; // sending the next assignment, maybe from within answered(), sets it again
+    pool.engine().answered(request);
   }
 
   /** The index of the task the worker was running when it died, by its progress slot. */
-  int runningIndex(Request request) {
+  int runningIndex(Assignment request) {
     ProgressSlot slot = progress;
-    if (slot != null && slot.requestId() == request.id) {
-      return request.from + Math.min(slot.index(), request.to - request.from - 1);
+    if (slot != null && slot.requestId() == request.id()) {
+      return request.from() + Math.min(slot.index(), request.to() - request.from() - 1);
     }
-    return request.received; // it died before it started a task of this request
+    return request.received(); // it died before it started a task of this request
   }
 
   private void end(Throwable problem) {
@@ -411,7 +407,7 @@ final class WorkerProcess implements Runnable {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
-        long grace = pool.isRetiring(this) ? RETIRE_GRACE_MILLIS : CRASH_GRACE_MILLIS;
+        long grace = pool.engine().isRetiring(this) ? RETIRE_GRACE_MILLIS : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
@@ -436,7 +432,7 @@ final class WorkerProcess implements Runnable {
       }
     }
     try {
-      pool.gone(this, problem);
+      pool.engine().gone(this, problem);
     } finally {
       exited.countDown();
     }
