@@ -274,7 +274,8 @@ public final class ClusterPool implements Pool {
     int number = POOLS.incrementAndGet();
     String name = String.format(
         "cluster pool %d (cluster '%s', %d members, %d threads)", number, clusterName, capacities.size(), size);
-    ClassLoader loader = JavaSerialization.contextLoader();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader loader = context != null ? context : ClusterPool.class.getClassLoader();
     String threadName = "parallelizable-cluster-pool-" + number + "-results";
     ExecutorService results = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, threadName);

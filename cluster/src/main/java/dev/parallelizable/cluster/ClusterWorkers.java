@@ -9,10 +9,12 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.spi.Assignment;
+import dev.parallelizable.spi.EncodedChunk;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteWorkers;
 import java.util.Map;
@@ -90,13 +92,13 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
 
   @Override
   public Object encode(Task<?>[] tasks) {
-    return ChunkCall.of(tasks);
+    return EncodedChunk.encode(tasks, Codec.serialization());
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public void send(Member member, Assignment assignment) {
-    ChunkCall call = ((ChunkCall) assignment.encoded()).slice(assignment.from(), assignment.to());
+    ChunkCall call = new ChunkCall(((EncodedChunk) assignment.encoded()).request(assignment.from(), assignment.to()));
     Future<ChunkOutcome> future;
     try {
       future = executor.submitToMember(call, member);
@@ -137,24 +139,13 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   }
 
   private void deliver(Assignment assignment, ChunkOutcome outcome) {
-    Task<?>[] tasks = assignment.tasks();
-    int from = assignment.from();
-    Object[] values;
-    Throwable failure;
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(classLoader);
     try {
-      values = outcome.results(classLoader);
-      failure = outcome.failure(classLoader);
-    } catch (Exception e) {
-      assignment.fail(from, new TaskFailedException(tasks[from].toString(), new IllegalStateException(
-          "The results from cluster member " + outcome.member() + " cannot be read here: " + e, e)));
-      return;
-    }
-    for (int i = 0; i < values.length; i++) {
-      assignment.result(from + i, values[i]);
-    }
-    if (failure != null) {
-      int index = from + outcome.completed();
-      assignment.fail(index, new TaskFailedException(tasks[index], failure));
+      EncodedChunk.readAnswer(outcome.answer(), assignment, Codec.serialization(), "cluster member " + outcome.member());
+    } finally {
+      thread.setContextClassLoader(previous);
     }
   }
 

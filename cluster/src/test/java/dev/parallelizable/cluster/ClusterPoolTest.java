@@ -89,7 +89,7 @@ class ClusterPoolTest {
     try (Pool pool = LoopbackCluster.sharedPool()) {
       IllegalArgumentException refused =
           assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(ClusterWorkParallel.describe(new Object())));
-      for (String part : List.of("'value'", "type Object", "ClusterWork.describe(Object value)", "java.lang.Object")) {
+      for (String part : List.of("'value'", "declared Object", "ClusterWork.describe(Object value)", "java.lang.Object")) {
         assertTrue(refused.getMessage().contains(part), part + " in: " + refused.getMessage());
       }
       IllegalArgumentException inMap =

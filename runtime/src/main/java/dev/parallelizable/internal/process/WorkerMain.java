@@ -1,9 +1,6 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
-import dev.parallelizable.ParallelException;
-import dev.parallelizable.support.Invocations;
-import dev.parallelizable.support.TaskInvoker;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -163,61 +160,15 @@ public final class WorkerMain {
     return (Codec) type.getConstructor().newInstance();
   }
 
-  /** The methods of a tasks block; an invoker that cannot be created fails the tasks that use it. */
-  private static final class Methods {
-    final TaskInvoker[] invokers;
-    final String[] keys;
-    final RuntimeException[] problems;
-
-    Methods(FrameInput in) throws IOException {
-      int count = in.readShort();
-      invokers = new TaskInvoker[count];
-      keys = new String[count];
-      problems = new RuntimeException[count];
-      for (int m = 0; m < count; m++) {
-        String invokerClass = in.readString();
-        keys[m] = in.readString();
-        try {
-          invokers[m] = Invocations.invoker(invokerClass);
-        } catch (RuntimeException e) {
-          problems[m] = e;
-        }
-      }
-    }
-  }
-
   private void runInitializer(FrameInput in) throws Throwable {
     in.readInt();
-    call(in, new Methods(in));
-  }
-
-  /** Decodes the next task of a tasks block and calls it. */
-  private Object call(FrameInput in, Methods methods) throws Throwable {
-    int method = in.readShort();
-    int argumentCount = in.readShort();
-    if (methods.problems[method] != null) {
-      throw methods.problems[method];
-    }
-    TaskInvoker invoker = methods.invokers[method];
-    ClassLoader loader = invoker.getClass().getClassLoader();
-    Object[] arguments = new Object[argumentCount];
-    for (int a = 0; a < argumentCount; a++) {
-      try {
-        arguments[a] = Protocol.readValue(in, codec, loader);
-      } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        throw new ParallelException(
-            "Argument " + (a + 1) + " of " + methods.keys[method] + " could not be decoded in " + name
-                + " by " + codec + ": " + e,
-            e);
-      }
-    }
-    return invoker.invoke(methods.keys[method], arguments);
+    new TaskBlock(in, codec, name).call(in);
   }
 
   /** Runs the tasks of one RUN frame; false if one failed. */
   private boolean run(long id, FrameInput in) throws IOException {
     int count = in.readInt();
-    Methods methods = new Methods(in);
+    TaskBlock block = new TaskBlock(in, codec, name);
     // A run of one task needs no progress: the parent knows which task it is and when it began.
     ProgressSlot slot = count > 1 ? progress() : null;
     int first = 0;
@@ -229,12 +180,7 @@ public final class WorkerMain {
       }
       Throwable failure = null;
       try {
-        Object value = call(in, methods);
-        try {
-          Protocol.writeValue(results, codec, value);
-        } catch (Throwable e) {
-          failure = unencodable(value, e);
-        }
+        failure = block.writeResult(results, block.call(in));
       } catch (Throwable e) {
         failure = e;
       }
@@ -275,16 +221,6 @@ public final class WorkerMain {
     } catch (IOException e) {
       // the parent removes what is left once the worker has exited
     }
-  }
-
-  private Throwable unencodable(Object value, Throwable problem) {
-    if (problem instanceof OutOfMemoryError) {
-      return problem;
-    }
-    return new ParallelException(
-        "The result, a " + value.getClass().getName() + ", could not be sent back from " + name
-            + ": " + codec + " cannot encode it (" + problem + ")",
-        problem);
   }
 
   private void startResults(int first) {
