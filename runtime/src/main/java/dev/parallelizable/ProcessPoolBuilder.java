@@ -2,8 +2,8 @@ package dev.parallelizable;
 
 import dev.parallelizable.internal.process.ProcessJob;
 import dev.parallelizable.internal.process.ProcessPool;
-import dev.parallelizable.internal.process.SerializationCodec;
 import dev.parallelizable.internal.process.WorkerConfig;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.File;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
