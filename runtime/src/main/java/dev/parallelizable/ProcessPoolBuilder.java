@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
  *   <tr><td>{@link #taskTimeout(Duration)}</td><td>none</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
+ *   <tr><td>{@link #shutdownTimeout(Duration)}</td><td>10 s</td></tr>
  *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
  *   <tr><td>{@link #classpath(String)}</td><td>the parent's {@code java.class.path}</td></tr>
  *   <tr><td>{@link #javaExecutable(Path)}</td><td>{@code bin/java} of the parent's {@code java.home}</td></tr>
@@ -78,6 +79,7 @@ import java.util.stream.Collectors;
  */
 public final class ProcessPoolBuilder {
   private static final int UNSET = -1;
+  private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   private int workers = UNSET;
   private final List<String> jvmOptions = new ArrayList<>();
@@ -86,6 +88,7 @@ public final class ProcessPoolBuilder {
   private int maxTasksPerWorker = UNSET;
   private Duration taskTimeout;
   private Duration idleTimeout;
+  private Duration shutdownTimeout;
   private Task<?> initializer;
   private String classpath;
   private Path javaExecutable;
@@ -231,6 +234,27 @@ public final class ProcessPoolBuilder {
   }
 
   /**
+   * How long a worker that is asked to stop may take to exit in order before it is killed
+   * (SIGKILL). A worker is asked to stop when the pool is {@linkplain Pool#close() closed} or
+   * {@linkplain Pool#shutdown() shut down}, when it has run {@link #maxTasksPerWorker(int)} tasks,
+   * when it was {@linkplain #idleTimeout(Duration) idle} too long, and when a {@link Job}'s task has
+   * returned; it then runs the shutdown hooks its tasks registered. A hook that blocks, or calls
+   * {@code System.exit}, cannot keep the worker alive past this bound: {@link Pool#close()}, {@link
+   * Pool#join()} and {@link Job#join()} return within it (plus the moments the kill takes), and a
+   * killed job's {@link Job#exitCode()} is -9. The check runs every 100 ms at most. Default 10 s.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder shutdownTimeout(Duration timeout) {
+    requireUnset(shutdownTimeout == null, "shutdownTimeout was already set to %s", shutdownTimeout);
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "shutdownTimeout must be positive, got %s", timeout);
+    shutdownTimeout = timeout;
+    return this;
+  }
+
+  /**
    * A task each worker runs once, before its first task (Python's {@code initializer}): to load a
    * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, the
    * worker cannot start: see {@link WorkerStartException}.
@@ -349,6 +373,7 @@ public final class ProcessPoolBuilder {
         jobMode ? 1 : maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
         taskTimeout,
         jobMode ? null : idleTimeout,
+        shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout,
         initializer,
         jobMode || crashPolicy == null ? 0 : crashPolicy.retries(),
         codec == null ? SerializationCodec.INSTANCE : codec,
@@ -360,7 +385,8 @@ public final class ProcessPoolBuilder {
     return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers) + ", jvmOptions="
         + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
-        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", initializer="
+        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", shutdownTimeout="
+        + shutdownTimeout + ", initializer="
         + initializer + ", crashPolicy=" + crashPolicy + ", codec=" + codec + "]";
   }
 }

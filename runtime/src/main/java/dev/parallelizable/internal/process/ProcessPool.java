@@ -45,6 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       under a retry policy. A replacement starts at once.
  *   <li>A task running longer than the timeout: the watchdog (a shared scheduler thread that polls
  *       the progress slots) kills the worker; the task fails with {@link TaskTimeoutException}.
+ *   <li>A RETIRING worker still alive after the shutdown timeout (a shutdown hook blocks, or calls
+ *       {@code System.exit}): the watchdog kills it, so that closing, joining and recycling end.
  *   <li>A worker that cannot start (bad option, initializer threw): the pool is broken; queued and
  *       later tasks fail with {@link WorkerStartException}.
  *   <li>{@code terminate()}: every pending result fails with {@link TaskCancelledException} and
@@ -245,6 +247,7 @@ public final class ProcessPool extends AbstractPool {
     }
     worker.state = WorkerProcess.State.RETIRING;
     worker.current = null;
+    worker.retiringSinceNanos = System.nanoTime();
     live--;
   }
 
@@ -540,12 +543,14 @@ public final class ProcessPool extends AbstractPool {
 
   /**
    * Called by the {@link Watchdog} every {@link #watchMillis()}: times out tasks, retires idle
-   * workers, gives up on workers that do not start. Returns false once the pool is stopped.
+   * workers, kills retiring workers past the shutdown timeout, gives up on workers that do not
+   * start. Returns false once the pool is stopped.
    */
   boolean watch() {
     long now = System.nanoTime();
     long timeoutNanos = config.taskTimeout == null ? 0 : config.taskTimeout.toNanos();
     long idleNanos = config.idleTimeout == null ? 0 : config.idleTimeout.toNanos();
+    long shutdownNanos = config.shutdownTimeout.toNanos();
     List<WorkerProcess> kill = new ArrayList<>(0);
     List<WorkerProcess> retire = new ArrayList<>(0);
     lock.lock();
@@ -567,6 +572,12 @@ public final class ProcessPool extends AbstractPool {
           case IDLE:
             if (idleNanos > 0 && now - worker.idleSinceNanos > idleNanos) {
               retire.add(worker);
+            }
+            break;
+          case RETIRING:
+            if (!worker.shutdownTimedOut && now - worker.retiringSinceNanos > shutdownNanos) {
+              worker.shutdownTimedOut = true; // its shutdown hooks block, or call System.exit
+              kill.add(worker);
             }
             break;
           case STARTING:

@@ -28,6 +28,8 @@ public final class WorkerConfig {
   final int maxTasksPerWorker;
   final Duration taskTimeout;
   final Duration idleTimeout;
+  /** How long a worker asked to stop may run its shutdown hooks before it is killed. */
+  final Duration shutdownTimeout;
   final Task<?> initializer;
   final EncodedTasks encodedInitializer;
   final int retries;
@@ -44,6 +46,7 @@ public final class WorkerConfig {
    * @param maxTasksPerWorker 0 for no limit
    * @param taskTimeout null for none
    * @param idleTimeout null for none
+   * @param shutdownTimeout how long a worker asked to stop may take to exit before it is killed
    * @param initializer null for none
    * @throws IllegalStateException if the workers' classpath cannot be determined or lacks a class
    *     they need
@@ -56,6 +59,7 @@ public final class WorkerConfig {
       int maxTasksPerWorker,
       Duration taskTimeout,
       Duration idleTimeout,
+      Duration shutdownTimeout,
       Task<?> initializer,
       int retries,
       Codec codec,
@@ -68,6 +72,7 @@ public final class WorkerConfig {
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.taskTimeout = taskTimeout;
     this.idleTimeout = idleTimeout;
+    this.shutdownTimeout = shutdownTimeout;
     this.initializer = initializer;
     this.retries = retries;
     this.codec = codec;

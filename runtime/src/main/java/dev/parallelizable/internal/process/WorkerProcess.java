@@ -43,8 +43,6 @@ final class WorkerProcess implements Runnable {
     DEAD
   }
 
-  /** How long a retiring worker may take to exit (its shutdown hooks run) before it is killed. */
-  private static final long RETIRE_GRACE_MILLIS = 10_000;
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
@@ -74,6 +72,10 @@ final class WorkerProcess implements Runnable {
   volatile Request current;
   int tasksRun;
   long idleSinceNanos;
+  /** When the pool asked it to stop; past {@link WorkerConfig#shutdownTimeout} it is killed. */
+  long retiringSinceNanos;
+  /** Set once the watchdog killed it for outliving its shutdown timeout. */
+  boolean shutdownTimedOut;
   long lastStartedCount;
   long lastProgressNanos;
   Request timedOut;
@@ -411,7 +413,8 @@ final class WorkerProcess implements Runnable {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
-        long grace = pool.isRetiring(this) ? RETIRE_GRACE_MILLIS : CRASH_GRACE_MILLIS;
+        long grace =
+            pool.isRetiring(this) ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
@@ -432,7 +435,8 @@ final class WorkerProcess implements Runnable {
       WorkerRegistry.remove(this);
       if (!p.isAlive()) {
         ProgressSlot slot = progress;
-        exitStatus = exitStatus(p.exitValue(), slot != null && slot.exitedInOrder());
+        boolean killedByPool = killedByPool(p.exitValue());
+        exitStatus = exitStatus(p.exitValue(), !killedByPool && slot != null && slot.exitedInOrder());
       }
     }
     try {
@@ -440,6 +444,11 @@ final class WorkerProcess implements Runnable {
     } finally {
       exited.countDown();
     }
+  }
+
+  /** Whether the pool's own SIGKILL ended the worker, even after its shutdown hooks began. */
+  private synchronized boolean killedByPool(int exitValue) {
+    return killed && exitValue == 128 + 9;
   }
 
   /**
