@@ -68,7 +68,8 @@ import java.util.stream.Collectors;
  *   <li>A task past the {@linkplain #taskTimeout(Duration) timeout} fails with {@link
  *       TaskTimeoutException}; its worker is killed and replaced.
  *   <li>{@link Pool#terminate()} kills the workers and fails every pending result with {@link
- *       TaskCancelledException}. {@link AsyncResult#cancel()} cancels a task that has not started;
+ *       TaskCancelledException}; it returns once the workers are gone and the pool's threads
+ *       (result readers, output pumps) have ended, within 10 s. {@link AsyncResult#cancel()} cancels a task that has not started;
  *       a running task is not interrupted.
  *   <li>A worker that cannot start breaks the pool: see {@link WorkerStartException}.
  *   <li>Workers end with the pool, when the parent JVM exits (a shutdown hook), and on their own

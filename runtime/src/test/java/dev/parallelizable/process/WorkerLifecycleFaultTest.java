@@ -13,7 +13,9 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,5 +92,22 @@ class WorkerLifecycleFaultTest {
             IllegalStateException.class,
             () -> Parallel.processPool().shutdownTimeout(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(2)));
     assertEquals("shutdownTimeout was already set to PT1S", twice.getMessage());
+  }
+
+  @Test
+  void terminateReturnsWithEveryThreadOfThePoolStopped() {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Pool pool = Parallel.processes(2);
+    pool.map(WorkParallel::cube, List.of(1, 2, 3, 4), 1);
+    List<Thread> owned =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> !before.contains(thread))
+            .filter(thread -> thread.getName().startsWith("parallelizable-worker-"))
+            .collect(Collectors.toList());
+    assertTrue(owned.size() >= 6, "a reader and two output pumps per worker: " + owned);
+    assertTimeoutPreemptively(STOPPED_WITHIN, pool::terminate);
+    List<String> alive =
+        owned.stream().filter(Thread::isAlive).map(Thread::getName).collect(Collectors.toList());
+    assertEquals(List.of(), alive, "threads of the pool still running after terminate()");
   }
 }

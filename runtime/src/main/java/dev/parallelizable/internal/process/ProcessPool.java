@@ -50,7 +50,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A worker that cannot start (bad option, initializer threw): the pool is broken; queued and
  *       later tasks fail with {@link WorkerStartException}.
  *   <li>{@code terminate()}: every pending result fails with {@link TaskCancelledException} and
- *       every worker is killed; returns once they are gone.
+ *       every worker is killed; returns once they are gone and the threads that served them (result
+ *       readers, output pumps) have ended, and the watchdog has let go of the pool, or after 10 s
+ *       (a process the worker started may hold its output pipes open).
  * </ul>
  *
  * <p>Thread-safe; callbacks of results run on the result-reader thread of the worker that answered
@@ -650,9 +652,10 @@ public final class ProcessPool extends AbstractPool {
     for (WorkerProcess worker : all) {
       worker.kill();
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
     lock.lock();
     try {
-      long remaining = TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
+      long remaining = deadline - System.nanoTime();
       while (!workers.isEmpty() && remaining > 0) {
         remaining = allGone.awaitNanos(remaining);
       }
@@ -660,6 +663,19 @@ public final class ProcessPool extends AbstractPool {
       Thread.currentThread().interrupt();
     } finally {
       lock.unlock();
+    }
+    Watchdog.unwatch(this);
+    awaitThreads(all, deadline);
+  }
+
+  /** Waits, until the deadline at most, for the threads that served {@code stopped} to end. */
+  private static void awaitThreads(List<WorkerProcess> stopped, long deadlineNanos) {
+    try {
+      for (WorkerProcess worker : stopped) {
+        worker.awaitThreads(deadlineNanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -216,6 +216,31 @@ final class WorkerProcess implements Runnable {
     return exited.await(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Waits until the threads serving this worker (its reader and output pumps) have ended, or the
+   * deadline ({@link System#nanoTime()}) passed; true if they ended. The pumps end once every
+   * process holding the worker's output pipes has exited.
+   */
+  boolean awaitThreads(long deadlineNanos) throws InterruptedException {
+    Thread[] threads;
+    synchronized (this) {
+      threads = new Thread[] {reader, stdout, stderr};
+    }
+    for (Thread thread : threads) {
+      long remaining = deadlineNanos - System.nanoTime();
+      if (thread == null) {
+        continue;
+      }
+      if (remaining <= 0) {
+        return !thread.isAlive();
+      }
+      TimeUnit.NANOSECONDS.timedJoin(thread, remaining);
+    }
+    return (threads[1] == null || !threads[1].isAlive())
+        && (threads[2] == null || !threads[2].isAlive())
+        && !threads[0].isAlive();
+  }
+
   ProgressSlot progress() {
     return progress;
   }
