@@ -42,6 +42,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
  *   <tr><td>{@link #shutdownTimeout(Duration)}</td><td>10 s</td></tr>
  *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
+ *   <tr><td>{@link #initializerTimeout(Duration)}</td><td>60 s</td></tr>
  *   <tr><td>{@link #classpath(String)}</td><td>the parent's {@code java.class.path}</td></tr>
  *   <tr><td>{@link #javaExecutable(Path)}</td><td>{@code bin/java} of the parent's {@code java.home}</td></tr>
  *   <tr><td>{@link #crashPolicy(CrashPolicy)}</td><td>{@link CrashPolicy#fail()}</td></tr>
@@ -81,6 +82,7 @@ import java.util.stream.Collectors;
 public final class ProcessPoolBuilder {
   private static final int UNSET = -1;
   private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_INITIALIZER_TIMEOUT = Duration.ofSeconds(60);
 
   private int workers = UNSET;
   private final List<String> jvmOptions = new ArrayList<>();
@@ -91,6 +93,7 @@ public final class ProcessPoolBuilder {
   private Duration idleTimeout;
   private Duration shutdownTimeout;
   private Task<?> initializer;
+  private Duration initializerTimeout;
   private String classpath;
   private Path javaExecutable;
   private CrashPolicy crashPolicy;
@@ -257,13 +260,33 @@ public final class ProcessPoolBuilder {
 
   /**
    * A task each worker runs once, before its first task (Python's {@code initializer}): to load a
-   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, the
-   * worker cannot start: see {@link WorkerStartException}.
+   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, or
+   * runs longer than the {@linkplain #initializerTimeout(Duration) initializer timeout}, the worker
+   * cannot start: see {@link WorkerStartException}.
    */
   public ProcessPoolBuilder initializer(Task<?> task) {
     requireUnset(initializer == null, "initializer was already set to %s", initializer);
     requireArgument(task != null, "initializer must not be null");
     initializer = task;
+    return this;
+  }
+
+  /**
+   * The longest the {@linkplain #initializer(Task) initializer} may run in a worker. Past it, the
+   * worker is killed and the pool is broken: waiting and later tasks fail with {@link
+   * WorkerStartException} naming the initializer and this bound. Measured from when the worker
+   * receives the initializer, so the JVM's own start does not count (that has a bound of 60 s of
+   * its own); {@link #taskTimeout(Duration)} does not apply to the initializer. The check runs every
+   * 100 ms at most. Default 60 s.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder initializerTimeout(Duration timeout) {
+    requireUnset(initializerTimeout == null, "initializerTimeout was already set to %s", initializerTimeout);
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "initializerTimeout must be positive, got %s", timeout);
+    initializerTimeout = timeout;
     return this;
   }
 
@@ -376,6 +399,7 @@ public final class ProcessPoolBuilder {
         jobMode ? null : idleTimeout,
         shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout,
         initializer,
+        initializerTimeout == null ? DEFAULT_INITIALIZER_TIMEOUT : initializerTimeout,
         jobMode || crashPolicy == null ? 0 : crashPolicy.retries(),
         codec == null ? SerializationCodec.INSTANCE : codec,
         jobMode);
@@ -388,6 +412,6 @@ public final class ProcessPoolBuilder {
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
         + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", shutdownTimeout="
         + shutdownTimeout + ", initializer="
-        + initializer + ", crashPolicy=" + crashPolicy + ", codec=" + codec + "]";
+        + initializer + ", initializerTimeout=" + initializerTimeout + ", crashPolicy=" + crashPolicy + ", codec=" + codec + "]";
   }
 }

@@ -2,6 +2,7 @@ package dev.parallelizable.process;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -11,6 +12,7 @@ import dev.parallelizable.Job;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
+import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Faults in the life of a worker JVM rather than in a task: shutdown hooks that never end, and
- * what the caller gets for each, within what bound.
+ * Faults in the life of a worker JVM rather than in a task: shutdown hooks that never end, an
+ * initializer that never returns, and what the caller gets for each, within what bound.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WorkerLifecycleFaultTest {
@@ -109,5 +111,38 @@ class WorkerLifecycleFaultTest {
     List<String> alive =
         owned.stream().filter(Thread::isAlive).map(Thread::getName).collect(Collectors.toList());
     assertEquals(List.of(), alive, "threads of the pool still running after terminate()");
+  }
+
+  @Test
+  void aHangingInitializerFailsTheStartNamingItsBoundAndHowToRaiseIt() {
+    try (Pool pool =
+        quickToKill()
+            .workers(1)
+            .initializer(WorkParallel.sleepMillis(60_000))
+            .initializerTimeout(Duration.ofMillis(300))
+            .build()) {
+      WorkerStartException failure =
+          assertTimeoutPreemptively(
+              STOPPED_WITHIN.plusSeconds(5),
+              () -> assertThrows(WorkerStartException.class, () -> pool.apply(WorkParallel.cube(1))));
+      String message = failure.getMessage();
+      assertTrue(message.contains("initializer Work.sleepMillis(60000)"), message);
+      assertTrue(message.contains("initializer timeout of 300 ms"), message);
+      assertTrue(message.contains("initializerTimeout(Duration)"), message);
+      assertFalse(message.contains("signal"), message);
+      assertThrows(WorkerStartException.class, () -> pool.apply(WorkParallel.cube(2)), "broken for good");
+    }
+  }
+
+  @Test
+  void theInitializerTimeoutIsCheckedWhereItIsSet() {
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parallel.processPool().initializerTimeout(Duration.ofSeconds(-1)));
+    assertEquals("initializerTimeout must be positive, got PT-1S", negative.getMessage());
+    IllegalArgumentException none =
+        assertThrows(IllegalArgumentException.class, () -> Parallel.processPool().initializerTimeout(null));
+    assertEquals("initializerTimeout must be positive, got null", none.getMessage());
   }
 }

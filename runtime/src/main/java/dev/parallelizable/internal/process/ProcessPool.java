@@ -47,8 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       the progress slots) kills the worker; the task fails with {@link TaskTimeoutException}.
  *   <li>A RETIRING worker still alive after the shutdown timeout (a shutdown hook blocks, or calls
  *       {@code System.exit}): the watchdog kills it, so that closing, joining and recycling end.
- *   <li>A worker that cannot start (bad option, initializer threw): the pool is broken; queued and
- *       later tasks fail with {@link WorkerStartException}.
+ *   <li>A worker that cannot start (bad option, initializer threw, no connection within {@link
+ *       #START_TIMEOUT_SECONDS}, initializer past its own timeout): the pool is broken; queued and
+ *       later tasks fail with {@link WorkerStartException}. The watchdog enforces both bounds.
  *   <li>{@code terminate()}: every pending result fails with {@link TaskCancelledException} and
  *       every worker is killed; returns once they are gone and the threads that served them (result
  *       readers, output pumps) have ended, and the watchdog has let go of the pool, or after 10 s
@@ -477,9 +478,12 @@ public final class ProcessPool extends AbstractPool {
         problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : String.valueOf(problem);
     return new WorkerStartException(
         String.format(
-            "Worker %s of %s could not start: %s (%s). Command: %s%s. The pool starts no more"
+            "Worker %s of %s could not start: %s%s. Command: %s%s. The pool starts no more"
                 + " workers; create a new pool once the cause is fixed",
-            worker, this, reason, WorkerProcess.describeExit(worker.exitStatus()),
+            worker, this, reason,
+            worker.killedForStartTimeout()
+                ? ""
+                : " (" + WorkerProcess.describeExit(worker.exitStatus()) + ")",
             config.describeCommand(), stderrText(worker)),
         problem != null && problem.getCause() != null ? problem.getCause() : problem);
   }
@@ -525,7 +529,7 @@ public final class ProcessPool extends AbstractPool {
         : " (task " + (index + 1) + " of " + dispatch.tasks.length + " in its chunk)";
   }
 
-  private static String describe(java.time.Duration duration) {
+  static String describe(java.time.Duration duration) {
     long millis = duration.toMillis();
     return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
@@ -553,6 +557,7 @@ public final class ProcessPool extends AbstractPool {
     long timeoutNanos = config.taskTimeout == null ? 0 : config.taskTimeout.toNanos();
     long idleNanos = config.idleTimeout == null ? 0 : config.idleTimeout.toNanos();
     long shutdownNanos = config.shutdownTimeout.toNanos();
+    long initializerNanos = config.initializerTimeout.toNanos();
     List<WorkerProcess> kill = new ArrayList<>(0);
     List<WorkerProcess> retire = new ArrayList<>(0);
     lock.lock();
@@ -583,7 +588,14 @@ public final class ProcessPool extends AbstractPool {
             }
             break;
           case STARTING:
-            if (now - worker.spawnedNanos > TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS)) {
+            if (worker.initializing) {
+              if (!worker.initializerTimedOut
+                  && now - worker.initializerSentNanos > initializerNanos) {
+                worker.initializerTimedOut = true;
+                kill.add(worker);
+              }
+            } else if (!worker.startTimedOut
+                && now - worker.spawnedNanos > TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS)) {
               worker.startTimedOut = true;
               kill.add(worker);
             }

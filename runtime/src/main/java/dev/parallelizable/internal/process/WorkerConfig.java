@@ -31,6 +31,8 @@ public final class WorkerConfig {
   /** How long a worker asked to stop may run its shutdown hooks before it is killed. */
   final Duration shutdownTimeout;
   final Task<?> initializer;
+  /** How long the initializer may run in a worker before the worker is killed and the pool broken. */
+  final Duration initializerTimeout;
   final EncodedTasks encodedInitializer;
   final int retries;
   final Codec codec;
@@ -48,6 +50,7 @@ public final class WorkerConfig {
    * @param idleTimeout null for none
    * @param shutdownTimeout how long a worker asked to stop may take to exit before it is killed
    * @param initializer null for none
+   * @param initializerTimeout how long the initializer may run
    * @throws IllegalStateException if the workers' classpath cannot be determined or lacks a class
    *     they need
    */
@@ -61,6 +64,7 @@ public final class WorkerConfig {
       Duration idleTimeout,
       Duration shutdownTimeout,
       Task<?> initializer,
+      Duration initializerTimeout,
       int retries,
       Codec codec,
       boolean jobMode) {
@@ -74,6 +78,7 @@ public final class WorkerConfig {
     this.idleTimeout = idleTimeout;
     this.shutdownTimeout = shutdownTimeout;
     this.initializer = initializer;
+    this.initializerTimeout = initializerTimeout;
     this.retries = retries;
     this.codec = codec;
     this.jobMode = jobMode;

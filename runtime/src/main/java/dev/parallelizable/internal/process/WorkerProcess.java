@@ -80,6 +80,11 @@ final class WorkerProcess implements Runnable {
   long lastProgressNanos;
   Request timedOut;
   volatile boolean startTimedOut;
+  /** When the initializer was sent, once {@link #initializing} is set. */
+  volatile long initializerSentNanos;
+  volatile boolean initializing;
+  /** Set by the watchdog when it killed the worker for running its initializer too long. */
+  volatile boolean initializerTimedOut;
 
   WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
     this.pool = pool;
@@ -341,11 +346,20 @@ final class WorkerProcess implements Runnable {
       connection.send(Protocol.INIT, 0, init);
     } else {
       initializer.writeHead(init, 0, 1);
+      initializerSentNanos = System.nanoTime();
+      initializing = true;
       connection.send(Protocol.INIT, 0, init, initializer.bytes(), 0, initializer.start(1));
     }
-    Connection.Frame reply = connection.receive();
+    Connection.Frame reply;
+    try {
+      reply = connection.receive();
+    } catch (IOException e) {
+      throw initializerTimedOut ? initializerTimeout() : e;
+    }
     if (reply == null) {
-      throw new StartFailure("it exited while it initialized", null);
+      throw initializerTimedOut
+          ? initializerTimeout()
+          : new StartFailure("it exited while it initialized", null);
     }
     if (reply.type == Protocol.START_FAILED) {
       ClassLoader loader = config.initializer == null ? null : loaderOf(config.initializer);
@@ -359,6 +373,20 @@ final class WorkerProcess implements Runnable {
     if (reply.type != Protocol.READY) {
       throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
     }
+  }
+
+  private StartFailure initializerTimeout() {
+    return new StartFailure(
+        "its initializer " + config.initializer + " did not return within the initializer timeout of "
+            + ProcessPool.describe(config.initializerTimeout) + ", so the pool killed it; if the"
+            + " initializer needs longer, raise the bound with"
+            + " Parallel.processPool().initializerTimeout(Duration)",
+        null);
+  }
+
+  /** Whether the pool killed the worker on purpose while it started (a start bound passed). */
+  boolean killedForStartTimeout() {
+    return startTimedOut || initializerTimedOut;
   }
 
   private static ClassLoader loaderOf(Task<?> task) {
