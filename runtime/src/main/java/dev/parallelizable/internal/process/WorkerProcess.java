@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
@@ -341,7 +342,7 @@ final class WorkerProcess implements Runnable {
       throw new StartFailure("the process that connected did not present the worker's token", null);
     }
     FrameOutput init = new FrameOutput(256);
-    init.writeString(config.codec.getClass().getName());
+    Protocol.writeCodec(init, config.codec);
     init.writeByte(config.jobMode ? 1 : 0);
     EncodedTasks initializer = config.encodedInitializer;
     init.writeByte(initializer == null ? 0 : 1);
@@ -413,16 +414,16 @@ final class WorkerProcess implements Runnable {
       }
       Object value;
       try {
-        value = Protocol.readValue(in, config.codec, loader);
-      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        value = Protocol.decodeValue(in, config.codec, loader);
+      } catch (DecodeException e) {
         request.failOnce(
             index,
             new TaskFailedException(
                 task,
                 new ParallelException(
                     "The result of " + task + " could not be decoded in the caller by " + config.codec
-                        + ": " + e,
-                    e)));
+                        + ": " + e.getCause(),
+                    e.getCause())));
         continue;
       }
       if (request.failedAt < 0 && !dispatch.chunk.isDone()) {

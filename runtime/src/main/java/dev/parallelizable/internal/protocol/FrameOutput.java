@@ -42,6 +42,18 @@ public final class FrameOutput extends OutputStream {
     return position + sharedLength;
   }
 
+  /**
+   * Empties the buffer and gives back its memory beyond {@code capacity} bytes: after a value that
+   * could not be encoded, such as one that ran out of memory growing this buffer.
+   */
+  public void release(int capacity) {
+    reset();
+    if (bytes.length > capacity) {
+      bytes = new byte[Math.max(16, capacity)];
+      view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    }
+  }
+
   /** Empties the buffer for reuse, keeping its capacity. */
   public void reset() {
     position = 0;

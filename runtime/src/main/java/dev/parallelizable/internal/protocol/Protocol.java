@@ -1,9 +1,11 @@
 package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
+import dev.parallelizable.DecodeLimits;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.RemoteException;
 import java.io.IOException;
+import java.io.StreamCorruptedException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -29,47 +31,65 @@ import java.util.Map;
  * <h2>Frames</h2>
  *
  * <pre>
- * frame   := length:int32 type:int8 requestId:int64 body      (length counts type, id and body)
+ * frame   := length:int32 type:int8 id:int64 body              (length counts type, id and body)
  * string  := length:int32 UTF-8 bytes                          (length -1: null)
  * value   := length:int32 bytes-of-the-codec                   (each value is framed on its own)
  * </pre>
  *
- * All integers are in the machine's native byte order: both ends run on the same machine. Frames
- * from the parent to a worker:
+ * All integers are in the machine's native byte order: both ends run on the same machine. The id
+ * of a RUN is the parent's request number, which the RESULTS and FAILED frames answering it
+ * repeat; every other frame has id 0. Frames, in the order they are sent:
  *
  * <pre>
- * INIT  (id 0)  codecClass:string workerName:string jobMode:int8 hasInitializer:int8 [tasks]
- * RUN   (id n)  tasks
- * tasks         count:int32 methodCount:int16 (invokerClass:string key:string){methodCount}
- *               (method:int16 argumentCount:int16 value{argumentCount}){count}
+ * worker  HELLO          token:bytes[32]                 the token's 32 hex digits, in ASCII
+ * parent  INIT           codec jobMode:int8 hasInitializer:int8 [tasks, when hasInitializer is 1]
+ * worker  READY          (empty)                         the initializer, if any, ran; RUNs may come
+ *   or    START_FAILED   failure                         the codec or the initializer failed; the
+ *                                                        worker exits
+ * parent  RUN     (id)   tasks
+ * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
+ * worker  FAILED  (id)   index:int32 fatal:int8 failure
+ *
+ * codec    className:string maxDepth:int32 maxReferences:int64 maxArrayLength:int32 maxBytes:int64
+ *          maxCollectionWorkPerObject:int64                       (the limits: DecodeLimits)
+ * tasks    count:int32 methodCount:int16 (invokerClass:string key:string){methodCount}
+ *          (method:int16 argumentCount:int16 value{argumentCount}){count}
+ * failure  causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
+ *          original:int32 (bytes-of-the-codec{original} | problem:string when original is -1)
+ * frame    loader:string module:string moduleVersion:string class:string method:string
+ *          file:string line:int32
  * </pre>
  *
- * A RUN carries a run of consecutive tasks of one chunk: the whole chunk, unless its arguments take
- * more than a few megabytes, the worker must be recycled within it, or a crashed chunk is retried
- * from the first task without a result. The
- * parent closes its side of the channel to retire a worker: the worker exits at end of stream.
- * Frames from a worker:
+ * The worker's name, the socket's and the progress slot's paths and its JVM options are on its
+ * command line, not in INIT. The codec's limits travel with its class name so that the worker
+ * decodes arguments within the limits the parent decodes results with (a custom codec ignores
+ * them). In the INIT of a job
+ * worker ({@code jobMode} 1) the worker exits after its first RUN. The tasks of an INIT are the one
+ * initializer call. A task's {@code method} indexes the methods of its block; {@code first} and
+ * {@code index} count from the first task of the RUN they answer.
  *
- * <pre>
- * HELLO         token:bytes[32]
- * READY         (empty)                      the initializer, if any, ran; the worker takes RUNs
- * START_FAILED  failure                      the codec or the initializer failed; the worker exits
- * RESULTS (id)  first:int32 count:int32 last:int8 value{count}
- * FAILED  (id)  index:int32 fatal:int8 failure
- * failure       causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
- *               original:int32 (bytes-of-the-codec | problem:string when original is -1)
- * frame         loader:string module:string moduleVersion:string class:string method:string
- *               file:string line:int32
- * </pre>
+ * <p>A RUN carries a run of consecutive tasks of one chunk: the whole chunk, unless its arguments
+ * take more than a few megabytes, the worker must be recycled within it, or a crashed chunk is
+ * retried from the first task without a result. The parent closes its side of the channel to
+ * retire a worker: the worker exits at end of stream.
  *
- * A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
+ * <p>A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
  * up to a failed task and then FAILED for it. The worker sends the results it has every few
- * milliseconds of a run, or when they take a few megabytes, so a crash loses little
- * and no frame grows without bound. A FAILED frame
- * with the fatal flag (an {@link OutOfMemoryError}) means the worker exits after sending it. A
- * failure carries the exception's structure, which always decodes, and the exception itself when
- * the codec can encode it: the parent rethrows the original where it decodes, and a {@link
- * RemoteException} with the original's class name, message and stack otherwise.
+ * milliseconds of a run, or when they take a few megabytes, so a crash loses little and no frame
+ * grows without bound. A FAILED frame with the fatal flag (the task's own {@link
+ * OutOfMemoryError}) means the worker exits after sending it; running out of memory while encoding
+ * a result or an exception is not fatal, and is sent as a failure with that cause. A failure
+ * carries the exception's structure, which always decodes, and the exception itself when the codec
+ * can encode it: the parent rethrows the original where it decodes, and a {@link RemoteException}
+ * with the original's class name, message and stack otherwise.
+ *
+ * <h2>Decoding</h2>
+ *
+ * Every count and length is checked against the bytes left in its frame before anything is
+ * allocated for it; a frame that breaks this grammar is an {@link IOException} and the channel is
+ * given up. A value is different: it is framed on its own, so {@link #decodeValue} turns whatever
+ * its decoding throws into a {@link DecodeException} that fails that value's task alone, and the
+ * channel goes on.
  */
 public final class Protocol {
   public static final byte HELLO = 1;
@@ -108,14 +128,61 @@ public final class Protocol {
     out.patchLength(at, before);
   }
 
-  /** Reads a framed value; the input moves past it whatever the codec reads. */
-  public static Object readValue(FrameInput in, Codec codec, ClassLoader loader)
-      throws IOException, ClassNotFoundException {
+  /**
+   * Decodes a framed value. The input moves past the value whatever the codec reads or throws.
+   *
+   * @throws IOException if the frame itself is broken: the value's length is negative or runs past
+   *     the frame (the channel can no longer be trusted)
+   * @throws DecodeException if the codec failed on this value, whatever it threw, {@link Error}s
+   *     included: only this value is lost
+   */
+  public static Object decodeValue(FrameInput in, Codec codec, ClassLoader loader)
+      throws IOException, DecodeException {
     int length = in.readInt();
     if (length < 0) {
-      throw new IOException("Corrupt value length " + length);
+      throw new StreamCorruptedException("Corrupt value length " + length);
     }
-    return codec.decode(in.slice(length), loader);
+    FrameInput value = in.slice(length);
+    try {
+      return codec.decode(value, loader);
+    } catch (Throwable e) {
+      throw new DecodeException(e);
+    }
+  }
+
+  /**
+   * Writes which codec the worker creates: its class name and, for the default codec, its decode
+   * limits.
+   */
+  public static void writeCodec(FrameOutput out, Codec codec) {
+    out.writeString(codec.getClass().getName());
+    DecodeLimits limits =
+        codec instanceof SerializationCodec serialization ? serialization.limits() : DecodeLimits.defaults();
+    out.writeInt(limits.maxDepth());
+    out.writeLong(limits.maxReferences());
+    out.writeInt(limits.maxArrayLength());
+    out.writeLong(limits.maxBytes());
+    out.writeLong(limits.maxCollectionWorkPerObject());
+  }
+
+  /**
+   * Reads what {@link #writeCodec} wrote and creates the codec: a custom one by its public
+   * no-argument constructor, through the system class loader.
+   */
+  public static Codec readCodec(FrameInput in) throws IOException, ReflectiveOperationException {
+    String className = in.readString();
+    DecodeLimits limits =
+        DecodeLimits.defaults()
+            .withMaxDepth(in.readInt())
+            .withMaxReferences(in.readLong())
+            .withMaxArrayLength(in.readInt())
+            .withMaxBytes(in.readLong())
+            .withMaxCollectionWorkPerObject(in.readLong());
+    if (className.equals(SerializationCodec.class.getName())) {
+      return limits.equals(DecodeLimits.defaults()) ? SerializationCodec.INSTANCE : new SerializationCodec(limits);
+    }
+    Class<?> type = Class.forName(className, true, ClassLoader.getSystemClassLoader());
+    return (Codec) type.getConstructor().newInstance();
   }
 
   /** Writes an exception: its structure, and the exception itself if the codec can encode it. */
@@ -163,12 +230,13 @@ public final class Protocol {
    * chain with the original class names, messages and stacks.
    */
   public static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
-    int causes = in.readInt();
+    // The smallest cause is two null strings and no frame; the smallest frame, six null strings and a line.
+    int causes = in.readCount(4 + 4 + 4, "causes");
     RemoteException[] chain = new RemoteException[causes];
     for (int i = 0; i < causes; i++) {
       String className = in.readString();
       String message = in.readString();
-      StackTraceElement[] frames = new StackTraceElement[in.readInt()];
+      StackTraceElement[] frames = new StackTraceElement[in.readCount(6 * 4 + 4, "stack frames")];
       for (int f = 0; f < frames.length; f++) {
         String classLoader = in.readString();
         String module = in.readString();
@@ -187,17 +255,17 @@ public final class Protocol {
       chain[i].initCause(chain[i + 1]);
     }
     String problem;
-    int length = in.readInt();
-    if (length >= 0) {
-      FrameInput original = in.slice(length);
+    int at = in.buffer().position();
+    if (in.readInt() != -1) {
+      in.buffer().position(at);
       try {
-        Object decoded = codec.decode(original, loader);
+        Object decoded = decodeValue(in, codec, loader);
         if (decoded instanceof Throwable throwable) {
           return throwable;
         }
         problem = "it decoded as " + (decoded == null ? "null" : decoded.getClass().getName());
-      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-        problem = "it could not be decoded here: " + e;
+      } catch (DecodeException e) {
+        problem = "it could not be decoded here: " + e.getCause();
       }
     } else {
       problem = "the worker could not encode it: " + in.readString();
