@@ -145,4 +145,16 @@ class WorkerLifecycleFaultTest {
         assertThrows(IllegalArgumentException.class, () -> Parallel.processPool().initializerTimeout(null));
     assertEquals("initializerTimeout must be positive, got null", none.getMessage());
   }
+
+  @Test
+  void aTaskThatClosesItsStandardInputBreaksNothing() {
+    try (Pool pool = Parallel.processes(1)) {
+      long worker = pool.apply(WorkParallel.closeStandardInput());
+      // The parent watch notices the close at once; before, it halted the worker under the next task.
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+          .until(() -> ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false));
+      assertEquals(worker, pool.apply(WorkParallel.pid()), "the same worker runs the next task");
+      assertEquals(27L, pool.apply(WorkParallel.cube(3)));
+    }
+  }
 }
