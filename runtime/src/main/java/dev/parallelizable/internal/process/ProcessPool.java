@@ -588,6 +588,7 @@ public final class ProcessPool extends AbstractPool {
             }
             break;
           case STARTING:
+            worker.dropSilentPeer(now);
             if (worker.initializing) {
               if (!worker.initializerTimedOut
                   && now - worker.initializerSentNanos > initializerNanos) {

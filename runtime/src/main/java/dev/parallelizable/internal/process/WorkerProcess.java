@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +49,10 @@ final class WorkerProcess implements Runnable {
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
+  /** How long a peer that connected may take to present the token; the worker does it at once. */
+  static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The {@link System.Logger} of the process pools. */
+  static final String LOGGER_NAME = "dev.parallelizable.process";
 
   final ProcessPool pool;
   final WorkerConfig config;
@@ -69,6 +72,9 @@ final class WorkerProcess implements Runnable {
   private OutputPump stdout;
   private OutputPump stderr;
   private boolean killed;
+  /** A peer that connected and has not presented the token yet; guarded by this object's lock. */
+  private Connection unverified;
+  private long unverifiedSinceNanos;
   private volatile Integer exitStatus;
 
   // Scheduling state, guarded by the pool's lock.
@@ -263,14 +269,19 @@ final class WorkerProcess implements Runnable {
   /** Kills the worker's JVM now (SIGKILL); the reader thread then reports it gone. */
   void kill() {
     Process p;
+    Connection peer;
     synchronized (this) {
       killed = true;
       p = process;
+      peer = unverified;
     }
     if (p != null) {
       p.destroyForcibly();
     }
     closeServer();
+    if (peer != null) {
+      peer.close(); // the reader may wait on a peer that is not the worker
+    }
   }
 
   /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
@@ -321,26 +332,28 @@ final class WorkerProcess implements Runnable {
     }
   }
 
+  /**
+   * Accepts connections until one presents the worker's token, then closes the server. Any other
+   * process of the user may connect to the socket first: such a connection is dropped and logged,
+   * and the worker, whose connection waits in the backlog, is accepted next. A peer that sends
+   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the start timeout bounds
+   * the whole.
+   */
   private void connect() throws IOException {
-    SocketChannel channel;
-    try {
-      channel = server.accept();
-    } catch (ClosedChannelException e) {
-      throw new StartFailure(
-          startTimedOut
-              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
-              : "it exited before connecting",
-          null);
+    Connection candidate;
+    while (!presentsToken(candidate = new Connection(accept()))) {
+      candidate.close();
+      System.getLogger(LOGGER_NAME)
+          .log(
+              System.Logger.Level.WARNING,
+              "Dropped a connection to the socket of " + name + " of " + pool
+                  + ": it did not present the worker's token within "
+                  + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s. Another process of"
+                  + " this user connected to it; still waiting for the worker");
     }
     closeServer();
     deleteSocket(); // no one else can connect now
-    connection = new Connection(channel);
-    Connection.Frame hello = connection.receive();
-    if (hello == null
-        || hello.type != Protocol.HELLO
-        || !MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH))) {
-      throw new StartFailure("the process that connected did not present the worker's token", null);
-    }
+    connection = candidate;
     FrameOutput init = new FrameOutput(256);
     Protocol.writeCodec(init, config.codec);
     init.writeByte(config.jobMode ? 1 : 0);
@@ -377,6 +390,53 @@ final class WorkerProcess implements Runnable {
     if (reply.type != Protocol.READY) {
       throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
     }
+  }
+
+  private SocketChannel accept() throws StartFailure {
+    try {
+      return server.accept();
+    } catch (IOException e) {
+      throw new StartFailure(
+          startTimedOut
+              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+              : "it exited before connecting",
+          null);
+    }
+  }
+
+  /** Whether the peer's first frame is a HELLO with the token; false on any error. */
+  private boolean presentsToken(Connection candidate) {
+    synchronized (this) {
+      if (killed) {
+        return false;
+      }
+      unverified = candidate;
+      unverifiedSinceNanos = System.nanoTime();
+    }
+    try {
+      Connection.Frame hello = candidate.receive(Protocol.TOKEN_LENGTH);
+      return hello != null
+          && hello.type == Protocol.HELLO
+          && MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } finally {
+      synchronized (this) {
+        unverified = null;
+      }
+    }
+  }
+
+  /** Watchdog: drops a peer that has not presented a token for too long. */
+  void dropSilentPeer(long nowNanos) {
+    Connection silent;
+    synchronized (this) {
+      silent = unverified;
+      if (silent == null || nowNanos - unverifiedSinceNanos <= HELLO_TIMEOUT_NANOS) {
+        return;
+      }
+    }
+    silent.close(); // wakes the reader in presentsToken
   }
 
   private StartFailure initializerTimeout() {
