@@ -1,5 +1,6 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.ProcessJob;
 import dev.parallelizable.internal.process.ProcessPool;
 import dev.parallelizable.internal.process.SerializationCodec;
@@ -207,10 +208,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder taskTimeout(Duration timeout) {
-    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", taskTimeout);
+    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", taskTimeout == null ? null : Texts.duration(taskTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "taskTimeout must be positive, got %s", timeout);
+        "taskTimeout must be positive, got %s", timeout == null ? null : Texts.duration(timeout));
     taskTimeout = timeout;
     return this;
   }
@@ -222,10 +223,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder idleTimeout(Duration timeout) {
-    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", idleTimeout);
+    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", idleTimeout == null ? null : Texts.duration(idleTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "idleTimeout must be positive, got %s", timeout);
+        "idleTimeout must be positive, got %s", timeout == null ? null : Texts.duration(timeout));
     idleTimeout = timeout;
     return this;
   }
