@@ -1,6 +1,6 @@
 package dev.parallelizable;
 
-import dev.parallelizable.internal.process.SerializationCodec;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

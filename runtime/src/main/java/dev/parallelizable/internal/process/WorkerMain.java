@@ -2,6 +2,10 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.io.ByteArrayInputStream;

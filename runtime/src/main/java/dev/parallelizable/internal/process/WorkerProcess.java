@@ -3,6 +3,10 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.Texts;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -43,8 +47,6 @@ final class WorkerProcess implements Runnable {
     DEAD
   }
 
-  /** How long a retiring worker may take to exit (its shutdown hooks run) before it is killed. */
-  private static final long RETIRE_GRACE_MILLIS = 10_000;
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
@@ -74,10 +76,19 @@ final class WorkerProcess implements Runnable {
   volatile Request current;
   int tasksRun;
   long idleSinceNanos;
+  /** When the pool asked it to stop; past {@link WorkerConfig#shutdownTimeout} it is killed. */
+  long retiringSinceNanos;
+  /** Set once the watchdog killed it for outliving its shutdown timeout. */
+  boolean shutdownTimedOut;
   long lastStartedCount;
   long lastProgressNanos;
   Request timedOut;
   volatile boolean startTimedOut;
+  /** When the initializer was sent, once {@link #initializing} is set. */
+  volatile long initializerSentNanos;
+  volatile boolean initializing;
+  /** Set by the watchdog when it killed the worker for running its initializer too long. */
+  volatile boolean initializerTimedOut;
 
   WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
     this.pool = pool;
@@ -214,6 +225,31 @@ final class WorkerProcess implements Runnable {
     return exited.await(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Waits until the threads serving this worker (its reader and output pumps) have ended, or the
+   * deadline ({@link System#nanoTime()}) passed; true if they ended. The pumps end once every
+   * process holding the worker's output pipes has exited.
+   */
+  boolean awaitThreads(long deadlineNanos) throws InterruptedException {
+    Thread[] threads;
+    synchronized (this) {
+      threads = new Thread[] {reader, stdout, stderr};
+    }
+    for (Thread thread : threads) {
+      long remaining = deadlineNanos - System.nanoTime();
+      if (thread == null) {
+        continue;
+      }
+      if (remaining <= 0) {
+        return !thread.isAlive();
+      }
+      TimeUnit.NANOSECONDS.timedJoin(thread, remaining);
+    }
+    return (threads[1] == null || !threads[1].isAlive())
+        && (threads[2] == null || !threads[2].isAlive())
+        && !threads[0].isAlive();
+  }
+
   ProgressSlot progress() {
     return progress;
   }
@@ -314,11 +350,20 @@ final class WorkerProcess implements Runnable {
       connection.send(Protocol.INIT, 0, init);
     } else {
       initializer.writeHead(init, 0, 1);
+      initializerSentNanos = System.nanoTime();
+      initializing = true;
       connection.send(Protocol.INIT, 0, init, initializer.bytes(), 0, initializer.start(1));
     }
-    Connection.Frame reply = connection.receive();
+    Connection.Frame reply;
+    try {
+      reply = connection.receive();
+    } catch (IOException e) {
+      throw initializerTimedOut ? initializerTimeout() : e;
+    }
     if (reply == null) {
-      throw new StartFailure("it exited while it initialized", null);
+      throw initializerTimedOut
+          ? initializerTimeout()
+          : new StartFailure("it exited while it initialized", null);
     }
     if (reply.type == Protocol.START_FAILED) {
       ClassLoader loader = config.initializer == null ? null : loaderOf(config.initializer);
@@ -332,6 +377,20 @@ final class WorkerProcess implements Runnable {
     if (reply.type != Protocol.READY) {
       throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
     }
+  }
+
+  private StartFailure initializerTimeout() {
+    return new StartFailure(
+        "its initializer " + config.initializer + " did not return within the initializer timeout of "
+            + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the"
+            + " initializer needs longer, raise the bound with"
+            + " Parallel.processPool().initializerTimeout(Duration)",
+        null);
+  }
+
+  /** Whether the pool killed the worker on purpose while it started (a start bound passed). */
+  boolean killedForStartTimeout() {
+    return startTimedOut || initializerTimedOut;
   }
 
   private static ClassLoader loaderOf(Task<?> task) {
@@ -411,7 +470,8 @@ final class WorkerProcess implements Runnable {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
-        long grace = pool.isRetiring(this) ? RETIRE_GRACE_MILLIS : CRASH_GRACE_MILLIS;
+        long grace =
+            pool.isRetiring(this) ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
@@ -432,7 +492,8 @@ final class WorkerProcess implements Runnable {
       WorkerRegistry.remove(this);
       if (!p.isAlive()) {
         ProgressSlot slot = progress;
-        exitStatus = exitStatus(p.exitValue(), slot != null && slot.exitedInOrder());
+        boolean killedByPool = killedByPool(p.exitValue());
+        exitStatus = exitStatus(p.exitValue(), !killedByPool && slot != null && slot.exitedInOrder());
       }
     }
     try {
@@ -440,6 +501,11 @@ final class WorkerProcess implements Runnable {
     } finally {
       exited.countDown();
     }
+  }
+
+  /** Whether the pool's own SIGKILL ended the worker, even after its shutdown hooks began. */
+  private synchronized boolean killedByPool(int exitValue) {
+    return killed && exitValue == 128 + 9;
   }
 
   /**

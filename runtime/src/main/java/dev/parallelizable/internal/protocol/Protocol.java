@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
@@ -23,7 +23,7 @@ import java.util.Map;
  * open: its end of stream tells the worker that the parent died.
  *
  * <p>A small file in the same directory, mapped into memory by both sides and then deleted, is the
- * worker's {@linkplain ProgressSlot progress slot}: the worker writes which task of a chunk it is
+ * worker's progress slot: the worker writes which task of a chunk it is
  * running, so the parent can name the task that crashed or ran too long without a message per task.
  *
  * <h2>Frames</h2>
@@ -63,31 +63,31 @@ import java.util.Map;
  * </pre>
  *
  * A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
- * up to a failed task and then FAILED for it. The worker sends the results it has every {@value
- * WorkerMain#FLUSH_MILLIS} ms of a run, or when they take a few megabytes, so a crash loses little
+ * up to a failed task and then FAILED for it. The worker sends the results it has every few
+ * milliseconds of a run, or when they take a few megabytes, so a crash loses little
  * and no frame grows without bound. A FAILED frame
  * with the fatal flag (an {@link OutOfMemoryError}) means the worker exits after sending it. A
  * failure carries the exception's structure, which always decodes, and the exception itself when
  * the codec can encode it: the parent rethrows the original where it decodes, and a {@link
  * RemoteException} with the original's class name, message and stack otherwise.
  */
-final class Protocol {
-  static final byte HELLO = 1;
-  static final byte INIT = 2;
-  static final byte READY = 3;
-  static final byte START_FAILED = 4;
-  static final byte RUN = 5;
-  static final byte RESULTS = 6;
-  static final byte FAILED = 7;
+public final class Protocol {
+  public static final byte HELLO = 1;
+  public static final byte INIT = 2;
+  public static final byte READY = 3;
+  public static final byte START_FAILED = 4;
+  public static final byte RUN = 5;
+  public static final byte RESULTS = 6;
+  public static final byte FAILED = 7;
 
   /** Length of the token, as hex digits. */
-  static final int TOKEN_LENGTH = 32;
+  public static final int TOKEN_LENGTH = 32;
 
   /** The exit code of a worker that ended itself after an {@link OutOfMemoryError}. */
-  static final int EXIT_OUT_OF_MEMORY = 3;
+  public static final int EXIT_OUT_OF_MEMORY = 3;
 
   /** The exit code of a worker whose parent disappeared. */
-  static final int EXIT_ORPHANED = 4;
+  public static final int EXIT_ORPHANED = 4;
 
   /** At most this many causes of an exception are sent structurally. */
   private static final int MAX_CAUSES = 16;
@@ -95,7 +95,7 @@ final class Protocol {
   private Protocol() {}
 
   /** Writes {@code value} as a framed value; on failure the output is left as it was. */
-  static void writeValue(FrameOutput out, Codec codec, Object value) throws IOException {
+  public static void writeValue(FrameOutput out, Codec codec, Object value) throws IOException {
     int at = out.position();
     long before = out.length();
     out.writeInt(0);
@@ -109,7 +109,7 @@ final class Protocol {
   }
 
   /** Reads a framed value; the input moves past it whatever the codec reads. */
-  static Object readValue(FrameInput in, Codec codec, ClassLoader loader)
+  public static Object readValue(FrameInput in, Codec codec, ClassLoader loader)
       throws IOException, ClassNotFoundException {
     int length = in.readInt();
     if (length < 0) {
@@ -119,7 +119,7 @@ final class Protocol {
   }
 
   /** Writes an exception: its structure, and the exception itself if the codec can encode it. */
-  static void writeFailure(FrameOutput out, Codec codec, Throwable failure) {
+  public static void writeFailure(FrameOutput out, Codec codec, Throwable failure) {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     int causes = 0;
     for (Throwable t = failure; t != null && causes < MAX_CAUSES && seen.put(t, true) == null; t = t.getCause()) {
@@ -162,7 +162,7 @@ final class Protocol {
    * Reads an exception: the original where the codec decodes it, else a {@link RemoteException}
    * chain with the original class names, messages and stacks.
    */
-  static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
+  public static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
     int causes = in.readInt();
     RemoteException[] chain = new RemoteException[causes];
     for (int i = 0; i < causes; i++) {

@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import java.io.ObjectInputFilter;
 

@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import java.io.EOFException;
 import java.io.InputStream;
@@ -14,15 +14,15 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Not thread-safe; valid until the connection receives the next frame.
  */
-final class FrameInput extends InputStream {
+public final class FrameInput extends InputStream {
   private final ByteBuffer buffer;
 
-  FrameInput(ByteBuffer buffer) {
+  public FrameInput(ByteBuffer buffer) {
     this.buffer = buffer.order(ByteOrder.nativeOrder());
   }
 
   /** The underlying buffer; its position is this stream's position. */
-  ByteBuffer buffer() {
+  public ByteBuffer buffer() {
     return buffer;
   }
 
@@ -63,28 +63,28 @@ final class FrameInput extends InputStream {
     }
   }
 
-  byte readByte() throws EOFException {
+  public byte readByte() throws EOFException {
     need(1);
     return buffer.get();
   }
 
-  short readShort() throws EOFException {
+  public short readShort() throws EOFException {
     need(2);
     return buffer.getShort();
   }
 
-  int readInt() throws EOFException {
+  public int readInt() throws EOFException {
     need(4);
     return buffer.getInt();
   }
 
-  long readLong() throws EOFException {
+  public long readLong() throws EOFException {
     need(8);
     return buffer.getLong();
   }
 
   /** Reads {@code length} bytes into a new array. */
-  byte[] readBytes(int length) throws EOFException {
+  public byte[] readBytes(int length) throws EOFException {
     need(length);
     byte[] bytes = new byte[length];
     buffer.get(bytes);
@@ -92,7 +92,7 @@ final class FrameInput extends InputStream {
   }
 
   /** A string written by {@link FrameOutput#writeString}. */
-  String readString() throws EOFException {
+  public String readString() throws EOFException {
     int length = readInt();
     if (length < 0) {
       return null;
@@ -112,7 +112,7 @@ final class FrameInput extends InputStream {
    * The next {@code length} bytes as a stream of their own, and skips them here: a codec that reads
    * too little or too much cannot misalign the frame.
    */
-  FrameInput slice(int length) throws EOFException {
+  public FrameInput slice(int length) throws EOFException {
     need(length);
     ByteBuffer part = buffer.slice();
     part.limit(length);

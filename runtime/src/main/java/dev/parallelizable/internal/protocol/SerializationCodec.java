@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
 import java.io.IOException;
