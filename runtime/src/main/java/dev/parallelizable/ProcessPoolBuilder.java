@@ -1,5 +1,6 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.ProcessJob;
 import dev.parallelizable.internal.process.ProcessPool;
 import dev.parallelizable.internal.process.WorkerConfig;
@@ -105,6 +106,11 @@ public final class ProcessPoolBuilder {
     if (!valid) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, format, values));
     }
+  }
+
+  /** A duration as messages show it ({@code 2 s}), or {@code null}. */
+  private static String shown(Duration duration) {
+    return duration == null ? null : Texts.duration(duration);
   }
 
   private static void requireUnset(boolean unset, String format, Object... values) {
@@ -214,10 +220,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder taskTimeout(Duration timeout) {
-    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", taskTimeout);
+    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", shown(taskTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "taskTimeout must be positive, got %s", timeout);
+        "taskTimeout must be positive, got %s", shown(timeout));
     taskTimeout = timeout;
     return this;
   }
@@ -229,10 +235,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder idleTimeout(Duration timeout) {
-    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", idleTimeout);
+    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", shown(idleTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "idleTimeout must be positive, got %s", timeout);
+        "idleTimeout must be positive, got %s", shown(timeout));
     idleTimeout = timeout;
     return this;
   }
@@ -250,10 +256,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder shutdownTimeout(Duration timeout) {
-    requireUnset(shutdownTimeout == null, "shutdownTimeout was already set to %s", shutdownTimeout);
+    requireUnset(shutdownTimeout == null, "shutdownTimeout was already set to %s", shown(shutdownTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "shutdownTimeout must be positive, got %s", timeout);
+        "shutdownTimeout must be positive, got %s", shown(timeout));
     shutdownTimeout = timeout;
     return this;
   }
@@ -282,10 +288,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder initializerTimeout(Duration timeout) {
-    requireUnset(initializerTimeout == null, "initializerTimeout was already set to %s", initializerTimeout);
+    requireUnset(initializerTimeout == null, "initializerTimeout was already set to %s", shown(initializerTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "initializerTimeout must be positive, got %s", timeout);
+        "initializerTimeout must be positive, got %s", shown(timeout));
     initializerTimeout = timeout;
     return this;
   }

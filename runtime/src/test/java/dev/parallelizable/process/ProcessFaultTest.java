@@ -237,11 +237,15 @@ class ProcessFaultTest {
 
   @Test
   void aJvmThatRefusesItsOptionsBreaksThePoolWithItsError() {
-    try (Pool broken = Parallel.processPool().workers(1).jvmOptions("-XX:+NoSuchJvmOption").build()) {
+    // The JVM's complaint is copied to System.err, prefixed: captured here, so the build stays quiet.
+    try (Workers.Capture captured = new Workers.Capture();
+        Pool broken = Parallel.processPool().workers(1).jvmOptions("-XX:+NoSuchJvmOption").build()) {
       WorkerStartException failure =
           assertThrows(WorkerStartException.class, () -> broken.apply(WorkParallel.cube(1)));
       assertTrue(failure.getMessage().contains("NoSuchJvmOption"), failure.getMessage());
       assertTrue(failure.getMessage().contains("exited before connecting"), failure.getMessage());
+      await().atMost(Duration.ofSeconds(10)).until(
+          () -> captured.err().matches("(?s).*\\[worker-\\d+\\] Unrecognized VM option 'NoSuchJvmOption'.*"));
     }
   }
 }

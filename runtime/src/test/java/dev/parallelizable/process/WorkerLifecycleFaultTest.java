@@ -102,12 +102,12 @@ class WorkerLifecycleFaultTest {
     IllegalArgumentException zero =
         assertThrows(
             IllegalArgumentException.class, () -> Parallel.processPool().shutdownTimeout(Duration.ZERO));
-    assertEquals("shutdownTimeout must be positive, got PT0S", zero.getMessage());
+    assertEquals("shutdownTimeout must be positive, got 0 s", zero.getMessage());
     IllegalStateException twice =
         assertThrows(
             IllegalStateException.class,
             () -> Parallel.processPool().shutdownTimeout(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(2)));
-    assertEquals("shutdownTimeout was already set to PT1S", twice.getMessage());
+    assertEquals("shutdownTimeout was already set to 1 s", twice.getMessage());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.Texts;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -442,7 +443,7 @@ final class WorkerProcess implements Runnable {
   private StartFailure initializerTimeout() {
     return new StartFailure(
         "its initializer " + config.initializer + " did not return within the initializer timeout of "
-            + ProcessPool.describe(config.initializerTimeout) + ", so the pool killed it; if the"
+            + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the"
             + " initializer needs longer, raise the bound with"
             + " Parallel.processPool().initializerTimeout(Duration)",
         null);
