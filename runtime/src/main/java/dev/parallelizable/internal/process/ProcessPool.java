@@ -460,7 +460,8 @@ public final class ProcessPool extends AbstractPool {
       lock.unlock();
     }
     if (unexpectedIdleExit) {
-      System.err.println(
+      System.getLogger("dev.parallelizable.ProcessPool").log(
+          System.Logger.Level.WARNING,
           "[" + worker.name + "] exited while idle (" + WorkerProcess.describeExit(worker.exitStatus())
               + "); " + this + " replaces it");
     }

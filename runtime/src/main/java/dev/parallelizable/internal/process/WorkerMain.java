@@ -69,6 +69,9 @@ public final class WorkerMain {
     this.watch = watch;
   }
 
+  // The worker writes its own failures to its standard error, not to a logger: that stream is its
+  // channel to the parent, which routes it as the pool's workerOutput says and keeps its last
+  // lines for the report of a crash. A worker has no logging configuration of its own.
   public static void main(String[] args) {
     try {
       start(args);

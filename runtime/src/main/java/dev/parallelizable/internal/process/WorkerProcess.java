@@ -141,10 +141,10 @@ final class WorkerProcess implements Runnable {
     try {
       synchronized (this) {
         // The pumps come first: whatever fails next, the worker's own words reach the report.
-        stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
+        stdout = new OutputPump(started.getInputStream(), name, false, config.output, config.outputCharset, null);
         // The end of standard error means the worker exited: stop waiting for it to connect.
         stderr =
-            new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
+            new OutputPump(started.getErrorStream(), name, true, config.output, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
