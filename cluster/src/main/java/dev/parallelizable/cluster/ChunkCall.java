@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  *   caller --ChunkCall--> member     request   the tasks, encoded by the runtime's Codec
  *                                              (Codec.serialization(), with its deserialization
  *                                              filter): invoker class names, method keys, arguments
- *   caller <--ChunkOutcome-- member  member    the member's address, host:port
+ *   caller &lt;--ChunkOutcome-- member  member    the member's address, host:port
  *                                    answer    the results of the tasks that completed, in order,
  *                                              and the failure of the task after them, if any
  * </pre>

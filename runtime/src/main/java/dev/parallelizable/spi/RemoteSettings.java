@@ -60,7 +60,7 @@ public final class RemoteSettings {
     return idleTimeout;
   }
 
-  /** How long a worker the engine started may take to become ready. */
+  /** How long a worker the engine started may take to become ready, or null for no bound. */
   public Duration startTimeout() {
     return startTimeout;
   }
@@ -123,8 +123,9 @@ public final class RemoteSettings {
       return this;
     }
 
+    /** How long a started worker may take to become ready; null if the adapter bounds it. */
     public Builder startTimeout(Duration timeout) {
-      this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+      this.startTimeout = timeout;
       return this;
     }
 

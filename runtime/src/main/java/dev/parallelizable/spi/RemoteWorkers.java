@@ -122,6 +122,20 @@ public interface RemoteWorkers<W> {
     return false;
   }
 
+  /**
+   * Called by the engine's watchdog for every worker, on every tick, with no lock held: lets the
+   * adapter enforce bounds of its own (a worker that does not connect, an initializer that runs
+   * too long, a retiring worker that does not exit) by stopping the worker.
+   */
+  default void watch(W worker, long nowNanos) {}
+
+  /**
+   * Called at the end of {@code terminate()}, once every worker is gone or the engine gave up
+   * waiting: the adapter may wait, until {@code deadlineNanos} at most, for the threads that served
+   * {@code workers} to end.
+   */
+  default void terminated(List<W> workers, long deadlineNanos) {}
+
   /** A worker that had no assignment left unexpectedly; the engine replaced it if it starts its own. */
   default void goneWhileIdle(W worker) {}
 

@@ -17,6 +17,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerCrashedException;
+import dev.parallelizable.WorkerOutput;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.nio.file.Files;
@@ -236,12 +237,19 @@ class ProcessFaultTest {
   }
 
   @Test
-  void aJvmThatRefusesItsOptionsBreaksThePoolWithItsError() {
-    try (Pool broken = Parallel.processPool().workers(1).jvmOptions("-XX:+NoSuchJvmOption").build()) {
+  void aJvmThatRefusesItsOptionsBreaksThePoolWithItsErrorEvenWhenItsOutputIsDiscarded() {
+    try (Pool broken =
+        Parallel.processPool()
+            .workers(1)
+            .jvmOptions("-XX:+NoSuchJvmOption")
+            .workerOutput(WorkerOutput.discard())
+            .build()) {
       WorkerStartException failure =
           assertThrows(WorkerStartException.class, () -> broken.apply(WorkParallel.cube(1)));
       assertTrue(failure.getMessage().contains("NoSuchJvmOption"), failure.getMessage());
       assertTrue(failure.getMessage().contains("exited before connecting"), failure.getMessage());
+      await().atMost(Duration.ofSeconds(10)).until(
+          () -> captured.err().matches("(?s).*\\[worker-\\d+\\] Unrecognized VM option 'NoSuchJvmOption'.*"));
     }
   }
 }

@@ -4,11 +4,11 @@ import dev.parallelizable.Task;
 import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.WorkerStartException;
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +64,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   /** Creates a pool and starts all its workers, in parallel; does not wait for them. */
   public static RemoteDispatcher<WorkerProcess> start(WorkerConfig config) {
     return start(
-        "process pool " + POOLS.incrementAndGet() + " (" + config.workers + " workers)", config);
+        "process pool " + POOLS.incrementAndGet() + " (" + Texts.count(config.workers, "worker") + ")", config);
   }
 
   static RemoteDispatcher<WorkerProcess> start(String name, WorkerConfig config) {
@@ -75,7 +75,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
         .taskTimeout(config.taskTimeout)
         .idleTimeout(config.idleTimeout)
         .maxTasksPerWorker(config.maxTasksPerWorker)
-        .startTimeout(Duration.ofSeconds(START_TIMEOUT_SECONDS))
+        .startTimeout(null) // each worker bounds its connection and its initializer: see watch()
         .build();
     return RemoteDispatcher.create(settings, new ProcessPool(config));
   }
@@ -161,6 +161,22 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   }
 
   @Override
+  public void watch(WorkerProcess worker, long nowNanos) {
+    worker.watch(nowNanos);
+  }
+
+  @Override
+  public void terminated(List<WorkerProcess> workers, long deadlineNanos) {
+    try {
+      for (WorkerProcess worker : workers) {
+        worker.awaitThreads(deadlineNanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
   public String abandoned(WorkerProcess worker) {
     return "its worker " + worker + " was killed and replaced";
   }
@@ -169,7 +185,15 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   public WorkerLostException lost(WorkerProcess worker, Task<?> task, String position, String why) {
     Throwable fatal = worker.fatal();
     String what;
-    if (fatal instanceof OutOfMemoryError) {
+    if (config.jobMode) {
+      // A job's JVM runs its one task and is never replaced: say what ended, not what a pool does.
+      what = String.format(
+          fatal instanceof OutOfMemoryError
+              ? "The JVM of job %s, worker %s, ran out of memory and exited (%s): %s"
+              : "The JVM of job %s, worker %s, died while running it: %s%s",
+          task, worker, WorkerProcess.describeExit(worker.exitStatus()),
+          fatal instanceof OutOfMemoryError ? fatal : "");
+    } else if (fatal instanceof OutOfMemoryError) {
       what = String.format(
           "Task %s%s ran out of memory in worker %s, which exited (%s) since its heap may be"
               + " corrupt, and was replaced: %s",
@@ -188,16 +212,20 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
         problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : String.valueOf(problem);
     return new WorkerStartException(
         String.format(
-            "Worker %s of %s could not start: %s (%s). Command: %s%s. The pool starts no more"
+            "Worker %s of %s could not start: %s%s. Command: %s%s. The pool starts no more"
                 + " workers; create a new pool once the cause is fixed",
-            worker, engine, reason, WorkerProcess.describeExit(worker.exitStatus()),
+            worker, engine, reason,
+            worker.killedForStartTimeout()
+                ? ""
+                : " (" + WorkerProcess.describeExit(worker.exitStatus()) + ")",
             config.describeCommand(), stderrText(worker)),
         problem != null && problem.getCause() != null ? problem.getCause() : problem);
   }
 
   @Override
   public void goneWhileIdle(WorkerProcess worker) {
-    System.err.println(
+    System.getLogger("dev.parallelizable.ProcessPool").log(
+        System.Logger.Level.WARNING,
         "[" + worker.name + "] exited while idle (" + WorkerProcess.describeExit(worker.exitStatus())
             + "); " + engine + " replaces it");
   }

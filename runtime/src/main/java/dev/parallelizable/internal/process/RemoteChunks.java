@@ -4,6 +4,10 @@ import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.spi.Assignment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -107,11 +111,11 @@ public final class RemoteChunks {
       for (int k = 0; k < completed; k++) {
         Task<?> task = tasks[from + k];
         try {
-          assignment.result(from + k, Protocol.readValue(in, codec, loaderOf(task)));
-        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+          assignment.result(from + k, Protocol.decodeValue(in, codec, loaderOf(task)));
+        } catch (DecodeException e) {
           assignment.fail(from + k, new TaskFailedException(task, new ParallelException(
               "The result of " + task + " from " + where + " could not be decoded in the caller by " + codec
-                  + ": " + e, e)));
+                  + ": " + e.getCause(), e.getCause())));
         }
       }
       if (in.readByte() != 0) {

@@ -4,6 +4,10 @@ import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;
 
 /**
@@ -53,12 +57,12 @@ final class TaskBlock {
     Object[] arguments = new Object[argumentCount];
     for (int a = 0; a < argumentCount; a++) {
       try {
-        arguments[a] = Protocol.readValue(in, codec, loader);
-      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        arguments[a] = Protocol.decodeValue(in, codec, loader);
+      } catch (DecodeException e) {
         throw new ParallelException(
             "Argument " + (a + 1) + " of " + keys[method] + " could not be decoded in " + where
-                + " by " + codec + ": " + e,
-            e);
+                + " by " + codec + ": " + e.getCause(),
+            e.getCause());
       }
     }
     return invoker.invoke(keys[method], arguments);
@@ -66,7 +70,8 @@ final class TaskBlock {
 
   /**
    * Encodes the result of the task last called; returns null, or the failure of that task if its
-   * result cannot be encoded (the output is left as it was).
+   * result cannot be encoded (the output is left as it was). Running out of memory while encoding
+   * is not fatal: the memory was the encoding's own, and it is given back.
    */
   Throwable writeResult(FrameOutput out, Object value) {
     try {
@@ -74,7 +79,7 @@ final class TaskBlock {
       return null;
     } catch (Throwable e) {
       if (e instanceof OutOfMemoryError) {
-        return e;
+        out.release(8192);
       }
       return new ParallelException(
           "The result of " + lastKey + ", a " + value.getClass().getName() + ", could not be sent back from "

@@ -8,12 +8,12 @@ import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -325,12 +325,7 @@ public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatc
     return new TaskTimeoutException(
         task.toString(),
         String.format("Task %s%s ran longer than the per-task timeout of %s; %s",
-            task, dispatch.position(index), describe(settings.taskTimeout()), link.abandoned(slot.worker)));
-  }
-
-  private static String describe(Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+            task, dispatch.position(index), Texts.duration(settings.taskTimeout()), link.abandoned(slot.worker)));
   }
 
   // ---- Scheduling, from here to carryOut(): called with the lock held, except carryOut.
@@ -541,7 +536,8 @@ public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatc
     try {
       for (WorkerSlot<W> slot : slots.values()) {
         if (slot.state == State.STARTING) {
-          if (now - slot.createdNanos > settings.startTimeout().toNanos()) {
+          if (settings.startTimeout() != null && !slot.startTimedOut
+              && now - slot.createdNanos > settings.startTimeout().toNanos()) {
             slot.startTimedOut = true;
             kill.add(slot.worker);
           }
@@ -583,6 +579,9 @@ public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatc
       link.stop(worker, true);
     }
     carryOut(outcome);
+    for (W worker : workers()) {
+      link.watch(worker, now);
+    }
     lock.lock();
     try {
       return !(isShutdown() && slots.isEmpty());
@@ -632,9 +631,10 @@ public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatc
     for (W worker : all) {
       link.stop(worker, true);
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
     lock.lock();
     try {
-      long remaining = TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
+      long remaining = deadline - System.nanoTime();
       while (!slots.isEmpty() && remaining > 0) {
         remaining = allGone.awaitNanos(remaining);
       }
@@ -643,6 +643,8 @@ public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatc
     } finally {
       lock.unlock();
     }
+    Watchdog.unwatch(this);
+    link.terminated(all, deadline);
     checkStopped();
   }
 
