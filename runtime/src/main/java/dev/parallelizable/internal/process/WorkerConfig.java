@@ -72,6 +72,7 @@ public final class WorkerConfig {
    * @param shutdownTimeout how long a worker asked to stop may take to exit before it is killed
    * @param initializer null for none
    * @param initializerTimeout how long the initializer may run
+   * @param output where the output of workers goes
    * @throws IllegalStateException if the workers' classpath cannot be determined or lacks a class
    *     they need
    */
@@ -86,27 +87,6 @@ public final class WorkerConfig {
       Duration shutdownTimeout,
       Task<?> initializer,
       Duration initializerTimeout,
-      int retries,
-      Codec codec,
-      boolean jobMode) {
-    this(workers, jvmOptions, classpath, java, maxTasksPerWorker, taskTimeout, idleTimeout,
-        initializer, retries, codec, jobMode, Output.INHERIT);
-  }
-
-  /**
-   * As the other constructor, with where the workers' output goes.
-   *
-   * @param output where the output of workers goes
-   */
-  public WorkerConfig(
-      int workers,
-      List<String> jvmOptions,
-      String classpath,
-      Path java,
-      int maxTasksPerWorker,
-      Duration taskTimeout,
-      Duration idleTimeout,
-      Task<?> initializer,
       int retries,
       Codec codec,
       boolean jobMode,
