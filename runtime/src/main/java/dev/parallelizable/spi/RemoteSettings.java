@@ -38,14 +38,17 @@ public final class RemoteSettings {
     return new Builder(name, size);
   }
 
+  /** The pool's name, as its {@code toString()} and messages show it. */
   public String name() {
     return name;
   }
 
+  /** How many tasks the pool runs at once, as {@code Pool.size()} reports it. */
   public int size() {
     return size;
   }
 
+  /** What happens to a task whose worker is lost while running it. */
   public CrashPolicy crashPolicy() {
     return crashPolicy;
   }
@@ -106,6 +109,7 @@ public final class RemoteSettings {
       this.size = size;
     }
 
+    /** What happens to a task whose worker is lost ({@link CrashPolicy#fail()} by default). */
     public Builder crashPolicy(CrashPolicy policy) {
       this.crashPolicy = Objects.requireNonNull(policy, "policy");
       return this;
@@ -153,6 +157,7 @@ public final class RemoteSettings {
       return this;
     }
 
+    /** The settings; the builder may be used again. */
     public RemoteSettings build() {
       return new RemoteSettings(this);
     }

@@ -237,4 +237,10 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
     }
     return ". Last lines of its standard error:\n  " + String.join("\n  ", tail);
   }
+
+  /** The pool's name, for messages about its workers. */
+  @Override
+  public String toString() {
+    return String.valueOf(engine);
+  }
 }
