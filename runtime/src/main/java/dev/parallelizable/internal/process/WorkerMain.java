@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
@@ -68,6 +69,9 @@ public final class WorkerMain {
     this.watch = watch;
   }
 
+  // The worker writes its own failures to its standard error, not to a logger: that stream is its
+  // channel to the parent, which routes it as the pool's workerOutput says and keeps its last
+  // lines for the report of a crash. A worker has no logging configuration of its own.
   public static void main(String[] args) {
     try {
       start(args);
@@ -349,7 +353,7 @@ public final class WorkerMain {
   private static final class ParentWatch extends Thread {
     private final FileChannel stdin;
     private final Path progressFile;
-    private boolean watchingProcess;
+    private boolean watchingProcess; // accessed only under this object's lock
     private volatile boolean stopped;
 
     ParentWatch(FileChannel stdin, Path progressFile) {
@@ -359,8 +363,11 @@ public final class WorkerMain {
       setDaemon(true);
     }
 
-    /** Also watches the parent's process; called by the main thread once it has answered a RUN. */
-    void watchProcess() {
+    /**
+     * Also watches the parent's process; called by the main thread once it has answered a RUN, and
+     * by this thread if a task closed standard input.
+     */
+    synchronized void watchProcess() {
       if (watchingProcess) {
         return;
       }
@@ -384,6 +391,12 @@ public final class WorkerMain {
       }
     }
 
+    /**
+     * Reads standard input until it ends, which means the parent is gone: then halts. A task that
+     * closes {@code FileDescriptor.in} closes this channel as well (the JDK closes every stream of a
+     * file descriptor together): that is no sign of the parent's death, so the watch goes on by the
+     * parent's process alone, and the task and its worker carry on.
+     */
     @Override
     public void run() {
       ByteBuffer buffer = ByteBuffer.allocate(64);
@@ -391,8 +404,14 @@ public final class WorkerMain {
         while (stdin.read(buffer) >= 0) {
           buffer.clear(); // the parent writes nothing more; end of stream means it is gone
         }
+      } catch (ClosedChannelException e) {
+        // AsynchronousCloseException included: stopWatching() or a task closed standard input
+        if (!stopped) {
+          watchProcess();
+        }
+        return;
       } catch (IOException e) {
-        // the pipe broke (the parent is gone as well), or stop() closed the channel
+        // the pipe broke: the parent is gone as well
       }
       if (!stopped) {
         new Halt(progressFile).run();
