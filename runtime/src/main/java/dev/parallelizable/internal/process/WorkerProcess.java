@@ -339,13 +339,20 @@ final class WorkerProcess implements Runnable {
     Connection candidate;
     while (!presentsToken(candidate = new Connection(accept()))) {
       candidate.close();
+      if (isKilled()) {
+        throw new StartFailure(
+            startTimedOut
+                ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+                : "it was stopped before it connected",
+            null);
+      }
       System.getLogger(LOGGER_NAME)
           .log(
               System.Logger.Level.WARNING,
               "Dropped a connection to the socket of " + name + " of " + pool
-                  + ": it did not present the worker's token within "
-                  + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s. Another process of"
-                  + " this user connected to it; still waiting for the worker");
+                  + ": it did not present the worker's token (a peer that sends nothing is dropped"
+                  + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
+                  + " process of this user connected to it; still waiting for the worker");
     }
     closeServer();
     deleteSocket(); // no one else can connect now
@@ -398,6 +405,10 @@ final class WorkerProcess implements Runnable {
               : "it exited before connecting",
           null);
     }
+  }
+
+  private synchronized boolean isKilled() {
+    return killed;
   }
 
   /** Whether the peer's first frame is a HELLO with the token; false on any error. */
