@@ -13,6 +13,7 @@ import dev.parallelizable.Job;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
+import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.io.IOException;
@@ -217,6 +218,32 @@ class WorkerLifecycleFaultTest {
         intruder.close();
       }
     }
+  }
+
+  @Test
+  void aHaltWithACodeAbove128IsAnExitCodeAndSigkillIsASignal() {
+    try (Pool pool = Parallel.processes(1)) {
+      AsyncResult<Void> halted = pool.applyAsync(WorkParallel.halt(137));
+      WorkerCrashedException halt =
+          assertThrows(WorkerCrashedException.class, () -> halted.get(Duration.ofSeconds(10)));
+      assertEquals(137, halt.exitCode());
+      assertTrue(halt.getMessage().contains("exit code 137"), halt.getMessage());
+
+      long worker = pool.apply(WorkParallel.pid());
+      AsyncResult<String> sleeping = pool.applyAsync(WorkParallel.sleepMillis(60_000));
+      await().atMost(Duration.ofSeconds(10)).until(() -> Workers.pids().contains(worker));
+      assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly());
+      WorkerCrashedException kill =
+          assertThrows(WorkerCrashedException.class, () -> sleeping.get(Duration.ofSeconds(10)));
+      assertEquals(-9, kill.exitCode());
+      assertTrue(kill.getMessage().contains("killed by signal 9 (SIGKILL)"), kill.getMessage());
+    }
+  }
+
+  @Test
+  void aSystemExitWithACodeAbove128IsAnExitCode() {
+    Job<Void> job = Parallel.process(WorkParallel.exit(130)).start().join();
+    assertEquals(130, job.exitCode());
   }
 
   /** Collects what a java.util.logging logger (the System.Logger backend) logs, and keeps it quiet. */

@@ -16,7 +16,8 @@ import java.util.List;
  * <p>Workers get only what they need: {@code -XX:+UseSerialGC} (the fastest to start and the
  * leanest for a single-threaded worker, unless the options choose another collector), {@code
  * -XX:-UsePerfData} (no shared-memory statistics file to create), then the options of the
- * builder, the classpath, and the main class. The class data sharing archive of the JDK is used by
+ * builder, an exit trace ({@code -Xlog:gc+exit*}, written only as the JVM exits), the classpath,
+ * and the main class. The class data sharing archive of the JDK is used by
  * default. The C2 compiler is left on: tasks are usually CPU-bound.
  */
 public final class WorkerConfig {
@@ -131,8 +132,14 @@ public final class WorkerConfig {
     }
   }
 
-  /** The command line of a worker. */
-  List<String> command(Path socket, Path progress, String workerName) {
+  /**
+   * The command line of a worker. {@code exitTrace} is a file the JVM writes a few lines to on its
+   * way out, by {@code System.exit}, {@code Runtime.halt} or a signal it handles, and never when a
+   * signal kills it: the one way to tell {@code Runtime.halt(137)} from SIGKILL, which the JDK
+   * reports alike, as 137 (see {@link WorkerProcess#exitStatus}). The option comes after the
+   * builder's, so that their {@code -Xlog:disable} cannot turn it off.
+   */
+  List<String> command(Path socket, Path progress, Path exitTrace, String workerName) {
     List<String> command = new ArrayList<>(jvmOptions.size() + 12);
     command.add(java.toString());
     if (!choosesCollector()) {
@@ -140,6 +147,7 @@ public final class WorkerConfig {
     }
     command.add("-XX:-UsePerfData");
     command.addAll(jvmOptions);
+    command.add("-Xlog:gc+exit*=info:file=\"" + exitTrace + "\":none:filecount=0");
     command.add("-cp");
     command.add(classpath);
     command.add(WorkerMain.class.getName());
@@ -161,7 +169,7 @@ public final class WorkerConfig {
 
   /** The command line for messages, with a long classpath shortened. */
   String describeCommand() {
-    List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), "<name>");
+    List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), Path.of("<exit-trace>"), "<name>");
     int classpathAt = command.indexOf("-cp") + 1;
     String cp = command.get(classpathAt);
     if (cp.length() > 120) {

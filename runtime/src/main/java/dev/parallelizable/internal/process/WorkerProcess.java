@@ -49,6 +49,8 @@ final class WorkerProcess implements Runnable {
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** The {@link System.Logger} of the process pools. */
   static final String LOGGER_NAME = "dev.parallelizable.process";
+  /** The file, in the worker's directory, that its JVM writes to as it exits. */
+  static final String EXIT_TRACE = "x";
 
   final ProcessPool pool;
   final WorkerConfig config;
@@ -115,7 +117,10 @@ final class WorkerProcess implements Runnable {
         }
         directory = privateDirectory();
         Process started =
-            new ProcessBuilder(config.command(directory.resolve("s"), directory.resolve("p"), name)).start();
+            new ProcessBuilder(
+                    config.command(
+                        directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name))
+                .start();
         process = started;
         WorkerRegistry.add(this);
       }
@@ -531,7 +536,6 @@ final class WorkerProcess implements Runnable {
       c.close();
     }
     closeServer();
-    deleteDirectory();
     Process p = process;
     if (p != null) {
       boolean expected =
@@ -558,11 +562,10 @@ final class WorkerProcess implements Runnable {
       }
       WorkerRegistry.remove(this);
       if (!p.isAlive()) {
-        ProgressSlot slot = progress;
-        boolean killedByPool = killedByPool(p.exitValue());
-        exitStatus = exitStatus(p.exitValue(), !killedByPool && slot != null && slot.exitedInOrder());
+        exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
       }
     }
+    deleteDirectory();
     try {
       pool.gone(this, problem);
     } finally {
@@ -576,14 +579,31 @@ final class WorkerProcess implements Runnable {
   }
 
   /**
-   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
-   * killed it. Java reports death by signal N as exit code 128+N, which a JVM may also pass to
-   * {@code System.exit}; the progress slot tells them apart (shutdown hooks run on {@code
-   * System.exit}, not on a signal that kills). A {@code Runtime.halt} with a code above 128 reads
-   * as a signal.
+   * Whether the worker's JVM went through its own exit ({@code System.exit}, {@code Runtime.halt},
+   * or a signal it turns into an exit: SIGTERM, SIGINT, SIGHUP), read once it is gone: the exit
+   * trace is written then and only then. Without the trace (it could not be created), the progress
+   * slot's mark, set by a shutdown hook, stands in: {@code Runtime.halt} then reads as a signal.
    */
-  static int exitStatus(int exitValue, boolean exitedInOrder) {
-    if (!exitedInOrder && exitValue > 128 && exitValue <= 128 + 64) {
+  private synchronized boolean exitPathRan() {
+    if (directory != null) {
+      try {
+        return Files.size(directory.resolve(EXIT_TRACE)) > 0;
+      } catch (IOException e) {
+        // no trace: fall back on the mark of the shutdown hook
+      }
+    }
+    ProgressSlot slot = progress;
+    return slot != null && slot.exitedInOrder();
+  }
+
+  /**
+   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
+   * killed it. The JDK reports death by signal N as 128+N, as it reports {@code System.exit(128+N)}
+   * and {@code Runtime.halt(128+N)}; whether the JVM ran its exit path tells them apart (see {@link
+   * #exitPathRan}).
+   */
+  static int exitStatus(int exitValue, boolean exitPathRan) {
+    if (!exitPathRan && exitValue > 128 && exitValue <= 128 + 64) {
       return -(exitValue - 128);
     }
     return exitValue;
@@ -634,7 +654,7 @@ final class WorkerProcess implements Runnable {
     }
   }
 
-  /** Deletes the worker's directory, and the progress file if the worker did not delete it. */
+  /** Deletes the worker's directory, with the exit trace and the progress file if still there. */
   synchronized void deleteDirectory() {
     if (directory == null) {
       return;
@@ -642,6 +662,7 @@ final class WorkerProcess implements Runnable {
     try {
       Files.deleteIfExists(directory.resolve("s"));
       Files.deleteIfExists(directory.resolve("p"));
+      Files.deleteIfExists(directory.resolve(EXIT_TRACE));
       Files.deleteIfExists(directory);
     } catch (IOException e) {
       // a leftover empty directory in the temporary directory is harmless
