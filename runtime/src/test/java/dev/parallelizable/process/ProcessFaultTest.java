@@ -17,6 +17,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerCrashedException;
+import dev.parallelizable.WorkerOutput;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.nio.file.Files;
@@ -236,8 +237,13 @@ class ProcessFaultTest {
   }
 
   @Test
-  void aJvmThatRefusesItsOptionsBreaksThePoolWithItsError() {
-    try (Pool broken = Parallel.processPool().workers(1).jvmOptions("-XX:+NoSuchJvmOption").build()) {
+  void aJvmThatRefusesItsOptionsBreaksThePoolWithItsErrorEvenWhenItsOutputIsDiscarded() {
+    try (Pool broken =
+        Parallel.processPool()
+            .workers(1)
+            .jvmOptions("-XX:+NoSuchJvmOption")
+            .workerOutput(WorkerOutput.discard())
+            .build()) {
       WorkerStartException failure =
           assertThrows(WorkerStartException.class, () -> broken.apply(WorkParallel.cube(1)));
       assertTrue(failure.getMessage().contains("NoSuchJvmOption"), failure.getMessage());

@@ -65,6 +65,13 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aPoolOfOneWorkerSaysSoInTheSingular() {
+    try (Pool one = Parallel.processes(1)) {
+      assertTrue(one.toString().matches("process pool \\d+ \\(1 worker\\)"), one.toString());
+    }
+  }
+
+  @Test
   void runsTasksInOtherJvms() {
     assertEquals(27L, pool.apply(WorkParallel.cube(3)));
     long worker = pool.apply(WorkParallel.pid());

@@ -103,12 +103,12 @@ class WorkerLifecycleFaultTest {
     IllegalArgumentException zero =
         assertThrows(
             IllegalArgumentException.class, () -> Parallel.processPool().shutdownTimeout(Duration.ZERO));
-    assertEquals("shutdownTimeout must be positive, got PT0S", zero.getMessage());
+    assertEquals("shutdownTimeout must be positive, got 0 s", zero.getMessage());
     IllegalStateException twice =
         assertThrows(
             IllegalStateException.class,
             () -> Parallel.processPool().shutdownTimeout(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(2)));
-    assertEquals("shutdownTimeout was already set to PT1S", twice.getMessage());
+    assertEquals("shutdownTimeout was already set to 1 s", twice.getMessage());
   }
 
   @Test
@@ -193,7 +193,7 @@ class WorkerLifecycleFaultTest {
         ""));
     assertTrue(java.toFile().setExecutable(true));
     List<SocketChannel> intruders = new ArrayList<>();
-    try (LogCapture log = new LogCapture("dev.parallelizable.process");
+    try (LogCapture log = new LogCapture("dev.parallelizable.ProcessPool");
         Pool pool = Parallel.processPool().workers(1).javaExecutable(java).build()) {
       AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(arguments));
@@ -210,8 +210,11 @@ class WorkerLifecycleFaultTest {
       Files.createFile(go);
 
       assertEquals(27L, result.get(Duration.ofSeconds(30)));
-      assertEquals(2, log.messages().size(), log.messages().toString());
-      assertTrue(log.messages().get(0).contains("did not present the worker's token"), log.messages().toString());
+      List<String> dropped =
+          log.messages().stream()
+              .filter(message -> message.contains("did not present the worker's token"))
+              .collect(Collectors.toList());
+      assertEquals(2, dropped.size(), log.messages().toString());
       assertEquals(8L, pool.apply(WorkParallel.cube(2)));
     } finally {
       for (SocketChannel intruder : intruders) {

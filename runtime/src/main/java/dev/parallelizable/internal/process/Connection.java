@@ -1,5 +1,8 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;

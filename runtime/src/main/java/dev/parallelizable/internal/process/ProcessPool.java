@@ -8,6 +8,7 @@ import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.Texts;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class ProcessPool extends AbstractPool {
   /** Creates a pool and starts all its workers, in parallel; does not wait for them. */
   public static ProcessPool start(WorkerConfig config) {
     return start(
-        "process pool " + POOLS.incrementAndGet() + " (" + config.workers + " workers)", config);
+        "process pool " + POOLS.incrementAndGet() + " (" + Texts.count(config.workers, "worker") + ")", config);
   }
 
   static ProcessPool start(String name, WorkerConfig config) {
@@ -462,7 +463,8 @@ public final class ProcessPool extends AbstractPool {
       lock.unlock();
     }
     if (unexpectedIdleExit) {
-      System.err.println(
+      System.getLogger("dev.parallelizable.ProcessPool").log(
+          System.Logger.Level.WARNING,
           "[" + worker.name + "] exited while idle (" + WorkerProcess.describeExit(worker.exitStatus())
               + "); " + this + " replaces it");
     }
@@ -498,14 +500,22 @@ public final class ProcessPool extends AbstractPool {
         String.format(
             "Task %s%s ran longer than the per-task timeout of %s; its worker %s was killed and"
                 + " replaced",
-            task, positionText(dispatch, index), describe(config.taskTimeout), worker));
+            task, positionText(dispatch, index), Texts.duration(config.taskTimeout), worker));
   }
 
   private WorkerCrashedException crash(WorkerProcess worker, Request request, int index) {
     Dispatch dispatch = request.dispatch;
     Task<?> task = dispatch.tasks[index];
     String what;
-    if (request.fatal instanceof OutOfMemoryError) {
+    if (config.jobMode) {
+      // A job's JVM runs its one task and is never replaced: say what ended, not what a pool does.
+      what = String.format(
+          request.fatal instanceof OutOfMemoryError
+              ? "The JVM of job %s, worker %s, ran out of memory and exited (%s): %s"
+              : "The JVM of job %s, worker %s, died while running it: %s%s",
+          task, worker, WorkerProcess.describeExit(worker.exitStatus()),
+          request.fatal instanceof OutOfMemoryError ? request.fatal : "");
+    } else if (request.fatal instanceof OutOfMemoryError) {
       what = String.format(
           "Task %s%s ran out of memory in worker %s, which exited (%s) since its heap may be"
               + " corrupt, and was replaced: %s",
@@ -513,7 +523,7 @@ public final class ProcessPool extends AbstractPool {
           WorkerProcess.describeExit(worker.exitStatus()), request.fatal);
     } else {
       what = String.format(
-          "Worker %s died while running task %s%s: %s%s",
+          "Worker %s died while running task %s%s: %s%s. The worker was replaced",
           worker, task, positionText(dispatch, index),
           WorkerProcess.describeExit(worker.exitStatus()),
           config.retries > 0
@@ -522,19 +532,13 @@ public final class ProcessPool extends AbstractPool {
               : "");
     }
     return new WorkerCrashedException(
-        task.toString(), worker.pid(), worker.exitStatus(), what + ". The worker was replaced"
-            + stderrText(worker), request.fatal);
+        task.toString(), worker.pid(), worker.exitStatus(), what + stderrText(worker), request.fatal);
   }
 
   private static String positionText(Dispatch dispatch, int index) {
     return dispatch.tasks.length == 1
         ? ""
         : " (task " + (index + 1) + " of " + dispatch.tasks.length + " in its chunk)";
-  }
-
-  static String describe(java.time.Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private static String stderrText(WorkerProcess worker) {

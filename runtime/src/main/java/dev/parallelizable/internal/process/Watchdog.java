@@ -45,7 +45,8 @@ final class Watchdog extends Thread {
           }
         } catch (RuntimeException | Error e) {
           // one pool's fault must not stop the watch of the others
-          e.printStackTrace();
+          System.getLogger("dev.parallelizable.ProcessPool")
+              .log(System.Logger.Level.ERROR, "The watch of " + pool + " failed; it goes on", e);
         }
       }
       try {

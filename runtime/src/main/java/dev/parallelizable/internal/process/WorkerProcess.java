@@ -3,6 +3,11 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.Texts;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -48,7 +53,7 @@ final class WorkerProcess implements Runnable {
   /** How long a peer that connected may take to present the token; the worker does it at once. */
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** The {@link System.Logger} of the process pools. */
-  static final String LOGGER_NAME = "dev.parallelizable.process";
+  static final String LOGGER_NAME = "dev.parallelizable.ProcessPool";
   /** The file, in the worker's directory, that its JVM writes to as it exits. */
   static final String EXIT_TRACE = "x";
 
@@ -141,10 +146,10 @@ final class WorkerProcess implements Runnable {
     try {
       synchronized (this) {
         // The pumps come first: whatever fails next, the worker's own words reach the report.
-        stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
+        stdout = new OutputPump(started.getInputStream(), name, false, config.output, config.outputCharset, null);
         // The end of standard error means the worker exited: stop waiting for it to connect.
         stderr =
-            new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
+            new OutputPump(started.getErrorStream(), name, true, config.output, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -363,7 +368,7 @@ final class WorkerProcess implements Runnable {
     deleteSocket(); // no one else can connect now
     connection = candidate;
     FrameOutput init = new FrameOutput(256);
-    init.writeString(config.codec.getClass().getName());
+    Protocol.writeCodec(init, config.codec);
     init.writeByte(config.jobMode ? 1 : 0);
     EncodedTasks initializer = config.encodedInitializer;
     init.writeByte(initializer == null ? 0 : 1);
@@ -454,7 +459,7 @@ final class WorkerProcess implements Runnable {
   private StartFailure initializerTimeout() {
     return new StartFailure(
         "its initializer " + config.initializer + " did not return within the initializer timeout of "
-            + ProcessPool.describe(config.initializerTimeout) + ", so the pool killed it; if the"
+            + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the"
             + " initializer needs longer, raise the bound with"
             + " Parallel.processPool().initializerTimeout(Duration)",
         null);
@@ -486,16 +491,16 @@ final class WorkerProcess implements Runnable {
       }
       Object value;
       try {
-        value = Protocol.readValue(in, config.codec, loader);
-      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        value = Protocol.decodeValue(in, config.codec, loader);
+      } catch (DecodeException e) {
         request.failOnce(
             index,
             new TaskFailedException(
                 task,
                 new ParallelException(
                     "The result of " + task + " could not be decoded in the caller by " + config.codec
-                        + ": " + e,
-                    e)));
+                        + ": " + e.getCause(),
+                    e.getCause())));
         continue;
       }
       if (request.failedAt < 0 && !dispatch.chunk.isDone()) {
