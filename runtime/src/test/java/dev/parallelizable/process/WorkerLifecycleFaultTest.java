@@ -155,7 +155,7 @@ class WorkerLifecycleFaultTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> Parallel.processPool().initializerTimeout(Duration.ofSeconds(-1)));
-    assertEquals("initializerTimeout must be positive, got PT-1S", negative.getMessage());
+    assertEquals("initializerTimeout must be positive, got -1 s", negative.getMessage());
     IllegalArgumentException none =
         assertThrows(IllegalArgumentException.class, () -> Parallel.processPool().initializerTimeout(null));
     assertEquals("initializerTimeout must be positive, got null", none.getMessage());
