@@ -36,8 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       named by the progress slot, with {@link WorkerCrashedException}. A replacement starts.
  *   <li>A task running longer than the timeout: the engine's watchdog asks for the worker to be
  *       killed; the task fails with {@code TaskTimeoutException}.
- *   <li>A worker that cannot start (bad option, initializer threw): the pool is broken; queued and
- *       later tasks fail with {@link WorkerStartException}.
+ *   <li>A worker that cannot start (bad option, initializer threw, no connection within {@link
+ *       #START_TIMEOUT_SECONDS}, initializer past its own timeout): the pool is broken; queued and
+ *       later tasks fail with {@link WorkerStartException}. Each worker enforces both bounds on the
+ *       engine's watchdog tick ({@link WorkerProcess#watch}), as it does its shutdown timeout.
+ *   <li>A connection to a worker's socket that does not present the worker's token (another
+ *       process of the user connected first): dropped and logged; the worker is accepted next.
+ *       See docs/process-faults.md for the same-user threat model.
  * </ul>
  *
  * <p>Thread-safe; callbacks of results run on the result-reader thread of the worker that answered
