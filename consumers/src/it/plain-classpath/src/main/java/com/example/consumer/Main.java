@@ -2,7 +2,10 @@ package com.example.consumer;
 
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
+import dev.parallelizable.WorkerOutput;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a pool of two worker JVMs as a plain classpath application, and exits with an error unless they computed the
@@ -21,6 +24,47 @@ public final class Main {
       check(worker != parent, "the task ran in the parent JVM " + parent);
       check(loadedBy.startsWith("jdk.internal.loader.ClassLoaders$AppClassLoader in unnamed module"), "the worker loaded the task as " + loadedBy);
       System.out.println("consumer OK: squares " + squares + " from worker JVM " + worker + ", " + loadedBy);
+    }
+    workerOutputToALogger();
+    heapChosenByTheApplication();
+  }
+
+  /** A pool whose workers get the heap the application chooses rather than the default share. */
+  private static void heapChosenByTheApplication() {
+    try (Pool pool = Parallel.processPool().workers(2).maxHeap("256m").build()) {
+      check(pool.apply(SquaresParallel.square(12)) == 144L, "wrong square of 12");
+    }
+    System.out.println("consumer OK: workers with -Xmx256m");
+  }
+
+  /** Sends what workers print to the application's logger instead of System.out. */
+  private static void workerOutputToALogger() {
+    CountDownLatch logged = new CountDownLatch(1);
+    System.Logger log = System.getLogger("com.example.workers");
+    try (Pool pool =
+        Parallel.processPool()
+            .workers(1)
+            .workerOutput(
+                WorkerOutput.lines(
+                    line -> {
+                      log.log(System.Logger.Level.INFO, line); // such as "[worker-3] hello"
+                      if (line.endsWith("] hello")) {
+                        logged.countDown();
+                      }
+                    }))
+            .build()) {
+      pool.apply(SquaresParallel.say("hello"));
+      check(await(logged), "the worker's line did not reach the logger");
+    }
+    System.out.println("consumer OK: worker output went to the logger");
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
