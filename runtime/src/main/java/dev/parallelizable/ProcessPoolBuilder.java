@@ -1,9 +1,10 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.ProcessJob;
 import dev.parallelizable.internal.process.ProcessPool;
-import dev.parallelizable.internal.process.SerializationCodec;
 import dev.parallelizable.internal.process.WorkerConfig;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.File;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -42,7 +43,9 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
  *   <tr><td>{@link #taskTimeout(Duration)}</td><td>none</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
+ *   <tr><td>{@link #shutdownTimeout(Duration)}</td><td>10 s</td></tr>
  *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
+ *   <tr><td>{@link #initializerTimeout(Duration)}</td><td>60 s</td></tr>
  *   <tr><td>{@link #classpath(String)}</td><td>what the parent was started from: its classpath,
  *       module path, Spring Boot jar, or the class loaders of {@code mvn exec:java}</td></tr>
  *   <tr><td>{@link #workerOutput(WorkerOutput)}</td><td>{@link WorkerOutput#inherit()}: the
@@ -73,7 +76,8 @@ import java.util.stream.Collectors;
  *   <li>A task past the {@linkplain #taskTimeout(Duration) timeout} fails with {@link
  *       TaskTimeoutException}; its worker is killed and replaced.
  *   <li>{@link Pool#terminate()} kills the workers and fails every pending result with {@link
- *       TaskCancelledException}. {@link AsyncResult#cancel()} cancels a task that has not started;
+ *       TaskCancelledException}; it returns once the workers are gone and the pool's threads
+ *       (result readers, output pumps) have ended, within 10 s. {@link AsyncResult#cancel()} cancels a task that has not started;
  *       a running task is not interrupted.
  *   <li>A worker that cannot start breaks the pool: see {@link WorkerStartException}.
  *   <li>Workers end with the pool, when the parent JVM exits (a shutdown hook), and on their own
@@ -84,6 +88,8 @@ import java.util.stream.Collectors;
  */
 public final class ProcessPoolBuilder {
   private static final int UNSET = -1;
+  private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_INITIALIZER_TIMEOUT = Duration.ofSeconds(60);
 
   private int workers = UNSET;
   private final List<String> jvmOptions = new ArrayList<>();
@@ -92,7 +98,9 @@ public final class ProcessPoolBuilder {
   private int maxTasksPerWorker = UNSET;
   private Duration taskTimeout;
   private Duration idleTimeout;
+  private Duration shutdownTimeout;
   private Task<?> initializer;
+  private Duration initializerTimeout;
   private String classpath;
   private Path javaExecutable;
   private CrashPolicy crashPolicy;
@@ -105,6 +113,11 @@ public final class ProcessPoolBuilder {
     if (!valid) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, format, values));
     }
+  }
+
+  /** A duration as messages show it ({@code 2 s}), or {@code null}. */
+  private static String shown(Duration duration) {
+    return duration == null ? null : Texts.duration(duration);
   }
 
   private static void requireUnset(boolean unset, String format, Object... values) {
@@ -224,10 +237,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder taskTimeout(Duration timeout) {
-    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", taskTimeout);
+    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", shown(taskTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "taskTimeout must be positive, got %s", timeout);
+        "taskTimeout must be positive, got %s", shown(timeout));
     taskTimeout = timeout;
     return this;
   }
@@ -239,23 +252,64 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder idleTimeout(Duration timeout) {
-    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", idleTimeout);
+    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", shown(idleTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "idleTimeout must be positive, got %s", timeout);
+        "idleTimeout must be positive, got %s", shown(timeout));
     idleTimeout = timeout;
     return this;
   }
 
   /**
+   * How long a worker that is asked to stop may take to exit in order before it is killed
+   * (SIGKILL). A worker is asked to stop when the pool is {@linkplain Pool#close() closed} or
+   * {@linkplain Pool#shutdown() shut down}, when it has run {@link #maxTasksPerWorker(int)} tasks,
+   * when it was {@linkplain #idleTimeout(Duration) idle} too long, and when a {@link Job}'s task has
+   * returned; it then runs the shutdown hooks its tasks registered. A hook that blocks, or calls
+   * {@code System.exit}, cannot keep the worker alive past this bound: {@link Pool#close()}, {@link
+   * Pool#join()} and {@link Job#join()} return within it (plus the moments the kill takes), and a
+   * killed job's {@link Job#exitCode()} is -9. The check runs every 100 ms at most. Default 10 s.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder shutdownTimeout(Duration timeout) {
+    requireUnset(shutdownTimeout == null, "shutdownTimeout was already set to %s", shown(shutdownTimeout));
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "shutdownTimeout must be positive, got %s", shown(timeout));
+    shutdownTimeout = timeout;
+    return this;
+  }
+
+  /**
    * A task each worker runs once, before its first task (Python's {@code initializer}): to load a
-   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, the
-   * worker cannot start: see {@link WorkerStartException}.
+   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, or
+   * runs longer than the {@linkplain #initializerTimeout(Duration) initializer timeout}, the worker
+   * cannot start: see {@link WorkerStartException}.
    */
   public ProcessPoolBuilder initializer(Task<?> task) {
     requireUnset(initializer == null, "initializer was already set to %s", initializer);
     requireArgument(task != null, "initializer must not be null");
     initializer = task;
+    return this;
+  }
+
+  /**
+   * The longest the {@linkplain #initializer(Task) initializer} may run in a worker. Past it, the
+   * worker is killed and the pool is broken: waiting and later tasks fail with {@link
+   * WorkerStartException} naming the initializer and this bound. Measured from when the worker
+   * receives the initializer, so the JVM's own start does not count (that has a bound of 60 s of
+   * its own); {@link #taskTimeout(Duration)} does not apply to the initializer. The check runs every
+   * 100 ms at most. Default 60 s.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder initializerTimeout(Duration timeout) {
+    requireUnset(initializerTimeout == null, "initializerTimeout was already set to %s", shown(initializerTimeout));
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "initializerTimeout must be positive, got %s", shown(timeout));
+    initializerTimeout = timeout;
     return this;
   }
 
@@ -388,7 +442,9 @@ public final class ProcessPoolBuilder {
         jobMode ? 1 : maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
         taskTimeout,
         jobMode ? null : idleTimeout,
+        shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout,
         initializer,
+        initializerTimeout == null ? DEFAULT_INITIALIZER_TIMEOUT : initializerTimeout,
         jobMode || crashPolicy == null ? 0 : crashPolicy.retries(),
         codec == null ? SerializationCodec.INSTANCE : codec,
         jobMode,
@@ -402,8 +458,9 @@ public final class ProcessPoolBuilder {
     return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers) + ", jvmOptions="
         + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
-        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", initializer="
-        + initializer + ", crashPolicy=" + crashPolicy + ", codec=" + codec + ", workerOutput="
+        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", shutdownTimeout="
+        + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="
+        + initializerTimeout + ", crashPolicy=" + crashPolicy + ", codec=" + codec + ", workerOutput="
         + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + "]";
   }
 }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProcessFaultTest {
-  private static final Duration CRASH_REPORTED_WITHIN = Duration.ofSeconds(2);
+  /** Generous: under load, a JVM can take seconds to die and be noticed; a hang still fails the test. */
+  private static final Duration CRASH_REPORTED_WITHIN = Duration.ofSeconds(30);
 
   /** One worker, shared by the crash tests: each test crashes it and then uses its replacement. */
   private static Pool pool;

@@ -27,6 +27,11 @@ final class Watchdog extends Thread {
     }
   }
 
+  /** Stops watching {@code pool}, which was terminated: its next tick would find nothing to do. */
+  static void unwatch(ProcessPool pool) {
+    INSTANCE.pools.remove(pool);
+  }
+
   @Override
   public void run() {
     while (true) {

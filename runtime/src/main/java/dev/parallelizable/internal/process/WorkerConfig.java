@@ -40,7 +40,11 @@ public final class WorkerConfig {
   final int maxTasksPerWorker;
   final Duration taskTimeout;
   final Duration idleTimeout;
+  /** How long a worker asked to stop may run its shutdown hooks before it is killed. */
+  final Duration shutdownTimeout;
   final Task<?> initializer;
+  /** How long the initializer may run in a worker before the worker is killed and the pool broken. */
+  final Duration initializerTimeout;
   final EncodedTasks encodedInitializer;
   final int retries;
   final Codec codec;
@@ -65,7 +69,10 @@ public final class WorkerConfig {
    * @param maxTasksPerWorker 0 for no limit
    * @param taskTimeout null for none
    * @param idleTimeout null for none
+   * @param shutdownTimeout how long a worker asked to stop may take to exit before it is killed
    * @param initializer null for none
+   * @param initializerTimeout how long the initializer may run
+   * @param output where the output of workers goes
    * @throws IllegalStateException if the workers' classpath cannot be determined or lacks a class
    *     they need
    */
@@ -77,28 +84,9 @@ public final class WorkerConfig {
       int maxTasksPerWorker,
       Duration taskTimeout,
       Duration idleTimeout,
+      Duration shutdownTimeout,
       Task<?> initializer,
-      int retries,
-      Codec codec,
-      boolean jobMode) {
-    this(workers, jvmOptions, classpath, java, maxTasksPerWorker, taskTimeout, idleTimeout,
-        initializer, retries, codec, jobMode, Output.INHERIT);
-  }
-
-  /**
-   * As the other constructor, with where the workers' output goes.
-   *
-   * @param output where the output of workers goes
-   */
-  public WorkerConfig(
-      int workers,
-      List<String> jvmOptions,
-      String classpath,
-      Path java,
-      int maxTasksPerWorker,
-      Duration taskTimeout,
-      Duration idleTimeout,
-      Task<?> initializer,
+      Duration initializerTimeout,
       int retries,
       Codec codec,
       boolean jobMode,
@@ -115,7 +103,9 @@ public final class WorkerConfig {
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.taskTimeout = taskTimeout;
     this.idleTimeout = idleTimeout;
+    this.shutdownTimeout = shutdownTimeout;
     this.initializer = initializer;
+    this.initializerTimeout = initializerTimeout;
     this.retries = retries;
     this.codec = codec;
     this.jobMode = jobMode;

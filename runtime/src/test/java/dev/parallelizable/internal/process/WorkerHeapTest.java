@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.internal.process.WorkerConfig.Output;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,8 @@ class WorkerHeapTest {
   private static List<String> command(List<String> options) {
     WorkerConfig config =
         new WorkerConfig(
-            3, options, null, null, 0, null, null, null, 0, SerializationCodec.INSTANCE, false, Output.INHERIT);
+            3, options, null, null, 0, null, null, java.time.Duration.ofSeconds(10), null,
+            java.time.Duration.ofSeconds(60), 0, SerializationCodec.INSTANCE, false, Output.INHERIT);
     return config.command(Path.of("s"), Path.of("p"), "worker-1");
   }
 }
