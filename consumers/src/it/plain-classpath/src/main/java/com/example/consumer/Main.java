@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     long parent = ProcessHandle.current().pid();
     try (Pool pool = Parallel.processes(2)) {
       List<Long> squares = pool.map(SquaresParallel::square, List.of(1, 2, 3, 4));
@@ -31,14 +31,16 @@ public final class Main {
 
   /** A pool whose workers get the heap the application chooses rather than the default share. */
   private static void heapChosenByTheApplication() {
+    long square;
     try (Pool pool = Parallel.processPool().workers(2).maxHeap("256m").build()) {
-      check(pool.apply(SquaresParallel.square(12)) == 144L, "wrong square of 12");
+      square = pool.apply(SquaresParallel.square(12));
     }
+    check(square == 144L, "wrong square of 12: " + square);
     System.out.println("consumer OK: workers with -Xmx256m");
   }
 
   /** Sends what workers print to the application's logger instead of System.out. */
-  private static void workerOutputToALogger() {
+  private static void workerOutputToALogger() throws InterruptedException {
     CountDownLatch logged = new CountDownLatch(1);
     System.Logger log = System.getLogger("com.example.workers");
     try (Pool pool =
@@ -54,18 +56,9 @@ public final class Main {
                     }))
             .build()) {
       pool.apply(SquaresParallel.say("hello"));
-      check(await(logged), "the worker's line did not reach the logger");
     }
+    check(logged.await(30, TimeUnit.SECONDS), "the worker's line did not reach the logger");
     System.out.println("consumer OK: worker output went to the logger");
-  }
-
-  private static boolean await(CountDownLatch latch) {
-    try {
-      return latch.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static void check(boolean condition, String problem) {
