@@ -51,6 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A worker that cannot start (bad option, initializer threw, no connection within {@link
  *       #START_TIMEOUT_SECONDS}, initializer past its own timeout): the pool is broken; queued and
  *       later tasks fail with {@link WorkerStartException}. The watchdog enforces both bounds.
+ *   <li>A connection to a worker's socket that does not present the worker's token (another
+ *       process of the user connected first): dropped and logged; the worker is accepted next.
+ *       See docs/process-faults.md for the same-user threat model.
  *   <li>{@code terminate()}: every pending result fails with {@link TaskCancelledException} and
  *       every worker is killed; returns once they are gone and the threads that served them (result
  *       readers, output pumps) have ended, and the watchdog has let go of the pool, or after 10 s

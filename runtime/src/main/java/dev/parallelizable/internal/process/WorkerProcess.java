@@ -53,7 +53,9 @@ final class WorkerProcess implements Runnable {
   /** How long a peer that connected may take to present the token; the worker does it at once. */
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** The {@link System.Logger} of the process pools. */
-  static final String LOGGER_NAME = "dev.parallelizable.process";
+  static final String LOGGER_NAME = "dev.parallelizable.ProcessPool";
+  /** The file, in the worker's directory, that its JVM writes to as it exits. */
+  static final String EXIT_TRACE = "x";
 
   final ProcessPool pool;
   final WorkerConfig config;
@@ -120,7 +122,10 @@ final class WorkerProcess implements Runnable {
         }
         directory = privateDirectory();
         Process started =
-            new ProcessBuilder(config.command(directory.resolve("s"), directory.resolve("p"), name)).start();
+            new ProcessBuilder(
+                    config.command(
+                        directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name))
+                .start();
         process = started;
         WorkerRegistry.add(this);
       }
@@ -344,13 +349,20 @@ final class WorkerProcess implements Runnable {
     Connection candidate;
     while (!presentsToken(candidate = new Connection(accept()))) {
       candidate.close();
+      if (isKilled()) {
+        throw new StartFailure(
+            startTimedOut
+                ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+                : "it was stopped before it connected",
+            null);
+      }
       System.getLogger(LOGGER_NAME)
           .log(
               System.Logger.Level.WARNING,
               "Dropped a connection to the socket of " + name + " of " + pool
-                  + ": it did not present the worker's token within "
-                  + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s. Another process of"
-                  + " this user connected to it; still waiting for the worker");
+                  + ": it did not present the worker's token (a peer that sends nothing is dropped"
+                  + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
+                  + " process of this user connected to it; still waiting for the worker");
     }
     closeServer();
     deleteSocket(); // no one else can connect now
@@ -403,6 +415,10 @@ final class WorkerProcess implements Runnable {
               : "it exited before connecting",
           null);
     }
+  }
+
+  private synchronized boolean isKilled() {
+    return killed;
   }
 
   /** Whether the peer's first frame is a HELLO with the token; false on any error. */
@@ -525,7 +541,6 @@ final class WorkerProcess implements Runnable {
       c.close();
     }
     closeServer();
-    deleteDirectory();
     Process p = process;
     if (p != null) {
       boolean expected =
@@ -552,11 +567,10 @@ final class WorkerProcess implements Runnable {
       }
       WorkerRegistry.remove(this);
       if (!p.isAlive()) {
-        ProgressSlot slot = progress;
-        boolean killedByPool = killedByPool(p.exitValue());
-        exitStatus = exitStatus(p.exitValue(), !killedByPool && slot != null && slot.exitedInOrder());
+        exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
       }
     }
+    deleteDirectory();
     try {
       pool.gone(this, problem);
     } finally {
@@ -570,14 +584,31 @@ final class WorkerProcess implements Runnable {
   }
 
   /**
-   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
-   * killed it. Java reports death by signal N as exit code 128+N, which a JVM may also pass to
-   * {@code System.exit}; the progress slot tells them apart (shutdown hooks run on {@code
-   * System.exit}, not on a signal that kills). A {@code Runtime.halt} with a code above 128 reads
-   * as a signal.
+   * Whether the worker's JVM went through its own exit ({@code System.exit}, {@code Runtime.halt},
+   * or a signal it turns into an exit: SIGTERM, SIGINT, SIGHUP), read once it is gone: the exit
+   * trace is written then and only then. Without the trace (it could not be created), the progress
+   * slot's mark, set by a shutdown hook, stands in: {@code Runtime.halt} then reads as a signal.
    */
-  static int exitStatus(int exitValue, boolean exitedInOrder) {
-    if (!exitedInOrder && exitValue > 128 && exitValue <= 128 + 64) {
+  private synchronized boolean exitPathRan() {
+    if (directory != null) {
+      try {
+        return Files.size(directory.resolve(EXIT_TRACE)) > 0;
+      } catch (IOException e) {
+        // no trace: fall back on the mark of the shutdown hook
+      }
+    }
+    ProgressSlot slot = progress;
+    return slot != null && slot.exitedInOrder();
+  }
+
+  /**
+   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
+   * killed it. The JDK reports death by signal N as 128+N, as it reports {@code System.exit(128+N)}
+   * and {@code Runtime.halt(128+N)}; whether the JVM ran its exit path tells them apart (see {@link
+   * #exitPathRan}).
+   */
+  static int exitStatus(int exitValue, boolean exitPathRan) {
+    if (!exitPathRan && exitValue > 128 && exitValue <= 128 + 64) {
       return -(exitValue - 128);
     }
     return exitValue;
@@ -628,7 +659,7 @@ final class WorkerProcess implements Runnable {
     }
   }
 
-  /** Deletes the worker's directory, and the progress file if the worker did not delete it. */
+  /** Deletes the worker's directory, with the exit trace and the progress file if still there. */
   synchronized void deleteDirectory() {
     if (directory == null) {
       return;
@@ -636,6 +667,7 @@ final class WorkerProcess implements Runnable {
     try {
       Files.deleteIfExists(directory.resolve("s"));
       Files.deleteIfExists(directory.resolve("p"));
+      Files.deleteIfExists(directory.resolve(EXIT_TRACE));
       Files.deleteIfExists(directory);
     } catch (IOException e) {
       // a leftover empty directory in the temporary directory is harmless
