@@ -3,25 +3,15 @@ package dev.parallelizable.internal.remote;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
-import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerStartException;
-import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
-import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.Assignment;
-import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one dispatch engine of every remote pool: the process pool's worker JVMs and the cluster
@@ -50,40 +40,27 @@ import java.util.concurrent.locks.ReentrantLock;
  *   any --terminate()--> DONE (TaskCancelledException)
  * </pre>
  *
- * Workers move through the states of {@link WorkerSlot}. A pool that starts its own workers keeps
+ * The transitions are made by four classes, one above the other, over one lock and one state:
+ * {@link EngineCore} holds the queue and the worker slots and schedules ({@code schedule()}: QUEUED
+ * to ASSIGNED, and QUEUED to DONE when no worker is left); {@link EngineWatch} marks a request that
+ * ran past the task timeout (abandoned) on the {@link Watchdog}'s tick; {@link EngineStop} accounts
+ * for the stop (terminate() to DONE, and telling the adapter once every worker is gone); this class
+ * takes the events of the adapter and of the callers (dispatch, ready, answered, returned, gone),
+ * which make the other transitions.
+ *
+ *
+ * Workers move through the states of {@link WorkerSlot}: the engine's events start, run and retire
+ * them, the watch dooms one whose task timed out and retires an idle one, the stop retires or kills
+ * them all. A pool that starts its own workers keeps
  * as many as it was asked for while it has work, replaces a worker that left, and is broken for good
  * (every queued and later task fails with {@link WorkerStartException}) when one cannot start. A pool
  * whose workers join on their own (a cluster) fails its queued tasks when none is left.
  *
  * <p>Thread-safe. Callbacks of results run on the thread that reported the answer, loss or timeout.
  */
-public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatcher<W> {
-  private static final long TERMINATE_WAIT_SECONDS = 10;
-
-  private final RemoteSettings settings;
-  private final RemoteWorkers<W> link;
-  private final long watchMillis;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition allGone = lock.newCondition();
-  // Guarded by lock:
-  private final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
-  private final Map<W, WorkerSlot<W>> slots = new LinkedHashMap<>();
-  /** Workers neither retiring nor dead. */
-  private int live;
-  private int starting;
-  private long nextRequestId = 1;
-  private WorkerStartException broken;
-  private boolean stopReported;
-
+public final class RemoteEngine<W> extends EngineStop<W> {
   private RemoteEngine(RemoteSettings settings, RemoteWorkers<W> link) {
-    super(settings.name(), settings.size());
-    this.settings = settings;
-    this.link = link;
-    long tick = 100;
-    if (settings.taskTimeout() != null) {
-      tick = Math.min(tick, Math.max(5, settings.taskTimeout().toMillis() / 10));
-    }
-    this.watchMillis = tick;
+    super(settings, link);
   }
 
   /** Creates an engine, starts its workers if it starts its own, and has the watchdog watch it. */
@@ -318,349 +295,6 @@ public final class RemoteEngine<W> extends AbstractPool implements RemoteDispatc
 
   private static int clamp(Request request, int index) {
     return Math.max(request.from, Math.min(index, request.to - 1));
-  }
-
-  private TaskTimeoutException timeout(WorkerSlot<W> slot, Dispatch dispatch, int index) {
-    Task<?> task = dispatch.tasks[index];
-    return new TaskTimeoutException(
-        task.toString(),
-        String.format("Task %s%s ran longer than the per-task timeout of %s; %s",
-            task, dispatch.position(index), Texts.duration(settings.taskTimeout()), link.abandoned(slot.worker)));
-  }
-
-  // ---- Scheduling, from here to carryOut(): called with the lock held, except carryOut.
-
-  /** Ends {@code request}: its worker's capacity is free again. */
-  @SuppressWarnings("unchecked")
-  private WorkerSlot<W> end(Request request) {
-    request.ended = true;
-    WorkerSlot<W> slot = (WorkerSlot<W>) request.slot;
-    slot.running.remove(request);
-    if (slot.running.isEmpty()) {
-      slot.idleSinceNanos = System.nanoTime();
-    }
-    return slot;
-  }
-
-  /**
-   * Gives queued chunks to free workers, starts the workers the queue needs, retires workers no
-   * work is left for, and fails queued chunks no worker is left for.
-   */
-  private void schedule(Outcome outcome) {
-    while (!queue.isEmpty()) {
-      WorkerSlot<W> slot = freest();
-      if (slot == null) {
-        break;
-      }
-      Request request = assign(slot, queue.poll());
-      if (request != null) {
-        outcome.sends.add(request);
-      }
-    }
-    if (queue.isEmpty() && (isShutdown() || broken != null)) {
-      for (WorkerSlot<W> slot : slots.values()) {
-        if (slot.state == State.READY && slot.running.isEmpty()) {
-          retire(slot, outcome);
-        }
-      }
-    }
-    outcome.spawned.addAll(reserve(demand()));
-    if (!queue.isEmpty() && settings.startsWorkers() == 0 && !link.workersMayJoin() && noWorkerLeft()) {
-      for (Dispatch dispatch : queue) {
-        Task<?> task = dispatch.tasks[dispatch.from];
-        outcome.fail(dispatch, dispatch.from, dispatch.lostWith != null
-            ? link.lost(typed(dispatch.lostWith), task, dispatch.position(dispatch.from),
-                "; no worker is left to run it again: " + link.noWorkerLeft())
-            : new TaskFailedException(task.toString(), new IllegalStateException(
-                "Cannot run " + task + ": " + link.noWorkerLeft())));
-      }
-      queue.clear();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private W typed(Object worker) {
-    return (W) worker;
-  }
-
-  private boolean noWorkerLeft() {
-    for (WorkerSlot<W> slot : slots.values()) {
-      if (slot.state == State.READY || slot.state == State.STARTING) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The ready worker with the most free capacity; of equals, the one idle longest. */
-  private WorkerSlot<W> freest() {
-    WorkerSlot<W> best = null;
-    for (WorkerSlot<W> slot : slots.values()) {
-      int free = slot.free();
-      if (free > 0
-          && (best == null || free > best.free()
-              || (free == best.free() && slot.idleSinceNanos - best.idleSinceNanos < 0))) {
-        best = slot;
-      }
-    }
-    return best;
-  }
-
-  /** Claims {@code dispatch} for {@code slot}; null if its chunk was cancelled or aborted. */
-  private Request assign(WorkerSlot<W> slot, Dispatch dispatch) {
-    Chunk chunk = dispatch.chunk;
-    if (!dispatch.started) {
-      if (!chunk.start()) {
-        return null;
-      }
-      dispatch.started = true;
-    }
-    if (chunk.isDone()) {
-      return null;
-    }
-    int to = dispatch.tasks.length;
-    if (settings.maxTasksPerWorker() > 0) {
-      to = Math.min(to, dispatch.from + Math.max(1, settings.maxTasksPerWorker() - slot.tasksRun));
-    }
-    if (settings.maxTasksPerAssignment() > 0) {
-      to = Math.min(to, dispatch.from + settings.maxTasksPerAssignment());
-    }
-    to = Math.max(dispatch.from + 1, Math.min(to, link.end(dispatch.encoded, dispatch.from, to)));
-    Request request = new Request(nextRequestId++, dispatch, slot, dispatch.from, to);
-    slot.running.add(request);
-    request.lastStarted = link.tasksStarted(slot.worker);
-    request.lastProgressNanos = System.nanoTime();
-    return request;
-  }
-
-  private void retire(WorkerSlot<W> slot, Outcome outcome) {
-    if (slot.state == State.READY || slot.state == State.STARTING) {
-      live--;
-    }
-    slot.state = State.RETIRING;
-    outcome.retired.add(slot.worker);
-  }
-
-  /** How many workers to start for the queued chunks no worker will take soon. */
-  private int demand() {
-    if (settings.startsWorkers() == 0 || broken != null || isTerminated()) {
-      return 0;
-    }
-    return Math.max(0, Math.min(queue.size() - starting, settings.startsWorkers() - live));
-  }
-
-  /** Whether a worker that left (crashed, recycled) is to be replaced. */
-  private boolean replaceable() {
-    return settings.startsWorkers() > 0 && settings.replacesWorkers() && broken == null && !isTerminated()
-        && (!isShutdown() || !queue.isEmpty());
-  }
-
-  /** Creates {@code count} workers in the STARTING state; {@link #launch} starts them. */
-  private List<W> reserve(int count) {
-    if (count <= 0) {
-      return List.of();
-    }
-    List<W> reserved = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      W worker = link.newWorker();
-      slots.put(worker, new WorkerSlot<>(worker, State.STARTING));
-      reserved.add(worker);
-      live++;
-      starting++;
-    }
-    return reserved;
-  }
-
-  /** What a callback does once it has released the lock, in this order. */
-  private final class Outcome {
-    final List<Request> sends = new ArrayList<>(1);
-    final List<W> retired = new ArrayList<>(0);
-    final List<W> spawned = new ArrayList<>(0);
-    final List<Chunk> aborted = new ArrayList<>(0);
-    final List<Object[]> failed = new ArrayList<>(0);
-
-    void fail(Dispatch dispatch, int index, ParallelException failure) {
-      failed.add(new Object[] {dispatch, index, failure});
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private void carryOut(Outcome outcome) {
-    for (Request request : outcome.sends) {
-      link.send((W) request.slot.worker, request);
-    }
-    for (W worker : outcome.retired) {
-      link.stop(worker, false);
-    }
-    launch(outcome.spawned);
-    for (Object[] failure : outcome.failed) {
-      Dispatch dispatch = (Dispatch) failure[0];
-      if (!dispatch.started) {
-        dispatch.chunk.start();
-      }
-      dispatch.chunk.fail((Integer) failure[1], (ParallelException) failure[2]);
-    }
-    if (!outcome.aborted.isEmpty()) {
-      WorkerStartException cause = broken();
-      for (Chunk chunk : outcome.aborted) {
-        chunk.abort(cause);
-      }
-    }
-  }
-
-  private void launch(List<W> spawned) {
-    if (!spawned.isEmpty()) {
-      link.launch(spawned);
-    }
-  }
-
-  // ---- Watch, stop and inspection.
-
-  /** How often {@link #watch()} is to run. */
-  long watchMillis() {
-    return watchMillis;
-  }
-
-  /**
-   * Called by the {@link Watchdog} every {@link #watchMillis()}: times out tasks, retires idle
-   * workers, stops workers that do not start. Returns false once the pool is stopped.
-   */
-  boolean watch() {
-    long now = System.nanoTime();
-    long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
-    long idleNanos = settings.idleTimeout() == null ? 0 : settings.idleTimeout().toNanos();
-    List<Request> abandon = new ArrayList<>(0);
-    List<W> kill = new ArrayList<>(0);
-    Outcome outcome = new Outcome();
-    lock.lock();
-    try {
-      for (WorkerSlot<W> slot : slots.values()) {
-        if (slot.state == State.STARTING) {
-          if (settings.startTimeout() != null && !slot.startTimedOut
-              && now - slot.createdNanos > settings.startTimeout().toNanos()) {
-            slot.startTimedOut = true;
-            kill.add(slot.worker);
-          }
-          continue;
-        }
-        if (slot.state != State.READY && slot.state != State.DOOMED) {
-          continue;
-        }
-        if (timeoutNanos > 0 && !slot.running.isEmpty()) {
-          long started = link.tasksStarted(slot.worker);
-          for (Request request : slot.running) {
-            if (request.timedOut) {
-              continue;
-            }
-            if (started != request.lastStarted) {
-              request.lastStarted = started;
-              request.lastProgressNanos = now;
-            } else if (now - request.lastProgressNanos > timeoutNanos) {
-              request.timedOut = true;
-              abandon.add(request);
-              if (link.timeoutStopsWorker() && slot.state == State.READY) {
-                slot.state = State.DOOMED;
-              }
-            }
-          }
-        }
-        if (slot.state == State.READY && slot.running.isEmpty() && idleNanos > 0
-            && settings.startsWorkers() > 0 && now - slot.idleSinceNanos > idleNanos) {
-          retire(slot, outcome);
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    for (Request request : abandon) {
-      link.abandon(typed(request.slot.worker), request);
-    }
-    for (W worker : kill) {
-      link.stop(worker, true);
-    }
-    carryOut(outcome);
-    for (W worker : workers()) {
-      link.watch(worker, now);
-    }
-    lock.lock();
-    try {
-      return !(isShutdown() && slots.isEmpty());
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  protected void stopWhenIdle() {
-    Outcome outcome = new Outcome();
-    lock.lock();
-    try {
-      schedule(outcome);
-      if (slots.isEmpty()) {
-        allGone.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
-    carryOut(outcome);
-    checkStopped();
-  }
-
-  @Override
-  protected void awaitStopped() throws InterruptedException {
-    lock.lock();
-    try {
-      while (!slots.isEmpty()) {
-        allGone.await();
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  protected void stopNow() {
-    List<W> all;
-    lock.lock();
-    try {
-      queue.clear();
-      all = List.copyOf(slots.keySet());
-    } finally {
-      lock.unlock();
-    }
-    for (W worker : all) {
-      link.stop(worker, true);
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
-    lock.lock();
-    try {
-      long remaining = deadline - System.nanoTime();
-      while (!slots.isEmpty() && remaining > 0) {
-        remaining = allGone.awaitNanos(remaining);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
-    }
-    Watchdog.unwatch(this);
-    link.terminated(all, deadline);
-    checkStopped();
-  }
-
-  /** Tells the adapter, once, that the pool is stopped and every worker gone. */
-  private void checkStopped() {
-    boolean report;
-    lock.lock();
-    try {
-      report = isShutdown() && slots.isEmpty() && !stopReported;
-      stopReported |= report;
-    } finally {
-      lock.unlock();
-    }
-    if (report) {
-      link.stopped();
-    }
   }
 
   @Override

@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One daemon thread for the whole JVM that runs {@link RemoteEngine#watch()} of every live remote
+ * One daemon thread for the whole JVM that runs {@link EngineWatch#watch()} of every live remote
  * pool, as often as the most demanding pool asks (its task timeout sets its tick). Pools leave once
  * they are stopped. A plain thread rather than a scheduled executor: it is started on the path of a
  * pool's first result, and loads nothing.
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Watchdog extends Thread {
   private static final Watchdog INSTANCE = new Watchdog();
 
-  private final Set<RemoteEngine<?>> pools = ConcurrentHashMap.newKeySet();
+  private final Set<EngineWatch<?>> pools = ConcurrentHashMap.newKeySet();
 
   private Watchdog() {
     super("parallelizable-remote-watchdog");
@@ -20,7 +20,7 @@ final class Watchdog extends Thread {
     start();
   }
 
-  static void watch(RemoteEngine<?> pool) {
+  static void watch(EngineWatch<?> pool) {
     INSTANCE.pools.add(pool);
     if (pool.watchMillis() < 100) {
       INSTANCE.interrupt(); // wake up to use the shorter tick at once
@@ -28,7 +28,7 @@ final class Watchdog extends Thread {
   }
 
   /** Stops watching {@code pool}, which was terminated: its next tick would find nothing to do. */
-  static void unwatch(RemoteEngine<?> pool) {
+  static void unwatch(EngineWatch<?> pool) {
     INSTANCE.pools.remove(pool);
   }
 
@@ -36,7 +36,7 @@ final class Watchdog extends Thread {
   public void run() {
     while (true) {
       long tick = 100;
-      for (RemoteEngine<?> pool : pools) {
+      for (EngineWatch<?> pool : pools) {
         try {
           if (pool.watch()) {
             tick = Math.min(tick, pool.watchMillis());

@@ -1,0 +1,237 @@
+package dev.parallelizable.internal.remote;
+
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.WorkerStartException;
+import dev.parallelizable.internal.AbstractPool;
+import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.remote.WorkerSlot.State;
+import dev.parallelizable.spi.RemoteDispatcher;
+import dev.parallelizable.spi.RemoteSettings;
+import dev.parallelizable.spi.RemoteWorkers;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The scheduling state of the {@link RemoteEngine} and the moves every event shares: the queue of
+ * chunks, the worker slots and their counts, and {@link #schedule}, which gives queued chunks to
+ * free workers, starts and retires workers, and fails what no worker is left for. The engine's
+ * events ({@link RemoteEngine}), its watch ({@link EngineWatch}) and its stop ({@link EngineStop})
+ * are the classes above this one; the state machine they share is described on {@link
+ * RemoteEngine}.
+ *
+ * <p>Every field but the settings and the adapter is guarded by {@link #lock}, which is never held
+ * while sending, stopping a worker, or completing a chunk: the methods that change the state
+ * collect what is to be done in an {@link Outcome}, and {@link #carryOut} does it once the lock is
+ * released.
+ */
+abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W> {
+  final RemoteSettings settings;
+  final RemoteWorkers<W> link;
+  final ReentrantLock lock = new ReentrantLock();
+  // Guarded by lock:
+  final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
+  final Map<W, WorkerSlot<W>> slots = new LinkedHashMap<>();
+  /** Workers neither retiring nor dead. */
+  int live;
+  int starting;
+  long nextRequestId = 1;
+  WorkerStartException broken;
+
+  EngineCore(RemoteSettings settings, RemoteWorkers<W> link) {
+    super(settings.name(), settings.size());
+    this.settings = settings;
+    this.link = link;
+  }
+
+  // ---- Scheduling, from here to carryOut(): called with the lock held, except carryOut.
+
+  /** Ends {@code request}: its worker's capacity is free again. */
+  @SuppressWarnings("unchecked")
+  WorkerSlot<W> end(Request request) {
+    request.ended = true;
+    WorkerSlot<W> slot = (WorkerSlot<W>) request.slot;
+    slot.running.remove(request);
+    if (slot.running.isEmpty()) {
+      slot.idleSinceNanos = System.nanoTime();
+    }
+    return slot;
+  }
+
+  /**
+   * Gives queued chunks to free workers, starts the workers the queue needs, retires workers no
+   * work is left for, and fails queued chunks no worker is left for.
+   */
+  void schedule(Outcome outcome) {
+    while (!queue.isEmpty()) {
+      WorkerSlot<W> slot = freest();
+      if (slot == null) {
+        break;
+      }
+      Request request = assign(slot, queue.poll());
+      if (request != null) {
+        outcome.sends.add(request);
+      }
+    }
+    if (queue.isEmpty() && (isShutdown() || broken != null)) {
+      for (WorkerSlot<W> slot : slots.values()) {
+        if (slot.state == State.READY && slot.running.isEmpty()) {
+          retire(slot, outcome);
+        }
+      }
+    }
+    outcome.spawned.addAll(reserve(demand()));
+    if (!queue.isEmpty() && settings.startsWorkers() == 0 && !link.workersMayJoin() && noWorkerLeft()) {
+      for (Dispatch dispatch : queue) {
+        Task<?> task = dispatch.tasks[dispatch.from];
+        outcome.fail(dispatch, dispatch.from, dispatch.lostWith != null
+            ? link.lost(typed(dispatch.lostWith), task, dispatch.position(dispatch.from),
+                "; no worker is left to run it again: " + link.noWorkerLeft())
+            : new TaskFailedException(task.toString(), new IllegalStateException(
+                "Cannot run " + task + ": " + link.noWorkerLeft())));
+      }
+      queue.clear();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  W typed(Object worker) {
+    return (W) worker;
+  }
+
+  boolean noWorkerLeft() {
+    for (WorkerSlot<W> slot : slots.values()) {
+      if (slot.state == State.READY || slot.state == State.STARTING) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The ready worker with the most free capacity; of equals, the one idle longest. */
+  WorkerSlot<W> freest() {
+    WorkerSlot<W> best = null;
+    for (WorkerSlot<W> slot : slots.values()) {
+      int free = slot.free();
+      if (free > 0
+          && (best == null || free > best.free()
+              || (free == best.free() && slot.idleSinceNanos - best.idleSinceNanos < 0))) {
+        best = slot;
+      }
+    }
+    return best;
+  }
+
+  /** Claims {@code dispatch} for {@code slot}; null if its chunk was cancelled or aborted. */
+  Request assign(WorkerSlot<W> slot, Dispatch dispatch) {
+    Chunk chunk = dispatch.chunk;
+    if (!dispatch.started) {
+      if (!chunk.start()) {
+        return null;
+      }
+      dispatch.started = true;
+    }
+    if (chunk.isDone()) {
+      return null;
+    }
+    int to = dispatch.tasks.length;
+    if (settings.maxTasksPerWorker() > 0) {
+      to = Math.min(to, dispatch.from + Math.max(1, settings.maxTasksPerWorker() - slot.tasksRun));
+    }
+    if (settings.maxTasksPerAssignment() > 0) {
+      to = Math.min(to, dispatch.from + settings.maxTasksPerAssignment());
+    }
+    to = Math.max(dispatch.from + 1, Math.min(to, link.end(dispatch.encoded, dispatch.from, to)));
+    Request request = new Request(nextRequestId++, dispatch, slot, dispatch.from, to);
+    slot.running.add(request);
+    request.lastStarted = link.tasksStarted(slot.worker);
+    request.lastProgressNanos = System.nanoTime();
+    return request;
+  }
+
+  void retire(WorkerSlot<W> slot, Outcome outcome) {
+    if (slot.state == State.READY || slot.state == State.STARTING) {
+      live--;
+    }
+    slot.state = State.RETIRING;
+    outcome.retired.add(slot.worker);
+  }
+
+  /** How many workers to start for the queued chunks no worker will take soon. */
+  int demand() {
+    if (settings.startsWorkers() == 0 || broken != null || isTerminated()) {
+      return 0;
+    }
+    return Math.max(0, Math.min(queue.size() - starting, settings.startsWorkers() - live));
+  }
+
+  /** Whether a worker that left (crashed, recycled) is to be replaced. */
+  boolean replaceable() {
+    return settings.startsWorkers() > 0 && settings.replacesWorkers() && broken == null && !isTerminated()
+        && (!isShutdown() || !queue.isEmpty());
+  }
+
+  /** Creates {@code count} workers in the STARTING state; {@link #launch} starts them. */
+  List<W> reserve(int count) {
+    if (count <= 0) {
+      return List.of();
+    }
+    List<W> reserved = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      W worker = link.newWorker();
+      slots.put(worker, new WorkerSlot<>(worker, State.STARTING));
+      reserved.add(worker);
+      live++;
+      starting++;
+    }
+    return reserved;
+  }
+
+  /** What a callback does once it has released the lock, in this order. */
+  final class Outcome {
+    final List<Request> sends = new ArrayList<>(1);
+    final List<W> retired = new ArrayList<>(0);
+    final List<W> spawned = new ArrayList<>(0);
+    final List<Chunk> aborted = new ArrayList<>(0);
+    final List<Object[]> failed = new ArrayList<>(0);
+
+    void fail(Dispatch dispatch, int index, ParallelException failure) {
+      failed.add(new Object[] {dispatch, index, failure});
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  void carryOut(Outcome outcome) {
+    for (Request request : outcome.sends) {
+      link.send((W) request.slot.worker, request);
+    }
+    for (W worker : outcome.retired) {
+      link.stop(worker, false);
+    }
+    launch(outcome.spawned);
+    for (Object[] failure : outcome.failed) {
+      Dispatch dispatch = (Dispatch) failure[0];
+      if (!dispatch.started) {
+        dispatch.chunk.start();
+      }
+      dispatch.chunk.fail((Integer) failure[1], (ParallelException) failure[2]);
+    }
+    if (!outcome.aborted.isEmpty()) {
+      WorkerStartException cause = broken();
+      for (Chunk chunk : outcome.aborted) {
+        chunk.abort(cause);
+      }
+    }
+  }
+
+  void launch(List<W> spawned) {
+    if (!spawned.isEmpty()) {
+      link.launch(spawned);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.parallelizable.internal.remote;
+
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskTimeoutException;
+import dev.parallelizable.internal.Texts;
+import dev.parallelizable.internal.remote.WorkerSlot.State;
+import dev.parallelizable.spi.RemoteSettings;
+import dev.parallelizable.spi.RemoteWorkers;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's watch, run by the {@link Watchdog} on its tick: the per-task timeout (a request
+ * whose worker started no task for longer than the timeout is abandoned, and its worker DOOMED if
+ * the adapter stops a worker to abandon its work), the start timeout of a worker, and the idle
+ * timeout that retires a worker no work came to; then each worker's own bounds ({@link
+ * dev.parallelizable.spi.RemoteWorkers#watch}). The words of a timeout are here too: the engine
+ * fails a timed-out task when its worker is gone or its request is returned.
+ */
+abstract class EngineWatch<W> extends EngineCore<W> {
+  private final long watchMillis;
+
+  EngineWatch(RemoteSettings settings, RemoteWorkers<W> link) {
+    super(settings, link);
+    long tick = 100;
+    if (settings.taskTimeout() != null) {
+      tick = Math.min(tick, Math.max(5, settings.taskTimeout().toMillis() / 10));
+    }
+    this.watchMillis = tick;
+  }
+
+  /** How often {@link #watch()} is to run. */
+  long watchMillis() {
+    return watchMillis;
+  }
+
+  /**
+   * Called by the {@link Watchdog} every {@link #watchMillis()}: times out tasks, retires idle
+   * workers, stops workers that do not start. Returns false once the pool is stopped.
+   */
+  boolean watch() {
+    long now = System.nanoTime();
+    long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
+    long idleNanos = settings.idleTimeout() == null ? 0 : settings.idleTimeout().toNanos();
+    List<Request> abandon = new ArrayList<>(0);
+    List<W> kill = new ArrayList<>(0);
+    Outcome outcome = new Outcome();
+    lock.lock();
+    try {
+      for (WorkerSlot<W> slot : slots.values()) {
+        if (slot.state == State.STARTING) {
+          if (settings.startTimeout() != null && !slot.startTimedOut
+              && now - slot.createdNanos > settings.startTimeout().toNanos()) {
+            slot.startTimedOut = true;
+            kill.add(slot.worker);
+          }
+          continue;
+        }
+        if (slot.state != State.READY && slot.state != State.DOOMED) {
+          continue;
+        }
+        if (timeoutNanos > 0 && !slot.running.isEmpty()) {
+          long started = link.tasksStarted(slot.worker);
+          for (Request request : slot.running) {
+            if (request.timedOut) {
+              continue;
+            }
+            if (started != request.lastStarted) {
+              request.lastStarted = started;
+              request.lastProgressNanos = now;
+            } else if (now - request.lastProgressNanos > timeoutNanos) {
+              request.timedOut = true;
+              abandon.add(request);
+              if (link.timeoutStopsWorker() && slot.state == State.READY) {
+                slot.state = State.DOOMED;
+              }
+            }
+          }
+        }
+        if (slot.state == State.READY && slot.running.isEmpty() && idleNanos > 0
+            && settings.startsWorkers() > 0 && now - slot.idleSinceNanos > idleNanos) {
+          retire(slot, outcome);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Request request : abandon) {
+      link.abandon(typed(request.slot.worker), request);
+    }
+    for (W worker : kill) {
+      link.stop(worker, true);
+    }
+    carryOut(outcome);
+    for (W worker : workers()) {
+      link.watch(worker, now);
+    }
+    lock.lock();
+    try {
+      return !(isShutdown() && slots.isEmpty());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  TaskTimeoutException timeout(WorkerSlot<W> slot, Dispatch dispatch, int index) {
+    Task<?> task = dispatch.tasks[index];
+    return new TaskTimeoutException(
+        task.toString(),
+        String.format("Task %s%s ran longer than the per-task timeout of %s; %s",
+            task, dispatch.position(index), Texts.duration(settings.taskTimeout()), link.abandoned(slot.worker)));
+  }
+}
