@@ -157,7 +157,7 @@ public final class WorkerConfig {
    * The command line of a worker. {@code exitTrace} is a file the JVM writes a few lines to on its
    * way out, by {@code System.exit}, {@code Runtime.halt} or a signal it handles, and never when a
    * signal kills it: the one way to tell {@code Runtime.halt(137)} from SIGKILL, which the JDK
-   * reports alike, as 137 (see {@link WorkerProcess#exitStatus}). The option comes after the
+   * reports alike, as 137 (see {@link WorkerJvm#exitStatus(int, boolean)}). The option comes after the
    * builder's, so that their {@code -Xlog:disable} cannot turn it off.
    */
   List<String> command(Path socket, Path progress, Path exitTrace, String workerName) {

@@ -361,7 +361,7 @@ public final class WorkerMain {
     @Override
     public void run() {
       deleteQuietly(progressFile); // the parent cannot clean up any more
-      deleteQuietly(progressFile.resolveSibling(WorkerProcess.EXIT_TRACE));
+      deleteQuietly(progressFile.resolveSibling(WorkerJvm.EXIT_TRACE));
       deleteQuietly(progressFile.getParent());
       Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
     }

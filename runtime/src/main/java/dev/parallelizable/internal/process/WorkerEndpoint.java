@@ -1,0 +1,383 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.Texts;
+import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.spi.Assignment;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent's end of the protocol with one worker: listens on the worker's socket, hands the
+ * worker its token, and runs the result-reader thread, which accepts the peer that presents the
+ * token, performs the handshake (codec, initializer), decodes the worker's frames into the
+ * assignments they answer, and reports to the engine when the worker is ready or has answered an
+ * assignment; when the channel ends, it hands over to {@link WorkerProcess#end}.
+ *
+ * <p>Thread-safe. {@link #current} is written by the thread that sends an assignment, before it
+ * sends it, and cleared by the reader thread before it reports the answer; the server, a peer not
+ * yet verified and {@link #killed} are guarded by this object's lock.
+ */
+final class WorkerEndpoint implements Runnable {
+
+  /** How long a peer that connected may take to present the token; the worker does it at once. */
+  static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The {@link System.Logger} of the process pools. */
+  static final String LOGGER_NAME = "dev.parallelizable.ProcessPool";
+
+  private final WorkerProcess worker;
+  private final ProcessPool pool;
+  private final WorkerConfig config;
+  private final String name;
+  private final byte[] token;
+  private final Thread reader;
+
+  private ServerSocketChannel server;
+  /** Set, under this object's lock, when the worker's standard error ends. */
+  private boolean standardErrorEnded;
+  private volatile Connection connection;
+  private boolean killed;
+  /** A peer that connected and has not presented the token yet; guarded by this object's lock. */
+  private Connection unverified;
+  private long unverifiedSinceNanos;
+
+  /** The assignment the worker runs, or null. */
+  private volatile Assignment current;
+
+  WorkerEndpoint(WorkerProcess worker) {
+    this.worker = worker;
+    this.pool = worker.pool;
+    this.config = worker.config;
+    this.name = worker.name;
+    this.token =
+        HexFormat.of().formatHex(WorkerJvm.randomBytes(Protocol.TOKEN_LENGTH / 2)).getBytes(StandardCharsets.US_ASCII);
+    this.reader = new Thread(this, "parallelizable-" + name + "-results");
+    reader.setDaemon(true);
+  }
+
+  /** Listens on {@code socket}; closed at once if the worker's standard error already ended. */
+  synchronized void listen(Path socket) throws IOException {
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket), 1);
+    if (standardErrorEnded) {
+      server.close(); // the worker exited before the server existed: no one will connect
+    }
+  }
+
+  /** Hands the worker its token on its standard input, then starts the reader thread. */
+  void start(OutputStream stdin) {
+    sendToken(stdin);
+    reader.start();
+  }
+
+  /** The result-reader thread. */
+  Thread reader() {
+    return reader;
+  }
+
+  private void sendToken(OutputStream stdin) {
+    try {
+      stdin.write(token);
+      stdin.write('\n');
+      stdin.flush();
+    } catch (IOException e) {
+      // The JVM exited already, refusing its options: the end of its standard error tells the
+      // reader, which reports it with the JVM's own words.
+    }
+  }
+
+  /**
+   * Marks the worker killed, kills its JVM, and closes the server and a peer that has not presented
+   * the token, on which the reader may wait: the reader then hands over to {@link WorkerProcess#end}.
+   */
+  void kill(WorkerJvm jvm) {
+    Connection peer;
+    synchronized (this) {
+      killed = true;
+      peer = unverified;
+    }
+    jvm.kill();
+    closeServer();
+    if (peer != null) {
+      peer.close(); // the reader may wait on a peer that is not the worker
+    }
+  }
+
+  /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
+  void shutdownOutput() {
+    Connection c = connection;
+    if (c != null) {
+      c.shutdownOutput();
+    }
+  }
+
+  /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
+  void send(Assignment request) {
+    current = request;
+    EncodedTasks tasks = (EncodedTasks) request.encoded();
+    FrameOutput head = new FrameOutput(128);
+    tasks.writeHead(head, request.from(), request.to());
+    try {
+      connection.send(
+          Protocol.RUN, request.id(), head, tasks.bytes(), tasks.start(request.from()), tasks.start(request.to()));
+    } catch (IOException | RuntimeException e) {
+      worker.kill();
+    }
+  }
+
+  @Override
+  public void run() {
+    Throwable problem = null;
+    try {
+      connect();
+      worker.ready = true;
+      pool.engine().ready(worker, 1);
+      Connection.Frame frame;
+      while ((frame = connection.receive()) != null) {
+        Assignment request = current;
+        if (request == null) {
+          throw new IOException("A frame of type " + frame.type + " came with no request in flight");
+        }
+        if (frame.type == Protocol.RESULTS) {
+          receiveResults(request, frame.body);
+        } else if (frame.type == Protocol.FAILED) {
+          receiveFailure(request, frame.body);
+        } else {
+          throw new IOException("Unexpected frame type " + frame.type);
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      problem = e;
+    } finally {
+      worker.end(problem);
+    }
+  }
+
+
+  /**
+   * Accepts connections until one presents the worker's token, then closes the server. Any other
+   * process of the user may connect to the socket first: such a connection is dropped and logged,
+   * and the worker, whose connection waits in the backlog, is accepted next. A peer that sends
+   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the start timeout bounds
+   * the whole.
+   */
+  private void connect() throws IOException {
+    Connection candidate;
+    while (!presentsToken(candidate = new Connection(accept()))) {
+      candidate.close();
+      if (isKilled()) {
+        throw new StartFailure(
+            worker.startTimedOut
+                ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+                : "it was stopped before it connected",
+            null);
+      }
+      System.getLogger(LOGGER_NAME)
+          .log(
+              System.Logger.Level.WARNING,
+              "Dropped a connection to the socket of " + name + " of " + pool
+                  + ": it did not present the worker's token (a peer that sends nothing is dropped"
+                  + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
+                  + " process of this user connected to it; still waiting for the worker");
+    }
+    closeServer();
+    worker.jvm.deleteSocket(); // no one else can connect now
+    connection = candidate;
+    FrameOutput init = new FrameOutput(256);
+    Protocol.writeCodec(init, config.codec);
+    init.writeByte(config.jobMode ? 1 : 0);
+    EncodedTasks initializer = config.encodedInitializer;
+    init.writeByte(initializer == null ? 0 : 1);
+    if (initializer == null) {
+      connection.send(Protocol.INIT, 0, init);
+    } else {
+      initializer.writeHead(init, 0, 1);
+      worker.initializerSentNanos = System.nanoTime();
+      worker.initializing = true;
+      connection.send(Protocol.INIT, 0, init, initializer.bytes(), 0, initializer.start(1));
+    }
+    Connection.Frame reply;
+    try {
+      reply = connection.receive();
+    } catch (IOException e) {
+      throw worker.initializerTimedOut ? initializerTimeout() : e;
+    }
+    if (reply == null) {
+      throw worker.initializerTimedOut
+          ? initializerTimeout()
+          : new StartFailure("it exited while it initialized", null);
+    }
+    if (reply.type == Protocol.START_FAILED) {
+      ClassLoader loader = config.initializer == null ? null : loaderOf(config.initializer);
+      Throwable cause = Protocol.readFailure(reply.body, config.codec, loader);
+      throw new StartFailure(
+          config.initializer != null
+              ? "the initializer " + config.initializer + " threw " + cause
+              : "it could not create the codec " + config.codec.getClass().getName() + ": " + cause,
+          cause);
+    }
+    if (reply.type != Protocol.READY) {
+      throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
+    }
+  }
+
+  private SocketChannel accept() throws StartFailure {
+    try {
+      return server.accept();
+    } catch (IOException e) {
+      throw new StartFailure(
+          worker.startTimedOut
+              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+              : "it exited before connecting",
+          null);
+    }
+  }
+
+  private synchronized boolean isKilled() {
+    return killed;
+  }
+
+  /** Whether the peer's first frame is a HELLO with the token; false on any error. */
+  private boolean presentsToken(Connection candidate) {
+    synchronized (this) {
+      if (killed) {
+        return false;
+      }
+      unverified = candidate;
+      unverifiedSinceNanos = System.nanoTime();
+    }
+    try {
+      Connection.Frame hello = candidate.receive(Protocol.TOKEN_LENGTH);
+      return hello != null
+          && hello.type == Protocol.HELLO
+          && MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } finally {
+      synchronized (this) {
+        unverified = null;
+      }
+    }
+  }
+
+  /** Watchdog: drops a peer that has not presented a token for too long. */
+  void dropSilentPeer(long nowNanos) {
+    Connection silent;
+    synchronized (this) {
+      silent = unverified;
+      if (silent == null || nowNanos - unverifiedSinceNanos <= HELLO_TIMEOUT_NANOS) {
+        return;
+      }
+    }
+    silent.close(); // wakes the reader in presentsToken
+  }
+
+  private StartFailure initializerTimeout() {
+    return new StartFailure(
+        "its initializer " + config.initializer + " did not return within the initializer timeout of "
+            + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the"
+            + " initializer needs longer, raise the bound with"
+            + " Parallel.processPool().initializerTimeout(Duration)",
+        null);
+  }
+
+
+  private static ClassLoader loaderOf(Task<?> task) {
+    return task.method().invoker().getClass().getClassLoader();
+  }
+
+  private void receiveResults(Assignment request, FrameInput in) throws IOException {
+    int first = request.from() + in.readInt();
+    int count = in.readInt();
+    boolean last = in.readByte() != 0;
+    Task<?>[] tasks = request.tasks();
+    // Tasks of a chunk nearly always share one invoker: look its class loader up once per change.
+    Class<?> invoker = null;
+    ClassLoader loader = null;
+    for (int k = 0; k < count; k++) {
+      int index = first + k;
+      Task<?> task = tasks[index];
+      if (task.method().invoker().getClass() != invoker) {
+        invoker = task.method().invoker().getClass();
+        loader = invoker.getClassLoader();
+      }
+      Object value;
+      try {
+        value = Protocol.decodeValue(in, config.codec, loader);
+      } catch (DecodeException e) {
+        request.fail(
+            index,
+            new TaskFailedException(
+                task,
+                new ParallelException(
+                    "The result of " + task + " could not be decoded in the caller by " + config.codec
+                        + ": " + e.getCause(),
+                    e.getCause())));
+        continue;
+      }
+      request.result(index, value);
+    }
+    if (last) {
+      answered(request);
+    }
+  }
+
+  private void receiveFailure(Assignment request, FrameInput in) throws IOException {
+    int index = request.from() + in.readInt();
+    boolean fatal = in.readByte() != 0;
+    Task<?> task = request.tasks()[index];
+    Throwable cause = Protocol.readFailure(in, config.codec, loaderOf(task));
+    if (fatal) {
+      worker.fatal = cause; // the worker exits now; the engine reports it with the crash
+    } else {
+      request.fail(index, new TaskFailedException(task, cause));
+      answered(request);
+    }
+  }
+
+  private void answered(Assignment request) {
+    current = null; // sending the next assignment, maybe from within answered(), sets it again
+    pool.engine().answered(request);
+  }
+
+
+  /** Closes the channel and the server, once the reader has stopped reading or never started. */
+  void close() {
+    Connection c = connection;
+    if (c != null) {
+      c.close();
+    }
+    closeServer();
+  }
+
+  /** Closes the server: no worker connects any more, and a reader waiting to accept wakes up. */
+  void closeServer() {
+    ServerSocketChannel s;
+    synchronized (this) {
+      standardErrorEnded = true;
+      s = server;
+    }
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // nothing left to release
+      }
+    }
+  }
+}

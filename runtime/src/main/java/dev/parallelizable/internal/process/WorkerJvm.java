@@ -1,0 +1,278 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import java.io.EOFException;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operating-system side of one worker: starts its JVM in a private directory (the socket
+ * {@code s}, the progress slot {@code p}, the exit trace {@value #EXIT_TRACE}), pumps its standard
+ * output and error, kills it, and once it is gone waits for it within a grace period, drains its
+ * output, reads its exit status and deletes the directory.
+ *
+ * <p>Thread-safe: {@link #directory}, the pumps and {@link #killed} are guarded by this object's
+ * lock; the process, the progress slot and the exit status are published through volatile fields.
+ */
+final class WorkerJvm {
+
+  /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
+  private static final long CRASH_GRACE_MILLIS = 1_000;
+  private static final long DRAIN_MILLIS = 1_000;
+  /** The file, in the worker's directory, that its JVM writes to as it exits. */
+  static final String EXIT_TRACE = "x";
+
+  private final WorkerProcess owner;
+  private final WorkerConfig config;
+  private final String name;
+
+  private Path directory;
+  private volatile Process process;
+  private volatile ProgressSlot progress;
+  private OutputPump stdout;
+  private OutputPump stderr;
+  private boolean killed;
+  private volatile Integer exitStatus;
+
+  WorkerJvm(WorkerProcess owner) {
+    this.owner = owner;
+    this.config = owner.config;
+    this.name = owner.name;
+  }
+
+  /**
+   * Starts the JVM, registered for the shutdown hook that kills the workers of an exiting parent.
+   * Throws if the worker was killed first, the parent is exiting, or the process cannot start.
+   */
+  void start() throws IOException {
+    synchronized (this) {
+      if (killed || WorkerRegistry.isClosing()) {
+        throw new IOException("the pool was stopped before the worker started");
+      }
+      directory = privateDirectory();
+      Process started =
+          new ProcessBuilder(
+                  config.command(
+                      directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name))
+              .start();
+      process = started;
+      WorkerRegistry.add(owner);
+    }
+  }
+
+  /** The worker's process once started, else null. */
+  Process process() {
+    return process;
+  }
+
+  /**
+   * Starts the threads that route the worker's standard output and error; {@code onStandardErrorEnd}
+   * runs when its standard error ends, which means the worker exited.
+   */
+  synchronized void startPumps(Runnable onStandardErrorEnd) {
+    Process started = process;
+    stdout = new OutputPump(started.getInputStream(), name, false, config.output, config.outputCharset, null);
+    stderr =
+        new OutputPump(started.getErrorStream(), name, true, config.output, config.outputCharset, onStandardErrorEnd);
+    stdout.start();
+    stderr.start();
+  }
+
+  /** Where the worker connects. */
+  synchronized Path socket() {
+    return directory.resolve("s");
+  }
+
+  /** Maps the progress slot, which the worker writes as it starts each task. */
+  synchronized void mapProgress() throws IOException {
+    progress = ProgressSlot.map(directory.resolve("p"), true);
+  }
+
+  ProgressSlot progress() {
+    return progress;
+  }
+
+  /** The output pumps, null before they started. */
+  synchronized Thread[] pumps() {
+    return new Thread[] {stdout, stderr};
+  }
+
+  /**
+   * Random bytes from the kernel; {@link SecureRandom} as the fallback, which costs tens of
+   * milliseconds to set up on first use, on the path of a pool's first result.
+   */
+  static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    try (InputStream random = new FileInputStream("/dev/urandom")) {
+      if (random.readNBytes(bytes, 0, count) == count) {
+        return bytes;
+      }
+    } catch (IOException e) {
+      // no /dev/urandom on this system
+    }
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  /**
+   * A new directory only the user can open. Named from the kernel's random bytes rather than by
+   * {@code Files.createTempDirectory}, whose {@code SecureRandom} takes tens of milliseconds to seed
+   * in a fresh JVM, on the path of the pool's first result.
+   */
+  private static Path privateDirectory() throws IOException {
+    Path root = Path.of(System.getProperty("java.io.tmpdir"));
+    if (root.toAbsolutePath().toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
+      root = Path.of("/tmp"); // a socket path is limited to about 100 bytes
+    }
+    for (int attempt = 0; ; attempt++) {
+      Path directory = root.resolve("parallelizable-" + HexFormat.of().formatHex(randomBytes(8)));
+      try {
+        return Files.createDirectory(
+            directory,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      } catch (UnsupportedOperationException e) {
+        return Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
+      }
+    }
+  }
+
+  /** The worker's process id, or -1 before its process started. */
+  long pid() {
+    Process p = process;
+    return p == null ? -1 : p.pid();
+  }
+
+  /** The exit status once the worker is gone (negative: the signal that killed it), else null. */
+  Integer exitStatus() {
+    return exitStatus;
+  }
+
+  /** The last lines of the worker's standard error. */
+  List<String> stderrTail() {
+    OutputPump pump = stderr;
+    return pump == null ? List.of() : pump.tail();
+  }
+
+  /** Kills the worker's JVM now (SIGKILL), or keeps it from starting. */
+  void kill() {
+    Process p;
+    synchronized (this) {
+      killed = true;
+      p = process;
+    }
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * Once the worker's channel ended with {@code problem} (null: in order): waits for its JVM to
+   * exit, within the shutdown timeout if it was retiring or a short grace period if not, and kills
+   * it past that or at once if the end was unexpected; then drains its output and reads its exit
+   * status.
+   */
+  void reap(Throwable problem, boolean retiring) {
+    Process p = process;
+    if (p != null) {
+      boolean expected =
+          problem == null || problem instanceof EOFException || problem instanceof StartFailure;
+      try {
+        long grace = retiring ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
+        if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+          p.waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      try {
+        p.getOutputStream().close();
+      } catch (IOException e) {
+        // the pipe is gone with the process
+      }
+      if (stdout != null) {
+        stdout.drain(DRAIN_MILLIS);
+        stderr.drain(DRAIN_MILLIS);
+      }
+      WorkerRegistry.remove(owner);
+      if (!p.isAlive()) {
+        exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
+      }
+    }
+  }
+
+  /** Whether the pool's own SIGKILL ended the worker, even after its shutdown hooks began. */
+  private synchronized boolean killedByPool(int exitValue) {
+    return killed && exitValue == 128 + 9;
+  }
+
+  /**
+   * Whether the worker's JVM went through its own exit ({@code System.exit}, {@code Runtime.halt},
+   * or a signal it turns into an exit: SIGTERM, SIGINT, SIGHUP), read once it is gone: the exit
+   * trace is written then and only then. Without the trace (it could not be created), the progress
+   * slot's mark, set by a shutdown hook, stands in: {@code Runtime.halt} then reads as a signal.
+   */
+  private synchronized boolean exitPathRan() {
+    if (directory != null) {
+      try {
+        return Files.size(directory.resolve(EXIT_TRACE)) > 0;
+      } catch (IOException e) {
+        // no trace: fall back on the mark of the shutdown hook
+      }
+    }
+    ProgressSlot slot = progress;
+    return slot != null && slot.exitedInOrder();
+  }
+
+  /**
+   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
+   * killed it. The JDK reports death by signal N as 128+N, as it reports {@code System.exit(128+N)}
+   * and {@code Runtime.halt(128+N)}; whether the JVM ran its exit path tells them apart (see {@link
+   * #exitPathRan}).
+   */
+  static int exitStatus(int exitValue, boolean exitPathRan) {
+    if (!exitPathRan && exitValue > 128 && exitValue <= 128 + 64) {
+      return -(exitValue - 128);
+    }
+    return exitValue;
+  }
+
+  /** Deletes the socket file once the worker connected: no one else can connect then. */
+  synchronized void deleteSocket() {
+    try {
+      Files.deleteIfExists(directory.resolve("s"));
+    } catch (IOException e) {
+      // it is deleted with the directory when the worker is gone
+    }
+  }
+
+  /** Deletes the worker's directory, with the exit trace and the progress file if still there. */
+  synchronized void deleteDirectory() {
+    if (directory == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(directory.resolve("s"));
+      Files.deleteIfExists(directory.resolve("p"));
+      Files.deleteIfExists(directory.resolve(EXIT_TRACE));
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      // a leftover empty directory in the temporary directory is harmless
+    }
+    directory = null;
+  }
+}
