@@ -13,15 +13,11 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Optional;
 
 /**
  * The main class of a worker JVM. Arguments: the socket path, the progress slot's path, the
@@ -275,96 +271,6 @@ public final class WorkerMain {
   private void exit(int status) {
     watch.stopWatching();
     System.exit(status);
-  }
-
-  /**
-   * Ends the worker as soon as its parent is gone: its standard input ends (at once, the pipe's
-   * only writer was the parent), or its process exits (polled by the JDK). The second watch is set
-   * up after the first task, off the path of the pool's first result.
-   */
-  private static final class ParentWatch extends Thread {
-    private final FileChannel stdin;
-    private final Path progressFile;
-    private boolean watchingProcess; // accessed only under this object's lock
-    private volatile boolean stopped;
-
-    ParentWatch(FileChannel stdin, Path progressFile) {
-      super("parallelizable-parent-watch");
-      this.stdin = stdin;
-      this.progressFile = progressFile;
-      setDaemon(true);
-    }
-
-    /**
-     * Also watches the parent's process; called by the main thread once it has answered a RUN, and
-     * by this thread if a task closed standard input.
-     */
-    synchronized void watchProcess() {
-      if (watchingProcess) {
-        return;
-      }
-      watchingProcess = true;
-      Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-      if (parent.isPresent()) {
-        parent.get().onExit().thenRun(new Halt(progressFile));
-      }
-    }
-
-    /**
-     * Stops watching before an orderly exit. The JVM's exit waits up to 300 ms for threads blocked
-     * in native code, as this one is in its read; closing the channel wakes it up.
-     */
-    void stopWatching() {
-      stopped = true;
-      try {
-        stdin.close();
-      } catch (IOException e) {
-        // closed or broken: either way this thread no longer reads
-      }
-    }
-
-    /**
-     * Reads standard input until it ends, which means the parent is gone: then halts. A task that
-     * closes {@code FileDescriptor.in} closes this channel as well (the JDK closes every stream of a
-     * file descriptor together): that is no sign of the parent's death, so the watch goes on by the
-     * parent's process alone, and the task and its worker carry on.
-     */
-    @Override
-    public void run() {
-      ByteBuffer buffer = ByteBuffer.allocate(64);
-      try {
-        while (stdin.read(buffer) >= 0) {
-          buffer.clear(); // the parent writes nothing more; end of stream means it is gone
-        }
-      } catch (ClosedChannelException e) {
-        // AsynchronousCloseException included: stopWatching() or a task closed standard input
-        if (!stopped) {
-          watchProcess();
-        }
-        return;
-      } catch (IOException e) {
-        // the pipe broke: the parent is gone as well
-      }
-      if (!stopped) {
-        new Halt(progressFile).run();
-      }
-    }
-  }
-
-  private static final class Halt implements Runnable {
-    private final Path progressFile;
-
-    Halt(Path progressFile) {
-      this.progressFile = progressFile;
-    }
-
-    @Override
-    public void run() {
-      deleteQuietly(progressFile); // the parent cannot clean up any more
-      deleteQuietly(progressFile.resolveSibling(WorkerJvm.EXIT_TRACE));
-      deleteQuietly(progressFile.getParent());
-      Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
-    }
   }
 
   /** Marks an orderly exit in the progress slot (see {@link ProgressSlot}). */
