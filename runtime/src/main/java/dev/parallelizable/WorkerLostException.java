@@ -10,6 +10,7 @@ package dev.parallelizable;
  */
 public class WorkerLostException extends TaskFailedException {
   private static final long serialVersionUID = 1L;
+  /** The worker that was lost, as the pool names it. */
   private final String worker;
 
   /**
@@ -23,7 +24,11 @@ public class WorkerLostException extends TaskFailedException {
     this.worker = worker;
   }
 
-  /** The worker that was lost, as the pool names it. */
+  /**
+   * The worker that was lost, as the pool names it.
+   *
+   * @return the worker's name, e.g. {@code worker-3 (pid 4711)}
+   */
   public String worker() {
     return worker;
   }
