@@ -14,6 +14,8 @@ public class WorkerLostException extends TaskFailedException {
   private final String worker;
 
   /**
+   * Creates an exception for a task whose worker was lost.
+   *
    * @param task the task, as its method and arguments
    * @param worker the worker's name as the pool reports it, e.g. {@code worker-3 (pid 4711)}
    * @param message the whole message, naming the task and the worker
