@@ -27,6 +27,7 @@ public interface AsyncResult<R> {
   /**
    * Waits for the task and returns its result.
    *
+   * @return the task's result
    * @throws TaskFailedException if the task threw (or a subclass for a crash or a timeout)
    * @throws TaskCancelledException if the task was cancelled
    * @throws WaitInterruptedException if the waiting thread is interrupted
@@ -36,6 +37,8 @@ public interface AsyncResult<R> {
   /**
    * Waits at most {@code timeout} for the result.
    *
+   * @param timeout the longest time to wait; not negative
+   * @return the task's result
    * @throws ResultTimeoutException if the time runs out; the task keeps running
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
@@ -45,16 +48,22 @@ public interface AsyncResult<R> {
    * Waits at most {@code timeout} for the task to finish, successfully or not, without throwing its
    * failure (Python's {@code wait(timeout)}).
    *
+   * @param timeout the longest time to wait; not negative
    * @return whether the task is done
    */
   boolean waitFor(Duration timeout);
 
-  /** Whether the task has finished, successfully or not (Python's {@code ready()}). */
+  /**
+   * Whether the task has finished, successfully or not (Python's {@code ready()}).
+   *
+   * @return true once the task has finished
+   */
   boolean ready();
 
   /**
    * Whether the task finished without throwing (Python's {@code successful()}).
    *
+   * @return true if the task returned a result, false if it failed or was cancelled
    * @throws IllegalStateException if the task has not finished yet, as Python raises ValueError
    */
   boolean successful();
@@ -66,12 +75,20 @@ public interface AsyncResult<R> {
    */
   boolean cancel();
 
-  /** Runs {@code callback} with the result when the task succeeds (Python's {@code callback}). */
+  /**
+   * Runs {@code callback} with the result when the task succeeds (Python's {@code callback}).
+   *
+   * @param callback receives the task's result; not null
+   * @return this result, for chaining
+   */
   AsyncResult<R> onSuccess(Consumer<? super R> callback);
 
   /**
    * Runs {@code callback} with the failure when the task fails or is cancelled (Python's {@code
    * error_callback}); the argument is the exception {@link #get()} would throw.
+   *
+   * @param callback receives the failure; not null
+   * @return this result, for chaining
    */
   AsyncResult<R> onFailure(Consumer<? super ParallelException> callback);
 
@@ -79,6 +96,8 @@ public interface AsyncResult<R> {
    * A {@link CompletableFuture} view that completes with the result, or exceptionally with the
    * exception {@link #get()} would throw. Cancelling the view cancels the task if it has not
    * started. Each call returns a new view.
+   *
+   * @return a new future that mirrors this result
    */
   CompletableFuture<R> toCompletableFuture();
 }

@@ -30,6 +30,8 @@ public interface Codec {
   /**
    * Writes {@code value} (which may be null) to {@code out}.
    *
+   * @param value the value to write; may be null
+   * @param out the stream to write the value's bytes to
    * @throws IOException if the value cannot be encoded, for example {@link
    *     java.io.NotSerializableException}
    */
@@ -39,6 +41,8 @@ public interface Codec {
    * Reads a value written by {@link #encode}.
    *
    * @param loader the class loader of the task's generated invoker: where its classes come from
+   * @param in the bytes {@link #encode} wrote for one value, and nothing more
+   * @return the decoded value; may be null
    * @throws IOException if the bytes cannot be decoded, or were rejected
    * @throws ClassNotFoundException if a class of the value is missing on this side
    */
@@ -61,6 +65,8 @@ public interface Codec {
    * reachable only by the parent and its own workers; the filter is defence in depth.
    *
    * <p>Thread-safe.
+   *
+   * @return the shared default codec
    */
   static Codec serialization() {
     return SerializationCodec.INSTANCE;
@@ -72,6 +78,8 @@ public interface Codec {
    *
    * <p>Thread-safe.
    *
+   * @param limits the limits every decoded value must stay within; not null
+   * @return a codec that decodes within {@code limits}
    * @throws NullPointerException if {@code limits} is null
    */
   static Codec serialization(DecodeLimits limits) {

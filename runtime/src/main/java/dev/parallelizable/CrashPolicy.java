@@ -33,6 +33,8 @@ public final class CrashPolicy {
   /**
    * A lost task fails with a {@link WorkerLostException}: {@link WorkerCrashedException} on a
    * process pool, where this is the default.
+   *
+   * @return the policy that never retries
    */
   public static CrashPolicy fail() {
     return FAIL;
@@ -41,6 +43,8 @@ public final class CrashPolicy {
   /**
    * A crashed task runs again on a new worker, at most {@code times} times.
    *
+   * @param times how many times a crashed task may run again; at least 1
+   * @return a policy that retries up to {@code times} times
    * @throws IllegalArgumentException if {@code times} is not positive
    */
   public static CrashPolicy retry(int times) {
@@ -53,7 +57,11 @@ public final class CrashPolicy {
     return new CrashPolicy(times);
   }
 
-  /** How many times a crashed task runs again: 0 for {@link #fail()}. */
+  /**
+   * How many times a crashed task runs again: 0 for {@link #fail()}.
+   *
+   * @return the number of retries; 0 or more
+   */
   public int retries() {
     return retries;
   }

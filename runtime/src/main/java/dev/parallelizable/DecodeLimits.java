@@ -42,12 +42,18 @@ public final class DecodeLimits {
   /**
    * The default limits: depth 1,000; 100,000,000 references; arrays of 2<sup>28</sup> elements;
    * 2<sup>31</sup>-1 bytes (what a frame can carry); collection work 64 per object.
+   *
+   * @return the default limits
    */
   public static DecodeLimits defaults() {
     return DEFAULTS;
   }
 
-  /** How deeply objects may nest inside a serialized value (an object holding an object...). */
+  /**
+   * How deeply objects may nest inside a serialized value (an object holding an object...).
+   *
+   * @return the largest nesting depth accepted
+   */
   public int maxDepth() {
     return maxDepth;
   }
@@ -55,6 +61,8 @@ public final class DecodeLimits {
   /**
    * How many object references a serialized value may hold, new objects and references to objects
    * read before alike.
+   *
+   * @return the largest number of references accepted
    */
   public long maxReferences() {
     return maxReferences;
@@ -64,12 +72,18 @@ public final class DecodeLimits {
    * How many elements an array may have. Independently of this limit, an array, string or
    * collection whose claimed length does not fit the bytes left in the value is rejected before
    * anything is allocated for it.
+   *
+   * @return the largest array length accepted
    */
   public int maxArrayLength() {
     return maxArrayLength;
   }
 
-  /** How many bytes one encoded value may take. */
+  /**
+   * How many bytes one encoded value may take.
+   *
+   * @return the largest encoded size accepted, in bytes
+   */
   public long maxBytes() {
     return maxBytes;
   }
@@ -83,22 +97,42 @@ public final class DecodeLimits {
    * nest, far below the default of 64 per object; a value whose collections share their elements
    * can cost exponentially more than it weighs (the nested-set bomb: 2<sup>100</sup> visits for a
    * few hundred objects), and is rejected after about a million visits.
+   *
+   * @return the collection work accepted per object of a value
    */
   public long maxCollectionWorkPerObject() {
     return maxCollectionWorkPerObject;
   }
 
-  /** These limits with {@link #maxDepth()} set to {@code maxDepth} (at least 1). */
+  /**
+   * These limits with {@link #maxDepth()} set to {@code maxDepth} (at least 1).
+   *
+   * @param maxDepth the largest nesting depth to accept; at least 1
+   * @return new limits; this instance is unchanged
+   * @throws IllegalArgumentException if {@code maxDepth} is less than 1
+   */
   public DecodeLimits withMaxDepth(int maxDepth) {
     return new DecodeLimits(positive("maxDepth", maxDepth), maxReferences, maxArrayLength, maxBytes, maxCollectionWorkPerObject);
   }
 
-  /** These limits with {@link #maxReferences()} set to {@code maxReferences} (at least 1). */
+  /**
+   * These limits with {@link #maxReferences()} set to {@code maxReferences} (at least 1).
+   *
+   * @param maxReferences the largest number of references to accept; at least 1
+   * @return new limits; this instance is unchanged
+   * @throws IllegalArgumentException if {@code maxReferences} is less than 1
+   */
   public DecodeLimits withMaxReferences(long maxReferences) {
     return new DecodeLimits(maxDepth, positive("maxReferences", maxReferences), maxArrayLength, maxBytes, maxCollectionWorkPerObject);
   }
 
-  /** These limits with {@link #maxArrayLength()} set to {@code maxArrayLength} (0 or more). */
+  /**
+   * These limits with {@link #maxArrayLength()} set to {@code maxArrayLength} (0 or more).
+   *
+   * @param maxArrayLength the largest array length to accept; 0 or more
+   * @return new limits; this instance is unchanged
+   * @throws IllegalArgumentException if {@code maxArrayLength} is negative
+   */
   public DecodeLimits withMaxArrayLength(int maxArrayLength) {
     if (maxArrayLength < 0) {
       throw new IllegalArgumentException("maxArrayLength must be 0 or more, got " + maxArrayLength);
@@ -106,12 +140,25 @@ public final class DecodeLimits {
     return new DecodeLimits(maxDepth, maxReferences, maxArrayLength, maxBytes, maxCollectionWorkPerObject);
   }
 
-  /** These limits with {@link #maxBytes()} set to {@code maxBytes} (at least 1). */
+  /**
+   * These limits with {@link #maxBytes()} set to {@code maxBytes} (at least 1).
+   *
+   * @param maxBytes the largest encoded size to accept, in bytes; at least 1
+   * @return new limits; this instance is unchanged
+   * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+   */
   public DecodeLimits withMaxBytes(long maxBytes) {
     return new DecodeLimits(maxDepth, maxReferences, maxArrayLength, positive("maxBytes", maxBytes), maxCollectionWorkPerObject);
   }
 
-  /** These limits with {@link #maxCollectionWorkPerObject()} set to {@code maxCollectionWorkPerObject} (at least 1). */
+  /**
+   * These limits with {@link #maxCollectionWorkPerObject()} set to {@code
+   * maxCollectionWorkPerObject} (at least 1).
+   *
+   * @param maxCollectionWorkPerObject the collection work to accept per object; at least 1
+   * @return new limits; this instance is unchanged
+   * @throws IllegalArgumentException if {@code maxCollectionWorkPerObject} is less than 1
+   */
   public DecodeLimits withMaxCollectionWorkPerObject(long maxCollectionWorkPerObject) {
     return new DecodeLimits(
         maxDepth, maxReferences, maxArrayLength, maxBytes, positive("maxCollectionWorkPerObject", maxCollectionWorkPerObject));

@@ -21,6 +21,7 @@ public interface Job<R> {
   /**
    * Starts the task. A job starts once.
    *
+   * @return this job
    * @throws IllegalStateException if it was already started
    */
   Job<R> start();
@@ -28,6 +29,7 @@ public interface Job<R> {
   /**
    * Waits for the job to finish.
    *
+   * @return this job
    * @throws IllegalStateException if it was not started
    * @throws WaitInterruptedException if the waiting thread is interrupted
    */
@@ -36,19 +38,29 @@ public interface Job<R> {
   /**
    * Waits at most {@code timeout} for the job to finish.
    *
+   * @param timeout the longest time to wait; not negative
    * @return whether the job finished
    */
   boolean join(Duration timeout);
 
-  /** Whether the job was started and has not finished. */
+  /**
+   * Whether the job was started and has not finished.
+   *
+   * @return true between {@link #start()} and the end of the task
+   */
   boolean isAlive();
 
-  /** The exit code, or {@code null} if not finished (see the class comment). */
+  /**
+   * The exit code, or {@code null} if not finished (see the class comment).
+   *
+   * @return the exit code, or {@code null} while the job runs or was not started
+   */
   Integer exitCode();
 
   /**
    * The task's result, once finished.
    *
+   * @return the task's result
    * @throws IllegalStateException if the job has not finished
    * @throws TaskFailedException if the task threw, or the worker died ({@link
    *     WorkerCrashedException}), or was terminated ({@link TaskCancelledException})
@@ -58,6 +70,10 @@ public interface Job<R> {
   /** Stops the job now: interrupts its thread or kills its JVM. Idempotent. */
   void terminate();
 
-  /** The operating system's process id of a process job, or -1 for a thread job or before start. */
+  /**
+   * The operating system's process id of a process job, or -1 for a thread job or before start.
+   *
+   * @return the process id, or -1
+   */
   long pid();
 }

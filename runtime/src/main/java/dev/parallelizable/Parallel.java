@@ -33,6 +33,8 @@ public final class Parallel {
    * parallelizable-threads-P-worker-K} (pool {@code P}, counted from 1 over all pools of the JVM;
    * thread {@code K} of that pool), created on demand and kept until the pool is shut down.
    *
+   * @param n the number of threads; at least 1
+   * @return a new thread pool
    * @throws IllegalArgumentException if {@code n} is not positive
    */
   public static Pool threads(int n) {
@@ -49,7 +51,11 @@ public final class Parallel {
     return new ExecutorPool("thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
   }
 
-  /** A pool of one thread per available processor ({@link Runtime#availableProcessors()}). */
+  /**
+   * A pool of one thread per available processor ({@link Runtime#availableProcessors()}).
+   *
+   * @return a new thread pool
+   */
   public static Pool threads() {
     return threads(Runtime.getRuntime().availableProcessors());
   }
@@ -58,6 +64,8 @@ public final class Parallel {
    * A pool of {@code n} virtual threads, for tasks that mostly wait (I/O): at most {@code n} tasks
    * run at once, each on a virtual thread named {@code parallelizable-virtual-P-K}.
    *
+   * @param n the most tasks that run at once; at least 1
+   * @return a new virtual-thread pool
    * @throws IllegalArgumentException if {@code n} is not positive
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
@@ -76,7 +84,12 @@ public final class Parallel {
         "virtual thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
   }
 
-  /** {@link #virtualThreads(int)} of 256 threads. */
+  /**
+   * {@link #virtualThreads(int)} of 256 threads.
+   *
+   * @return a new virtual-thread pool
+   * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
+   */
   public static Pool virtualThreads() {
     return virtualThreads(256);
   }
@@ -114,6 +127,8 @@ public final class Parallel {
    * from each other's crashes; see {@link ProcessPoolBuilder} for what crosses and what happens on
    * a crash or a timeout.
    *
+   * @param n the number of worker JVMs; at least 1
+   * @return a new process pool, its workers starting
    * @throws IllegalArgumentException if {@code n} is not positive
    * @throws IllegalStateException if the workers' classpath cannot be determined
    */
@@ -121,12 +136,21 @@ public final class Parallel {
     return processPool().workers(n).build();
   }
 
-  /** A pool of one worker JVM per available processor ({@link Runtime#availableProcessors()}). */
+  /**
+   * A pool of one worker JVM per available processor ({@link Runtime#availableProcessors()}).
+   *
+   * @return a new process pool, its workers starting
+   * @throws IllegalStateException if the workers' classpath cannot be determined
+   */
   public static Pool processes() {
     return processPool().build();
   }
 
-  /** A builder of a pool of worker JVMs with options: heap, timeouts, recycling, crash policy. */
+  /**
+   * A builder of a pool of worker JVMs with options: heap, timeouts, recycling, crash policy.
+   *
+   * @return a new builder with every option at its default
+   */
   public static ProcessPoolBuilder processPool() {
     return new ProcessPoolBuilder();
   }
@@ -137,13 +161,20 @@ public final class Parallel {
    * when it threw, the status of a {@code System.exit} in the task, or {@code -N} when signal
    * {@code N} killed it. For JVM options, use {@code processPool()...job(task)}.
    *
+   * @param <R> the task's result type
+   * @param task the task to run; not null
+   * @return a new job, not started
    * @throws IllegalStateException if the worker's classpath cannot be determined
    */
   public static <R> Job<R> process(Task<R> task) {
     return processPool().job(task);
   }
 
-  /** A pool that runs every task in the calling thread, inside the call that submits it. */
+  /**
+   * A pool that runs every task in the calling thread, inside the call that submits it.
+   *
+   * @return a new sequential pool
+   */
   public static Pool sequential() {
     return new SequentialPool();
   }
@@ -151,6 +182,10 @@ public final class Parallel {
   /**
    * A job that runs {@code task} on a new thread of its own once started (Python's {@code
    * threading.Thread}, or {@code multiprocessing.Process} without the isolation).
+   *
+   * @param <R> the task's result type
+   * @param task the task to run; not null
+   * @return a new job, not started
    */
   public static <R> Job<R> thread(Task<R> task) {
     return new ThreadJob<>(task);

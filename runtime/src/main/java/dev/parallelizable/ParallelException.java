@@ -11,10 +11,21 @@ package dev.parallelizable;
 public class ParallelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception with a message and no cause.
+   *
+   * @param message what failed, naming the task or pool
+   */
   public ParallelException(String message) {
     super(message);
   }
 
+  /**
+   * Creates an exception with a message and a cause.
+   *
+   * @param message what failed, naming the task or pool
+   * @param cause the exception that caused it; may be null
+   */
   public ParallelException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -38,6 +38,8 @@ public @interface Parallelizable {
    * The name of the generated methods, when it must differ from the annotated method's own: to
    * separate overloads whose generated methods would clash after erasure, for example. Empty (the
    * default) means the method's own name. Must be a valid Java identifier.
+   *
+   * @return the name of the generated methods, or empty for the method's own
    */
   String name() default "";
 }

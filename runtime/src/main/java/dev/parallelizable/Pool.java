@@ -35,10 +35,24 @@ import java.util.stream.Stream;
  */
 public interface Pool extends AutoCloseable {
 
-  /** Submits one task (Python's {@code apply_async}) and returns at once. */
+  /**
+   * Submits one task (Python's {@code apply_async}) and returns at once.
+   *
+   * @param <R> the task's result type
+   * @param task the task to run; not null
+   * @return the pending result of {@code task}
+   */
   <R> AsyncResult<R> applyAsync(Task<R> task);
 
-  /** Runs one task and waits for its result (Python's {@code apply}). */
+  /**
+   * Runs one task and waits for its result (Python's {@code apply}).
+   *
+   * @param <R> the task's result type
+   * @param task the task to run; not null
+   * @return the task's result
+   * @throws TaskFailedException if the task threw (or a subclass for a crash or a timeout)
+   * @throws TaskCancelledException if the task was cancelled
+   */
   default <R> R apply(Task<R> task) {
     return applyAsync(task).get();
   }
@@ -52,6 +66,11 @@ public interface Pool extends AutoCloseable {
    * first input, to look up what earlier tasks of that method cost. If it throws or returns null,
    * the map fails with a {@link TaskFailedException} naming the input.
    *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read once; not null
+   * @return the results, one per input, in input order
    * @throws TaskFailedException for the first failed task in input order, after cancelling the
    *     tasks that had not started
    */
@@ -63,6 +82,12 @@ public interface Pool extends AutoCloseable {
    * As {@link #map(Function, Iterable)}, with {@code chunkSize} tasks per chunk sent to a worker (0:
    * the pool chooses).
    *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read once; not null
+   * @param chunkSize tasks per chunk, or 0 to let the pool choose
+   * @return the results, one per input, in input order
    * @throws IllegalArgumentException if {@code chunkSize} is negative
    */
   <T, R> List<R> map(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
@@ -70,34 +95,77 @@ public interface Pool extends AutoCloseable {
   /**
    * Lazy, ordered {@code map} (Python's {@code imap}): results come in input order as the iterator
    * advances; inputs are read, and tasks submitted, with a bounded look-ahead.
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @return an iterator over the results, in input order
    */
   default <T, R> ResultIterator<R> imap(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
     return imap(toTask, inputs, 0);
   }
 
-  /** As {@link #imap(Function, Iterable)} with an explicit chunk size (0: the pool chooses). */
+  /**
+   * As {@link #imap(Function, Iterable)} with an explicit chunk size (0: the pool chooses).
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @param chunkSize tasks per chunk, or 0 to let the pool choose
+   * @return an iterator over the results, in input order
+   */
   <T, R> ResultIterator<R> imap(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
 
-  /** As {@link #imap} but results come in completion order (Python's {@code imap_unordered}). */
+  /**
+   * As {@link #imap} but results come in completion order (Python's {@code imap_unordered}).
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @return an iterator over the results, in completion order
+   */
   default <T, R> ResultIterator<R> imapUnordered(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
     return imapUnordered(toTask, inputs, 0);
   }
 
-  /** As {@link #imapUnordered(Function, Iterable)} with an explicit chunk size (0: the pool chooses). */
+  /**
+   * As {@link #imapUnordered(Function, Iterable)} with an explicit chunk size (0: the pool
+   * chooses).
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @param chunkSize tasks per chunk, or 0 to let the pool choose
+   * @return an iterator over the results, in completion order
+   */
   <T, R> ResultIterator<R> imapUnordered(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
 
   /**
    * Runs tasks and returns their results in order (joblib's {@code Parallel(n_jobs)(delayed(f)(x)
    * for x in xs)}).
+   *
+   * @param <R> the result type
+   * @param tasks the tasks to run; not null, no null element
+   * @return the results, one per task, in the collection's order
    */
   default <R> List<R> run(Collection<? extends Task<? extends R>> tasks) {
     return map(Pool::<R>widen, tasks);
   }
 
-  /** As {@link #run(Collection)}, reading the stream lazily with a bounded look-ahead. */
+  /**
+   * As {@link #run(Collection)}, reading the stream lazily with a bounded look-ahead.
+   *
+   * @param <R> the result type
+   * @param tasks the tasks to run; not null, no null element
+   * @return the results, one per task, in the stream's order
+   */
   default <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
     return map(Pool::<R>widen, tasks::iterator);
   }
@@ -105,13 +173,23 @@ public interface Pool extends AutoCloseable {
   /**
    * Adds a listener that hears about every task this pool finishes from now on, whichever call
    * submitted it. Thread-safe.
+   *
+   * @param listener the listener to add; not null
    */
   void addProgressListener(ProgressListener listener);
 
-  /** Removes a listener added with {@link #addProgressListener}; no effect if it is not there. */
+  /**
+   * Removes a listener added with {@link #addProgressListener}; no effect if it is not there.
+   *
+   * @param listener the listener to remove
+   */
   void removeProgressListener(ProgressListener listener);
 
-  /** The number of workers. */
+  /**
+   * The number of workers.
+   *
+   * @return the number of workers
+   */
   int size();
 
   /** Accepts no new work; accepted work still runs (Python's {@code close()}). Idempotent. */
@@ -132,7 +210,11 @@ public interface Pool extends AutoCloseable {
    */
   void terminate();
 
-  /** Whether {@link #shutdown()} or {@link #terminate()} was called. */
+  /**
+   * Whether {@link #shutdown()} or {@link #terminate()} was called.
+   *
+   * @return true once the pool accepts no new work
+   */
   boolean isShutdown();
 
   /** {@link #shutdown()} then {@link #join()}. */

@@ -129,7 +129,10 @@ public final class ProcessPoolBuilder {
   /**
    * The number of worker JVMs.
    *
+   * @param n the number of worker JVMs; at least 1
+   * @return this builder
    * @throws IllegalArgumentException if {@code n} is not positive
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder workers(int n) {
     requireUnset(workers == UNSET, "workers was already set to %d", workers);
@@ -142,6 +145,8 @@ public final class ProcessPoolBuilder {
    * Adds options to the workers' command line, such as {@code "-XX:+UseG1GC"} or {@code
    * "--enable-preview"}. May be called more than once; options accumulate.
    *
+   * @param options the options, each starting with {@code -}; not null
+   * @return this builder
    * @throws IllegalArgumentException if an option does not start with {@code -}, or sets the
    *     classpath (use {@link #classpath(String)})
    */
@@ -174,7 +179,10 @@ public final class ProcessPoolBuilder {
    * -Xmx256m}; without this rule each would get 1 GiB, and the five JVMs could ask for more than
    * the container has and be killed. A job counts as one worker.
    *
+   * @param size the heap size, as {@code -Xmx} accepts it
+   * @return this builder
    * @throws IllegalArgumentException if {@code size} is not a number with an optional k, m, g or t
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder maxHeap(String size) {
     requireUnset(maxHeap == null, "maxHeap was already set to %s", maxHeap);
@@ -202,6 +210,9 @@ public final class ProcessPoolBuilder {
   /**
    * A system property of the workers ({@code -Dname=value}). May be called for several properties.
    *
+   * @param name the property's name; not empty, without '=' or whitespace
+   * @param value the property's value; not null
+   * @return this builder
    * @throws IllegalArgumentException if the name is empty or contains '=' or whitespace, or the
    *     value is null
    */
@@ -219,7 +230,10 @@ public final class ProcessPoolBuilder {
    * tasks that leak memory or native resources. The limit is exact: a chunk of a {@code map} is
    * split where a worker reaches it, and the rest runs on the next worker.
    *
+   * @param tasks the number of tasks a worker runs before it is replaced; at least 1
+   * @return this builder
    * @throws IllegalArgumentException if {@code tasks} is not positive
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder maxTasksPerWorker(int tasks) {
     requireUnset(maxTasksPerWorker == UNSET, "maxTasksPerWorker was already set to %d", maxTasksPerWorker);
@@ -234,7 +248,10 @@ public final class ProcessPoolBuilder {
    * from when the worker starts it, also within a chunk; the check runs every tenth of the timeout
    * (at most every 100 ms), so a task may run that much longer before it is stopped.
    *
+   * @param timeout the longest a task may run; positive
+   * @return this builder
    * @throws IllegalArgumentException if {@code timeout} is not positive
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder taskTimeout(Duration timeout) {
     requireUnset(taskTimeout == null, "taskTimeout was already set to %s", shown(taskTimeout));
@@ -249,7 +266,10 @@ public final class ProcessPoolBuilder {
    * Stops a worker that has had nothing to do for {@code timeout}; a new one starts when work
    * comes. For long-lived pools that are busy now and then.
    *
+   * @param timeout how long a worker may stay idle; positive
+   * @return this builder
    * @throws IllegalArgumentException if {@code timeout} is not positive
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder idleTimeout(Duration timeout) {
     requireUnset(idleTimeout == null, "idleTimeout was already set to %s", shown(idleTimeout));
@@ -270,7 +290,10 @@ public final class ProcessPoolBuilder {
    * Pool#join()} and {@link Job#join()} return within it (plus the moments the kill takes), and a
    * killed job's {@link Job#exitCode()} is -9. The check runs every 100 ms at most. Default 10 s.
    *
+   * @param timeout how long a stopping worker may take to exit; positive
+   * @return this builder
    * @throws IllegalArgumentException if {@code timeout} is not positive
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder shutdownTimeout(Duration timeout) {
     requireUnset(shutdownTimeout == null, "shutdownTimeout was already set to %s", shown(shutdownTimeout));
@@ -286,6 +309,11 @@ public final class ProcessPoolBuilder {
    * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, or
    * runs longer than the {@linkplain #initializerTimeout(Duration) initializer timeout}, the worker
    * cannot start: see {@link WorkerStartException}.
+   *
+   * @param task the task each worker runs first; its result is ignored; not null
+   * @return this builder
+   * @throws IllegalArgumentException if {@code task} is null
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder initializer(Task<?> task) {
     requireUnset(initializer == null, "initializer was already set to %s", initializer);
@@ -302,7 +330,10 @@ public final class ProcessPoolBuilder {
    * its own); {@link #taskTimeout(Duration)} does not apply to the initializer. The check runs every
    * 100 ms at most. Default 60 s.
    *
+   * @param timeout the longest the initializer may run; positive
+   * @return this builder
    * @throws IllegalArgumentException if {@code timeout} is not positive
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder initializerTimeout(Duration timeout) {
     requireUnset(initializerTimeout == null, "initializerTimeout was already set to %s", shown(initializerTimeout));
@@ -327,7 +358,10 @@ public final class ProcessPoolBuilder {
    * plugin systems) does not say where its classes are: {@link #build()} then fails and asks for
    * this option.
    *
+   * @param classpath the entries, separated by {@link File#pathSeparator}
+   * @return this builder
    * @throws IllegalArgumentException if {@code classpath} is empty
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder classpath(String classpath) {
     requireUnset(this.classpath == null, "classpath was already set to %s", this.classpath);
@@ -337,7 +371,14 @@ public final class ProcessPoolBuilder {
     return this;
   }
 
-  /** As {@link #classpath(String)}, from a list of jars and directories. */
+  /**
+   * As {@link #classpath(String)}, from a list of jars and directories.
+   *
+   * @param entries the jars and directories, in order; not empty
+   * @return this builder
+   * @throws IllegalArgumentException if {@code entries} is null or empty
+   * @throws IllegalStateException if the classpath was already set
+   */
   public ProcessPoolBuilder classpath(Collection<Path> entries) {
     requireArgument(entries != null && !entries.isEmpty(), "classpath must not be empty, got %s", entries);
     return classpath(
@@ -347,7 +388,10 @@ public final class ProcessPoolBuilder {
   /**
    * The {@code java} executable of the workers, for another JDK than the parent's.
    *
+   * @param java the path of the {@code java} executable
+   * @return this builder
    * @throws IllegalArgumentException if it is not an executable file
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder javaExecutable(Path java) {
     requireUnset(javaExecutable == null, "javaExecutable was already set to %s", javaExecutable);
@@ -358,7 +402,14 @@ public final class ProcessPoolBuilder {
     return this;
   }
 
-  /** What to do with a task whose worker died while running it. */
+  /**
+   * What to do with a task whose worker died while running it.
+   *
+   * @param policy the crash policy; not null
+   * @return this builder
+   * @throws IllegalArgumentException if {@code policy} is null
+   * @throws IllegalStateException if it was already set
+   */
   public ProcessPoolBuilder crashPolicy(CrashPolicy policy) {
     requireUnset(crashPolicy == null, "crashPolicy was already set to %s", crashPolicy);
     requireArgument(policy != null, "crashPolicy must not be null");
@@ -370,8 +421,11 @@ public final class ProcessPoolBuilder {
    * How arguments, results and exceptions cross between the JVMs. Each worker creates its own
    * instance from the class name.
    *
+   * @param codec the codec; not null
+   * @return this builder
    * @throws IllegalArgumentException if the codec's class is not public with a public no-argument
    *     constructor
+   * @throws IllegalStateException if it was already set
    */
   public ProcessPoolBuilder codec(Codec codec) {
     requireUnset(this.codec == null, "codec was already set to %s", this.codec);
@@ -410,6 +464,7 @@ public final class ProcessPoolBuilder {
   /**
    * Creates the pool and starts its workers, without waiting for them.
    *
+   * @return the new pool
    * @throws IllegalStateException if the workers' classpath cannot be determined (see {@link
    *     #classpath(String)})
    */
@@ -422,6 +477,11 @@ public final class ProcessPoolBuilder {
    * (Python's {@code multiprocessing.Process}); {@link #workers(int)}, {@link
    * #maxTasksPerWorker(int)}, {@link #idleTimeout(Duration)} and {@link #crashPolicy(CrashPolicy)}
    * do not apply.
+   *
+   * @param <R> the task's result type
+   * @param task the task to run; not null
+   * @return a new job, not started
+   * @throws IllegalStateException if the worker's classpath cannot be determined
    */
   public <R> Job<R> job(Task<R> task) {
     Objects.requireNonNull(task, "task must not be null");

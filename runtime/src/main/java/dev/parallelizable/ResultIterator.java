@@ -23,7 +23,11 @@ public interface ResultIterator<R> extends Iterator<R>, AutoCloseable {
   @Override
   void close();
 
-  /** The remaining results as a sequential stream; closing the stream closes this iterator. */
+  /**
+   * The remaining results as a sequential stream; closing the stream closes this iterator.
+   *
+   * @return a stream of the remaining results, in this iterator's order
+   */
   default Stream<R> stream() {
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false)

@@ -8,6 +8,11 @@ package dev.parallelizable;
 public class ResultTimeoutException extends ParallelException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception with a message naming the wait and its timeout.
+   *
+   * @param message what timed out
+   */
   public ResultTimeoutException(String message) {
     super(message);
   }

@@ -26,22 +26,41 @@ public final class Task<R> implements Callable<R> {
     this.arguments = arguments;
   }
 
-  /** The method this task calls. */
+  /**
+   * The method this task calls.
+   *
+   * @return the method this task calls
+   */
   public TaskMethod<R> method() {
     return method;
   }
 
-  /** The arguments, in parameter order (for an instance method the receiver comes first). */
+  /**
+   * The arguments, in parameter order (for an instance method the receiver comes first).
+   *
+   * @return a copy of the arguments; elements may be null
+   */
   public List<Object> arguments() {
     return Arrays.asList(arguments.clone());
   }
 
-  /** The number of arguments. */
+  /**
+   * The number of arguments.
+   *
+   * @return the number of arguments, the receiver included
+   */
   public int argumentCount() {
     return arguments.length;
   }
 
-  /** The argument at {@code index}. */
+  /**
+   * The argument at {@code index}.
+   *
+   * @param index the argument's position, from 0
+   * @return the argument; may be null
+   * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@link
+   *     #argumentCount()}
+   */
   public Object argument(int index) {
     return arguments[index];
   }

@@ -8,6 +8,11 @@ package dev.parallelizable;
 public class TaskCancelledException extends ParallelException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception with a message naming the task and why it was cancelled.
+   *
+   * @param message what was cancelled, and why
+   */
   public TaskCancelledException(String message) {
     super(message);
   }

@@ -47,6 +47,9 @@ public final class TaskMethod<R> {
    * @param methodName the method's simple name
    * @param parameters one {@code "type name"} string per parameter, such as {@code "int x"}; for an
    *     instance method the first is the receiver
+   * @param <R> the method's result type, boxed
+   * @return the description of the method
+   * @throws IllegalArgumentException if a parameter string does not read {@code "type name"}
    */
   public static <R> TaskMethod<R> of(
       TaskInvoker invoker,
@@ -70,7 +73,15 @@ public final class TaskMethod<R> {
     return new TaskMethod<>(invoker, key, declaringClass, methodName, types, names);
   }
 
-  /** Binds arguments to this method, producing a task that runs nothing until a pool runs it. */
+  /**
+   * Binds arguments to this method, producing a task that runs nothing until a pool runs it.
+   *
+   * @param arguments one argument per parameter, in order (for an instance method, the receiver
+   *     first)
+   * @return a new task
+   * @throws IllegalArgumentException if the number of arguments differs from the number of
+   *     parameters
+   */
   public Task<R> bind(Object... arguments) {
     if (arguments.length != parameterNames.length) {
       throw new IllegalArgumentException(
@@ -80,42 +91,75 @@ public final class TaskMethod<R> {
     return new Task<>(this, arguments);
   }
 
-  /** The generated invoker that calls this method. */
+  /**
+   * The generated invoker that calls this method.
+   *
+   * @return the invoker
+   */
   public TaskInvoker invoker() {
     return invoker;
   }
 
-  /** The class name a worker process loads to find the invoker. */
+  /**
+   * The class name a worker process loads to find the invoker.
+   *
+   * @return the invoker's binary class name
+   */
   public String invokerClassName() {
     return invoker.getClass().getName();
   }
 
-  /** The key of this method among its class's {@code @Parallelizable} methods, e.g. {@code "cube(int)"}. */
+  /**
+   * The key of this method among its class's {@code @Parallelizable} methods, e.g. {@code
+   * "cube(int)"}.
+   *
+   * @return the key, unique within the declaring class
+   */
   public String key() {
     return key;
   }
 
-  /** The binary name of the declaring class. */
+  /**
+   * The binary name of the declaring class.
+   *
+   * @return the declaring class's binary name, such as {@code "com.example.Cubes"}
+   */
   public String declaringClass() {
     return declaringClass;
   }
 
-  /** The method's simple name. */
+  /**
+   * The method's simple name.
+   *
+   * @return the method's name
+   */
   public String methodName() {
     return methodName;
   }
 
-  /** The parameter names, in order (for an instance method, the first is the receiver). */
+  /**
+   * The parameter names, in order (for an instance method, the first is the receiver).
+   *
+   * @return the parameter names, unmodifiable
+   */
   public List<String> parameterNames() {
     return List.of(parameterNames);
   }
 
-  /** The parameter types as written in the source, in order. */
+  /**
+   * The parameter types as written in the source, in order.
+   *
+   * @return the parameter types, unmodifiable
+   */
   public List<String> parameterTypes() {
     return List.of(parameterTypes);
   }
 
-  /** Declaring class simple name and method name, e.g. {@code "Cubes.cube"}. */
+  /**
+   * Declaring class simple name and method name, e.g. {@code "Cubes.cube"}.
+   *
+   * @return the short name, for messages
+   */
   public String shortName() {
     int dot = Math.max(declaringClass.lastIndexOf('.'), declaringClass.lastIndexOf('$'));
     return declaringClass.substring(dot + 1) + '.' + methodName;

@@ -7,6 +7,12 @@ package dev.parallelizable;
 public class WaitInterruptedException extends ParallelException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception for a wait that was interrupted.
+   *
+   * @param message what the thread was waiting for
+   * @param cause the interruption
+   */
   public WaitInterruptedException(String message, InterruptedException cause) {
     super(message, cause);
   }

@@ -29,9 +29,19 @@ package dev.parallelizable;
  */
 public class WorkerCrashedException extends WorkerLostException {
   private static final long serialVersionUID = 1L;
+  /** The process id of the worker that died. */
   private final long pid;
+  /** The worker's exit code, or null if it could not be read. */
   private final Integer exitCode;
 
+  /**
+   * Creates an exception for a task whose worker JVM died, with no known cause.
+   *
+   * @param task the task, as its method and arguments
+   * @param pid the process id of the worker
+   * @param exitCode the worker's exit code (negative: killed by that signal), or null if unknown
+   * @param message the whole message, naming the task and the worker
+   */
   public WorkerCrashedException(String task, long pid, Integer exitCode, String message) {
     this(task, pid, exitCode, message, null);
   }
@@ -39,6 +49,12 @@ public class WorkerCrashedException extends WorkerLostException {
   /**
    * With the error that ended the worker as the cause, where it is known: an {@link
    * OutOfMemoryError} the worker reported before it exited.
+   *
+   * @param task the task, as its method and arguments
+   * @param pid the process id of the worker
+   * @param exitCode the worker's exit code (negative: killed by that signal), or null if unknown
+   * @param message the whole message, naming the task and the worker
+   * @param cause the error that ended the worker, or null
    */
   public WorkerCrashedException(String task, long pid, Integer exitCode, String message, Throwable cause) {
     super(task, "pid " + pid, message, cause);
@@ -46,12 +62,20 @@ public class WorkerCrashedException extends WorkerLostException {
     this.exitCode = exitCode;
   }
 
-  /** The process id of the worker that died. */
+  /**
+   * The process id of the worker that died.
+   *
+   * @return the worker's process id
+   */
   public long pid() {
     return pid;
   }
 
-  /** Its exit code (negative: killed by that signal), or null if it could not be read. */
+  /**
+   * Its exit code (negative: killed by that signal), or null if it could not be read.
+   *
+   * @return the exit code, or null
+   */
   public Integer exitCode() {
     return exitCode;
   }

@@ -10,9 +10,12 @@ package dev.parallelizable;
  */
 public class WorkerLostException extends TaskFailedException {
   private static final long serialVersionUID = 1L;
+  /** The worker that was lost, as the pool names it. */
   private final String worker;
 
   /**
+   * Creates an exception for a task whose worker was lost.
+   *
    * @param task the task, as its method and arguments
    * @param worker the worker's name as the pool reports it, e.g. {@code worker-3 (pid 4711)}
    * @param message the whole message, naming the task and the worker
@@ -23,7 +26,11 @@ public class WorkerLostException extends TaskFailedException {
     this.worker = worker;
   }
 
-  /** The worker that was lost, as the pool names it. */
+  /**
+   * The worker that was lost, as the pool names it.
+   *
+   * @return the worker's name, e.g. {@code worker-3 (pid 4711)}
+   */
   public String worker() {
     return worker;
   }

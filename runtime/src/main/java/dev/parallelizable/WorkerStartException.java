@@ -16,6 +16,12 @@ package dev.parallelizable;
 public class WorkerStartException extends ParallelException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception for workers that could not start.
+   *
+   * @param message what failed, naming the worker and the fix
+   * @param cause why it failed; may be null
+   */
   public WorkerStartException(String message, Throwable cause) {
     super(message, cause);
   }

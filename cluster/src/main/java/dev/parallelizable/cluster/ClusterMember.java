@@ -69,6 +69,7 @@ public final class ClusterMember {
    * @param members {@code host:port} (or {@code host}) of the other members
    * @param port the port to listen on, or 0 for 5701 or the next free one
    * @param threads how many tasks run at once on the member
+   * @return a new configuration, to pass to {@code Hazelcast.newHazelcastInstance}
    * @throws IllegalArgumentException if a value is out of range
    */
   public static Config config(String clusterName, List<String> members, int port, int threads) {
@@ -97,7 +98,11 @@ public final class ClusterMember {
     return config;
   }
 
-  /** Starts a member from the command line; see the class comment. */
+  /**
+   * Starts a member from the command line; see the class comment.
+   *
+   * @param args the options the class comment lists
+   */
   public static void main(String[] args) {
     Options options;
     try {

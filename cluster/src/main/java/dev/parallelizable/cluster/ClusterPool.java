@@ -109,13 +109,19 @@ public final class ClusterPool implements Pool {
    * closing the pool leaves it running. Tasks run on every member that is not a lite member,
    * including {@code hazelcast} itself if it is one.
    *
+   * @param hazelcast a running instance of the cluster; not null
+   * @return a new pool, ready to run tasks
    * @throws IllegalStateException if no member can run tasks, or one does not answer, naming it
    */
   public static ClusterPool connect(HazelcastInstance hazelcast) {
     return builder().instance(hazelcast).build();
   }
 
-  /** A builder for a pool that starts its own Hazelcast instance, or uses the application's. */
+  /**
+   * A builder for a pool that starts its own Hazelcast instance, or uses the application's.
+   *
+   * @return a new builder with every option at its default
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -136,30 +142,55 @@ public final class ClusterPool implements Pool {
 
     private Builder() {}
 
-    /** Uses the application's own instance, which the pool does not shut down. */
+    /**
+     * Uses the application's own instance, which the pool does not shut down.
+     *
+     * @param instance the application's instance; not null
+     * @return this builder
+     */
     public Builder instance(HazelcastInstance instance) {
       this.instance = Objects.requireNonNull(instance, "instance");
       return this;
     }
 
-    /** The cluster to join, when the pool starts its own instance. */
+    /**
+     * The cluster to join, when the pool starts its own instance.
+     *
+     * @param clusterName the cluster's name, as its members were started with; not null
+     * @return this builder
+     */
     public Builder clusterName(String clusterName) {
       this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
       return this;
     }
 
-    /** Where members are ({@code host:port}), when the pool starts its own instance. */
+    /**
+     * Where members are ({@code host:port}), when the pool starts its own instance.
+     *
+     * @param members the members' addresses, as {@code host:port} or {@code host}
+     * @return this builder
+     */
     public Builder members(String... members) {
       return members(List.of(members));
     }
 
-    /** Where members are ({@code host:port}), when the pool starts its own instance. */
+    /**
+     * Where members are ({@code host:port}), when the pool starts its own instance.
+     *
+     * @param members the members' addresses, as {@code host:port} or {@code host}; not null
+     * @return this builder
+     */
     public Builder members(List<String> members) {
       this.members = List.copyOf(members);
       return this;
     }
 
-    /** The port the pool's own instance listens on (members connect back to it); 0: 5701 or up. */
+    /**
+     * The port the pool's own instance listens on (members connect back to it); 0: 5701 or up.
+     *
+     * @param port the port, or 0
+     * @return this builder
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
@@ -168,6 +199,10 @@ public final class ClusterPool implements Pool {
     /**
      * Makes the pool's own instance a full member that runs {@code threads} tasks at once too. By
      * default it is a lite member: it joins the cluster to submit tasks and runs none.
+     *
+     * @param threads how many tasks the pool's own instance runs at once; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threads} is not positive
      */
     public Builder runTasksHere(int threads) {
       if (threads <= 0) {
@@ -177,7 +212,12 @@ public final class ClusterPool implements Pool {
       return this;
     }
 
-    /** The name of the members' task executor ({@link ClusterMember#EXECUTOR_NAME} by default). */
+    /**
+     * The name of the members' task executor ({@link ClusterMember#EXECUTOR_NAME} by default).
+     *
+     * @param executorName the executor's name, as the members were configured with; not null
+     * @return this builder
+     */
     public Builder executorName(String executorName) {
       this.executorName = Objects.requireNonNull(executorName, "executorName");
       return this;
@@ -186,6 +226,9 @@ public final class ClusterPool implements Pool {
     /**
      * What happens to the tasks of a member that leaves while running them ({@code
      * CrashPolicy.retry(1)} by default: run once more on another member).
+     *
+     * @param policy the crash policy; not null
+     * @return this builder
      */
     public Builder crashPolicy(CrashPolicy policy) {
       this.crashPolicy = Objects.requireNonNull(policy, "policy");
@@ -197,6 +240,8 @@ public final class ClusterPool implements Pool {
      * {@link dev.parallelizable.TaskTimeoutException}; none by default. Chunks are then sent one
      * task at a time.
      *
+     * @param timeout the longest a task may run; positive
+     * @return this builder
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder taskTimeout(Duration timeout) {
@@ -212,6 +257,7 @@ public final class ClusterPool implements Pool {
      * Creates the pool: starts the pool's own instance if no {@link #instance} was given, and asks
      * every member how many tasks it runs at once.
      *
+     * @return the new pool, ready to run tasks
      * @throws IllegalStateException if no member can run tasks, or one does not answer, naming it
      * @throws IllegalArgumentException if neither an instance nor a cluster name was given
      */
@@ -309,7 +355,11 @@ public final class ClusterPool implements Pool {
         e);
   }
 
-  /** The Hazelcast instance the pool submits through. */
+  /**
+   * The Hazelcast instance the pool submits through.
+   *
+   * @return the instance, the pool's own or the application's
+   */
   public HazelcastInstance hazelcastInstance() {
     return hazelcast;
   }

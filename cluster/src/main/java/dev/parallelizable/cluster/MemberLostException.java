@@ -13,11 +13,22 @@ import dev.parallelizable.WorkerLostException;
 public class MemberLostException extends WorkerLostException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception for a task whose member left the cluster.
+   *
+   * @param task the task, as its method and arguments
+   * @param member the member's address, as {@code host:port}
+   * @param message the whole message, naming the task and the member
+   */
   public MemberLostException(String task, String member, String message) {
     super(task, member, message, null);
   }
 
-  /** The address of the member that left, as {@code host:port}. */
+  /**
+   * The address of the member that left, as {@code host:port}.
+   *
+   * @return the member's address
+   */
   public String member() {
     return worker();
   }

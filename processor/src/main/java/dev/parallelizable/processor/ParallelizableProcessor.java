@@ -64,6 +64,9 @@ public final class ParallelizableProcessor extends AbstractProcessor {
   private ClassValidator classValidator;
   private LocalClassScanner localClassScanner;
 
+  /** Creates the processor; the compiler finds it through {@code META-INF/services}. */
+  public ParallelizableProcessor() {}
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(Parallelizable.class.getCanonicalName());

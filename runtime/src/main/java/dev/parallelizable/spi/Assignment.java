@@ -13,30 +13,68 @@ import dev.parallelizable.Task;
  * (the thread that reads the worker's answer); different assignments may be reported concurrently.
  */
 public interface Assignment {
-  /** A number unique within the pool, for matching answers to requests on the wire. */
+  /**
+   * A number unique within the pool, for matching answers to requests on the wire.
+   *
+   * @return the assignment's id
+   */
   long id();
 
-  /** Every task of the chunk; this assignment runs {@code [from(), to())} of them. */
+  /**
+   * Every task of the chunk; this assignment runs {@code [from(), to())} of them.
+   *
+   * @return the chunk's tasks; do not modify
+   */
   Task<?>[] tasks();
 
-  /** What {@link RemoteWorkers#encode} returned for the chunk's tasks. */
+  /**
+   * What {@link RemoteWorkers#encode} returned for the chunk's tasks.
+   *
+   * @return the chunk's encoded form, as the adapter made it
+   */
   Object encoded();
 
-  /** The first task this assignment runs. */
+  /**
+   * The first task this assignment runs.
+   *
+   * @return the index of the first task, within {@link #tasks()}
+   */
   int from();
 
-  /** One past the last task this assignment runs. */
+  /**
+   * One past the last task this assignment runs.
+   *
+   * @return the index after the last task, within {@link #tasks()}
+   */
   int to();
 
-  /** One past the last task whose answer arrived ({@code from()} before any). */
+  /**
+   * One past the last task whose answer arrived ({@code from()} before any).
+   *
+   * @return the index after the last answered task
+   */
   int received();
 
-  /** Stores the result of task {@code index}, in order; ignored once the chunk is done. */
+  /**
+   * Stores the result of task {@code index}, in order; ignored once the chunk is done.
+   *
+   * @param index the task's index within {@link #tasks()}; the next one after {@link #received()}
+   * @param value the task's result; may be null
+   */
   void result(int index, Object value);
 
-  /** Records the failure of task {@code index}; the first one recorded wins. */
+  /**
+   * Records the failure of task {@code index}; the first one recorded wins.
+   *
+   * @param index the task's index within {@link #tasks()}
+   * @param failure the task's failure, naming the task; not null
+   */
   void fail(int index, ParallelException failure);
 
-  /** Whether the engine still waits for this assignment (false once it ended or was lost). */
+  /**
+   * Whether the engine still waits for this assignment (false once it ended or was lost).
+   *
+   * @return true while the engine waits for this assignment's answers
+   */
   boolean isActive();
 }

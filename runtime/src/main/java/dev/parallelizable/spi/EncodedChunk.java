@@ -24,6 +24,9 @@ public final class EncodedChunk {
   /**
    * Encodes {@code tasks} in the calling thread.
    *
+   * @param tasks the chunk's tasks; not null
+   * @param codec the pool's codec
+   * @return the encoded chunk
    * @throws IllegalArgumentException naming the method, the parameter and its type, if the codec
    *     cannot encode an argument
    */
@@ -31,7 +34,13 @@ public final class EncodedChunk {
     return new EncodedChunk(RemoteChunks.encode(tasks, codec));
   }
 
-  /** The request that runs tasks {@code [from, to)}. */
+  /**
+   * The request that runs tasks {@code [from, to)}.
+   *
+   * @param from the first task to run
+   * @param to one past the last task to run; more than {@code from}
+   * @return the request, to send to one worker
+   */
   public byte[] request(int from, int to) {
     return RemoteChunks.request(encoded, from, to);
   }
@@ -42,6 +51,9 @@ public final class EncodedChunk {
    * task's failure, and the tasks after it do not run.
    *
    * @param where the worker, for messages, e.g. {@code "cluster member 10.0.0.5:5701"}
+   * @param request a request made by {@link #request}
+   * @param codec the pool's codec, as the worker created it
+   * @return the answer, to send back to the caller
    */
   public static byte[] run(byte[] request, Codec codec, String where) {
     return RemoteChunks.run(request, codec, where);
@@ -50,6 +62,11 @@ public final class EncodedChunk {
   /**
    * In the caller: stores the results and the failure of an answer in {@code assignment}; a value
    * that cannot be decoded fails its task.
+   *
+   * @param answer the answer {@link #run} returned for {@code assignment}'s request
+   * @param assignment the assignment the request was made for
+   * @param codec the pool's codec
+   * @param where the worker, for messages
    */
   public static void readAnswer(byte[] answer, Assignment assignment, Codec codec, String where) {
     RemoteChunks.readAnswer(answer, assignment, codec, where);

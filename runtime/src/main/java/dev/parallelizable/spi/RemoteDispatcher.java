@@ -18,7 +18,14 @@ import java.util.List;
  * @param <W> the adapter's handle on one worker
  */
 public interface RemoteDispatcher<W> extends Pool {
-  /** A pool that dispatches to {@code workers}; starts its workers if it starts its own. */
+  /**
+   * A pool that dispatches to {@code workers}; starts its workers if it starts its own.
+   *
+   * @param <W> the adapter's handle on one worker
+   * @param settings the pool's settings; not null
+   * @param workers the adapter; not null
+   * @return the new pool
+   */
   static <W> RemoteDispatcher<W> create(RemoteSettings settings, RemoteWorkers<W> workers) {
     return RemoteEngine.start(settings, workers);
   }
@@ -26,16 +33,25 @@ public interface RemoteDispatcher<W> extends Pool {
   /**
    * A worker is ready to run up to {@code capacity} assignments at once: one the engine started, or
    * one that joined on its own (a new cluster member).
+   *
+   * @param worker the worker
+   * @param capacity how many assignments it may run at once; at least 1
    */
   void ready(W worker, int capacity);
 
-  /** The worker answered every task of the assignment, or up to a failure recorded in it. */
+  /**
+   * The worker answered every task of the assignment, or up to a failure recorded in it.
+   *
+   * @param assignment the answered assignment
+   */
   void answered(Assignment assignment);
 
   /**
    * The assignment ended unanswered and its worker stays: cancelled after a timeout, or never
    * delivered. A timed-out assignment fails with the timeout; another is queued again, not counted
    * as a loss.
+   *
+   * @param assignment the assignment that ended
    */
   void returned(Assignment assignment);
 
@@ -43,19 +59,40 @@ public interface RemoteDispatcher<W> extends Pool {
    * The worker no longer works for the pool: it exited, crashed, left, could not start, or was
    * stopped. Its assignments are run again under the crash policy or fail; a pool that starts its
    * own workers replaces it. Reporting a worker twice, or one never seen, does nothing.
+   *
+   * @param worker the worker that is gone
+   * @param problem why, for the failure of its tasks; may be null
    */
   void gone(W worker, Throwable problem);
 
-  /** Whether the worker is being retired (or the pool terminated): its exit is expected. */
+  /**
+   * Whether the worker is being retired (or the pool terminated): its exit is expected.
+   *
+   * @param worker the worker
+   * @return true if the engine asked the worker to stop
+   */
   boolean isRetiring(W worker);
 
-  /** Whether the engine stopped the worker because it did not start in time. */
+  /**
+   * Whether the engine stopped the worker because it did not start in time.
+   *
+   * @param worker the worker
+   * @return true if the worker's start timed out
+   */
   boolean startTimedOut(W worker);
 
-  /** The workers that are not gone. */
+  /**
+   * The workers that are not gone.
+   *
+   * @return a snapshot of the live workers
+   */
   List<W> workers();
 
-  /** The failure that broke the pool (a worker could not start), or null. */
+  /**
+   * The failure that broke the pool (a worker could not start), or null.
+   *
+   * @return the failure that broke the pool, or null if it is not broken
+   */
   WorkerStartException broken();
 
   /** Workers stopped joining: fails queued tasks if no worker is left to run them. */

@@ -33,57 +33,104 @@ public final class RemoteSettings {
     this.replacesWorkers = b.replacesWorkers;
   }
 
-  /** Settings for a pool called {@code name} that runs {@code size} tasks at once. */
+  /**
+   * Settings for a pool called {@code name} that runs {@code size} tasks at once.
+   *
+   * @param name the pool's name, for messages; not null
+   * @param size how many tasks the pool runs at once; at least 1
+   * @return a new builder
+   * @throws IllegalArgumentException if {@code size} is not positive
+   */
   public static Builder builder(String name, int size) {
     return new Builder(name, size);
   }
 
-  /** The pool's name, as its {@code toString()} and messages show it. */
+  /**
+   * The pool's name, as its {@code toString()} and messages show it.
+   *
+   * @return the pool's name
+   */
   public String name() {
     return name;
   }
 
-  /** How many tasks the pool runs at once, as {@code Pool.size()} reports it. */
+  /**
+   * How many tasks the pool runs at once, as {@code Pool.size()} reports it.
+   *
+   * @return the number of tasks run at once
+   */
   public int size() {
     return size;
   }
 
-  /** What happens to a task whose worker is lost while running it. */
+  /**
+   * What happens to a task whose worker is lost while running it.
+   *
+   * @return the crash policy
+   */
   public CrashPolicy crashPolicy() {
     return crashPolicy;
   }
 
-  /** The per-task timeout, or null for none. */
+  /**
+   * The per-task timeout, or null for none.
+   *
+   * @return the per-task timeout, or null
+   */
   public Duration taskTimeout() {
     return taskTimeout;
   }
 
-  /** How long an idle worker the engine started lives, or null for ever. */
+  /**
+   * How long an idle worker the engine started lives, or null for ever.
+   *
+   * @return the idle timeout, or null
+   */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** How long a worker the engine started may take to become ready, or null for no bound. */
+  /**
+   * How long a worker the engine started may take to become ready, or null for no bound.
+   *
+   * @return the start timeout, or null
+   */
   public Duration startTimeout() {
     return startTimeout;
   }
 
-  /** Tasks a worker runs before it is replaced; 0 for no limit. */
+  /**
+   * Tasks a worker runs before it is replaced; 0 for no limit.
+   *
+   * @return the task limit per worker, or 0
+   */
   public int maxTasksPerWorker() {
     return maxTasksPerWorker;
   }
 
-  /** Tasks sent in one assignment at most; 0 for no limit. */
+  /**
+   * Tasks sent in one assignment at most; 0 for no limit.
+   *
+   * @return the task limit per assignment, or 0
+   */
   public int maxTasksPerAssignment() {
     return maxTasksPerAssignment;
   }
 
-  /** How many workers the engine starts and keeps; 0 if workers join on their own. */
+  /**
+   * How many workers the engine starts and keeps; 0 if workers join on their own.
+   *
+   * @return the number of workers the engine starts, or 0
+   */
   public int startsWorkers() {
     return startsWorkers;
   }
 
-  /** Whether a worker that left is replaced (by the engine, if it starts its own). */
+  /**
+   * Whether a worker that left is replaced (by the engine, if it starts its own).
+   *
+   * @return true if a lost worker is replaced
+   */
   public boolean replacesWorkers() {
     return replacesWorkers;
   }
@@ -109,55 +156,100 @@ public final class RemoteSettings {
       this.size = size;
     }
 
-    /** What happens to a task whose worker is lost ({@link CrashPolicy#fail()} by default). */
+    /**
+     * What happens to a task whose worker is lost ({@link CrashPolicy#fail()} by default).
+     *
+     * @param policy the crash policy; not null
+     * @return this builder
+     */
     public Builder crashPolicy(CrashPolicy policy) {
       this.crashPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** The per-task timeout; null for none. */
+    /**
+     * The per-task timeout; null for none.
+     *
+     * @param timeout the longest a task may run, or null
+     * @return this builder
+     */
     public Builder taskTimeout(Duration timeout) {
       this.taskTimeout = timeout;
       return this;
     }
 
-    /** How long an idle worker the engine started lives; null for ever. */
+    /**
+     * How long an idle worker the engine started lives; null for ever.
+     *
+     * @param timeout how long an idle worker lives, or null
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = timeout;
       return this;
     }
 
-    /** How long a started worker may take to become ready; null if the adapter bounds it. */
+    /**
+     * How long a started worker may take to become ready; null if the adapter bounds it.
+     *
+     * @param timeout how long a started worker may take to become ready, or null
+     * @return this builder
+     */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = timeout;
       return this;
     }
 
-    /** 0 for no limit. */
+    /**
+     * 0 for no limit.
+     *
+     * @param tasks tasks a worker runs before it is replaced, or 0
+     * @return this builder
+     */
     public Builder maxTasksPerWorker(int tasks) {
       this.maxTasksPerWorker = tasks;
       return this;
     }
 
-    /** 0 for no limit. */
+    /**
+     * 0 for no limit.
+     *
+     * @param tasks the most tasks sent in one assignment, or 0
+     * @return this builder
+     */
     public Builder maxTasksPerAssignment(int tasks) {
       this.maxTasksPerAssignment = tasks;
       return this;
     }
 
-    /** The engine starts {@code count} workers with {@link RemoteWorkers#newWorker()}. */
+    /**
+     * The engine starts {@code count} workers with {@link RemoteWorkers#newWorker()}.
+     *
+     * @param count the number of workers the engine starts and keeps, or 0 if they join on their
+     *     own
+     * @return this builder
+     */
     public Builder startsWorkers(int count) {
       this.startsWorkers = count;
       return this;
     }
 
-    /** Whether a worker that left is replaced (default true); a one-task job's is not. */
+    /**
+     * Whether a worker that left is replaced (default true); a one-task job's is not.
+     *
+     * @param replaces whether a worker that left is replaced
+     * @return this builder
+     */
     public Builder replacesWorkers(boolean replaces) {
       this.replacesWorkers = replaces;
       return this;
     }
 
-    /** The settings; the builder may be used again. */
+    /**
+     * The settings; the builder may be used again.
+     *
+     * @return new settings
+     */
     public RemoteSettings build() {
       return new RemoteSettings(this);
     }

@@ -20,12 +20,16 @@ public interface RemoteWorkers<W> {
   /**
    * Called once, first, with the dispatcher this adapter reports to: before the engine starts or
    * sends anything.
+   *
+   * @param dispatcher the engine, to report to
    */
   default void attach(RemoteDispatcher<W> dispatcher) {}
 
   /**
    * Encodes the tasks of a chunk, in the submitting thread.
    *
+   * @param tasks the chunk's tasks
+   * @return the encoded chunk, which the engine passes back in {@link Assignment#encoded()}
    * @throws IllegalArgumentException naming the method, the parameter and its type, if an argument
    *     cannot be encoded: the submit fails and nothing is sent
    */
@@ -34,6 +38,11 @@ public interface RemoteWorkers<W> {
   /**
    * The end of the first assignment of tasks {@code [from, to)} of an encoded chunk, at least
    * {@code from + 1}: lets the adapter bound the size of one message. Under the engine's lock.
+   *
+   * @param encoded what {@link #encode} returned
+   * @param from the first task to send
+   * @param to one past the last task left in the chunk
+   * @return one past the last task to send, between {@code from + 1} and {@code to}
    */
   default int end(Object encoded, int from, int to) {
     return to;
@@ -42,6 +51,8 @@ public interface RemoteWorkers<W> {
   /**
    * A new worker in its starting state, for a pool that starts its own workers ({@link
    * RemoteSettings.Builder#startsWorkers}); it starts in {@link #launch}. Under the engine's lock.
+   *
+   * @return the new worker, not started
    */
   default W newWorker() {
     throw new UnsupportedOperationException("this pool does not start workers");
@@ -50,12 +61,17 @@ public interface RemoteWorkers<W> {
   /**
    * Starts workers made by {@link #newWorker}; each later reports {@link RemoteDispatcher#ready},
    * or {@link RemoteDispatcher#gone} if it could not start.
+   *
+   * @param workers the new workers to start
    */
   default void launch(List<W> workers) {}
 
   /**
    * Sends an assignment. A failure to send is reported like any other: the worker is {@link
    * RemoteDispatcher#gone}, or the assignment {@link RemoteDispatcher#returned}.
+   *
+   * @param worker a ready worker with room for another assignment
+   * @param assignment the tasks to run
    */
   void send(W worker, Assignment assignment);
 
@@ -63,6 +79,9 @@ public interface RemoteWorkers<W> {
    * Stops a worker: {@code now}, killing what it runs (terminate, a worker that did not start in
    * time), or once it has finished (retire). The adapter reports {@link RemoteDispatcher#gone} once
    * the worker no longer works for the pool.
+   *
+   * @param worker the worker to stop
+   * @param now true to kill it at once, false to let it finish its assignments first
    */
   void stop(W worker, boolean now);
 
@@ -70,10 +89,17 @@ public interface RemoteWorkers<W> {
    * Gives up on an assignment that ran past the per-task timeout: kills the worker, or cancels the
    * assignment where the worker survives that ({@link #timeoutStopsWorker()}). Then reports the
    * worker gone or the assignment returned (or answered, if the answer won the race).
+   *
+   * @param worker the worker running {@code assignment}
+   * @param assignment the assignment that timed out
    */
   void abandon(W worker, Assignment assignment);
 
-  /** Whether {@link #abandon} stops the worker; the engine then sends it nothing more. */
+  /**
+   * Whether {@link #abandon} stops the worker; the engine then sends it nothing more.
+   *
+   * @return true if a timed-out worker is killed, false if only its assignment is cancelled
+   */
   default boolean timeoutStopsWorker() {
     return true;
   }
@@ -82,12 +108,21 @@ public interface RemoteWorkers<W> {
    * The number of tasks the worker has started, ever, if it reports that while it runs; a change
    * restarts the per-task timeout. Under the engine's lock; 0 if unknown, when the timeout runs
    * from the sending of the assignment.
+   *
+   * @param worker the worker
+   * @return the tasks it has started, or 0 if unknown
    */
   default long tasksStarted(W worker) {
     return 0;
   }
 
-  /** The index of the task the worker was running when it was lost. Under the engine's lock. */
+  /**
+   * The index of the task the worker was running when it was lost. Under the engine's lock.
+   *
+   * @param worker the lost worker
+   * @param assignment the assignment it was running
+   * @return the index of the task it was running, within {@link Assignment#tasks()}
+   */
   default int runningIndex(W worker, Assignment assignment) {
     return assignment.received();
   }
@@ -95,29 +130,49 @@ public interface RemoteWorkers<W> {
   /**
    * The exception for a task lost with its worker and not run again. Under the engine's lock.
    *
+   * @param worker the lost worker
+   * @param task the task to fail
    * @param position empty, or where the task is in its chunk, e.g. {@code " (task 3 of 4 in its
    *     chunk)"}
    * @param why why it is not run again, as a sentence fragment starting with a semicolon
+   * @return the exception the task fails with, naming the task and the worker
    */
   WorkerLostException lost(W worker, Task<?> task, String position, String why);
 
   /**
    * The exception that breaks the pool when a started worker could not start: queued and later
    * tasks fail with it. Under the engine's lock.
+   *
+   * @param worker the worker that could not start
+   * @param problem why it could not start
+   * @return the exception the pool fails with
    */
   default WorkerStartException startFailure(W worker, Throwable problem) {
     return new WorkerStartException("Worker " + worker + " could not start: " + problem, problem);
   }
 
-  /** What {@link #abandon} did, for the timeout's message, e.g. "its worker w-1 was killed". */
+  /**
+   * What {@link #abandon} did, for the timeout's message, e.g. "its worker w-1 was killed".
+   *
+   * @param worker the worker whose assignment was abandoned
+   * @return a sentence fragment for the timeout's message
+   */
   String abandoned(W worker);
 
-  /** Why no worker is left and how to fix it, for the failure of queued tasks. Under the lock. */
+  /**
+   * Why no worker is left and how to fix it, for the failure of queued tasks. Under the lock.
+   *
+   * @return a sentence fragment for the failure's message
+   */
   default String noWorkerLeft() {
     return "no worker is left";
   }
 
-  /** Whether a worker may still join on its own (one is being probed). Under the engine's lock. */
+  /**
+   * Whether a worker may still join on its own (one is being probed). Under the engine's lock.
+   *
+   * @return true if a worker may still join
+   */
   default boolean workersMayJoin() {
     return false;
   }
@@ -126,6 +181,9 @@ public interface RemoteWorkers<W> {
    * Called by the engine's watchdog for every worker, on every tick, with no lock held: lets the
    * adapter enforce bounds of its own (a worker that does not connect, an initializer that runs
    * too long, a retiring worker that does not exit) by stopping the worker.
+   *
+   * @param worker a worker that is not gone
+   * @param nowNanos the tick's {@link System#nanoTime()}
    */
   default void watch(W worker, long nowNanos) {}
 
@@ -133,10 +191,17 @@ public interface RemoteWorkers<W> {
    * Called at the end of {@code terminate()}, once every worker is gone or the engine gave up
    * waiting: the adapter may wait, until {@code deadlineNanos} at most, for the threads that served
    * {@code workers} to end.
+   *
+   * @param workers the workers the pool had
+   * @param deadlineNanos the {@link System#nanoTime()} by which to return
    */
   default void terminated(List<W> workers, long deadlineNanos) {}
 
-  /** A worker that had no assignment left unexpectedly; the engine replaced it if it starts its own. */
+  /**
+   * A worker that had no assignment left unexpectedly; the engine replaced it if it starts its own.
+   *
+   * @param worker the worker that left
+   */
   default void goneWhileIdle(W worker) {}
 
   /** Called once, when the pool was shut down or terminated and every worker is gone. */

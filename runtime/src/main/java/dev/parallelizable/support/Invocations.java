@@ -15,7 +15,13 @@ public final class Invocations {
 
   private Invocations() {}
 
-  /** The exception an invoker throws for a key it does not know, naming the key and the class. */
+  /**
+   * The exception an invoker throws for a key it does not know, naming the key and the class.
+   *
+   * @param declaringClass the class whose invoker was called
+   * @param key the key it does not know
+   * @return the exception, for the invoker to throw
+   */
   public static IllegalArgumentException unknownKey(Class<?> declaringClass, String key) {
     return new IllegalArgumentException(
         String.format(
@@ -28,6 +34,8 @@ public final class Invocations {
    * The invoker of the given class name, created once per class loader run and then reused. Loading
    * is the only reflective step; calls through the invoker are direct.
    *
+   * @param invokerClassName the binary name of a generated invoker class
+   * @return the shared invoker
    * @throws IllegalStateException naming the class if it is missing or cannot be instantiated
    */
   public static TaskInvoker invoker(String invokerClassName) {

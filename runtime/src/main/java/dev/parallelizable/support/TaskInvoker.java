@@ -16,6 +16,8 @@ public interface TaskInvoker {
    * "cube(int)"}) with {@code arguments}, in the current thread. For an instance method the receiver
    * is {@code arguments[0]}.
    *
+   * @param key the method's key
+   * @param arguments the arguments, in parameter order
    * @return the method's result, boxed; {@code null} for a {@code void} method
    * @throws Throwable whatever the method throws, unwrapped
    * @throws IllegalArgumentException if no method has this key (see {@link Invocations#unknownKey})

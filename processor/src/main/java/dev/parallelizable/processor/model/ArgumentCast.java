@@ -18,11 +18,22 @@ public record ArgumentCast(List<TypeName> types, boolean unchecked, boolean raw)
   /** No cast: the parameter's type erases to {@code Object}. */
   public static final ArgumentCast NONE = new ArgumentCast(List.of(), false, false);
 
+  /**
+   * Copies {@code types}, so that the cast is immutable.
+   *
+   * @param types the cast's types; empty for no cast
+   * @param unchecked whether the cast, or the call it feeds, is unchecked
+   * @param raw whether the cast names a raw type
+   */
   public ArgumentCast {
     types = List.copyOf(types);
   }
 
-  /** Whether the argument needs a cast at all. */
+  /**
+   * Whether the argument needs a cast at all.
+   *
+   * @return true unless the parameter's type erases to {@code Object}
+   */
   public boolean isNeeded() {
     return !types.isEmpty();
   }

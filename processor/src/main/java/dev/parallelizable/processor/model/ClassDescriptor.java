@@ -33,11 +33,25 @@ public record ClassDescriptor(
   public static final MethodSignature FACTORY_SIGNATURE =
       new MethodSignature(FACTORY_METHOD, List.of(Pool.class.getCanonicalName()));
 
+  /**
+   * Copies {@code methods}, so that the descriptor is immutable.
+   *
+   * @param element the annotated class
+   * @param declaringClass the annotated class's name
+   * @param binaryName its binary name
+   * @param generatedClass the generated class's name
+   * @param isPublic whether the generated class is public
+   * @param methods the annotated methods, in declaration order
+   */
   public ClassDescriptor {
     methods = List.copyOf(methods);
   }
 
-  /** The visibility of the generated class and of its {@code on(Pool)} factory. */
+  /**
+   * The visibility of the generated class and of its {@code on(Pool)} factory.
+   *
+   * @return {@link Visibility#PUBLIC} if {@link #isPublic()}, else {@link Visibility#PACKAGE}
+   */
   public Visibility visibility() {
     return isPublic ? Visibility.PUBLIC : Visibility.PACKAGE;
   }

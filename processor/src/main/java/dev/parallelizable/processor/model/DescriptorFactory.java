@@ -36,6 +36,12 @@ public final class DescriptorFactory {
   private final Elements elements;
   private final Types types;
 
+  /**
+   * Creates a factory that uses the compiler's utilities of the current processing environment.
+   *
+   * @param elements the compiler's element utilities
+   * @param types the compiler's type utilities
+   */
   public DescriptorFactory(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
@@ -44,6 +50,9 @@ public final class DescriptorFactory {
   /**
    * The name of the class generated for {@code type}: {@code Outer.Inner} gives {@code
    * Outer_InnerParallel}.
+   *
+   * @param type the annotated class
+   * @return the generated class's name, in the annotated class's package
    */
   public static ClassName generatedClassName(TypeElement type) {
     ClassName declaring = ClassName.get(type);
@@ -51,7 +60,13 @@ public final class DescriptorFactory {
         declaring.packageName(), String.join("_", declaring.simpleNames()) + "Parallel");
   }
 
-  /** The {@code @Parallelizable} annotation on {@code method}, which callers know is there. */
+  /**
+   * The {@code @Parallelizable} annotation on {@code method}, which callers know is there.
+   *
+   * @param method an annotated method
+   * @return the annotation's mirror
+   * @throws IllegalArgumentException if {@code method} is not annotated
+   */
   public static AnnotationMirror annotation(Element method) {
     return method.getAnnotationMirrors().stream()
         .filter(mirror -> mirror.getAnnotationType().toString().equals(PARALLELIZABLE))
@@ -59,7 +74,12 @@ public final class DescriptorFactory {
         .orElseThrow(() -> new IllegalArgumentException(method + " is not @Parallelizable"));
   }
 
-  /** The value of {@code @Parallelizable(name)} on {@code method}, if it is set. */
+  /**
+   * The value of {@code @Parallelizable(name)} on {@code method}, if it is set.
+   *
+   * @param method an annotated method
+   * @return the value of {@code name}, or empty if it is not set or is empty
+   */
   public static Optional<AnnotationValue> nameValue(ExecutableElement method) {
     return annotation(method).getElementValues().entrySet().stream()
         .filter(entry -> entry.getKey().getSimpleName().contentEquals("name"))
@@ -70,6 +90,10 @@ public final class DescriptorFactory {
 
   /**
    * The descriptor of {@code type}, a top-level or member class, and its annotated {@code methods}.
+   *
+   * @param type the annotated class
+   * @param methods its annotated methods, in declaration order
+   * @return the class's descriptor
    */
   public ClassDescriptor create(TypeElement type, List<ExecutableElement> methods) {
     List<MethodDescriptor> descriptors = new ArrayList<>(methods.size());

@@ -48,19 +48,43 @@ public record MethodDescriptor(
     boolean resultUsesTypeVariables,
     List<TypeName> thrownTypes) {
 
+  /**
+   * Copies the lists, so that the descriptor is immutable.
+   *
+   * @param element the annotated method
+   * @param methodName the annotated method's simple name
+   * @param generatedName the name of the generated methods
+   * @param key the method's key among its class's annotated methods
+   * @param visibility the visibility of the generated methods
+   * @param typeVariables the generated methods' type variables, with bounds
+   * @param receiver the receiver parameter of an instance method; empty for a static method
+   * @param parameters the annotated method's parameters
+   * @param varargs whether the annotated method is varargs
+   * @param heapPollution what the generated varargs methods declare about heap pollution
+   * @param resultType the result type, boxed
+   * @param returnsVoid whether the annotated method is {@code void}
+   * @param resultUsesTypeVariables whether the result type mentions a type variable
+   * @param thrownTypes the exceptions the annotated method declares
+   */
   public MethodDescriptor {
     typeVariables = List.copyOf(typeVariables);
     parameters = List.copyOf(parameters);
     thrownTypes = List.copyOf(thrownTypes);
   }
 
-  /** Whether the method is static; otherwise it has a {@link #receiver()}. */
+  /**
+   * Whether the method is static; otherwise it has a {@link #receiver()}.
+   *
+   * @return true for a static method
+   */
   public boolean isStatic() {
     return receiver.isEmpty();
   }
 
   /**
    * The parameters of the generated static and async methods: the receiver, if any, then the rest.
+   *
+   * @return a new list: the receiver, if any, then the parameters
    */
   public List<ParameterDescriptor> taskParameters() {
     List<ParameterDescriptor> all = new ArrayList<>(parameters.size() + 1);
@@ -69,17 +93,29 @@ public record MethodDescriptor(
     return all;
   }
 
-  /** Whether a {@code nameMap} method is generated: only for methods of exactly one parameter. */
+  /**
+   * Whether a {@code nameMap} method is generated: only for methods of exactly one parameter.
+   *
+   * @return true if the method has exactly one parameter
+   */
   public boolean hasMap() {
     return parameters.size() == 1;
   }
 
-  /** The name of the generated {@code AsyncResult} method. */
+  /**
+   * The name of the generated {@code AsyncResult} method.
+   *
+   * @return {@link #generatedName()} followed by {@code Async}
+   */
   public String asyncName() {
     return generatedName + "Async";
   }
 
-  /** The name of the generated map method; see {@link #hasMap()}. */
+  /**
+   * The name of the generated map method; see {@link #hasMap()}.
+   *
+   * @return {@link #generatedName()} followed by {@code Map}
+   */
   public String mapName() {
     return generatedName + "Map";
   }
@@ -87,6 +123,8 @@ public record MethodDescriptor(
   /**
    * The erased signatures of every method generated for this one, in the order the generated class
    * declares them: the task method, the async method and, if any, the map method.
+   *
+   * @return the signatures, two or three
    */
   public List<MethodSignature> generatedSignatures() {
     List<String> taskTypes =

@@ -11,6 +11,12 @@ import java.util.List;
  *     {@code java.lang.Iterable}
  */
 public record MethodSignature(String name, List<String> erasedParameterTypes) {
+  /**
+   * Copies {@code erasedParameterTypes}, so that the signature is immutable.
+   *
+   * @param name the method's name
+   * @param erasedParameterTypes canonical names of the erased parameter types
+   */
   public MethodSignature {
     erasedParameterTypes = List.copyOf(erasedParameterTypes);
   }

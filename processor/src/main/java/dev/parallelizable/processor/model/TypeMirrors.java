@@ -22,6 +22,10 @@ public final class TypeMirrors {
   /**
    * The canonical name of {@code type}'s erasure, as it appears in method keys: {@code int}, {@code
    * java.nio.file.Path}, {@code java.lang.String[]}, {@code com.example.Outer.Inner}.
+   *
+   * @param type the type to name
+   * @param types the compiler's type utilities
+   * @return the erasure's canonical name
    */
   public static String erasedName(TypeMirror type, Types types) {
     TypeMirror erasure = types.erasure(type);
@@ -42,6 +46,9 @@ public final class TypeMirrors {
    * arguments, wildcard bounds and array components, in the order they appear. A type variable's
    * bounds are not followed: they belong to the variable's declaration, which callers check once.
    * Unresolved types ({@link TypeKind#ERROR}) are included.
+   *
+   * @param type the type to search
+   * @return a new list of the types found
    */
   public static List<DeclaredType> referencedTypes(TypeMirror type) {
     List<DeclaredType> found = new ArrayList<>();
@@ -95,6 +102,9 @@ public final class TypeMirrors {
   /**
    * Whether {@code type} mentions a type variable anywhere, as in {@code T}, {@code List<T>} or
    * {@code T[]}.
+   *
+   * @param type the type to search
+   * @return true if a type variable occurs in {@code type}
    */
   public static boolean usesTypeVariables(TypeMirror type) {
     return new SimpleTypeVisitor14<Boolean, Void>(false) {
@@ -125,6 +135,9 @@ public final class TypeMirrors {
   /**
    * Whether {@code type} is reifiable (JLS 4.7): a cast to it is checked at run time, so it needs
    * no {@code @SuppressWarnings("unchecked")}.
+   *
+   * @param type the type to check
+   * @return true if {@code type} is reifiable
    */
   public static boolean isReifiable(TypeMirror type) {
     return new SimpleTypeVisitor14<Boolean, Void>(false) {
@@ -157,6 +170,10 @@ public final class TypeMirrors {
 
   /**
    * Whether {@code type} is a raw use of a generic class, such as {@code List}, or an array of one.
+   *
+   * @param type the type to check
+   * @param types the compiler's type utilities
+   * @return true if {@code type}, or its innermost component type, is raw
    */
   public static boolean isRaw(TypeMirror type, Types types) {
     if (type.getKind() == TypeKind.ARRAY) {
@@ -170,6 +187,9 @@ public final class TypeMirrors {
   /**
    * The bounds of a type variable: one for {@code T extends Number}, several for {@code T extends
    * Number & Comparable<T>}.
+   *
+   * @param variable the type variable
+   * @return its bounds, in declaration order; at least one
    */
   public static List<? extends TypeMirror> bounds(TypeVariable variable) {
     TypeMirror upper = variable.getUpperBound();

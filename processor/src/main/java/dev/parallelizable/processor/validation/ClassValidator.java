@@ -22,11 +22,21 @@ public final class ClassValidator {
   private final Elements elements;
   private final Map<String, String> declaringClassByGeneratedName = new HashMap<>();
 
+  /**
+   * Creates a validator for one compilation.
+   *
+   * @param elements the compiler's element utilities, to find classes that already exist
+   */
   public ClassValidator(Elements elements) {
     this.elements = elements;
   }
 
-  /** Adds to {@code report} every class-level rule that {@code descriptor} breaks. */
+  /**
+   * Adds to {@code report} every class-level rule that {@code descriptor} breaks.
+   *
+   * @param descriptor the class to check
+   * @param report where to add the errors
+   */
   public void validate(ClassDescriptor descriptor, ValidationReport.Builder report) {
     validateGeneratedName(descriptor, report);
     validateNoClash(descriptor, report);

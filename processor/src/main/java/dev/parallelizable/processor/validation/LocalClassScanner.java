@@ -43,7 +43,12 @@ public final class LocalClassScanner {
     this.trees = trees;
   }
 
-  /** A scanner for javac's environment, or one that finds nothing under any other compiler. */
+  /**
+   * A scanner for javac's environment, or one that finds nothing under any other compiler.
+   *
+   * @param environment the processor's environment
+   * @return a new scanner
+   */
   public static LocalClassScanner create(ProcessingEnvironment environment) {
     try {
       return new LocalClassScanner(Trees.instance(environment));
@@ -52,7 +57,11 @@ public final class LocalClassScanner {
     }
   }
 
-  /** Reports every annotated method of a local or anonymous class in this round's sources. */
+  /**
+   * Reports every annotated method of a local or anonymous class in this round's sources.
+   *
+   * @param round the current round
+   */
   public void reportMethodsInLocalClasses(RoundEnvironment round) {
     if (trees == null) {
       return;

@@ -191,6 +191,11 @@ public final class Messages {
   /**
    * The error reported, on the last round, for a class whose methods mention a type that no round
    * defined; the compiler reports the missing type itself.
+   *
+   * @param generatedClass the name of the class that was not generated
+   * @param declaringClass the annotated class
+   * @param types the names of the missing types
+   * @return the message, starting with its tag
    */
   public static String unresolvedType(
       String generatedClass, String declaringClass, List<String> types) {
@@ -203,7 +208,14 @@ public final class Messages {
         types.stream().map(type -> "'" + type + "'").collect(joining(", ")));
   }
 
-  /** The error reported when the generated file cannot be written. */
+  /**
+   * The error reported when the generated file cannot be written.
+   *
+   * @param generatedClass the name of the class that could not be written
+   * @param declaringClass the annotated class
+   * @param reason why writing failed
+   * @return the message, starting with its tag
+   */
   public static String writeFailed(String generatedClass, String declaringClass, String reason) {
     return tagged(
         "writeFailed",
@@ -215,7 +227,13 @@ public final class Messages {
         declaringClass);
   }
 
-  /** The error reported when generating a class fails on a defect of the processor itself. */
+  /**
+   * The error reported when generating a class fails on a defect of the processor itself.
+   *
+   * @param declaringClass the annotated class
+   * @param stackTrace the processor's stack trace, as text
+   * @return the message, starting with its tag
+   */
   public static String internalError(String declaringClass, String stackTrace) {
     return tagged(
         "internal",

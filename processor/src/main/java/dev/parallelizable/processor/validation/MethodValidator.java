@@ -35,13 +35,24 @@ public final class MethodValidator {
   private final Types types;
   private final TypeMirror serializable;
 
+  /**
+   * Creates a validator that uses the compiler's utilities of the current processing environment.
+   *
+   * @param elements the compiler's element utilities
+   * @param types the compiler's type utilities
+   */
   public MethodValidator(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
     this.serializable = elements.getTypeElement("java.io.Serializable").asType();
   }
 
-  /** Adds to {@code report} every rule that {@code method} breaks. */
+  /**
+   * Adds to {@code report} every rule that {@code method} breaks.
+   *
+   * @param method the annotated method
+   * @param report where to add the errors
+   */
   public void validate(ExecutableElement method, ValidationReport.Builder report) {
     String name = method.getSimpleName().toString();
     TypeElement type = (TypeElement) method.getEnclosingElement();

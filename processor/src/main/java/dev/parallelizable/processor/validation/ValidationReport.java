@@ -24,27 +24,48 @@ public final class ValidationReport {
     this.items = List.copyOf(items);
   }
 
-  /** Starts a report about {@code subject}. */
+  /**
+   * Starts a report about {@code subject}.
+   *
+   * @param subject the annotated class
+   * @return a new, empty builder
+   */
   public static Builder about(TypeElement subject) {
     return new Builder(subject);
   }
 
-  /** The class this report is about. */
+  /**
+   * The class this report is about.
+   *
+   * @return the annotated class
+   */
   public TypeElement subject() {
     return subject;
   }
 
-  /** The errors, in the order they were found. */
+  /**
+   * The errors, in the order they were found.
+   *
+   * @return the errors, unmodifiable
+   */
   public List<Item> items() {
     return items;
   }
 
-  /** Whether there is no error, so the class may be generated. */
+  /**
+   * Whether there is no error, so the class may be generated.
+   *
+   * @return true if there is no error
+   */
   public boolean isClean() {
     return items.isEmpty();
   }
 
-  /** Prints every error, at the position of the element (and annotation value) it is about. */
+  /**
+   * Prints every error, at the position of the element (and annotation value) it is about.
+   *
+   * @param messager the compiler's messager
+   */
   public void printMessagesTo(Messager messager) {
     for (Item item : items) {
       if (item.annotation().isPresent() && item.annotationValue().isPresent()) {
@@ -83,20 +104,38 @@ public final class ValidationReport {
       this.subject = subject;
     }
 
-    /** Adds an error about {@code element}. */
+    /**
+     * Adds an error about {@code element}.
+     *
+     * @param message the text, starting with its tag
+     * @param element the element the error is about
+     * @return this builder
+     */
     public Builder addError(String message, Element element) {
       items.add(new Item(message, element, Optional.empty(), Optional.empty()));
       return this;
     }
 
-    /** Adds an error about one value of an annotation on {@code element}. */
+    /**
+     * Adds an error about one value of an annotation on {@code element}.
+     *
+     * @param message the text, starting with its tag
+     * @param element the element the annotation is on
+     * @param annotation the annotation
+     * @param value the annotation's value the error is about
+     * @return this builder
+     */
     public Builder addError(
         String message, Element element, AnnotationMirror annotation, AnnotationValue value) {
       items.add(new Item(message, element, Optional.of(annotation), Optional.of(value)));
       return this;
     }
 
-    /** The report with every error added so far. */
+    /**
+     * The report with every error added so far.
+     *
+     * @return the report
+     */
     public ValidationReport build() {
       return new ValidationReport(subject, items);
     }

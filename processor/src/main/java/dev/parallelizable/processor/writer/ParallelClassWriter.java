@@ -133,7 +133,12 @@ public final class ParallelClassWriter {
     this.constantNames = constantNames(descriptor.methods());
   }
 
-  /** The source file of {@code descriptor}'s generated class, annotated {@code @Generated}. */
+  /**
+   * The source file of {@code descriptor}'s generated class, annotated {@code @Generated}.
+   *
+   * @param descriptor the annotated class, already validated
+   * @return the generated source file, not yet written
+   */
   public static JavaFile write(ClassDescriptor descriptor) {
     return write(descriptor, true);
   }
@@ -141,9 +146,11 @@ public final class ParallelClassWriter {
   /**
    * The source file of {@code descriptor}'s generated class.
    *
+   * @param descriptor the annotated class, already validated
    * @param annotateGenerated whether to annotate it {@code @javax.annotation.processing.Generated}:
    *     only when that type is visible where the class is compiled (a named module must read
    *     {@code java.compiler})
+   * @return the generated source file, not yet written
    */
   public static JavaFile write(ClassDescriptor descriptor, boolean annotateGenerated) {
     return new ParallelClassWriter(descriptor, annotateGenerated).javaFile();
