@@ -18,6 +18,7 @@ import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.Describe;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,8 +66,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Thread safety.</b> All methods are thread-safe.
  *
- * <p><b>Callbacks.</b> {@code AsyncResult} callbacks run on the pool's result thread, named {@code
- * parallelizable-cluster-pool-N-results}, which also decodes results; keep them short.
+ * <p><b>Callbacks.</b> {@code AsyncResult} callbacks and progress listeners run on the pool's
+ * callback thread, as on every pool (see {@code AsyncResult}), never on the result thread ({@code
+ * parallelizable-cluster-pool-N-results}, which decodes results), so they may wait on the pool.
  *
  * <p><b>Arguments and results</b> must be {@link java.io.Serializable}. An argument that is not fails
  * the task when it is submitted, before anything is sent: the returned result is already failed,
@@ -465,7 +467,8 @@ public final class ClusterPool extends AbstractPool {
       failure = outcome.failure(classLoader);
     } catch (Exception e) {
       chunk.fail(0, new TaskFailedException(dispatch.describe(), new IllegalStateException(
-          "The results from cluster member " + outcome.member() + " cannot be read here: " + e, e)));
+          "The results from cluster member " + outcome.member() + " cannot be read here: "
+              + Describe.throwable(e), e)));
       return;
     }
     for (int i = 0; i < values.length; i++) {

@@ -1,8 +1,10 @@
 package dev.parallelizable.internal.process;
 
+
 import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
+import dev.parallelizable.internal.Describe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +89,7 @@ final class EncodedTasks {
                 + " Arguments that cross to a worker must be encodable: make the class Serializable,"
                 + " pass something that is (a path, an id, the data itself), or configure a Codec"
                 + " that handles it",
-            task, parameter, method, argument.getClass().getName(), codec, problem),
+            task, parameter, method, argument.getClass().getName(), codec, Describe.throwable(problem)),
         problem);
   }
 

@@ -51,8 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       every worker is killed; returns once they are gone.
  * </ul>
  *
- * <p>Thread-safe; callbacks of results run on the result-reader thread of the worker that answered
- * (or, for a crash, the one that noticed it).
+ * <p>Thread-safe. A result is completed by the result-reader thread of the worker that answered
+ * (or, for a crash, the one that noticed it); its callbacks then run on the pool's callback thread
+ * (see {@code AbstractPool}), never on a reader thread.
  */
 public final class ProcessPool extends AbstractPool {
   static final long START_TIMEOUT_SECONDS = 60;
@@ -396,7 +397,8 @@ public final class ProcessPool extends AbstractPool {
    * the worker's process exited and its output was drained.
    */
   void gone(WorkerProcess worker, Throwable problem) {
-    ParallelException failure = null;
+    // Built after the lock is released: describing a task calls user code (its arguments' toString).
+    java.util.function.Supplier<ParallelException> failure = null;
     Dispatch failed = null;
     int failedAt = 0;
     List<Dispatch> abandoned = List.of();
@@ -427,12 +429,12 @@ public final class ProcessPool extends AbstractPool {
           Dispatch dispatch = request.dispatch;
           int index = worker.runningIndex(request);
           if (worker.timedOut == request) {
-            failure = timeout(worker, dispatch, index);
+            failure = () -> timeout(worker, dispatch, index);
           } else if (dispatch.crashed(index) <= config.retries) {
             dispatch.from = request.received;
             queue.addFirst(dispatch);
           } else {
-            failure = crash(worker, request, index);
+            failure = () -> crash(worker, request, index);
           }
           if (failure != null) {
             failed = dispatch;
@@ -458,7 +460,7 @@ public final class ProcessPool extends AbstractPool {
               + "); " + this + " replaces it");
     }
     if (failed != null) {
-      failed.chunk.fail(failedAt, failure);
+      failed.chunk.fail(failedAt, failure.get());
     }
     WorkerStartException brokenBy = broken();
     for (Dispatch dispatch : abandoned) {

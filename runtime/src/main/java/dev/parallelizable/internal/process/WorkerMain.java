@@ -1,9 +1,11 @@
 package dev.parallelizable.internal.process;
 
+
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
+import dev.parallelizable.internal.Describe;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -283,7 +285,7 @@ public final class WorkerMain {
     }
     return new ParallelException(
         "The result, a " + value.getClass().getName() + ", could not be sent back from " + name
-            + ": " + codec + " cannot encode it (" + problem + ")",
+            + ": " + codec + " cannot encode it (" + Describe.throwable(problem) + ")",
         problem);
   }
 
