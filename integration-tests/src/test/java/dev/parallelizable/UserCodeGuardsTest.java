@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.parallelizable.fixtures.Hostile;
+import dev.parallelizable.fixtures.HostileParallel;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ class UserCodeGuardsTest {
   @MethodSource("kindsAndArguments")
   void aFailedTaskIsDescribedSafelyWhateverItsArgument(PoolKind kind, Argument argument) {
     TaskFailedException failure = assertTimeoutPreemptively(BOUND,
-        () -> assertThrows(TaskFailedException.class, () -> pool(kind).apply(Hostile.failTask(argument.value))));
+        () -> assertThrows(TaskFailedException.class, () -> pool(kind).apply(HostileParallel.fail(argument.value))));
     assertDescribes(failure.getMessage(), argument);
     assertDescribes(failure.task(), argument);
     assertTrue(failure.getMessage().contains("refused a"), failure.getMessage());
@@ -94,7 +95,7 @@ class UserCodeGuardsTest {
   @MethodSource("kindsAndArguments")
   void aFailureReachesItsCallbackWhateverItsArgument(PoolKind kind, Argument argument) throws Exception {
     CompletableFuture<ParallelException> failure = new CompletableFuture<>();
-    pool(kind).applyAsync(Hostile.failTask(argument.value)).onFailure(failure::complete);
+    pool(kind).applyAsync(HostileParallel.fail(argument.value)).onFailure(failure::complete);
     assertDescribes(failure.get(BOUND.toSeconds(), TimeUnit.SECONDS).getMessage(), argument);
   }
 
@@ -103,7 +104,7 @@ class UserCodeGuardsTest {
   void aResultTimeoutReturnsOnTimeWhateverTheArgument(PoolKind kind, Argument argument) {
     assumeFalse(kind.runsInCaller(), "a sequential pool's result is complete when applyAsync returns");
     try (Pool pool = kind.create(1)) {
-      AsyncResult<String> held = pool.applyAsync(Hostile.holdTask(argument.value, 60_000));
+      AsyncResult<String> held = pool.applyAsync(HostileParallel.hold(argument.value, 60_000));
       ResultTimeoutException timeout = assertTimeoutPreemptively(Duration.ofSeconds(5),
           () -> assertThrows(ResultTimeoutException.class, () -> held.get(Duration.ofMillis(100))));
       assertDescribes(timeout.getMessage(), argument);
@@ -115,7 +116,7 @@ class UserCodeGuardsTest {
   void aWorkerCrashIsDescribedSafely() {
     try (Pool pool = Parallel.processes(1)) {
       WorkerCrashedException crash = assertTimeoutPreemptively(BOUND, () -> assertThrows(
-          WorkerCrashedException.class, () -> pool.apply(Hostile.haltTask(Hostile.Node.cycle()))));
+          WorkerCrashedException.class, () -> pool.apply(HostileParallel.halt(Hostile.Node.cycle()))));
       assertDescribes(crash.getMessage(), Argument.RECURSIVE_TO_STRING);
       assertEquals(1L, pool.apply(WorkParallel.cube(1)), "the pool replaced its worker");
     }
@@ -126,7 +127,7 @@ class UserCodeGuardsTest {
     try (Pool pool = Parallel.processPool().workers(1).taskTimeout(Duration.ofMillis(300)).build()) {
       TaskTimeoutException timeout = assertTimeoutPreemptively(BOUND, () -> assertThrows(
           TaskTimeoutException.class,
-          () -> pool.apply(Hostile.holdTask(new Hostile.ThrowingToString(), 60_000))));
+          () -> pool.apply(HostileParallel.hold(new Hostile.ThrowingToString(), 60_000))));
       assertDescribes(timeout.getMessage(), Argument.THROWING_TO_STRING);
       assertEquals(8L, pool.apply(WorkParallel.cube(2)), "the pool replaced its worker");
     }
