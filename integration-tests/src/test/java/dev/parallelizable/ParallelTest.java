@@ -39,9 +39,14 @@ class ParallelTest {
   }
 
   @Test
-  void threadPoolRunsOnNamedDaemonThreads() {
+  void threadPoolRunsOnThreadsNamedAsItsJavadocSays() {
     try (Pool pool = Parallel.threads(2)) {
-      assertTrue(pool.apply(WorkParallel.threadName()).startsWith("parallelizable-"));
+      String name = pool.apply(WorkParallel.threadName());
+      assertTrue(name.matches("parallelizable-threads-\\d+-worker-[12]"), name);
+      assertTrue(pool.toString().matches("thread pool \\d+ \\(2 threads\\)"), pool.toString());
+    }
+    try (Pool pool = Parallel.threads(1)) {
+      assertTrue(pool.toString().matches("thread pool \\d+ \\(1 thread\\)"), pool.toString());
     }
   }
 

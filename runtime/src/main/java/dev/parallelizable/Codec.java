@@ -1,6 +1,6 @@
 package dev.parallelizable;
 
-import dev.parallelizable.internal.process.SerializationCodec;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,19 +43,36 @@ public interface Codec {
   Object decode(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException;
 
   /**
-   * The default codec. Nulls, boxed primitives, {@code String}, {@code byte[]}, {@code int[]},
-   * {@code long[]}, {@code double[]} and {@link java.nio.file.Path} (of the default file system) are
-   * written directly (a large {@code byte[]} is copied once, straight into the channel); any other
-   * value with Java serialization, where {@code Path}s inside serialized objects are also
-   * supported. Decoding serialized values goes through an {@link java.io.ObjectInputFilter} that
-   * rejects the classes of well-known deserialization gadget libraries, streams nested deeper than
-   * 1,000 objects and arrays over 2<sup>28</sup> elements, combined with the JVM-wide filter
-   * ({@code -Djdk.serialFilter}) when one is set. The channel itself is reachable only by the parent
-   * and its own workers; the filter is defence in depth.
+   * The default codec, with the {@linkplain DecodeLimits#defaults() default decode limits}. Nulls,
+   * boxed primitives, {@code String}, {@code byte[]}, {@code int[]}, {@code long[]}, {@code
+   * double[]} and {@link java.nio.file.Path} (of the default file system) are written directly (a
+   * large {@code byte[]} is copied once, straight into the channel); any other value with Java
+   * serialization, where {@code Path}s inside serialized objects are also supported.
+   *
+   * <p>Decoding is bounded: every claimed length is checked against the bytes actually left before
+   * anything is allocated, and serialized values go through an {@link java.io.ObjectInputFilter}
+   * that rejects the classes of well-known deserialization gadget libraries and values over the
+   * {@link DecodeLimits} (depth, references, array length, bytes, and the work of rebuilding the
+   * value's sets and maps, which stops the nested-set bomb), combined with the JVM-wide filter
+   * ({@code -Djdk.serialFilter}) when one is set. A rejected value fails its task with a {@link
+   * java.io.InvalidObjectException} naming the limit and how to raise it. The channel itself is
+   * reachable only by the parent and its own workers; the filter is defence in depth.
    *
    * <p>Thread-safe.
    */
   static Codec serialization() {
     return SerializationCodec.INSTANCE;
+  }
+
+  /**
+   * The default codec (see {@link #serialization()}) with other decode limits. The workers of a
+   * pool whose codec this is decode their arguments within the same limits.
+   *
+   * <p>Thread-safe.
+   *
+   * @throws NullPointerException if {@code limits} is null
+   */
+  static Codec serialization(DecodeLimits limits) {
+    return limits.equals(DecodeLimits.defaults()) ? SerializationCodec.INSTANCE : new SerializationCodec(limits);
   }
 }

@@ -2,6 +2,7 @@ package dev.parallelizable;
 
 import dev.parallelizable.internal.ExecutorPool;
 import dev.parallelizable.internal.SequentialPool;
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.ThreadJob;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -29,17 +30,23 @@ public final class Parallel {
 
   /**
    * A pool of {@code n} platform threads. They are daemon threads, named {@code
-   * parallelizable-threads-P-worker-K}, created on demand and kept until the pool is shut down.
+   * parallelizable-threads-P-worker-K} (pool {@code P}, counted from 1 over all pools of the JVM;
+   * thread {@code K} of that pool), created on demand and kept until the pool is shut down.
    *
    * @throws IllegalArgumentException if {@code n} is not positive
    */
   public static Pool threads(int n) {
     requirePositive("threads", n);
-    String name = "thread pool " + POOLS.incrementAndGet() + " (" + n + " threads)";
+    int number = POOLS.incrementAndGet();
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
-            n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threadFactory(name));
-    return new ExecutorPool(name, n, executor);
+            n,
+            n,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            threadFactory("parallelizable-threads-" + number + "-worker-"));
+    return new ExecutorPool("thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
   }
 
   /** A pool of one thread per available processor ({@link Runtime#availableProcessors()}). */
@@ -65,7 +72,8 @@ public final class Parallel {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             virtualThreadFactory("parallelizable-virtual-" + number + "-"));
-    return new ExecutorPool("virtual thread pool " + number + " (" + n + " threads)", n, executor);
+    return new ExecutorPool(
+        "virtual thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
   }
 
   /** {@link #virtualThreads(int)} of 256 threads. */
@@ -155,8 +163,7 @@ public final class Parallel {
     }
   }
 
-  private static ThreadFactory threadFactory(String poolName) {
-    String prefix = "parallelizable-" + poolName.replaceAll("[^A-Za-z0-9]+", "-") + "worker-";
+  private static ThreadFactory threadFactory(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, prefix + count.incrementAndGet());

@@ -1,9 +1,10 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.ProcessJob;
 import dev.parallelizable.internal.process.ProcessPool;
-import dev.parallelizable.internal.process.SerializationCodec;
 import dev.parallelizable.internal.process.WorkerConfig;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.File;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -35,13 +36,21 @@ import java.util.stream.Collectors;
  *   <caption>Options and defaults</caption>
  *   <tr><th>Option</th><th>Default</th></tr>
  *   <tr><td>{@link #workers(int)}</td><td>one per available processor</td></tr>
- *   <tr><td>{@link #maxHeap(String)}, {@link #systemProperty}, {@link #jvmOptions}</td>
+ *   <tr><td>{@link #maxHeap(String)}</td><td>a share of the memory the JVM sees: see {@link
+ *       #maxHeap(String)}</td></tr>
+ *   <tr><td>{@link #systemProperty}, {@link #jvmOptions}</td>
  *       <td>none: the JVM's defaults, plus {@code -XX:+UseSerialGC -XX:-UsePerfData}</td></tr>
  *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
  *   <tr><td>{@link #taskTimeout(Duration)}</td><td>none</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
+ *   <tr><td>{@link #shutdownTimeout(Duration)}</td><td>10 s</td></tr>
  *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
- *   <tr><td>{@link #classpath(String)}</td><td>the parent's {@code java.class.path}</td></tr>
+ *   <tr><td>{@link #initializerTimeout(Duration)}</td><td>60 s</td></tr>
+ *   <tr><td>{@link #classpath(String)}</td><td>what the parent was started from: its classpath,
+ *       module path, Spring Boot jar, or the class loaders of {@code mvn exec:java}</td></tr>
+ *   <tr><td>{@link #workerOutput(WorkerOutput)}</td><td>{@link WorkerOutput#inherit()}: the
+ *       parent's {@code System.out} and {@code System.err}, each line prefixed with the worker's
+ *       name</td></tr>
  *   <tr><td>{@link #javaExecutable(Path)}</td><td>{@code bin/java} of the parent's {@code java.home}</td></tr>
  *   <tr><td>{@link #crashPolicy(CrashPolicy)}</td><td>{@link CrashPolicy#fail()}</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#serialization()}</td></tr>
@@ -68,7 +77,8 @@ import java.util.stream.Collectors;
  *   <li>A task past the {@linkplain #taskTimeout(Duration) timeout} fails with {@link
  *       TaskTimeoutException}; its worker is killed and replaced.
  *   <li>{@link Pool#terminate()} kills the workers and fails every pending result with {@link
- *       TaskCancelledException}. {@link AsyncResult#cancel()} cancels a task that has not started;
+ *       TaskCancelledException}; it returns once the workers are gone and the pool's threads
+ *       (result readers, output pumps) have ended, within 10 s. {@link AsyncResult#cancel()} cancels a task that has not started;
  *       a running task is not interrupted.
  *   <li>A worker that cannot start breaks the pool: see {@link WorkerStartException}.
  *   <li>Workers end with the pool, when the parent JVM exits (a shutdown hook), and on their own
@@ -79,6 +89,8 @@ import java.util.stream.Collectors;
  */
 public final class ProcessPoolBuilder {
   private static final int UNSET = -1;
+  private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_INITIALIZER_TIMEOUT = Duration.ofSeconds(60);
 
   private int workers = UNSET;
   private final List<String> jvmOptions = new ArrayList<>();
@@ -87,11 +99,14 @@ public final class ProcessPoolBuilder {
   private int maxTasksPerWorker = UNSET;
   private Duration taskTimeout;
   private Duration idleTimeout;
+  private Duration shutdownTimeout;
   private Task<?> initializer;
+  private Duration initializerTimeout;
   private String classpath;
   private Path javaExecutable;
   private CrashPolicy crashPolicy;
   private Codec codec;
+  private WorkerOutput workerOutput;
 
   ProcessPoolBuilder() {}
 
@@ -99,6 +114,11 @@ public final class ProcessPoolBuilder {
     if (!valid) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, format, values));
     }
+  }
+
+  /** A duration as messages show it ({@code 2 s}), or {@code null}. */
+  private static String shown(Duration duration) {
+    return duration == null ? null : Texts.duration(duration);
   }
 
   private static void requireUnset(boolean unset, String format, Object... values) {
@@ -144,6 +164,16 @@ public final class ProcessPoolBuilder {
 
   /**
    * The maximum heap of each worker ({@code -Xmx}), such as {@code "512m"} or {@code "2g"}.
+   *
+   * <p>When neither this nor a heap option of {@link #jvmOptions} ({@code -Xmx}, {@code
+   * -XX:MaxRAMPercentage}...) is set, each worker gets a share that keeps the pool and its parent
+   * within the memory the JVM sees, which in a container is the container's limit: half of that
+   * memory is for heaps; the parent keeps its own maximum heap (counted as at most a quarter of the
+   * memory) out of it, and the rest is split evenly among the workers, each getting at least 64
+   * MiB and at most a quarter of the memory (a JVM's own default). For example, in a 4 GiB
+   * container a parent with the default 1 GiB heap and 4 workers gives each worker {@code
+   * -Xmx256m}; without this rule each would get 1 GiB, and the five JVMs could ask for more than
+   * the container has and be killed. A job counts as one worker.
    *
    * @throws IllegalArgumentException if {@code size} is not a number with an optional k, m, g or t
    */
@@ -208,10 +238,10 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder taskTimeout(Duration timeout) {
-    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", taskTimeout);
+    requireUnset(taskTimeout == null, "taskTimeout was already set to %s", shown(taskTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "taskTimeout must be positive, got %s", timeout);
+        "taskTimeout must be positive, got %s", shown(timeout));
     taskTimeout = timeout;
     return this;
   }
@@ -223,18 +253,40 @@ public final class ProcessPoolBuilder {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   public ProcessPoolBuilder idleTimeout(Duration timeout) {
-    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", idleTimeout);
+    requireUnset(idleTimeout == null, "idleTimeout was already set to %s", shown(idleTimeout));
     requireArgument(
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
-        "idleTimeout must be positive, got %s", timeout);
+        "idleTimeout must be positive, got %s", shown(timeout));
     idleTimeout = timeout;
     return this;
   }
 
   /**
+   * How long a worker that is asked to stop may take to exit in order before it is killed
+   * (SIGKILL). A worker is asked to stop when the pool is {@linkplain Pool#close() closed} or
+   * {@linkplain Pool#shutdown() shut down}, when it has run {@link #maxTasksPerWorker(int)} tasks,
+   * when it was {@linkplain #idleTimeout(Duration) idle} too long, and when a {@link Job}'s task has
+   * returned; it then runs the shutdown hooks its tasks registered. A hook that blocks, or calls
+   * {@code System.exit}, cannot keep the worker alive past this bound: {@link Pool#close()}, {@link
+   * Pool#join()} and {@link Job#join()} return within it (plus the moments the kill takes), and a
+   * killed job's {@link Job#exitCode()} is -9. The check runs every 100 ms at most. Default 10 s.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder shutdownTimeout(Duration timeout) {
+    requireUnset(shutdownTimeout == null, "shutdownTimeout was already set to %s", shown(shutdownTimeout));
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "shutdownTimeout must be positive, got %s", shown(timeout));
+    shutdownTimeout = timeout;
+    return this;
+  }
+
+  /**
    * A task each worker runs once, before its first task (Python's {@code initializer}): to load a
-   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, the
-   * worker cannot start: see {@link WorkerStartException}.
+   * model, open a connection, warm a cache, in static fields the tasks then use. If it throws, or
+   * runs longer than the {@linkplain #initializerTimeout(Duration) initializer timeout}, the worker
+   * cannot start: see {@link WorkerStartException}.
    */
   public ProcessPoolBuilder initializer(Task<?> task) {
     requireUnset(initializer == null, "initializer was already set to %s", initializer);
@@ -244,10 +296,37 @@ public final class ProcessPoolBuilder {
   }
 
   /**
-   * The workers' classpath, entries separated by {@link File#pathSeparator}. Needed when the
-   * application's classes are not on the parent's {@code java.class.path}: under {@code mvn
-   * exec:java}, in an application server or a plugin system. It must hold the application's
-   * classes, their dependencies, and the Parallelizable runtime.
+   * The longest the {@linkplain #initializer(Task) initializer} may run in a worker. Past it, the
+   * worker is killed and the pool is broken: waiting and later tasks fail with {@link
+   * WorkerStartException} naming the initializer and this bound. Measured from when the worker
+   * receives the initializer, so the JVM's own start does not count (that has a bound of 60 s of
+   * its own); {@link #taskTimeout(Duration)} does not apply to the initializer. The check runs every
+   * 100 ms at most. Default 60 s.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ProcessPoolBuilder initializerTimeout(Duration timeout) {
+    requireUnset(initializerTimeout == null, "initializerTimeout was already set to %s", shown(initializerTimeout));
+    requireArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "initializerTimeout must be positive, got %s", shown(timeout));
+    initializerTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * The workers' classpath, entries separated by {@link File#pathSeparator}. It must hold the
+   * application's classes, their dependencies, and the Parallelizable runtime.
+   *
+   * <p>Rarely needed: by default workers start as the parent was started. From the parent's {@code
+   * java.class.path}; from its module path ({@code --module-path}, with the application's modules
+   * added and their packages opened to the runtime, which creates the generated invokers by
+   * name); from a Spring Boot executable jar, through Boot's {@code PropertiesLauncher}; or, when a
+   * launcher loads the application with a class loader of its own ({@code mvn exec:java}, test
+   * runners), from the URLs of the {@code URLClassLoader}s between the caller's context class
+   * loader and the system class loader. A class loader that is not URL-based (application servers,
+   * plugin systems) does not say where its classes are: {@link #build()} then fails and asks for
+   * this option.
    *
    * @throws IllegalArgumentException if {@code classpath} is empty
    */
@@ -316,6 +395,20 @@ public final class ProcessPoolBuilder {
   }
 
   /**
+   * Where the standard output and standard error of the workers go: see {@link WorkerOutput}.
+   *
+   * @param output {@link WorkerOutput#inherit()}, {@link WorkerOutput#lines}, or {@link
+   *     WorkerOutput#discard()}
+   * @return this builder
+   */
+  public ProcessPoolBuilder workerOutput(WorkerOutput output) {
+    requireUnset(workerOutput == null, "workerOutput was already set to %s", workerOutput);
+    requireArgument(output != null, "workerOutput must not be null");
+    workerOutput = output;
+    return this;
+  }
+
+  /**
    * Creates the pool and starts its workers, without waiting for them.
    *
    * @throws IllegalStateException if the workers' classpath cannot be determined (see {@link
@@ -350,10 +443,15 @@ public final class ProcessPoolBuilder {
         jobMode ? 1 : maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
         taskTimeout,
         jobMode ? null : idleTimeout,
+        shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout,
         initializer,
+        initializerTimeout == null ? DEFAULT_INITIALIZER_TIMEOUT : initializerTimeout,
         jobMode || crashPolicy == null ? 0 : crashPolicy.retries(),
         codec == null ? SerializationCodec.INSTANCE : codec,
-        jobMode);
+        jobMode,
+        workerOutput == null
+            ? WorkerConfig.Output.INHERIT
+            : new WorkerConfig.Output(workerOutput.inherits(), workerOutput.consumer()));
   }
 
   @Override
@@ -361,7 +459,9 @@ public final class ProcessPoolBuilder {
     return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers) + ", jvmOptions="
         + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
-        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", initializer="
-        + initializer + ", crashPolicy=" + crashPolicy + ", codec=" + codec + "]";
+        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", shutdownTimeout="
+        + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="
+        + initializerTimeout + ", crashPolicy=" + crashPolicy + ", codec=" + codec + ", workerOutput="
+        + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + "]";
   }
 }

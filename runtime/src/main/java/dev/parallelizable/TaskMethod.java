@@ -1,7 +1,6 @@
 package dev.parallelizable;
 
 import dev.parallelizable.support.TaskInvoker;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -116,10 +115,6 @@ public final class TaskMethod<R> {
     return List.of(parameterTypes);
   }
 
-  int arity() {
-    return parameterNames.length;
-  }
-
   /** Declaring class simple name and method name, e.g. {@code "Cubes.cube"}. */
   public String shortName() {
     int dot = Math.max(declaringClass.lastIndexOf('.'), declaringClass.lastIndexOf('$'));
@@ -146,9 +141,5 @@ public final class TaskMethod<R> {
       text.append(i == 0 ? "" : ", ").append(parameterTypes[i]).append(' ').append(parameterNames[i]);
     }
     return text.append(')').toString();
-  }
-
-  static String describe(Object[] arguments) {
-    return Arrays.toString(arguments);
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  *            keys[n]               method key of each task, e.g. "cube(int)"
  *            arguments             Java serialization of Object[n][] (each task's arguments)
  *
- *   caller <--ChunkOutcome--------------------------------------------------- member
+ *   caller &lt;--ChunkOutcome--------------------------------------------------- member
  *            member                the member's address, host:port
  *            results               Java serialization of Object[completed]
  *            failure               Java serialization of the Throwable of task #completed, or null

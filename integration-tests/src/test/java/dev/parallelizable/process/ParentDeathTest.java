@@ -53,9 +53,8 @@ class ParentDeathTest {
             .map(entry -> Path.of(entry).toUri().toString())
             .collect(Collectors.joining(" ")));
     Path booter = directory.resolve("booter.jar");
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(booter), manifest)) {
-      // the manifest is the whole content, as in Surefire's booter jar
-    }
+    // the manifest is the whole content, as in Surefire's booter jar
+    new JarOutputStream(Files.newOutputStream(booter), manifest).close();
     Process parent = startParent(booter.toString(), "apply");
     try {
       assertEquals("RESULT 27", lineStartingWith(output(parent), "RESULT"));

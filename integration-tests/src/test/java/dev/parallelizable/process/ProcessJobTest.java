@@ -56,6 +56,9 @@ class ProcessJobTest {
     assertEquals(3, job.exitCode());
     WorkerCrashedException crash = assertThrows(WorkerCrashedException.class, job::result);
     assertEquals(3, crash.exitCode());
+    assertTrue(crash.getMessage().startsWith("The JVM of job Work.exit(3), worker worker-"), crash.getMessage());
+    assertTrue(crash.getMessage().contains("died while running it: exit code 3"), crash.getMessage());
+    assertFalse(crash.getMessage().contains("replaced"), "a job's JVM is not replaced: " + crash.getMessage());
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** One test per compile error of the catalogue (processor/ERRORS.md), and how errors add up. */
+/** One test per compile error of the catalogue (docs/compile-errors.md), and how errors add up. */
 class ValidationErrorsTest {
   /**
    * Javac runs a processor only for annotations it sees on members, never for those inside local or

@@ -132,8 +132,8 @@ public final class CubesParallel {
    * Runs {@link Cubes#cube(int)} on this object's pool, once per input.
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
-  public List<Long> cubeMap(Iterable<Integer> xs) {
-    return pool.map(CubesParallel::cube, xs);
+  public List<Long> cubeMap(Iterable<Integer> inputs) {
+    return pool.map(CubesParallel::cube, inputs);
   }
 
   /**
@@ -204,8 +204,8 @@ public final class CubesParallel {
    * Runs {@link Cubes#scale(int)} on this object's pool, once per input.
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
-  public List<Long> scaleMap(Iterable<Integer> xs) {
-    return pool.map(CubesParallel::scale, xs);
+  public List<Long> scaleMap(Iterable<Integer> inputs) {
+    return pool.map(CubesParallel::scale, inputs);
   }
 
   /**

@@ -35,7 +35,7 @@ final class ChunkResult<R> implements AsyncResult<R> {
   public R get(Duration timeout) {
     if (!chunk.await(nanos(timeout))) {
       throw new ResultTimeoutException(
-          "No result from " + chunk.describe() + " within " + timeout + "; the task is still running");
+          "No result from " + chunk.describe() + " within " + Texts.duration(timeout) + "; the task is still running");
     }
     return value();
   }
@@ -57,7 +57,7 @@ final class ChunkResult<R> implements AsyncResult<R> {
   private static long nanos(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+      throw new IllegalArgumentException("timeout must not be negative, got " + Texts.duration(timeout));
     }
     return timeout.toNanos();
   }

@@ -38,7 +38,7 @@ class ProcessPoolBuilderTest {
   void anOptionIsSetOnce() {
     assertRejected(IllegalStateException.class, "workers was already set to 2",
         () -> Parallel.processPool().workers(2).workers(3));
-    assertRejected(IllegalStateException.class, "taskTimeout was already set to PT1S",
+    assertRejected(IllegalStateException.class, "taskTimeout was already set to 1 s",
         () -> Parallel.processPool().taskTimeout(Duration.ofSeconds(1)).taskTimeout(Duration.ofSeconds(2)));
     assertRejected(IllegalStateException.class, "crashPolicy was already set to CrashPolicy.retry(2)",
         () -> Parallel.processPool().crashPolicy(CrashPolicy.retry(2)).crashPolicy(CrashPolicy.fail()));
@@ -46,9 +46,9 @@ class ProcessPoolBuilderTest {
 
   @Test
   void durationsMustBePositive() {
-    assertRejected(IllegalArgumentException.class, "taskTimeout must be positive, got PT0S",
+    assertRejected(IllegalArgumentException.class, "taskTimeout must be positive, got 0 s",
         () -> Parallel.processPool().taskTimeout(Duration.ZERO));
-    assertRejected(IllegalArgumentException.class, "idleTimeout must be positive, got PT-1S",
+    assertRejected(IllegalArgumentException.class, "idleTimeout must be positive, got -1 s",
         () -> Parallel.processPool().idleTimeout(Duration.ofSeconds(-1)));
     assertRejected(IllegalArgumentException.class, "taskTimeout must be positive, got null",
         () -> Parallel.processPool().taskTimeout(null));

@@ -19,7 +19,8 @@ import picocli.CommandLine.TypeConversionException;
  * The samples' one command line: {@code java -jar parallelizable-samples.jar <command>}.
  *
  * <p>Exit codes: 0 success; 1 the work failed (a tool names each file that failed); 2 a bad
- * argument, reported with the usage on standard error.
+ * argument (an unknown option, a missing command, an input folder with nothing to read), reported
+ * with the usage on standard error.
  */
 @Command(
     name = "parallelizable-samples",
@@ -36,7 +37,10 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing command: give tour, thumbnails or pdf-text");
+    throw new ParameterException(
+        spec.commandLine(),
+        "Missing command: give one of "
+            + String.join(", ", spec.commandLine().getSubcommands().keySet()));
   }
 
   public static void main(String[] args) {
@@ -58,6 +62,9 @@ public final class Main implements Callable<Integer> {
         .registerConverter(Isolation.class, Main::isolation)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true));
+    // Every command answers -V and --version with the jar's version, as the top level does.
+    commandLine.getSubcommands().values()
+        .forEach(command -> command.getCommandSpec().versionProvider(new Version()));
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parseResult) -> {
           // A failure the command did not handle: its message, not a stack trace.

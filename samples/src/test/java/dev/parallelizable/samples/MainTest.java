@@ -28,7 +28,7 @@ class MainTest {
     assertEquals(0, run("--help"));
 
     assertTrue(out.text().startsWith("Usage: parallelizable-samples [-hV] COMMAND"), out.text());
-    for (String command : new String[] {"tour", "thumbnails", "pdf-text"}) {
+    for (String command : new String[] {"tour", "thumbnails", "pdf-text", "bench"}) {
       assertTrue(out.text().contains("\n  " + command + " "), command + " in " + out.text());
     }
     assertEquals("", err.text());
@@ -57,7 +57,32 @@ class MainTest {
   void noCommandIsABadArgument() {
     assertEquals(2, run());
 
-    assertUsageError("Missing command: give tour, thumbnails or pdf-text", "Usage: parallelizable-samples");
+    assertUsageError("Missing command: give one of tour, thumbnails, pdf-text, bench",
+        "Usage: parallelizable-samples");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-V", "--version", "tour -V", "thumbnails -V", "pdf-text --version", "bench -V"})
+  void everyCommandPrintsTheVersion(String args) {
+    assertEquals(0, run(args.split(" ")));
+
+    assertTrue(out.text().startsWith("parallelizable-samples "), out.text());
+    assertEquals(1, out.text().lines().count(), out.text());
+    assertEquals("", err.text());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"thumbnails", "pdf-text"})
+  void anInputFolderWithNothingToReadIsABadArgument(String command, @TempDir Path dir) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("empty"));
+    Files.writeString(in.resolve("notes.txt"), "not an input");
+    Path outFolder = dir.resolve("out");
+
+    assertEquals(2, run(command, "--in", in.toString(), "--out", outFolder.toString()));
+
+    assertUsageError("--in " + in + " holds no ", "Usage: parallelizable-samples " + command);
+    assertTrue(err.text().contains("leave out --in to generate sample"), err.text());
+    assertFalse(Files.exists(outFolder), "nothing is written for a bad argument");
   }
 
   @Test

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Every message the processor reports. Each starts with a stable tag, such as {@code
- * [Parallelizable.private]}, that the README's catalogue of errors lists; then it names the
- * offending element, states the rule and says how to fix it. The tags are public names: keep them
- * when rewording a message.
+ * [Parallelizable.private]}; then it names the offending element, states the rule and says how to
+ * fix it. The tags are public names: keep them when rewording a message. The catalogue of errors,
+ * {@code docs/compile-errors.md}, lists every tag with its message templates, and a test checks
+ * that the two agree: change both together.
  */
 public final class Messages {
   private Messages() {}

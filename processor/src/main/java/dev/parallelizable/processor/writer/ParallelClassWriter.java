@@ -574,16 +574,15 @@ public final class ParallelClassWriter {
   }
 
   /**
-   * The name of a map method's inputs, from the parameter's name: {@code x} gives {@code xs},
-   * {@code path} gives {@code paths}, {@code box} gives {@code boxes}, {@code city} gives {@code
-   * cities}. A name already ending in {@code s} gives {@code inputs}, or {@code inputsList} for
-   * {@code inputs} itself, which an instance method's lambda still needs as its parameter.
+   * The name of a map method's inputs, from the parameter's name: {@code path} gives {@code
+   * paths}, {@code box} gives {@code boxes}, {@code city} gives {@code cities}. A one-letter name
+   * ({@code x}, {@code i}, {@code s}), whose plural would read as a word or an abbreviation ({@code
+   * is}, {@code os}, {@code ss}), and a name already ending in {@code s}, give {@code inputs}; and
+   * {@code inputs} itself gives {@code inputsList}, since an instance method's lambda still needs
+   * it as its parameter.
    */
   static String pluralOf(String name) {
-    if (name.length() == 1) {
-      return name + "s";
-    }
-    if (name.endsWith("s")) {
+    if (name.length() == 1 || name.endsWith("s")) {
       return name.equals("inputs") ? "inputsList" : "inputs";
     }
     if (name.endsWith("x") || name.endsWith("z") || name.endsWith("ch") || name.endsWith("sh")) {

@@ -24,7 +24,10 @@ class ParallelClassWriterNamesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "x, xs",
+    "x, inputs",
+    "i, inputs",
+    "o, inputs",
+    "s, inputs",
     "path, paths",
     "source, sources",
     "box, boxes",

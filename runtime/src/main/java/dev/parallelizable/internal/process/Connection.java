@@ -1,5 +1,8 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -118,6 +121,16 @@ final class Connection implements Closeable, FrameOutput.Sink {
    * @throws EOFException if the stream ends inside a frame
    */
   Frame receive() throws IOException {
+    return receive(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Receives the next frame, blocking, if its body has at most {@code maxBodyLength} bytes: for a
+   * peer not trusted yet, which must not make this side allocate what it claims.
+   *
+   * @throws IOException if the frame is longer
+   */
+  Frame receive(int maxBodyLength) throws IOException {
     if (!fill(HEADER_BYTES, true)) {
       return null;
     }
@@ -127,6 +140,9 @@ final class Connection implements Closeable, FrameOutput.Sink {
     int bodyLength = length - 9;
     if (bodyLength < 0) {
       throw new IOException("Corrupt frame header: length " + length);
+    }
+    if (bodyLength > maxBodyLength) {
+      throw new IOException("A frame of " + bodyLength + " bytes where at most " + maxBodyLength + " fit");
     }
     ByteBuffer body;
     if (bodyLength <= MAX_BUFFER) {

@@ -5,6 +5,8 @@ import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.internal.Describe;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.Texts;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +46,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       under a retry policy. A replacement starts at once.
  *   <li>A task running longer than the timeout: the watchdog (a shared scheduler thread that polls
  *       the progress slots) kills the worker; the task fails with {@link TaskTimeoutException}.
- *   <li>A worker that cannot start (bad option, initializer threw): the pool is broken; queued and
- *       later tasks fail with {@link WorkerStartException}.
+ *   <li>A RETIRING worker still alive after the shutdown timeout (a shutdown hook blocks, or calls
+ *       {@code System.exit}): the watchdog kills it, so that closing, joining and recycling end.
+ *   <li>A worker that cannot start (bad option, initializer threw, no connection within {@link
+ *       #START_TIMEOUT_SECONDS}, initializer past its own timeout): the pool is broken; queued and
+ *       later tasks fail with {@link WorkerStartException}. The watchdog enforces both bounds.
  *   <li>{@code terminate()}: every pending result fails with {@link TaskCancelledException} and
- *       every worker is killed; returns once they are gone.
+ *       every worker is killed; returns once they are gone and the threads that served them (result
+ *       readers, output pumps) have ended, and the watchdog has let go of the pool, or after 10 s
+ *       (a process the worker started may hold its output pipes open).
  * </ul>
  *
  * <p>Thread-safe. A result is completed by the result-reader thread of the worker that answered
@@ -92,7 +98,7 @@ public final class ProcessPool extends AbstractPool {
   /** Creates a pool and starts all its workers, in parallel; does not wait for them. */
   public static ProcessPool start(WorkerConfig config) {
     return start(
-        "process pool " + POOLS.incrementAndGet() + " (" + config.workers + " workers)", config);
+        "process pool " + POOLS.incrementAndGet() + " (" + Texts.count(config.workers, "worker") + ")", config);
   }
 
   static ProcessPool start(String name, WorkerConfig config) {
@@ -246,6 +252,7 @@ public final class ProcessPool extends AbstractPool {
     }
     worker.state = WorkerProcess.State.RETIRING;
     worker.current = null;
+    worker.retiringSinceNanos = System.nanoTime();
     live--;
   }
 
@@ -455,7 +462,8 @@ public final class ProcessPool extends AbstractPool {
       lock.unlock();
     }
     if (unexpectedIdleExit) {
-      System.err.println(
+      System.getLogger("dev.parallelizable.ProcessPool").log(
+          System.Logger.Level.WARNING,
           "[" + worker.name + "] exited while idle (" + WorkerProcess.describeExit(worker.exitStatus())
               + "); " + this + " replaces it");
     }
@@ -474,9 +482,12 @@ public final class ProcessPool extends AbstractPool {
         problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : String.valueOf(problem);
     return new WorkerStartException(
         String.format(
-            "Worker %s of %s could not start: %s (%s). Command: %s%s. The pool starts no more"
+            "Worker %s of %s could not start: %s%s. Command: %s%s. The pool starts no more"
                 + " workers; create a new pool once the cause is fixed",
-            worker, this, reason, WorkerProcess.describeExit(worker.exitStatus()),
+            worker, this, reason,
+            worker.killedForStartTimeout()
+                ? ""
+                : " (" + WorkerProcess.describeExit(worker.exitStatus()) + ")",
             config.describeCommand(), stderrText(worker)),
         problem != null && problem.getCause() != null ? problem.getCause() : problem);
   }
@@ -488,14 +499,22 @@ public final class ProcessPool extends AbstractPool {
         String.format(
             "Task %s%s ran longer than the per-task timeout of %s; its worker %s was killed and"
                 + " replaced",
-            task, positionText(dispatch, index), describe(config.taskTimeout), worker));
+            task, positionText(dispatch, index), Texts.duration(config.taskTimeout), worker));
   }
 
   private WorkerCrashedException crash(WorkerProcess worker, Request request, int index) {
     Dispatch dispatch = request.dispatch;
     Task<?> task = dispatch.tasks[index];
     String what;
-    if (request.fatal instanceof OutOfMemoryError) {
+    if (config.jobMode) {
+      // A job's JVM runs its one task and is never replaced: say what ended, not what a pool does.
+      what = String.format(
+          request.fatal instanceof OutOfMemoryError
+              ? "The JVM of job %s, worker %s, ran out of memory and exited (%s): %s"
+              : "The JVM of job %s, worker %s, died while running it: %s%s",
+          task, worker, WorkerProcess.describeExit(worker.exitStatus()),
+          request.fatal instanceof OutOfMemoryError ? request.fatal : "");
+    } else if (request.fatal instanceof OutOfMemoryError) {
       what = String.format(
           "Task %s%s ran out of memory in worker %s, which exited (%s) since its heap may be"
               + " corrupt, and was replaced: %s",
@@ -503,7 +522,7 @@ public final class ProcessPool extends AbstractPool {
           WorkerProcess.describeExit(worker.exitStatus()), request.fatal);
     } else {
       what = String.format(
-          "Worker %s died while running task %s%s: %s%s",
+          "Worker %s died while running task %s%s: %s%s. The worker was replaced",
           worker, task, positionText(dispatch, index),
           WorkerProcess.describeExit(worker.exitStatus()),
           config.retries > 0
@@ -512,19 +531,13 @@ public final class ProcessPool extends AbstractPool {
               : "");
     }
     return new WorkerCrashedException(
-        task.toString(), worker.pid(), worker.exitStatus(), what + ". The worker was replaced"
-            + stderrText(worker), request.fatal);
+        task.toString(), worker.pid(), worker.exitStatus(), what + stderrText(worker), request.fatal);
   }
 
   private static String positionText(Dispatch dispatch, int index) {
     return dispatch.tasks.length == 1
         ? ""
         : " (task " + (index + 1) + " of " + dispatch.tasks.length + " in its chunk)";
-  }
-
-  private static String describe(java.time.Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private static String stderrText(WorkerProcess worker) {
@@ -542,12 +555,15 @@ public final class ProcessPool extends AbstractPool {
 
   /**
    * Called by the {@link Watchdog} every {@link #watchMillis()}: times out tasks, retires idle
-   * workers, gives up on workers that do not start. Returns false once the pool is stopped.
+   * workers, kills retiring workers past the shutdown timeout, gives up on workers that do not
+   * start. Returns false once the pool is stopped.
    */
   boolean watch() {
     long now = System.nanoTime();
     long timeoutNanos = config.taskTimeout == null ? 0 : config.taskTimeout.toNanos();
     long idleNanos = config.idleTimeout == null ? 0 : config.idleTimeout.toNanos();
+    long shutdownNanos = config.shutdownTimeout.toNanos();
+    long initializerNanos = config.initializerTimeout.toNanos();
     List<WorkerProcess> kill = new ArrayList<>(0);
     List<WorkerProcess> retire = new ArrayList<>(0);
     lock.lock();
@@ -571,8 +587,22 @@ public final class ProcessPool extends AbstractPool {
               retire.add(worker);
             }
             break;
+          case RETIRING:
+            if (!worker.shutdownTimedOut && now - worker.retiringSinceNanos > shutdownNanos) {
+              worker.shutdownTimedOut = true; // its shutdown hooks block, or call System.exit
+              kill.add(worker);
+            }
+            break;
           case STARTING:
-            if (now - worker.spawnedNanos > TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS)) {
+            worker.dropSilentPeer(now);
+            if (worker.initializing) {
+              if (!worker.initializerTimedOut
+                  && now - worker.initializerSentNanos > initializerNanos) {
+                worker.initializerTimedOut = true;
+                kill.add(worker);
+              }
+            } else if (!worker.startTimedOut
+                && now - worker.spawnedNanos > TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS)) {
               worker.startTimedOut = true;
               kill.add(worker);
             }
@@ -641,9 +671,10 @@ public final class ProcessPool extends AbstractPool {
     for (WorkerProcess worker : all) {
       worker.kill();
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
     lock.lock();
     try {
-      long remaining = TimeUnit.SECONDS.toNanos(TERMINATE_WAIT_SECONDS);
+      long remaining = deadline - System.nanoTime();
       while (!workers.isEmpty() && remaining > 0) {
         remaining = allGone.awaitNanos(remaining);
       }
@@ -651,6 +682,19 @@ public final class ProcessPool extends AbstractPool {
       Thread.currentThread().interrupt();
     } finally {
       lock.unlock();
+    }
+    Watchdog.unwatch(this);
+    awaitThreads(all, deadline);
+  }
+
+  /** Waits, until the deadline at most, for the threads that served {@code stopped} to end. */
+  private static void awaitThreads(List<WorkerProcess> stopped, long deadlineNanos) {
+    try {
+      for (WorkerProcess worker : stopped) {
+        worker.awaitThreads(deadlineNanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -27,6 +27,11 @@ final class Watchdog extends Thread {
     }
   }
 
+  /** Stops watching {@code pool}, which was terminated: its next tick would find nothing to do. */
+  static void unwatch(ProcessPool pool) {
+    INSTANCE.pools.remove(pool);
+  }
+
   @Override
   public void run() {
     while (true) {
@@ -40,7 +45,8 @@ final class Watchdog extends Thread {
           }
         } catch (RuntimeException | Error e) {
           // one pool's fault must not stop the watch of the others
-          e.printStackTrace();
+          System.getLogger("dev.parallelizable.ProcessPool")
+              .log(System.Logger.Level.ERROR, "The watch of " + pool + " failed; it goes on", e);
         }
       }
       try {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The validated configuration of the workers of one process pool or job, and the command line that
@@ -16,24 +17,48 @@ import java.util.List;
  * <p>Workers get only what they need: {@code -XX:+UseSerialGC} (the fastest to start and the
  * leanest for a single-threaded worker, unless the options choose another collector), {@code
  * -XX:-UsePerfData} (no shared-memory statistics file to create), then the options of the
- * builder, the classpath, and the main class. The class data sharing archive of the JDK is used by
- * default. The C2 compiler is left on: tasks are usually CPU-bound.
+ * builder, a maximum heap unless the options set one (see {@link WorkerHeap}), then how the
+ * worker's code is found and its main class (see {@link WorkerLaunch}: a classpath, the module
+ * path, or Spring Boot's launcher). The class data sharing archive of the JDK is used by default.
+ * The C2 compiler is left on: tasks are usually CPU-bound.
  */
 public final class WorkerConfig {
   final int workers;
   final List<String> jvmOptions;
+  /**
+   * The classpath that the classes of tasks are checked against before they are sent, or null when
+   * workers are not started from a classpath (module path, Spring Boot).
+   */
   final String classpath;
+  /** True when tasks' classes are not checked against {@link #classpath}: the user gave it, or none. */
   final boolean explicitClasspath;
+  final WorkerLaunch launch;
+  /** The default {@code -Xmx} of each worker, or null when the options set the heap. */
+  final String defaultHeap;
+  final Output output;
   final Path java;
   final int maxTasksPerWorker;
   final Duration taskTimeout;
   final Duration idleTimeout;
+  /** How long a worker asked to stop may run its shutdown hooks before it is killed. */
+  final Duration shutdownTimeout;
   final Task<?> initializer;
+  /** How long the initializer may run in a worker before the worker is killed and the pool broken. */
+  final Duration initializerTimeout;
   final EncodedTasks encodedInitializer;
   final int retries;
   final Codec codec;
   final boolean jobMode;
   final Charset outputCharset;
+
+  /**
+   * Where worker output goes: to the parent's streams ({@code inherit}), to {@code consumer} if not
+   * null, or nowhere.
+   */
+  public record Output(boolean inherit, Consumer<String> consumer) {
+    /** The parent's streams, prefixed. */
+    public static final Output INHERIT = new Output(true, null);
+  }
 
   /**
    * Validates the configuration of a pool or job; arguments were checked one by one by the
@@ -44,7 +69,10 @@ public final class WorkerConfig {
    * @param maxTasksPerWorker 0 for no limit
    * @param taskTimeout null for none
    * @param idleTimeout null for none
+   * @param shutdownTimeout how long a worker asked to stop may take to exit before it is killed
    * @param initializer null for none
+   * @param initializerTimeout how long the initializer may run
+   * @param output where the output of workers goes
    * @throws IllegalStateException if the workers' classpath cannot be determined or lacks a class
    *     they need
    */
@@ -56,19 +84,28 @@ public final class WorkerConfig {
       int maxTasksPerWorker,
       Duration taskTimeout,
       Duration idleTimeout,
+      Duration shutdownTimeout,
       Task<?> initializer,
+      Duration initializerTimeout,
       int retries,
       Codec codec,
-      boolean jobMode) {
+      boolean jobMode,
+      Output output) {
     this.workers = workers;
-    this.explicitClasspath = classpath != null;
-    this.classpath = explicitClasspath ? classpath : parentClasspath();
+    this.launch =
+        classpath != null ? WorkerLaunch.classpath(classpath, "classpath(...)") : WorkerLaunch.ofParent();
+    this.classpath = launch.classpath;
+    this.explicitClasspath = classpath != null || launch.classpath == null;
+    this.output = output;
+    this.defaultHeap = WorkerHeap.setsMaxHeap(jvmOptions) ? null : WorkerHeap.defaultOption(workers);
     this.java = java != null ? java : parentJava();
     this.jvmOptions = List.copyOf(jvmOptions);
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.taskTimeout = taskTimeout;
     this.idleTimeout = idleTimeout;
+    this.shutdownTimeout = shutdownTimeout;
     this.initializer = initializer;
+    this.initializerTimeout = initializerTimeout;
     this.retries = retries;
     this.codec = codec;
     this.jobMode = jobMode;
@@ -83,18 +120,6 @@ public final class WorkerConfig {
     }
     this.encodedInitializer =
         initializer == null ? null : EncodedTasks.encode(new Task<?>[] {initializer}, codec);
-  }
-
-  private static String parentClasspath() {
-    String classpath = System.getProperty("java.class.path", "");
-    if (classpath.isBlank()) {
-      throw new IllegalStateException(
-          "Cannot tell which classpath worker processes need: java.class.path is empty (the"
-              + " application was started without -cp, from a module path, or by a launcher with a"
-              + " class loader of its own). Give the workers a classpath that holds the"
-              + " application and Parallelizable: Parallel.processPool().classpath(...)");
-    }
-    return classpath;
   }
 
   private static Path parentJava() {
@@ -129,10 +154,11 @@ public final class WorkerConfig {
       command.add("-XX:+UseSerialGC");
     }
     command.add("-XX:-UsePerfData");
+    if (defaultHeap != null) {
+      command.add(defaultHeap);
+    }
     command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(classpath);
-    command.add(WorkerMain.class.getName());
+    command.addAll(launch.arguments);
     command.add(socket.toString());
     command.add(progress.toString());
     command.add(workerName);
@@ -152,10 +178,11 @@ public final class WorkerConfig {
   /** The command line for messages, with a long classpath shortened. */
   String describeCommand() {
     List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), "<name>");
-    int classpathAt = command.indexOf("-cp") + 1;
-    String cp = command.get(classpathAt);
-    if (cp.length() > 120) {
-      command.set(classpathAt, cp.substring(0, 117) + "...");
+    for (int i = 0; i < command.size(); i++) {
+      String argument = command.get(i);
+      if (argument.length() > 120) {
+        command.set(i, argument.substring(0, 117) + "...");
+      }
     }
     return String.join(" ", command);
   }

@@ -3,6 +3,11 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import dev.parallelizable.internal.Describe;
@@ -14,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
@@ -65,6 +71,9 @@ public final class WorkerMain {
     this.watch = watch;
   }
 
+  // The worker writes its own failures to its standard error, not to a logger: that stream is its
+  // channel to the parent, which routes it as the pool's workerOutput says and keeps its last
+  // lines for the report of a crash. A worker has no logging configuration of its own.
   public static void main(String[] args) {
     try {
       start(args);
@@ -126,7 +135,7 @@ public final class WorkerMain {
     FrameInput in = init.body;
     boolean jobMode;
     try {
-      codec = createCodec(in.readString());
+      codec = Protocol.readCodec(in);
       jobMode = in.readByte() != 0;
       if (in.readByte() != 0) {
         runInitializer(in);
@@ -155,14 +164,6 @@ public final class WorkerMain {
         return;
       }
     }
-  }
-
-  private static Codec createCodec(String className) throws ReflectiveOperationException {
-    if (className.equals(SerializationCodec.class.getName())) {
-      return SerializationCodec.INSTANCE;
-    }
-    Class<?> type = Class.forName(className, true, ClassLoader.getSystemClassLoader());
-    return (Codec) type.getConstructor().newInstance();
   }
 
   /** The methods of a tasks block; an invoker that cannot be created fails the tasks that use it. */
@@ -205,12 +206,12 @@ public final class WorkerMain {
     Object[] arguments = new Object[argumentCount];
     for (int a = 0; a < argumentCount; a++) {
       try {
-        arguments[a] = Protocol.readValue(in, codec, loader);
-      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        arguments[a] = Protocol.decodeValue(in, codec, loader);
+      } catch (DecodeException e) {
         throw new ParallelException(
             "Argument " + (a + 1) + " of " + methods.keys[method] + " could not be decoded in " + name
-                + " by " + codec + ": " + e,
-            e);
+                + " by " + codec + ": " + e.getCause(),
+            e.getCause());
       }
     }
     return invoker.invoke(methods.keys[method], arguments);
@@ -279,9 +280,13 @@ public final class WorkerMain {
     }
   }
 
+  /**
+   * The failure that stands for a result the codec could not encode. Running out of memory while
+   * encoding is not fatal: the memory was the encoding's own, and it is given back.
+   */
   private Throwable unencodable(Object value, Throwable problem) {
     if (problem instanceof OutOfMemoryError) {
-      return problem;
+      results.release(8192);
     }
     return new ParallelException(
         "The result, a " + value.getClass().getName() + ", could not be sent back from " + name
@@ -303,6 +308,12 @@ public final class WorkerMain {
     connection.send(Protocol.RESULTS, id, results);
   }
 
+  /**
+   * Sends the failure of task {@code index}. If encoding it runs out of memory (a huge message or
+   * exception), the buffer is given back and a small failure is sent instead, naming the exception's
+   * class with the {@code OutOfMemoryError} as its cause; a task's own {@code OutOfMemoryError}
+   * still ends the worker once sent.
+   */
   private void sendFailure(long id, int index, Throwable failure) throws IOException {
     boolean fatal = failure instanceof OutOfMemoryError;
     try {
@@ -310,10 +321,18 @@ public final class WorkerMain {
       results.writeInt(index);
       results.writeByte(fatal ? 1 : 0);
       Protocol.writeFailure(results, codec, failure);
-      connection.send(Protocol.FAILED, id, results);
     } catch (OutOfMemoryError e) {
-      fatal = true;
+      results.release(8192);
+      ParallelException replacement =
+          new ParallelException(
+              "The " + failure.getClass().getName() + " thrown by the task could not be sent back from "
+                  + name + ": encoding it ran out of memory",
+              e);
+      results.writeInt(index);
+      results.writeByte(fatal ? 1 : 0);
+      Protocol.writeFailure(results, codec, replacement);
     }
+    connection.send(Protocol.FAILED, id, results);
     if (fatal) {
       Runtime.getRuntime().halt(Protocol.EXIT_OUT_OF_MEMORY);
     }
@@ -336,7 +355,7 @@ public final class WorkerMain {
   private static final class ParentWatch extends Thread {
     private final FileChannel stdin;
     private final Path progressFile;
-    private boolean watchingProcess;
+    private boolean watchingProcess; // accessed only under this object's lock
     private volatile boolean stopped;
 
     ParentWatch(FileChannel stdin, Path progressFile) {
@@ -346,8 +365,11 @@ public final class WorkerMain {
       setDaemon(true);
     }
 
-    /** Also watches the parent's process; called by the main thread once it has answered a RUN. */
-    void watchProcess() {
+    /**
+     * Also watches the parent's process; called by the main thread once it has answered a RUN, and
+     * by this thread if a task closed standard input.
+     */
+    synchronized void watchProcess() {
       if (watchingProcess) {
         return;
       }
@@ -371,6 +393,12 @@ public final class WorkerMain {
       }
     }
 
+    /**
+     * Reads standard input until it ends, which means the parent is gone: then halts. A task that
+     * closes {@code FileDescriptor.in} closes this channel as well (the JDK closes every stream of a
+     * file descriptor together): that is no sign of the parent's death, so the watch goes on by the
+     * parent's process alone, and the task and its worker carry on.
+     */
     @Override
     public void run() {
       ByteBuffer buffer = ByteBuffer.allocate(64);
@@ -378,8 +406,14 @@ public final class WorkerMain {
         while (stdin.read(buffer) >= 0) {
           buffer.clear(); // the parent writes nothing more; end of stream means it is gone
         }
+      } catch (ClosedChannelException e) {
+        // AsynchronousCloseException included: stopWatching() or a task closed standard input
+        if (!stopped) {
+          watchProcess();
+        }
+        return;
       } catch (IOException e) {
-        // the pipe broke (the parent is gone as well), or stop() closed the channel
+        // the pipe broke: the parent is gone as well
       }
       if (!stopped) {
         new Halt(progressFile).run();

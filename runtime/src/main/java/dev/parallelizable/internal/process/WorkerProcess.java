@@ -3,6 +3,11 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.Texts;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -10,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -43,11 +47,13 @@ final class WorkerProcess implements Runnable {
     DEAD
   }
 
-  /** How long a retiring worker may take to exit (its shutdown hooks run) before it is killed. */
-  private static final long RETIRE_GRACE_MILLIS = 10_000;
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
+  /** How long a peer that connected may take to present the token; the worker does it at once. */
+  static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The {@link System.Logger} of the process pools. */
+  static final String LOGGER_NAME = "dev.parallelizable.process";
 
   final ProcessPool pool;
   final WorkerConfig config;
@@ -67,6 +73,9 @@ final class WorkerProcess implements Runnable {
   private OutputPump stdout;
   private OutputPump stderr;
   private boolean killed;
+  /** A peer that connected and has not presented the token yet; guarded by this object's lock. */
+  private Connection unverified;
+  private long unverifiedSinceNanos;
   private volatile Integer exitStatus;
 
   // Scheduling state, guarded by the pool's lock.
@@ -74,10 +83,19 @@ final class WorkerProcess implements Runnable {
   volatile Request current;
   int tasksRun;
   long idleSinceNanos;
+  /** When the pool asked it to stop; past {@link WorkerConfig#shutdownTimeout} it is killed. */
+  long retiringSinceNanos;
+  /** Set once the watchdog killed it for outliving its shutdown timeout. */
+  boolean shutdownTimedOut;
   long lastStartedCount;
   long lastProgressNanos;
   Request timedOut;
   volatile boolean startTimedOut;
+  /** When the initializer was sent, once {@link #initializing} is set. */
+  volatile long initializerSentNanos;
+  volatile boolean initializing;
+  /** Set by the watchdog when it killed the worker for running its initializer too long. */
+  volatile boolean initializerTimedOut;
 
   WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
     this.pool = pool;
@@ -123,10 +141,10 @@ final class WorkerProcess implements Runnable {
     try {
       synchronized (this) {
         // The pumps come first: whatever fails next, the worker's own words reach the report.
-        stdout = new OutputPump(started.getInputStream(), name, false, config.outputCharset, null);
+        stdout = new OutputPump(started.getInputStream(), name, false, config.output, config.outputCharset, null);
         // The end of standard error means the worker exited: stop waiting for it to connect.
         stderr =
-            new OutputPump(started.getErrorStream(), name, true, config.outputCharset, this::closeServer);
+            new OutputPump(started.getErrorStream(), name, true, config.output, config.outputCharset, this::closeServer);
         stdout.start();
         stderr.start();
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -214,6 +232,31 @@ final class WorkerProcess implements Runnable {
     return exited.await(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Waits until the threads serving this worker (its reader and output pumps) have ended, or the
+   * deadline ({@link System#nanoTime()}) passed; true if they ended. The pumps end once every
+   * process holding the worker's output pipes has exited.
+   */
+  boolean awaitThreads(long deadlineNanos) throws InterruptedException {
+    Thread[] threads;
+    synchronized (this) {
+      threads = new Thread[] {reader, stdout, stderr};
+    }
+    for (Thread thread : threads) {
+      long remaining = deadlineNanos - System.nanoTime();
+      if (thread == null) {
+        continue;
+      }
+      if (remaining <= 0) {
+        return !thread.isAlive();
+      }
+      TimeUnit.NANOSECONDS.timedJoin(thread, remaining);
+    }
+    return (threads[1] == null || !threads[1].isAlive())
+        && (threads[2] == null || !threads[2].isAlive())
+        && !threads[0].isAlive();
+  }
+
   ProgressSlot progress() {
     return progress;
   }
@@ -227,14 +270,19 @@ final class WorkerProcess implements Runnable {
   /** Kills the worker's JVM now (SIGKILL); the reader thread then reports it gone. */
   void kill() {
     Process p;
+    Connection peer;
     synchronized (this) {
       killed = true;
       p = process;
+      peer = unverified;
     }
     if (p != null) {
       p.destroyForcibly();
     }
     closeServer();
+    if (peer != null) {
+      peer.close(); // the reader may wait on a peer that is not the worker
+    }
   }
 
   /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
@@ -285,28 +333,30 @@ final class WorkerProcess implements Runnable {
     }
   }
 
+  /**
+   * Accepts connections until one presents the worker's token, then closes the server. Any other
+   * process of the user may connect to the socket first: such a connection is dropped and logged,
+   * and the worker, whose connection waits in the backlog, is accepted next. A peer that sends
+   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the start timeout bounds
+   * the whole.
+   */
   private void connect() throws IOException {
-    SocketChannel channel;
-    try {
-      channel = server.accept();
-    } catch (ClosedChannelException e) {
-      throw new StartFailure(
-          startTimedOut
-              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
-              : "it exited before connecting",
-          null);
+    Connection candidate;
+    while (!presentsToken(candidate = new Connection(accept()))) {
+      candidate.close();
+      System.getLogger(LOGGER_NAME)
+          .log(
+              System.Logger.Level.WARNING,
+              "Dropped a connection to the socket of " + name + " of " + pool
+                  + ": it did not present the worker's token within "
+                  + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s. Another process of"
+                  + " this user connected to it; still waiting for the worker");
     }
     closeServer();
     deleteSocket(); // no one else can connect now
-    connection = new Connection(channel);
-    Connection.Frame hello = connection.receive();
-    if (hello == null
-        || hello.type != Protocol.HELLO
-        || !MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH))) {
-      throw new StartFailure("the process that connected did not present the worker's token", null);
-    }
+    connection = candidate;
     FrameOutput init = new FrameOutput(256);
-    init.writeString(config.codec.getClass().getName());
+    Protocol.writeCodec(init, config.codec);
     init.writeByte(config.jobMode ? 1 : 0);
     EncodedTasks initializer = config.encodedInitializer;
     init.writeByte(initializer == null ? 0 : 1);
@@ -314,11 +364,20 @@ final class WorkerProcess implements Runnable {
       connection.send(Protocol.INIT, 0, init);
     } else {
       initializer.writeHead(init, 0, 1);
+      initializerSentNanos = System.nanoTime();
+      initializing = true;
       connection.send(Protocol.INIT, 0, init, initializer.bytes(), 0, initializer.start(1));
     }
-    Connection.Frame reply = connection.receive();
+    Connection.Frame reply;
+    try {
+      reply = connection.receive();
+    } catch (IOException e) {
+      throw initializerTimedOut ? initializerTimeout() : e;
+    }
     if (reply == null) {
-      throw new StartFailure("it exited while it initialized", null);
+      throw initializerTimedOut
+          ? initializerTimeout()
+          : new StartFailure("it exited while it initialized", null);
     }
     if (reply.type == Protocol.START_FAILED) {
       ClassLoader loader = config.initializer == null ? null : loaderOf(config.initializer);
@@ -332,6 +391,67 @@ final class WorkerProcess implements Runnable {
     if (reply.type != Protocol.READY) {
       throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
     }
+  }
+
+  private SocketChannel accept() throws StartFailure {
+    try {
+      return server.accept();
+    } catch (IOException e) {
+      throw new StartFailure(
+          startTimedOut
+              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+              : "it exited before connecting",
+          null);
+    }
+  }
+
+  /** Whether the peer's first frame is a HELLO with the token; false on any error. */
+  private boolean presentsToken(Connection candidate) {
+    synchronized (this) {
+      if (killed) {
+        return false;
+      }
+      unverified = candidate;
+      unverifiedSinceNanos = System.nanoTime();
+    }
+    try {
+      Connection.Frame hello = candidate.receive(Protocol.TOKEN_LENGTH);
+      return hello != null
+          && hello.type == Protocol.HELLO
+          && MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } finally {
+      synchronized (this) {
+        unverified = null;
+      }
+    }
+  }
+
+  /** Watchdog: drops a peer that has not presented a token for too long. */
+  void dropSilentPeer(long nowNanos) {
+    Connection silent;
+    synchronized (this) {
+      silent = unverified;
+      if (silent == null || nowNanos - unverifiedSinceNanos <= HELLO_TIMEOUT_NANOS) {
+        return;
+      }
+    }
+    silent.close(); // wakes the reader in presentsToken
+  }
+
+  private StartFailure initializerTimeout() {
+    return new StartFailure(
+        "its initializer " + config.initializer + " did not return within the initializer timeout of "
+            + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the"
+            + " initializer needs longer, raise the bound with"
+            + " Parallel.processPool().initializerTimeout(Duration)",
+        null);
+  }
+
+  /** Whether the pool killed the worker on purpose while it started (a start bound passed). */
+  boolean killedForStartTimeout() {
+    return startTimedOut || initializerTimedOut;
   }
 
   private static ClassLoader loaderOf(Task<?> task) {
@@ -355,16 +475,16 @@ final class WorkerProcess implements Runnable {
       }
       Object value;
       try {
-        value = Protocol.readValue(in, config.codec, loader);
-      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        value = Protocol.decodeValue(in, config.codec, loader);
+      } catch (DecodeException e) {
         request.failOnce(
             index,
             new TaskFailedException(
                 task,
                 new ParallelException(
                     "The result of " + task + " could not be decoded in the caller by " + config.codec
-                        + ": " + e,
-                    e)));
+                        + ": " + e.getCause(),
+                    e.getCause())));
         continue;
       }
       if (request.failedAt < 0 && !dispatch.chunk.isDone()) {
@@ -411,7 +531,8 @@ final class WorkerProcess implements Runnable {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
-        long grace = pool.isRetiring(this) ? RETIRE_GRACE_MILLIS : CRASH_GRACE_MILLIS;
+        long grace =
+            pool.isRetiring(this) ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
@@ -432,7 +553,8 @@ final class WorkerProcess implements Runnable {
       WorkerRegistry.remove(this);
       if (!p.isAlive()) {
         ProgressSlot slot = progress;
-        exitStatus = exitStatus(p.exitValue(), slot != null && slot.exitedInOrder());
+        boolean killedByPool = killedByPool(p.exitValue());
+        exitStatus = exitStatus(p.exitValue(), !killedByPool && slot != null && slot.exitedInOrder());
       }
     }
     try {
@@ -440,6 +562,11 @@ final class WorkerProcess implements Runnable {
     } finally {
       exited.countDown();
     }
+  }
+
+  /** Whether the pool's own SIGKILL ended the worker, even after its shutdown hooks began. */
+  private synchronized boolean killedByPool(int exitValue) {
+    return killed && exitValue == 128 + 9;
   }
 
   /**

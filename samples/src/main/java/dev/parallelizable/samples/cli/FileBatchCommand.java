@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * --in} it first writes reproducible sample inputs, beside the output folder.
  *
  * <p>Exit codes: 0 when every file succeeded, 1 when some failed (each is named on standard error
- * with its reason; the others are still written), 2 for a bad argument.
+ * with its reason; the others are still written), 2 for a bad argument, among them an {@code --in}
+ * folder that holds no file this command reads.
  *
  * @param <R> what the task of one file returns
  */
@@ -128,6 +129,11 @@ public abstract class FileBatchCommand<R> implements Callable<Integer> {
     }
     if (in != null && !Files.isDirectory(in)) {
       throw invalid("--in " + in + " is not a folder");
+    }
+    if (in != null && inputs(in).isEmpty()) {
+      throw invalid("--in " + in + " holds no " + noun() + " (no file ending in ."
+          + String.join(", .", extensions()) + "); give a folder that does, or leave out --in to"
+          + " generate sample " + noun());
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw invalid("--out " + out + " is a file; give a folder");

@@ -1,9 +1,11 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
+import dev.parallelizable.DecodeLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -15,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Objects;
 
 /**
  * The default {@link Codec} (see {@link Codec#serialization()}).
@@ -31,7 +34,11 @@ import java.nio.file.Paths;
  *   SERIALIZED                            a Java serialization stream
  * </pre>
  *
- * <p>Thread-safe and stateless; the parent and each worker use their own instance.
+ * Decoding is bounded by the codec's {@link DecodeLimits}: the direct encodings check each claimed
+ * length against the bytes left before they allocate, and serialized values go through a {@link
+ * SerialFilter} of their own (see there for what it rejects and why).
+ *
+ * <p>Thread-safe and immutable; the parent and each worker use their own instance.
  */
 public final class SerializationCodec implements Codec {
   /** The instance {@link Codec#serialization()} returns. */
@@ -54,8 +61,22 @@ public final class SerializationCodec implements Codec {
   private static final byte PATH = 14;
   private static final byte SERIALIZED = 15;
 
-  /** Created by workers by class name. */
-  public SerializationCodec() {}
+  private final DecodeLimits limits;
+
+  /** Created by workers by class name: the default limits. */
+  public SerializationCodec() {
+    this(DecodeLimits.defaults());
+  }
+
+  /** A codec that decodes within {@code limits}. */
+  public SerializationCodec(DecodeLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /** The limits this codec decodes within. */
+  public DecodeLimits limits() {
+    return limits;
+  }
 
   @Override
   public void encode(Object value, OutputStream out) throws IOException {
@@ -145,6 +166,11 @@ public final class SerializationCodec implements Codec {
   public Object decode(InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException {
     FrameInput input =
         in instanceof FrameInput frame ? frame : new FrameInput(ByteBuffer.wrap(in.readAllBytes()));
+    if (input.available() > limits.maxBytes()) {
+      throw new InvalidObjectException(
+          "Rejected by the codec: "
+              + Limits.exceeded("bytes", input.available(), "", "MaxBytes", limits.maxBytes()));
+    }
     byte tag = input.readByte();
     switch (tag) {
       case NULL:
@@ -170,10 +196,10 @@ public final class SerializationCodec implements Codec {
       case PATH:
         return Paths.get(input.readString());
       case BYTES:
-        return input.readBytes(count(input, 1));
+        return input.readBytes(count(input, 1, "bytes"));
       case INTS:
         {
-          int[] ints = new int[count(input, 4)];
+          int[] ints = new int[count(input, 4, "ints")];
           ByteBuffer buffer = input.buffer();
           buffer.asIntBuffer().get(ints);
           buffer.position(buffer.position() + ints.length * 4);
@@ -181,7 +207,7 @@ public final class SerializationCodec implements Codec {
         }
       case LONGS:
         {
-          long[] longs = new long[count(input, 8)];
+          long[] longs = new long[count(input, 8, "longs")];
           ByteBuffer buffer = input.buffer();
           buffer.asLongBuffer().get(longs);
           buffer.position(buffer.position() + longs.length * 8);
@@ -189,7 +215,7 @@ public final class SerializationCodec implements Codec {
         }
       case DOUBLES:
         {
-          double[] doubles = new double[count(input, 8)];
+          double[] doubles = new double[count(input, 8, "doubles")];
           ByteBuffer buffer = input.buffer();
           buffer.asDoubleBuffer().get(doubles);
           buffer.position(buffer.position() + doubles.length * 8);
@@ -202,24 +228,31 @@ public final class SerializationCodec implements Codec {
     }
   }
 
-  private static int count(FrameInput input, int elementSize) throws IOException {
+  /** An array's claimed length, checked before the array is allocated. */
+  private int count(FrameInput input, int elementSize, String what) throws IOException {
     int count = input.readInt();
     if (count < 0 || (long) count * elementSize > input.available()) {
       throw new StreamCorruptedException(
-          "Array of " + count + " elements does not fit the " + input.available() + " bytes left");
+          "An array of " + count + " " + what + " is claimed, but only " + input.available()
+              + " bytes of the value are left: the stream is corrupt or forged");
+    }
+    if (count > limits.maxArrayLength()) {
+      throw new InvalidObjectException(
+          "Rejected by the codec: "
+              + Limits.exceeded("array elements", count, "", "MaxArrayLength", limits.maxArrayLength()));
     }
     return count;
   }
 
-  private static Object readSerialized(FrameInput input, ClassLoader loader)
+  private Object readSerialized(FrameInput input, ClassLoader loader)
       throws IOException, ClassNotFoundException {
-    SerialFilter filter = new SerialFilter();
+    SerialFilter filter = new SerialFilter(limits, input);
     try (ObjectInputStream objects = new LoaderObjectInputStream(input, loader, filter)) {
       return objects.readObject();
     } catch (InvalidClassException e) {
       if (filter.rejection() != null) {
-        InvalidClassException rejected =
-            new InvalidClassException("Rejected by the codec's deserialization filter: " + filter.rejection());
+        InvalidObjectException rejected =
+            new InvalidObjectException("Rejected by the codec: " + filter.rejection());
         rejected.initCause(e);
         throw rejected;
       }
@@ -252,10 +285,12 @@ public final class SerializationCodec implements Codec {
   /** Resolves classes through the task's class loader and filters what it reads. */
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+    private final SerialFilter filter;
 
     LoaderObjectInputStream(InputStream in, ClassLoader loader, SerialFilter filter) throws IOException {
       super(in);
       this.loader = loader;
+      this.filter = filter;
       setObjectInputFilter(filter);
       enableResolveObject(true);
     }
@@ -274,8 +309,12 @@ public final class SerializationCodec implements Codec {
     }
 
     @Override
-    protected Object resolveObject(Object object) {
-      return object instanceof SerializedPath serialized ? Paths.get(serialized.path) : object;
+    protected Object resolveObject(Object object) throws IOException {
+      if (object instanceof SerializedPath serialized) {
+        return Paths.get(serialized.path);
+      }
+      filter.completed(object);
+      return object;
     }
   }
 
@@ -295,6 +334,6 @@ public final class SerializationCodec implements Codec {
 
   @Override
   public String toString() {
-    return "Codec.serialization()";
+    return limits.equals(DecodeLimits.defaults()) ? "Codec.serialization()" : "Codec.serialization(" + limits + ")";
   }
 }

@@ -1,6 +1,8 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import java.io.EOFException;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,17 +14,21 @@ import java.nio.charset.StandardCharsets;
  * dev.parallelizable.Codec} decodes from; the default codec reads bulk data straight from {@link
  * #buffer()}.
  *
+ * <p>Every length read from the frame is checked against the bytes left before anything is
+ * allocated for it: a truncated or corrupt frame fails with an {@link EOFException} or a {@link
+ * StreamCorruptedException}, never with a huge allocation.
+ *
  * <p>Not thread-safe; valid until the connection receives the next frame.
  */
-final class FrameInput extends InputStream {
+public final class FrameInput extends InputStream {
   private final ByteBuffer buffer;
 
-  FrameInput(ByteBuffer buffer) {
+  public FrameInput(ByteBuffer buffer) {
     this.buffer = buffer.order(ByteOrder.nativeOrder());
   }
 
   /** The underlying buffer; its position is this stream's position. */
-  ByteBuffer buffer() {
+  public ByteBuffer buffer() {
     return buffer;
   }
 
@@ -56,45 +62,64 @@ final class FrameInput extends InputStream {
     return buffer.remaining();
   }
 
-  private void need(int count) throws EOFException {
+  private void need(int count) throws IOException {
+    if (count < 0) {
+      throw new StreamCorruptedException("Corrupt frame: a length of " + count + " bytes");
+    }
     if (buffer.remaining() < count) {
       throw new EOFException(
           "Truncated frame: needed " + count + " more bytes, " + buffer.remaining() + " left");
     }
   }
 
-  byte readByte() throws EOFException {
+  public byte readByte() throws IOException {
     need(1);
     return buffer.get();
   }
 
-  short readShort() throws EOFException {
+  public short readShort() throws IOException {
     need(2);
     return buffer.getShort();
   }
 
-  int readInt() throws EOFException {
+  public int readInt() throws IOException {
     need(4);
     return buffer.getInt();
   }
 
-  long readLong() throws EOFException {
+  public long readLong() throws IOException {
     need(8);
     return buffer.getLong();
   }
 
   /** Reads {@code length} bytes into a new array. */
-  byte[] readBytes(int length) throws EOFException {
+  public byte[] readBytes(int length) throws IOException {
     need(length);
     byte[] bytes = new byte[length];
     buffer.get(bytes);
     return bytes;
   }
 
+  /**
+   * Reads a count of items that take at least {@code minBytesEach} bytes each, and checks it
+   * against the bytes left, so that a corrupt or forged count fails before anything is allocated.
+   *
+   * @param what what is counted, for the message
+   */
+  public int readCount(int minBytesEach, String what) throws IOException {
+    int count = readInt();
+    if (count < 0 || (long) count * minBytesEach > buffer.remaining()) {
+      throw new StreamCorruptedException(
+          "Corrupt frame: " + count + " " + what + " claimed, but only " + buffer.remaining()
+              + " bytes are left");
+    }
+    return count;
+  }
+
   /** A string written by {@link FrameOutput#writeString}. */
-  String readString() throws EOFException {
+  public String readString() throws IOException {
     int length = readInt();
-    if (length < 0) {
+    if (length == -1) {
       return null;
     }
     need(length);
@@ -112,7 +137,7 @@ final class FrameInput extends InputStream {
    * The next {@code length} bytes as a stream of their own, and skips them here: a codec that reads
    * too little or too much cannot misalign the frame.
    */
-  FrameInput slice(int length) throws EOFException {
+  public FrameInput slice(int length) throws IOException {
     need(length);
     ByteBuffer part = buffer.slice();
     part.limit(length);

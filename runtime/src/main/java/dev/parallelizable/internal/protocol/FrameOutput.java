@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one thread encodes; the frame is sent after it is complete.
  */
-final class FrameOutput extends OutputStream {
+public final class FrameOutput extends OutputStream {
   /** Arrays at least this long are added by reference instead of copied. */
   static final int SHARE_THRESHOLD = 16 * 1024;
 
@@ -32,18 +32,30 @@ final class FrameOutput extends OutputStream {
   private int sharedCount;
   private long sharedLength;
 
-  FrameOutput(int initialCapacity) {
+  public FrameOutput(int initialCapacity) {
     bytes = new byte[Math.max(16, initialCapacity)];
     view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
   }
 
   /** The logical length: buffered bytes plus shared arrays. */
-  long length() {
+  public long length() {
     return position + sharedLength;
   }
 
+  /**
+   * Empties the buffer and gives back its memory beyond {@code capacity} bytes: after a value that
+   * could not be encoded, such as one that ran out of memory growing this buffer.
+   */
+  public void release(int capacity) {
+    reset();
+    if (bytes.length > capacity) {
+      bytes = new byte[Math.max(16, capacity)];
+      view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    }
+  }
+
   /** Empties the buffer for reuse, keeping its capacity. */
-  void reset() {
+  public void reset() {
     position = 0;
     Arrays.fill(shared, 0, sharedCount, null);
     sharedCount = 0;
@@ -78,7 +90,7 @@ final class FrameOutput extends OutputStream {
    * Adds {@code array} by reference if it is large: the caller must not change it until the frame
    * is sent. Small arrays are copied.
    */
-  void writeShared(byte[] array) {
+  public void writeShared(byte[] array) {
     if (array.length < SHARE_THRESHOLD) {
       write(array, 0, array.length);
       return;
@@ -94,30 +106,30 @@ final class FrameOutput extends OutputStream {
     sharedLength += array.length;
   }
 
-  void writeByte(int value) {
+  public void writeByte(int value) {
     write(value);
   }
 
-  void writeShort(int value) {
+  public void writeShort(int value) {
     ensure(2);
     view.putShort(position, (short) value);
     position += 2;
   }
 
-  void writeInt(int value) {
+  public void writeInt(int value) {
     ensure(4);
     view.putInt(position, value);
     position += 4;
   }
 
-  void writeLong(long value) {
+  public void writeLong(long value) {
     ensure(8);
     view.putLong(position, value);
     position += 8;
   }
 
   /** A string as its UTF-8 length and bytes; -1 for null. */
-  void writeString(String value) {
+  public void writeString(String value) {
     if (value == null) {
       writeInt(-1);
       return;
@@ -131,7 +143,7 @@ final class FrameOutput extends OutputStream {
    * Drops everything written after buffer position {@code at} (a position returned by {@link
    * #position()}), including arrays shared after it: undoes a value whose encoding failed.
    */
-  void rewind(int at) {
+  public void rewind(int at) {
     while (sharedCount > 0 && sharedAt[sharedCount - 1] > at) {
       sharedCount--;
       sharedLength -= shared[sharedCount].length;
@@ -141,7 +153,7 @@ final class FrameOutput extends OutputStream {
   }
 
   /** The buffer position where the next byte goes; with {@link #length()}, a mark for {@link #patchLength}. */
-  int position() {
+  public int position() {
     return position;
   }
 
@@ -149,7 +161,7 @@ final class FrameOutput extends OutputStream {
    * Writes into the int reserved at buffer position {@code at}, when the logical length was {@code
    * lengthBefore}, the logical number of bytes written after that int.
    */
-  void patchLength(int at, long lengthBefore) {
+  public void patchLength(int at, long lengthBefore) {
     long written = length() - lengthBefore - 4;
     if (written > Integer.MAX_VALUE) {
       throw new IllegalStateException("A value cannot exceed 2 GB, got " + written + " bytes");
@@ -158,17 +170,17 @@ final class FrameOutput extends OutputStream {
   }
 
   /** Overwrites the int at buffer position {@code at}, written before. */
-  void putInt(int at, int value) {
+  public void putInt(int at, int value) {
     view.putInt(at, value);
   }
 
   /** Overwrites the byte at buffer position {@code at}, written before. */
-  void putByte(int at, int value) {
+  public void putByte(int at, int value) {
     bytes[at] = (byte) value;
   }
 
   /** A view of {@code count} bytes at the end of the buffer for bulk writes, advancing past them. */
-  ByteBuffer claim(int count) {
+  public ByteBuffer claim(int count) {
     ensure(count);
     ByteBuffer slice = ByteBuffer.wrap(bytes, position, count).slice().order(ByteOrder.nativeOrder());
     position += count;
@@ -179,7 +191,7 @@ final class FrameOutput extends OutputStream {
    * Copies the logical bytes {@code [from, to)} into {@code sink}, which drains its buffer into the
    * channel whenever it is full.
    */
-  void copyTo(long from, long to, Sink sink) throws java.io.IOException {
+  public void copyTo(long from, long to, Sink sink) throws java.io.IOException {
     long logical = 0; // logical offset of bytes[cursor]
     int cursor = 0;
     for (int i = 0; i <= sharedCount && logical < to; i++) {
@@ -209,7 +221,7 @@ final class FrameOutput extends OutputStream {
   }
 
   /** Where {@link #copyTo} puts bytes. */
-  interface Sink {
+  public interface Sink {
     void put(byte[] source, int offset, int length) throws java.io.IOException;
   }
 }

@@ -1,0 +1,253 @@
+package dev.parallelizable.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Job;
+import dev.parallelizable.Parallel;
+import dev.parallelizable.Pool;
+import dev.parallelizable.ProcessPoolBuilder;
+import dev.parallelizable.WorkerStartException;
+import dev.parallelizable.fixtures.WorkParallel;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults in the life of a worker JVM rather than in a task: shutdown hooks that never end, an
+ * initializer that never returns, and what the caller gets for each, within what bound.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WorkerLifecycleFaultTest {
+  private static final Duration SHUTDOWN_TIMEOUT = Duration.ofMillis(300);
+  /** The shutdown timeout, plus the watchdog's tick and the kill, on a busy machine. */
+  private static final Duration STOPPED_WITHIN = SHUTDOWN_TIMEOUT.plusSeconds(5);
+
+  private static ProcessPoolBuilder quickToKill() {
+    return Parallel.processPool().shutdownTimeout(SHUTDOWN_TIMEOUT);
+  }
+
+  @Test
+  void closeKillsAWorkerWhoseShutdownHookBlocks() {
+    Pool pool = quickToKill().workers(1).build();
+    long worker = pool.apply(WorkParallel.blockShutdown());
+    assertTimeoutPreemptively(STOPPED_WITHIN, pool::close);
+    assertTrue(Workers.allGone(Set.of(worker)), "the worker was killed");
+  }
+
+  @Test
+  void joinKillsAWorkerWhoseShutdownHookCallsSystemExit() {
+    Pool pool = quickToKill().workers(1).build();
+    long worker = pool.apply(WorkParallel.exitInShutdownHook());
+    pool.shutdown();
+    assertTimeoutPreemptively(STOPPED_WITHIN, pool::join);
+    assertTrue(Workers.allGone(Set.of(worker)), "the worker was killed");
+  }
+
+  @Test
+  void aRecycledWorkerWhoseShutdownHookBlocksIsKilledWhileThePoolGoesOn() {
+    try (Pool pool = quickToKill().workers(1).maxTasksPerWorker(1).build()) {
+      long first = pool.apply(WorkParallel.blockShutdown());
+      long second = pool.apply(WorkParallel.pid());
+      assertNotEquals(first, second, "the first worker was recycled after one task");
+      await().atMost(STOPPED_WITHIN).until(() -> Workers.allGone(Set.of(first)));
+    }
+  }
+
+  @Test
+  void anIdleWorkerWhoseShutdownHookBlocksIsKilled() {
+    try (Pool pool = quickToKill().workers(1).idleTimeout(Duration.ofMillis(200)).build()) {
+      long worker = pool.apply(WorkParallel.blockShutdown());
+      await().atMost(STOPPED_WITHIN.plusMillis(200)).until(() -> Workers.allGone(Set.of(worker)));
+      assertEquals(8L, pool.apply(WorkParallel.cube(2)), "a new worker starts when work comes");
+    }
+  }
+
+  @Test
+  void aJobWhoseShutdownHookBlocksIsKilledAndJoinReturns() {
+    Job<Long> job = quickToKill().job(WorkParallel.blockShutdown()).start();
+    assertTimeoutPreemptively(STOPPED_WITHIN, () -> {
+      job.join();
+    });
+    assertEquals(job.pid(), job.result(), "the task's result arrived before the kill");
+    assertEquals(-9, job.exitCode(), "killed by SIGKILL after the shutdown timeout");
+    assertTrue(Workers.allGone(Set.of(job.pid())));
+  }
+
+  @Test
+  void theShutdownTimeoutIsCheckedWhereItIsSet() {
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class, () -> Parallel.processPool().shutdownTimeout(Duration.ZERO));
+    assertEquals("shutdownTimeout must be positive, got 0 s", zero.getMessage());
+    IllegalStateException twice =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Parallel.processPool().shutdownTimeout(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(2)));
+    assertEquals("shutdownTimeout was already set to 1 s", twice.getMessage());
+  }
+
+  @Test
+  void terminateReturnsWithEveryThreadOfThePoolStopped() {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Pool pool = Parallel.processes(2);
+    pool.map(WorkParallel::cube, List.of(1, 2, 3, 4), 1);
+    List<Thread> owned =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> !before.contains(thread))
+            .filter(thread -> thread.getName().startsWith("parallelizable-worker-"))
+            .collect(Collectors.toList());
+    assertTrue(owned.size() >= 6, "a reader and two output pumps per worker: " + owned);
+    assertTimeoutPreemptively(STOPPED_WITHIN, pool::terminate);
+    List<String> alive =
+        owned.stream().filter(Thread::isAlive).map(Thread::getName).collect(Collectors.toList());
+    assertEquals(List.of(), alive, "threads of the pool still running after terminate()");
+  }
+
+  @Test
+  void aHangingInitializerFailsTheStartNamingItsBoundAndHowToRaiseIt() {
+    try (Pool pool =
+        quickToKill()
+            .workers(1)
+            .initializer(WorkParallel.sleepMillis(60_000))
+            .initializerTimeout(Duration.ofMillis(300))
+            .build()) {
+      WorkerStartException failure =
+          assertTimeoutPreemptively(
+              STOPPED_WITHIN.plusSeconds(5),
+              () -> assertThrows(WorkerStartException.class, () -> pool.apply(WorkParallel.cube(1))));
+      String message = failure.getMessage();
+      assertTrue(message.contains("initializer Work.sleepMillis(60000)"), message);
+      assertTrue(message.contains("initializer timeout of 300 ms"), message);
+      assertTrue(message.contains("initializerTimeout(Duration)"), message);
+      assertFalse(message.contains("signal"), message);
+      assertThrows(WorkerStartException.class, () -> pool.apply(WorkParallel.cube(2)), "broken for good");
+    }
+  }
+
+  @Test
+  void theInitializerTimeoutIsCheckedWhereItIsSet() {
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parallel.processPool().initializerTimeout(Duration.ofSeconds(-1)));
+    assertEquals("initializerTimeout must be positive, got -1 s", negative.getMessage());
+    IllegalArgumentException none =
+        assertThrows(IllegalArgumentException.class, () -> Parallel.processPool().initializerTimeout(null));
+    assertEquals("initializerTimeout must be positive, got null", none.getMessage());
+  }
+
+  @Test
+  void aTaskThatClosesItsStandardInputBreaksNothing() {
+    try (Pool pool = Parallel.processes(1)) {
+      long worker = pool.apply(WorkParallel.closeStandardInput());
+      // The parent watch notices the close at once; before, it halted the worker under the next task.
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+          .until(() -> ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false));
+      assertEquals(worker, pool.apply(WorkParallel.pid()), "the same worker runs the next task");
+      assertEquals(27L, pool.apply(WorkParallel.cube(3)));
+    }
+  }
+
+  /**
+   * Another process of the user connects to the worker's socket before the worker does: once with
+   * a frame that holds no token, once saying nothing. Both are dropped and logged; the worker is
+   * accepted after them and runs the task. The worker's JVM is started through a script that waits
+   * until the test has connected, and names the socket (the argument after the main class).
+   */
+  @Test
+  void connectionsWithoutTheTokenAreDroppedAndThePoolWaitsForItsWorker(@TempDir Path directory)
+      throws IOException {
+    Path arguments = directory.resolve("arguments");
+    Path go = directory.resolve("go");
+    Path java = directory.resolve("java");
+    Files.writeString(java, String.join("\n",
+        "#!/bin/sh",
+        "printf '%s\\n' \"$@\" > '" + arguments + "'",
+        "while [ ! -e '" + go + "' ]; do sleep 0.02; done",
+        "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"",
+        ""));
+    assertTrue(java.toFile().setExecutable(true));
+    List<SocketChannel> intruders = new ArrayList<>();
+    try (LogCapture log = new LogCapture("dev.parallelizable.process");
+        Pool pool = Parallel.processPool().workers(1).javaExecutable(java).build()) {
+      AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(arguments));
+      List<String> command = Files.readAllLines(arguments);
+      Path socket = Path.of(command.get(command.indexOf("dev.parallelizable.internal.process.WorkerMain") + 1));
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+
+      SocketChannel withoutToken = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+      intruders.add(withoutToken);
+      ByteBuffer frame = ByteBuffer.allocate(4 + 9 + 32).order(ByteOrder.nativeOrder());
+      frame.putInt(9 + 32).put((byte) 1).putLong(0).put(new byte[32]).flip();
+      withoutToken.write(frame);
+      intruders.add(SocketChannel.open(UnixDomainSocketAddress.of(socket))); // says nothing
+      Files.createFile(go);
+
+      assertEquals(27L, result.get(Duration.ofSeconds(30)));
+      assertEquals(2, log.messages().size(), log.messages().toString());
+      assertTrue(log.messages().get(0).contains("did not present the worker's token"), log.messages().toString());
+      assertEquals(8L, pool.apply(WorkParallel.cube(2)));
+    } finally {
+      for (SocketChannel intruder : intruders) {
+        intruder.close();
+      }
+    }
+  }
+
+  /** Collects what a java.util.logging logger (the System.Logger backend) logs, and keeps it quiet. */
+  private static final class LogCapture extends Handler implements AutoCloseable {
+    private final Logger logger;
+    private final boolean useParentHandlers;
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+
+    LogCapture(String name) {
+      logger = Logger.getLogger(name);
+      useParentHandlers = logger.getUseParentHandlers();
+      logger.setUseParentHandlers(false);
+      logger.addHandler(this);
+    }
+
+    List<String> messages() {
+      return messages;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      messages.add(record.getMessage());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      logger.removeHandler(this);
+      logger.setUseParentHandlers(useParentHandlers);
+    }
+  }
+}

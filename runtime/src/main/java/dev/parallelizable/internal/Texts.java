@@ -1,0 +1,71 @@
+package dev.parallelizable.internal;
+
+import java.time.Duration;
+
+/**
+ * How messages show counts and durations, so that every message reads the same way: {@code "1
+ * worker"}, {@code "4 workers"}, {@code "100 ms"}, {@code "2 s"}, {@code "1 min 30 s"}. Not API;
+ * stateless and thread-safe.
+ */
+public final class Texts {
+  private Texts() {}
+
+  /**
+   * {@code count} and the noun, in the plural unless {@code count} is 1 or -1: {@code count(1,
+   * "thread")} is {@code "1 thread"}, {@code count(2, "worker")} is {@code "2 workers"}. For
+   * nouns whose plural adds an {@code s}.
+   */
+  public static String count(long count, String noun) {
+    return count + " " + (Math.abs(count) == 1 ? noun : noun + "s");
+  }
+
+  /**
+   * A duration as a person writes it: {@code "250 µs"}, {@code "100 ms"}, {@code "1.5 s"}, {@code
+   * "2 s"}, {@code "1 min 30 s"}, {@code "2 h 5 min"}; a negative one with a leading minus. Below
+   * a second it is shown in milliseconds (microseconds or nanoseconds below one), seconds keep at
+   * most three decimals, and from a minute on, parts that are zero are left out.
+   */
+  public static String duration(Duration duration) {
+    if (duration.isZero()) {
+      return "0 s";
+    }
+    if (duration.isNegative()) {
+      return "-" + duration(duration.negated());
+    }
+    long nanos = duration.toNanos() % 1_000_000_000L;
+    long seconds = duration.getSeconds();
+    if (seconds == 0) {
+      if (nanos >= 10_000_000) {
+        return Math.round(nanos / 1e6) + " ms";
+      }
+      if (nanos >= 1_000_000) {
+        return decimal(nanos, 1_000_000) + " ms";
+      }
+      return nanos % 1_000 == 0 ? nanos / 1_000 + " µs" : nanos + " ns";
+    }
+    StringBuilder text = new StringBuilder();
+    long hours = seconds / 3600;
+    long minutes = seconds % 3600 / 60;
+    long secondsLeft = seconds % 60;
+    if (hours > 0) {
+      text.append(hours).append(" h");
+    }
+    if (minutes > 0) {
+      text.append(text.length() > 0 ? " " : "").append(minutes).append(" min");
+    }
+    if (secondsLeft > 0 || nanos > 0) {
+      text.append(text.length() > 0 ? " " : "")
+          .append(decimal(secondsLeft * 1_000_000_000L + nanos, 1_000_000_000L))
+          .append(" s");
+    }
+    return text.toString();
+  }
+
+  /** {@code value / unit} with at most three decimals, trailing zeros dropped. */
+  private static String decimal(long value, long unit) {
+    long thousandths = Math.round(value * 1000.0 / unit);
+    String whole = String.valueOf(thousandths / 1000);
+    String fraction = String.format("%03d", thousandths % 1000).replaceAll("0+$", "");
+    return fraction.isEmpty() ? whole : whole + "." + fraction;
+  }
+}

@@ -1,0 +1,280 @@
+package dev.parallelizable.internal.protocol;
+
+import dev.parallelizable.Codec;
+import dev.parallelizable.DecodeLimits;
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.RemoteException;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The wire format between the parent JVM and its worker JVMs.
+ *
+ * <h2>Channel</h2>
+ *
+ * For each worker the parent creates a fresh directory readable by its owner only (0700), starts
+ * the worker JVM with the path of a Unix domain socket in it, and binds that socket while the JVM
+ * boots. Then it writes a random token, as hex digits and a newline, to the worker's standard
+ * input; the worker, which waits for the token, connects and presents it in its first frame. Once
+ * the worker has connected, the parent deletes the socket file, so no one else can connect; no TCP
+ * port is ever opened. The worker's standard output and error are pipes that the parent copies, line by line and prefixed
+ * with the worker's name, to its own {@code System.out} and {@code System.err}: what a task prints,
+ * even to file descriptor 1 directly, never touches the channel. The worker's standard input stays
+ * open: its end of stream tells the worker that the parent died.
+ *
+ * <p>A small file in the same directory, mapped into memory by both sides and then deleted, is the
+ * worker's progress slot: the worker writes which task of a chunk it is
+ * running, so the parent can name the task that crashed or ran too long without a message per task.
+ *
+ * <h2>Frames</h2>
+ *
+ * <pre>
+ * frame   := length:int32 type:int8 id:int64 body              (length counts type, id and body)
+ * string  := length:int32 UTF-8 bytes                          (length -1: null)
+ * value   := length:int32 bytes-of-the-codec                   (each value is framed on its own)
+ * </pre>
+ *
+ * All integers are in the machine's native byte order: both ends run on the same machine. The id
+ * of a RUN is the parent's request number, which the RESULTS and FAILED frames answering it
+ * repeat; every other frame has id 0. Frames, in the order they are sent:
+ *
+ * <pre>
+ * worker  HELLO          token:bytes[32]                 the token's 32 hex digits, in ASCII
+ * parent  INIT           codec jobMode:int8 hasInitializer:int8 [tasks, when hasInitializer is 1]
+ * worker  READY          (empty)                         the initializer, if any, ran; RUNs may come
+ *   or    START_FAILED   failure                         the codec or the initializer failed; the
+ *                                                        worker exits
+ * parent  RUN     (id)   tasks
+ * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
+ * worker  FAILED  (id)   index:int32 fatal:int8 failure
+ *
+ * codec    className:string maxDepth:int32 maxReferences:int64 maxArrayLength:int32 maxBytes:int64
+ *          maxCollectionWorkPerObject:int64                       (the limits: DecodeLimits)
+ * tasks    count:int32 methodCount:int16 (invokerClass:string key:string){methodCount}
+ *          (method:int16 argumentCount:int16 value{argumentCount}){count}
+ * failure  causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
+ *          original:int32 (bytes-of-the-codec{original} | problem:string when original is -1)
+ * frame    loader:string module:string moduleVersion:string class:string method:string
+ *          file:string line:int32
+ * </pre>
+ *
+ * The worker's name, the socket's and the progress slot's paths and its JVM options are on its
+ * command line, not in INIT. The codec's limits travel with its class name so that the worker
+ * decodes arguments within the limits the parent decodes results with (a custom codec ignores
+ * them). In the INIT of a job
+ * worker ({@code jobMode} 1) the worker exits after its first RUN. The tasks of an INIT are the one
+ * initializer call. A task's {@code method} indexes the methods of its block; {@code first} and
+ * {@code index} count from the first task of the RUN they answer.
+ *
+ * <p>A RUN carries a run of consecutive tasks of one chunk: the whole chunk, unless its arguments
+ * take more than a few megabytes, the worker must be recycled within it, or a crashed chunk is
+ * retried from the first task without a result. The parent closes its side of the channel to
+ * retire a worker: the worker exits at end of stream.
+ *
+ * <p>A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
+ * up to a failed task and then FAILED for it. The worker sends the results it has every few
+ * milliseconds of a run, or when they take a few megabytes, so a crash loses little and no frame
+ * grows without bound. A FAILED frame with the fatal flag (the task's own {@link
+ * OutOfMemoryError}) means the worker exits after sending it; running out of memory while encoding
+ * a result or an exception is not fatal, and is sent as a failure with that cause. A failure
+ * carries the exception's structure, which always decodes, and the exception itself when the codec
+ * can encode it: the parent rethrows the original where it decodes, and a {@link RemoteException}
+ * with the original's class name, message and stack otherwise.
+ *
+ * <h2>Decoding</h2>
+ *
+ * Every count and length is checked against the bytes left in its frame before anything is
+ * allocated for it; a frame that breaks this grammar is an {@link IOException} and the channel is
+ * given up. A value is different: it is framed on its own, so {@link #decodeValue} turns whatever
+ * its decoding throws into a {@link DecodeException} that fails that value's task alone, and the
+ * channel goes on.
+ */
+public final class Protocol {
+  public static final byte HELLO = 1;
+  public static final byte INIT = 2;
+  public static final byte READY = 3;
+  public static final byte START_FAILED = 4;
+  public static final byte RUN = 5;
+  public static final byte RESULTS = 6;
+  public static final byte FAILED = 7;
+
+  /** Length of the token, as hex digits. */
+  public static final int TOKEN_LENGTH = 32;
+
+  /** The exit code of a worker that ended itself after an {@link OutOfMemoryError}. */
+  public static final int EXIT_OUT_OF_MEMORY = 3;
+
+  /** The exit code of a worker whose parent disappeared. */
+  public static final int EXIT_ORPHANED = 4;
+
+  /** At most this many causes of an exception are sent structurally. */
+  private static final int MAX_CAUSES = 16;
+
+  private Protocol() {}
+
+  /** Writes {@code value} as a framed value; on failure the output is left as it was. */
+  public static void writeValue(FrameOutput out, Codec codec, Object value) throws IOException {
+    int at = out.position();
+    long before = out.length();
+    out.writeInt(0);
+    try {
+      codec.encode(value, out);
+    } catch (IOException | RuntimeException | Error e) {
+      out.rewind(at);
+      throw e;
+    }
+    out.patchLength(at, before);
+  }
+
+  /**
+   * Decodes a framed value. The input moves past the value whatever the codec reads or throws.
+   *
+   * @throws IOException if the frame itself is broken: the value's length is negative or runs past
+   *     the frame (the channel can no longer be trusted)
+   * @throws DecodeException if the codec failed on this value, whatever it threw, {@link Error}s
+   *     included: only this value is lost
+   */
+  public static Object decodeValue(FrameInput in, Codec codec, ClassLoader loader)
+      throws IOException, DecodeException {
+    int length = in.readInt();
+    if (length < 0) {
+      throw new StreamCorruptedException("Corrupt value length " + length);
+    }
+    FrameInput value = in.slice(length);
+    try {
+      return codec.decode(value, loader);
+    } catch (Throwable e) {
+      throw new DecodeException(e);
+    }
+  }
+
+  /**
+   * Writes which codec the worker creates: its class name and, for the default codec, its decode
+   * limits.
+   */
+  public static void writeCodec(FrameOutput out, Codec codec) {
+    out.writeString(codec.getClass().getName());
+    DecodeLimits limits =
+        codec instanceof SerializationCodec serialization ? serialization.limits() : DecodeLimits.defaults();
+    out.writeInt(limits.maxDepth());
+    out.writeLong(limits.maxReferences());
+    out.writeInt(limits.maxArrayLength());
+    out.writeLong(limits.maxBytes());
+    out.writeLong(limits.maxCollectionWorkPerObject());
+  }
+
+  /**
+   * Reads what {@link #writeCodec} wrote and creates the codec: a custom one by its public
+   * no-argument constructor, through the system class loader.
+   */
+  public static Codec readCodec(FrameInput in) throws IOException, ReflectiveOperationException {
+    String className = in.readString();
+    DecodeLimits limits =
+        DecodeLimits.defaults()
+            .withMaxDepth(in.readInt())
+            .withMaxReferences(in.readLong())
+            .withMaxArrayLength(in.readInt())
+            .withMaxBytes(in.readLong())
+            .withMaxCollectionWorkPerObject(in.readLong());
+    if (className.equals(SerializationCodec.class.getName())) {
+      return limits.equals(DecodeLimits.defaults()) ? SerializationCodec.INSTANCE : new SerializationCodec(limits);
+    }
+    Class<?> type = Class.forName(className, true, ClassLoader.getSystemClassLoader());
+    return (Codec) type.getConstructor().newInstance();
+  }
+
+  /** Writes an exception: its structure, and the exception itself if the codec can encode it. */
+  public static void writeFailure(FrameOutput out, Codec codec, Throwable failure) {
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    int causes = 0;
+    for (Throwable t = failure; t != null && causes < MAX_CAUSES && seen.put(t, true) == null; t = t.getCause()) {
+      causes++;
+    }
+    out.writeInt(causes);
+    Throwable t = failure;
+    for (int i = 0; i < causes; i++, t = t.getCause()) {
+      out.writeString(t.getClass().getName());
+      out.writeString(messageOf(t));
+      StackTraceElement[] frames = t.getStackTrace();
+      out.writeInt(frames.length);
+      for (StackTraceElement frame : frames) {
+        out.writeString(frame.getClassLoaderName());
+        out.writeString(frame.getModuleName());
+        out.writeString(frame.getModuleVersion());
+        out.writeString(frame.getClassName());
+        out.writeString(frame.getMethodName());
+        out.writeString(frame.getFileName());
+        out.writeInt(frame.getLineNumber());
+      }
+    }
+    try {
+      writeValue(out, codec, failure);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      out.writeInt(-1);
+      out.writeString(e.toString());
+    }
+  }
+
+  private static String messageOf(Throwable t) {
+    try {
+      return t.getMessage();
+    } catch (RuntimeException e) {
+      return "<getMessage() threw " + e + ">";
+    }
+  }
+
+  /**
+   * Reads an exception: the original where the codec decodes it, else a {@link RemoteException}
+   * chain with the original class names, messages and stacks.
+   */
+  public static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
+    // The smallest cause is two null strings and no frame; the smallest frame, six null strings and a line.
+    int causes = in.readCount(4 + 4 + 4, "causes");
+    RemoteException[] chain = new RemoteException[causes];
+    for (int i = 0; i < causes; i++) {
+      String className = in.readString();
+      String message = in.readString();
+      StackTraceElement[] frames = new StackTraceElement[in.readCount(6 * 4 + 4, "stack frames")];
+      for (int f = 0; f < frames.length; f++) {
+        String classLoader = in.readString();
+        String module = in.readString();
+        String moduleVersion = in.readString();
+        String declaringClass = in.readString();
+        String method = in.readString();
+        String file = in.readString();
+        int line = in.readInt();
+        frames[f] =
+            new StackTraceElement(classLoader, module, moduleVersion, declaringClass, method, file, line);
+      }
+      chain[i] = new RemoteException(className, message);
+      chain[i].setStackTrace(frames);
+    }
+    for (int i = 0; i + 1 < causes; i++) {
+      chain[i].initCause(chain[i + 1]);
+    }
+    String problem;
+    int at = in.buffer().position();
+    if (in.readInt() != -1) {
+      in.buffer().position(at);
+      try {
+        Object decoded = decodeValue(in, codec, loader);
+        if (decoded instanceof Throwable throwable) {
+          return throwable;
+        }
+        problem = "it decoded as " + (decoded == null ? "null" : decoded.getClass().getName());
+      } catch (DecodeException e) {
+        problem = "it could not be decoded here: " + e.getCause();
+      }
+    } else {
+      problem = "the worker could not encode it: " + in.readString();
+    }
+    if (causes == 0) {
+      return new RemoteException("<unknown>", "the worker sent no exception");
+    }
+    chain[0].addSuppressed(
+        new ParallelException("This stands for the worker's exception, which did not cross as is: " + problem));
+    return chain[0];
+  }
+}
