@@ -88,7 +88,6 @@ class UserCodeGuardsTest {
         () -> assertThrows(TaskFailedException.class, () -> pool(kind).apply(HostileParallel.fail(argument.value))));
     assertDescribes(failure.getMessage(), argument);
     assertDescribes(failure.task(), argument);
-    assertTrue(failure.getMessage().contains("refused a"), failure.getMessage());
   }
 
   @ParameterizedTest(name = "{0}, {1}")

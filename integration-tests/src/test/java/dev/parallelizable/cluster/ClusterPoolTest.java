@@ -90,7 +90,7 @@ class ClusterPoolTest {
       assertTrue(result.ready(), "nothing was sent, so the result is already failed");
       TaskFailedException failure = assertThrows(TaskFailedException.class, result::get);
       IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, failure.getCause());
-      for (String part : List.of("'value'", "type Object", "ClusterWork.describe(Object value)", "java.lang.Object")) {
+      for (String part : List.of("'value'", "type java.lang.Object", "ClusterWork.describe(java.lang.Object value)")) {
         assertTrue(cause.getMessage().contains(part), part + " in: " + cause.getMessage());
       }
       TaskFailedException inMap =

@@ -191,7 +191,7 @@ class ProcessPoolTest {
     Object notSerializable = new Object();
     IllegalArgumentException refused =
         assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(WorkParallel.echo(notSerializable)));
-    assertTrue(refused.getMessage().contains("parameter 'value' (declared Object)"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("parameter 'value' (declared java.lang.Object)"), refused.getMessage());
     assertTrue(refused.getMessage().contains("Work.echo("), refused.getMessage());
     assertTrue(refused.getMessage().contains("java.lang.Object"), refused.getMessage());
 
