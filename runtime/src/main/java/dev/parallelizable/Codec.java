@@ -22,7 +22,9 @@ import java.io.OutputStream;
  * <p><b>Failures.</b> An argument {@code encode} rejects fails the submit ({@code applyAsync},
  * {@code map}) in the caller with an {@link IllegalArgumentException} naming the method, the
  * parameter and its type; the pool is not affected. A result it rejects fails that task with a
- * {@link TaskFailedException} naming it; the worker stays in service.
+ * {@link TaskFailedException} naming it; the worker stays in service. Whatever {@code decode}
+ * throws, an {@link Error} included, fails only the task whose value it was decoding: an argument
+ * in the worker, a result or exception in the caller; the worker stays in service.
  */
 public interface Codec {
   /**

@@ -1,15 +1,18 @@
 package dev.parallelizable;
 
 /**
- * What a process pool does with a task whose worker JVM died while running it ({@link
- * ProcessPoolBuilder#crashPolicy(CrashPolicy)}). A worker dies by {@code System.exit}, {@code
- * Runtime.halt}, a signal, an {@link OutOfMemoryError}, or a crash of the JVM itself; a task that
- * ran past the per-task timeout is not retried under any policy, since it would most likely time
- * out again.
+ * What a remote pool does with a task whose worker was lost while running it: a worker JVM of a
+ * process pool that died ({@link ProcessPoolBuilder#crashPolicy(CrashPolicy)}), or a member that
+ * left a cluster pool (the cluster module's {@code ClusterPool.Builder.crashPolicy}). A worker JVM
+ * dies by {@code System.exit}, {@code Runtime.halt}, a signal, an {@link OutOfMemoryError}, or a
+ * crash of the JVM itself; a task that ran past the per-task timeout is not retried under any
+ * policy, since it would most likely time out again.
  *
  * <ul>
- *   <li>{@link #fail()} (the default): the task fails with {@link WorkerCrashedException}; a {@code
- *       map} fails with it and cancels its tasks that have not started.
+ *   <li>{@link #fail()} (a process pool's default): the task fails with a {@link
+ *       WorkerLostException} naming the worker ({@link WorkerCrashedException} with its pid and
+ *       exit code on a process pool, {@code MemberLostException} with its address on a cluster);
+ *       a {@code map} fails with it and cancels its tasks that have not started.
  *   <li>{@link #retry(int)}: the task runs again on a new worker, up to the given number of times;
  *       when it crashed that many times more, it fails as above. Tasks of the same chunk that had
  *       finished when the worker died but whose results had not reached the caller yet (those that
@@ -27,7 +30,10 @@ public final class CrashPolicy {
     this.retries = retries;
   }
 
-  /** A crashed task fails with {@link WorkerCrashedException} (the default). */
+  /**
+   * A lost task fails with a {@link WorkerLostException}: {@link WorkerCrashedException} on a
+   * process pool, where this is the default.
+   */
   public static CrashPolicy fail() {
     return FAIL;
   }

@@ -127,6 +127,18 @@ public final class ClusterMember {
     return address.getHost() + ":" + address.getPort();
   }
 
+  /**
+   * The address of {@code instance} itself; its name if it is shutting down and no longer knows its
+   * address, so that a task that ends during a shutdown does not throw on a Hazelcast thread.
+   */
+  static String localAddress(HazelcastInstance instance) {
+    try {
+      return address(instance.getCluster().getLocalMember());
+    } catch (RuntimeException e) {
+      return instance.getName();
+    }
+  }
+
   private static void usage(PrintStream out, String problem) {
     out.println("ClusterMember: " + problem);
     out.println(USAGE);

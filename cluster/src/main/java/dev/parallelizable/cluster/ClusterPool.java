@@ -1,47 +1,37 @@
 package dev.parallelizable.cluster;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.parallelizable.AsyncResult;
+import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
+import dev.parallelizable.ProgressListener;
+import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
-import dev.parallelizable.internal.AbstractPool;
-import dev.parallelizable.internal.Chunk;
-import dev.parallelizable.internal.Describe;
+import dev.parallelizable.WaitInterruptedException;
+import dev.parallelizable.spi.RemoteDispatcher;
+import dev.parallelizable.spi.RemoteSettings;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A {@link Pool} whose workers are the members of a Hazelcast cluster: the same generated tasks as
@@ -70,111 +60,49 @@ import java.util.concurrent.atomic.AtomicInteger;
  * callback thread, as on every pool (see {@code AsyncResult}), never on the result thread ({@code
  * parallelizable-cluster-pool-N-results}, which decodes results), so they may wait on the pool.
  *
- * <p><b>Arguments and results</b> must be {@link java.io.Serializable}. An argument that is not fails
- * the task when it is submitted, before anything is sent: the returned result is already failed,
- * and a {@code map} throws, with a {@link TaskFailedException} whose cause, an {@link
- * IllegalArgumentException}, names the method, the parameter and its type. A result that is not
- * fails its task likewise on the member.
+ * <p><b>Arguments and results</b> must be {@link java.io.Serializable}, as for a process pool's
+ * default {@link dev.parallelizable.Codec}. An argument that is not fails the submit ({@code
+ * applyAsync}, {@code map}) in the caller with an {@link IllegalArgumentException} naming the
+ * method, the parameter and its type; nothing is sent and the pool is not affected. A result or an
+ * exception that cannot be sent back fails its task with a {@link TaskFailedException} naming it;
+ * the member stays in service.
  *
  * <p><b>Cancel and timeout.</b> Chunks wait in the pool, in the caller's JVM, until a member has a
  * free thread, so {@code cancel()} succeeds while a task waits there, as on a thread pool. Once sent
- * a task counts as started. {@code get(timeout)} leaves the task running. {@link #terminate()}
+ * a task counts as started. {@code get(timeout)} leaves the task running. With {@link
+ * Builder#taskTimeout}, a task that runs longer is interrupted on its member and fails with {@link
+ * dev.parallelizable.TaskTimeoutException}; the member stays (a task that ignores interrupts keeps
+ * its thread busy). Chunks are then sent one task at a time, so that the timeout is per task.
+ * {@link #terminate()}
  * fails every pending result with {@link TaskCancelledException}, asks the members to interrupt the
  * tasks they are running, and leaves the members up.
  *
  * <p><b>Member loss.</b> When a member leaves while running tasks (its JVM or machine died, or it
  * stopped answering heartbeats for Hazelcast's {@code hazelcast.max.no.heartbeat.seconds}, 60 by
- * default), its tasks are handled by the pool's {@link MemberLoss}: with {@link
- * MemberLoss#RERUN_ONCE} (the default) they are sent once more to another member, so a task may
- * run twice (at-least-once: tasks should be idempotent); with {@link MemberLoss#FAIL}, or on a
- * second loss, they fail with {@link MemberLostException} naming the member and the task. Either
- * way each result is delivered once, and a {@code map} completes while any member remains. With no
- * member left, pending tasks fail with {@link MemberLostException}.
+ * default), its tasks are handled by the pool's {@link CrashPolicy}, as a crashed worker's are on a
+ * process pool: with {@code CrashPolicy.retry(1)} (the default here) they are sent once more to
+ * another member, so a task may run twice (at-least-once: tasks should be idempotent); when the
+ * policy allows no more runs they fail with {@link MemberLostException} naming the member and the
+ * task. Either way each result is delivered once, and a {@code map} completes while any member
+ * remains. With no member left, pending tasks fail: with {@link MemberLostException} if they lost
+ * one, else with a {@link TaskFailedException}.
  *
- * <pre>
- * A chunk in this pool:
- *
- *   dispatch() --(caller thread: build tasks, serialize)--> QUEUED (in the caller's JVM; cancellable)
- *   QUEUED --a member has a free thread: chunk.start()--> SENT(member)
- *   SENT --outcome--> DONE (results, or the first task failure)
- *   SENT --member left, first loss, RERUN_ONCE--> QUEUED (front of the queue)
- *   SENT --member left otherwise--> DONE (MemberLostException)
- *   SENT --never reached the member (it had already left)--> QUEUED (not counted as a loss)
- * </pre>
+ * <p>Scheduling, requeue, timeout and stop are the runtime's one remote dispatch engine (see {@link
+ * dev.parallelizable.spi.RemoteDispatcher}); this pool adapts the members to it. A chunk waits in
+ * the caller's JVM until a member has a free thread, and is sent to the member with the most.
  */
-public final class ClusterPool extends AbstractPool {
-  /** What happens to the tasks a member was running when it leaves the cluster. */
-  public enum MemberLoss {
-    /** Send them once more, to another member (at-least-once; tasks should be idempotent). */
-    RERUN_ONCE,
-    /** Fail them with {@link MemberLostException}. */
-    FAIL
-  }
-
-  private static final System.Logger LOG = System.getLogger(ClusterPool.class.getName());
+public final class ClusterPool implements Pool {
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(30);
 
   private final HazelcastInstance hazelcast;
-  private final boolean ownsInstance;
-  private final IExecutorService executor;
-  private final String executorName;
-  private final MemberLoss memberLoss;
-  private final ClassLoader classLoader;
-  private final ExecutorService results;
-  /** Hands work to {@link #results}; drops it once the pool has stopped, when no one waits for it. */
-  private final Executor resultThread;
-  private final UUID membershipRegistration;
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final RemoteDispatcher<Member> engine;
+  private final ClusterWorkers workers;
 
-  private final Object lock = new Object();
-  // Guarded by lock:
-  private final Map<UUID, MemberSlot> members = new LinkedHashMap<>();
-  private final Set<UUID> probing = new HashSet<>();
-  private final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
-  private final Set<Dispatch> running = new HashSet<>();
-  private int accepted;
-  private boolean stopping;
-  private boolean released;
-
-  private ClusterPool(
-      int number,
-      String name,
-      int size,
-      HazelcastInstance hazelcast,
-      boolean ownsInstance,
-      String executorName,
-      MemberLoss memberLoss,
-      Map<Member, Integer> capacities) {
-    super(name, size);
+  private ClusterPool(HazelcastInstance hazelcast, RemoteDispatcher<Member> engine, ClusterWorkers workers) {
     this.hazelcast = hazelcast;
-    this.ownsInstance = ownsInstance;
-    this.executor = hazelcast.getExecutorService(executorName);
-    this.executorName = executorName;
-    this.memberLoss = memberLoss;
-    this.classLoader = JavaSerialization.contextLoader();
-    String threadName = "parallelizable-cluster-pool-" + number + "-results";
-    this.results =
-        Executors.newSingleThreadExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, threadName);
-              thread.setDaemon(true);
-              thread.setContextClassLoader(classLoader);
-              return thread;
-            });
-    this.resultThread = command -> {
-      try {
-        results.execute(command);
-      } catch (RejectedExecutionException stopped) {
-        // terminated: every chunk was aborted already, and a late outcome has no one to go to
-      }
-    };
-    capacities.forEach((member, threads) -> members.put(member.getUuid(), new MemberSlot(member, threads)));
-    this.membershipRegistration = hazelcast.getCluster().addMembershipListener(new Membership());
-    // A member that joined between the capacity query and the listener is found here.
-    for (Member member : hazelcast.getCluster().getMembers()) {
-      probe(member);
-    }
+    this.engine = engine;
+    this.workers = workers;
   }
 
   /**
@@ -204,7 +132,8 @@ public final class ClusterPool extends AbstractPool {
     private int port;
     private int threadsHere;
     private String executorName = ClusterMember.EXECUTOR_NAME;
-    private MemberLoss memberLoss = MemberLoss.RERUN_ONCE;
+    private CrashPolicy crashPolicy = CrashPolicy.retry(1);
+    private Duration taskTimeout;
 
     private Builder() {}
 
@@ -255,9 +184,28 @@ public final class ClusterPool extends AbstractPool {
       return this;
     }
 
-    /** What happens to a leaving member's tasks ({@link MemberLoss#RERUN_ONCE} by default). */
-    public Builder memberLoss(MemberLoss memberLoss) {
-      this.memberLoss = Objects.requireNonNull(memberLoss, "memberLoss");
+    /**
+     * What happens to the tasks of a member that leaves while running them ({@code
+     * CrashPolicy.retry(1)} by default: run once more on another member).
+     */
+    public Builder crashPolicy(CrashPolicy policy) {
+      this.crashPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Interrupts a task that runs longer than {@code timeout} on its member, and fails it with
+     * {@link dev.parallelizable.TaskTimeoutException}; none by default. Chunks are then sent one
+     * task at a time.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder taskTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("taskTimeout must be positive, got " + timeout);
+      }
+      this.taskTimeout = timeout;
       return this;
     }
 
@@ -270,7 +218,7 @@ public final class ClusterPool extends AbstractPool {
      */
     public ClusterPool build() {
       if (instance != null) {
-        return create(instance, false, executorName, memberLoss);
+        return create(instance, false, this);
       }
       if (clusterName == null) {
         throw new IllegalArgumentException(
@@ -280,7 +228,7 @@ public final class ClusterPool extends AbstractPool {
       config.setLiteMember(threadsHere == 0);
       HazelcastInstance own = Hazelcast.newHazelcastInstance(config);
       try {
-        return create(own, true, executorName, memberLoss);
+        return create(own, true, this);
       } catch (RuntimeException | Error e) {
         own.shutdown();
         throw e;
@@ -288,8 +236,8 @@ public final class ClusterPool extends AbstractPool {
     }
   }
 
-  private static ClusterPool create(
-      HazelcastInstance hazelcast, boolean owns, String executorName, MemberLoss memberLoss) {
+  private static ClusterPool create(HazelcastInstance hazelcast, boolean owns, Builder builder) {
+    String executorName = builder.executorName;
     String clusterName = hazelcast.getConfig().getClusterName();
     IExecutorService executor = hazelcast.getExecutorService(executorName);
     Map<Member, Integer> capacities = new LinkedHashMap<>();
@@ -327,7 +275,25 @@ public final class ClusterPool extends AbstractPool {
     int number = POOLS.incrementAndGet();
     String name = String.format(
         "cluster pool %d (cluster '%s', %d members, %d threads)", number, clusterName, capacities.size(), size);
-    return new ClusterPool(number, name, size, hazelcast, owns, executorName, memberLoss, capacities);
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader loader = context != null ? context : ClusterPool.class.getClassLoader();
+    String threadName = "parallelizable-cluster-pool-" + number + "-results";
+    ExecutorService results = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, threadName);
+      thread.setDaemon(true);
+      thread.setContextClassLoader(loader);
+      return thread;
+    });
+    ClusterWorkers workers = new ClusterWorkers(hazelcast, owns, executorName, loader, results);
+    RemoteSettings settings = RemoteSettings.builder(name, size)
+        .crashPolicy(builder.crashPolicy)
+        .taskTimeout(builder.taskTimeout)
+        .maxTasksPerAssignment(builder.taskTimeout == null ? 0 : 1)
+        .build();
+    RemoteDispatcher<Member> engine = RemoteDispatcher.create(settings, workers);
+    capacities.forEach(engine::ready);
+    workers.follow();
+    return new ClusterPool(hazelcast, engine, workers);
   }
 
   private static IllegalStateException noWorkers(String clusterName) {
@@ -349,403 +315,80 @@ public final class ClusterPool extends AbstractPool {
     return hazelcast;
   }
 
-  // ---- dispatch -------------------------------------------------------------------------------
+  // ---- Pool, by the engine ----------------------------------------------------------------------
 
   @Override
-  protected void dispatch(Chunk chunk) {
-    Task<?>[] tasks = chunk.tasks();
-    if (tasks == null) {
-      return; // the map's function failed for an input; the chunk already failed with it
-    }
-    ChunkCall call;
-    try {
-      call = ChunkCall.of(tasks);
-    } catch (ChunkCall.ArgumentNotSerializableException e) {
-      chunk.start();
-      // Nothing ran: the whole chunk fails, reported against the task that cannot be sent.
-      chunk.fail(0, new TaskFailedException(e.task(), e));
-      return;
-    }
-    Dispatch dispatch = new Dispatch(chunk, tasks, call);
-    synchronized (lock) {
-      if (released) {
-        chunk.cancel(this + " was shut down");
-        throw new IllegalStateException(this + " was shut down; create a new pool to run more tasks");
-      }
-      accepted++;
-      queue.add(dispatch);
-    }
-    chunk.done().whenComplete((done, error) -> chunkDone());
-    pump();
-  }
-
-  /** Sends queued chunks to the members with the most free threads. */
-  private void pump() {
-    List<Dispatch> sends = new ArrayList<>();
-    List<Dispatch> orphans = new ArrayList<>();
-    synchronized (lock) {
-      while (!released && !queue.isEmpty()) {
-        if (members.isEmpty()) {
-          if (probing.isEmpty()) {
-            orphans.addAll(queue);
-            queue.clear();
-          }
-          break;
-        }
-        MemberSlot slot = freestMember();
-        if (slot == null) {
-          break;
-        }
-        Dispatch dispatch = queue.poll();
-        if (dispatch.chunk.isDone() || !dispatch.start()) {
-          continue; // cancelled while it waited
-        }
-        slot.running++;
-        dispatch.member = slot.member;
-        running.add(dispatch);
-        sends.add(dispatch);
-      }
-    }
-    for (Dispatch orphan : orphans) {
-      orphan.failNoMember();
-    }
-    for (Dispatch dispatch : sends) {
-      send(dispatch);
-    }
-  }
-
-  private MemberSlot freestMember() {
-    MemberSlot best = null;
-    for (MemberSlot slot : members.values()) {
-      if (slot.free() > 0 && (best == null || slot.free() > best.free())) {
-        best = slot;
-      }
-    }
-    return best;
-  }
-
-  @SuppressWarnings("unchecked")
-  private void send(Dispatch dispatch) {
-    Future<ChunkOutcome> future;
-    try {
-      future = executor.submitToMember(dispatch.call, dispatch.member);
-    } catch (RuntimeException e) {
-      completed(dispatch, null, e);
-      return;
-    }
-    synchronized (lock) {
-      dispatch.future = future;
-    }
-    // Hazelcast's futures are CompletableFutures; completion is handed to the result thread so
-    // that decoding and user callbacks never run on Hazelcast's own threads.
-    ((CompletionStage<ChunkOutcome>) future)
-        .whenCompleteAsync((outcome, error) -> completed(dispatch, outcome, error), resultThread);
-  }
-
-  private void completed(Dispatch dispatch, ChunkOutcome outcome, Throwable error) {
-    synchronized (lock) {
-      running.remove(dispatch);
-      MemberSlot slot = members.get(dispatch.member.getUuid());
-      if (slot != null) {
-        slot.running--;
-      }
-    }
-    if (error == null) {
-      deliver(dispatch, outcome);
-    } else {
-      failed(dispatch, unwrap(error));
-    }
-    pump();
-  }
-
-  private void deliver(Dispatch dispatch, ChunkOutcome outcome) {
-    Chunk chunk = dispatch.chunk;
-    Object[] values;
-    Throwable failure;
-    try {
-      values = outcome.results(classLoader);
-      failure = outcome.failure(classLoader);
-    } catch (Exception e) {
-      chunk.fail(0, new TaskFailedException(dispatch.describe(), new IllegalStateException(
-          "The results from cluster member " + outcome.member() + " cannot be read here: "
-              + Describe.throwable(e), e)));
-      return;
-    }
-    for (int i = 0; i < values.length; i++) {
-      chunk.setResult(i, values[i]);
-    }
-    if (failure == null) {
-      chunk.succeed();
-    } else {
-      chunk.fail(outcome.completed(), new TaskFailedException(dispatch.tasks[outcome.completed()], failure));
-    }
-  }
-
-  private void failed(Dispatch dispatch, Throwable cause) {
-    Chunk chunk = dispatch.chunk;
-    if (chunk.isDone()) {
-      return; // terminated or cancelled meanwhile; nobody waits for this outcome
-    }
-    if (cause instanceof CancellationException || !hazelcast.getLifecycleService().isRunning()) {
-      chunk.abort(new TaskCancelledException(
-          "The Hazelcast instance of " + this + " stopped before " + dispatch.describe() + " finished"));
-      return;
-    }
-    String member = ClusterMember.address(dispatch.member);
-    if (cause instanceof TargetNotMemberException) {
-      forget(dispatch.member);
-      requeue(dispatch);
-      return;
-    }
-    if (cause instanceof MemberLeftException
-        || cause instanceof TargetDisconnectedException
-        || cause instanceof HazelcastInstanceNotActiveException) {
-      forget(dispatch.member);
-      if (memberLoss == MemberLoss.RERUN_ONCE && dispatch.losses == 0) {
-        dispatch.losses++;
-        requeue(dispatch);
-        return;
-      }
-      String reason = memberLoss == MemberLoss.FAIL
-          ? "not re-run because the pool's member loss policy is FAIL"
-          : "not re-run again: it had already been re-run once after losing member " + dispatch.firstLost;
-      chunk.fail(0, new MemberLostException(dispatch.describe(), member,
-          "Cluster member " + member + " left while running " + dispatch.describe() + "; " + reason));
-      return;
-    }
-    chunk.fail(0, new TaskFailedException(dispatch.describe(), new IllegalStateException(
-        "Cluster member " + member + " could not run " + dispatch.describe() + ": " + cause
-            + ". Start members with dev.parallelizable.cluster.ClusterMember and the application's classpath",
-        cause)));
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && !(cause instanceof MemberLeftException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
-  private void requeue(Dispatch dispatch) {
-    synchronized (lock) {
-      if (dispatch.firstLost == null) {
-        dispatch.firstLost = ClusterMember.address(dispatch.member);
-      }
-      queue.addFirst(dispatch);
-    }
-  }
-
-  /** Stops sending to {@code member} if it is no longer in the cluster. */
-  private void forget(Member member) {
-    if (!hazelcast.getCluster().getMembers().contains(member)) {
-      synchronized (lock) {
-        members.remove(member.getUuid());
-      }
-    }
-  }
-
-  /** Asks a member that is new to this pool how many threads it has, then sends it work. */
-  private void probe(Member member) {
-    if (member.isLiteMember()) {
-      return;
-    }
-    synchronized (lock) {
-      if (released || members.containsKey(member.getUuid()) || !probing.add(member.getUuid())) {
-        return;
-      }
-    }
-    CompletionStage<Integer> answer;
-    try {
-      @SuppressWarnings("unchecked")
-      CompletionStage<Integer> stage =
-          (CompletionStage<Integer>) executor.submitToMember(new MemberCapacity(executorName), member);
-      answer = stage;
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    answer.whenCompleteAsync(
-        (threads, error) -> {
-          synchronized (lock) {
-            probing.remove(member.getUuid());
-            if (error == null && !released && hazelcast.getCluster().getMembers().contains(member)) {
-              members.put(member.getUuid(), new MemberSlot(member, threads));
-            }
-          }
-          if (error != null) {
-            LOG.log(System.Logger.Level.WARNING,
-                "Cluster member " + ClusterMember.address(member) + " joined but cannot run tasks for " + this
-                    + "; start it with ClusterMember and the application's classpath", unwrap(error));
-          }
-          pump();
-        },
-        resultThread);
-  }
-
-  /** Follows members joining and leaving, on the result thread rather than Hazelcast's event thread. */
-  private final class Membership implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent event) {
-      resultThread.execute(() -> probe(event.getMember()));
-    }
-
-    @Override
-    public void memberRemoved(MembershipEvent event) {
-      resultThread.execute(() -> {
-        synchronized (lock) {
-          members.remove(event.getMember().getUuid());
-        }
-        pump(); // fails queued work if no member is left
-      });
-    }
-  }
-
-  // ---- lifecycle ------------------------------------------------------------------------------
-
-  private void chunkDone() {
-    boolean idle;
-    synchronized (lock) {
-      accepted--;
-      idle = stopping && accepted == 0 && !released;
-      released |= idle;
-    }
-    if (idle) {
-      release();
-    }
+  public <R> AsyncResult<R> applyAsync(Task<R> task) {
+    return engine.applyAsync(task);
   }
 
   @Override
-  protected void stopWhenIdle() {
-    boolean idle;
-    synchronized (lock) {
-      stopping = true;
-      idle = accepted == 0 && !released;
-      released |= idle;
-    }
-    if (idle) {
-      release();
-    }
+  public <T, R> List<R> map(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return engine.map(toTask, inputs, chunkSize);
   }
 
   @Override
-  protected void awaitStopped() throws InterruptedException {
+  public <T, R> ResultIterator<R> imap(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return engine.imap(toTask, inputs, chunkSize);
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imapUnordered(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return engine.imapUnordered(toTask, inputs, chunkSize);
+  }
+
+  @Override
+  public void addProgressListener(ProgressListener listener) {
+    engine.addProgressListener(listener);
+  }
+
+  @Override
+  public void removeProgressListener(ProgressListener listener) {
+    engine.removeProgressListener(listener);
+  }
+
+  @Override
+  public int size() {
+    return engine.size();
+  }
+
+  @Override
+  public void shutdown() {
+    engine.shutdown();
+  }
+
+  /** Waits until every task finished and the pool released its listener, thread and own instance. */
+  @Override
+  public void join() {
+    engine.join();
     try {
-      stopped.get();
+      workers.released().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WaitInterruptedException("Interrupted while joining " + this, e);
     } catch (ExecutionException e) {
-      throw new AssertionError("the stop future never fails", e);
+      throw new AssertionError("the release future never fails", e);
     }
-    while (!results.awaitTermination(1, TimeUnit.DAYS)) {
-      // keep waiting: join() has no deadline, as in Python
-    }
+  }
+
+  /**
+   * Fails every pending result with {@link TaskCancelledException}, asks the members to interrupt
+   * the tasks they run, and leaves the members up.
+   */
+  @Override
+  public void terminate() {
+    engine.terminate();
   }
 
   @Override
-  protected void stopNow() {
-    List<Future<ChunkOutcome>> sent = new ArrayList<>();
-    boolean release;
-    synchronized (lock) {
-      for (Dispatch dispatch : running) {
-        if (dispatch.future != null) {
-          sent.add(dispatch.future);
-        }
-      }
-      queue.clear();
-      stopping = true;
-      release = !released;
-      released = true;
-    }
-    for (Future<ChunkOutcome> future : sent) {
-      try {
-        future.cancel(true); // the member interrupts the running task
-      } catch (RuntimeException e) {
-        // the member or this instance is gone: nothing left to interrupt
-      }
-    }
-    if (release) {
-      release();
-    }
+  public boolean isShutdown() {
+    return engine.isShutdown();
   }
 
-  /** Stops what the pool owns: its result thread, its listener and, if it started it, its instance. */
-  private void release() {
-    try {
-      if (ownsInstance) {
-        hazelcast.shutdown();
-      } else if (hazelcast.getLifecycleService().isRunning()) {
-        hazelcast.getCluster().removeMembershipListener(membershipRegistration);
-      }
-    } catch (HazelcastInstanceNotActiveException e) {
-      // the application shut its instance down first; nothing to undo
-    } finally {
-      results.shutdown();
-      stopped.complete(null);
-    }
-  }
-
-  // ---- state ----------------------------------------------------------------------------------
-
-  /** One member's threads, as this pool uses them. Guarded by {@code lock}. */
-  private static final class MemberSlot {
-    final Member member;
-    final int threads;
-    int running;
-
-    MemberSlot(Member member, int threads) {
-      this.member = member;
-      this.threads = threads;
-    }
-
-    int free() {
-      return threads - running;
-    }
-  }
-
-  /** A chunk on its way through this pool; mutable fields guarded by {@code lock}. */
-  private final class Dispatch {
-    final Chunk chunk;
-    final Task<?>[] tasks;
-    final ChunkCall call;
-    boolean started;
-    int losses;
-    String firstLost;
-    Member member;
-    Future<ChunkOutcome> future;
-
-    Dispatch(Chunk chunk, Task<?>[] tasks, ChunkCall call) {
-      this.chunk = chunk;
-      this.tasks = tasks;
-      this.call = call;
-    }
-
-    /** Claims the chunk on its first sending; false if it was cancelled first. */
-    boolean start() {
-      if (!started) {
-        started = chunk.start();
-        return started;
-      }
-      return true;
-    }
-
-    void failNoMember() {
-      String reason = "no member of cluster '" + hazelcast.getConfig().getClusterName()
-          + "' that runs tasks is left; start members with dev.parallelizable.cluster.ClusterMember";
-      if (firstLost != null) {
-        chunk.fail(0, new MemberLostException(describe(), firstLost,
-            "Cluster member " + firstLost + " left while running " + describe() + ", and " + reason));
-      } else {
-        chunk.start();
-        chunk.fail(0, new TaskFailedException(describe(), new IllegalStateException(
-            "Cannot run " + describe() + ": " + reason)));
-      }
-    }
-
-    /** The first task, and how many more the chunk holds. */
-    String describe() {
-      return tasks.length == 1
-          ? tasks[0].toString()
-          : tasks[0] + " and the " + (tasks.length - 1) + " tasks after it";
-    }
+  @Override
+  public String toString() {
+    return engine.toString();
   }
 }

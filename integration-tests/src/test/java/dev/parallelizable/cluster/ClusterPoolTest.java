@@ -14,6 +14,7 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.fixtures.WorkParallel;
 import dev.parallelizable.support.TaskInvoker;
@@ -84,20 +85,32 @@ class ClusterPoolTest {
   }
 
   @Test
-  void anUnserializableArgumentFailsAtSubmitNamingTheParameter() {
+  void anUnserializableArgumentFailsTheSubmitNamingTheParameter() {
     try (Pool pool = LoopbackCluster.sharedPool()) {
-      AsyncResult<String> result = pool.applyAsync(ClusterWorkParallel.describe(new Object()));
-      assertTrue(result.ready(), "nothing was sent, so the result is already failed");
-      TaskFailedException failure = assertThrows(TaskFailedException.class, result::get);
-      IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, failure.getCause());
-      for (String part : List.of("'value'", "type java.lang.Object", "ClusterWork.describe(java.lang.Object value)")) {
-        assertTrue(cause.getMessage().contains(part), part + " in: " + cause.getMessage());
+      IllegalArgumentException refused =
+          assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(ClusterWorkParallel.describe(new Object())));
+      for (String part : List.of("'value'", "declared java.lang.Object", "ClusterWork.describe(java.lang.Object value)", "java.lang.Object")) {
+        assertTrue(refused.getMessage().contains(part), part + " in: " + refused.getMessage());
       }
-      TaskFailedException inMap =
+      IllegalArgumentException inMap =
           assertThrows(
-              TaskFailedException.class,
+              IllegalArgumentException.class,
               () -> pool.map(x -> ClusterWorkParallel.describe(x == 7 ? new Object() : x), range(1, 20)));
-      assertTrue(inMap.getCause().getMessage().contains("'value'"), inMap.getCause().getMessage());
+      assertTrue(inMap.getMessage().contains("'value'"), inMap.getMessage());
+      assertEquals(List.of("1", "2"), pool.map(ClusterWorkParallel::describe, range(1, 2)), "the pool stays usable");
+    }
+  }
+
+  @Test
+  void aTaskPastTheTimeoutIsInterruptedOnItsMemberAndFails() {
+    try (ClusterPool pool =
+        ClusterPool.builder().instance(cluster.members.get(0)).taskTimeout(Duration.ofMillis(500)).build()) {
+      int input = 2_000; // never released: only the timeout ends it
+      TaskTimeoutException timeout =
+          assertThrows(TaskTimeoutException.class, () -> pool.apply(ClusterWorkParallel.hold(input)));
+      assertTrue(timeout.getMessage().contains("ClusterWork.hold(" + input + ")"), timeout.getMessage());
+      assertTrue(timeout.getMessage().contains("500 ms"), timeout.getMessage());
+      assertTrue(timeout.getMessage().contains("interrupted on cluster member 127.0.0.1:"), timeout.getMessage());
       assertEquals(List.of("1", "2"), pool.map(ClusterWorkParallel::describe, range(1, 2)), "the pool stays usable");
     }
   }

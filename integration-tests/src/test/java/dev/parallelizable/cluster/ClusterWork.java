@@ -1,5 +1,7 @@
 package dev.parallelizable.cluster;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import dev.parallelizable.Parallelizable;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Methods the cluster tests run as tasks, beside the runtime's {@code Work}: what only a cluster
@@ -28,10 +31,43 @@ public final class ClusterWork {
   @Parallelizable
   public static int hold(int x) throws InterruptedException {
     STARTS.computeIfAbsent(x, k -> new CopyOnWriteArrayList<>()).add(Thread.currentThread().getName());
-    if (!RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS)) {
+    boolean released;
+    try {
+      released = RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      endIfOnTerminatedMember(); // the termination interrupted it
+      throw e;
+    }
+    endIfOnTerminatedMember();
+    if (!released) {
       throw new IllegalStateException("input " + x + " was not released within 30 s");
     }
     return x;
+  }
+
+  /**
+   * A member the test terminated stands for a dead JVM: its task never answers. Hazelcast leaves
+   * the threads of a terminated member of this JVM running, and one that returned, or threw, would
+   * fail to send its answer with an exception on a Hazelcast thread.
+   */
+  private static void endIfOnTerminatedMember() {
+    if (onTerminatedMember()) {
+      while (true) {
+        Thread.interrupted();
+        LockSupport.park();
+      }
+    }
+  }
+
+  /** Whether this thread belongs to a member of this JVM that is no longer running. */
+  private static boolean onTerminatedMember() {
+    String thread = Thread.currentThread().getName();
+    int end = thread.indexOf(".cached.");
+    if (!thread.startsWith("hz.") || end < 0) {
+      return false;
+    }
+    HazelcastInstance member = Hazelcast.getHazelcastInstanceByName(thread.substring("hz.".length(), end));
+    return member == null || !member.getLifecycleService().isRunning();
   }
 
   /** Lets every run of {@link #hold}{@code (x)}, present and future, return. */

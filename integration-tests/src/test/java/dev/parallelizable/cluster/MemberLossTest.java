@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.parallelizable.AsyncResult;
+import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.TaskFailedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +49,8 @@ class MemberLossTest {
     cluster.close();
   }
 
-  private ClusterPool pool(ClusterPool.MemberLoss memberLoss) {
-    pool = ClusterPool.builder().instance(cluster.members.get(0)).memberLoss(memberLoss).build();
+  private ClusterPool pool(CrashPolicy crashPolicy) {
+    pool = ClusterPool.builder().instance(cluster.members.get(0)).crashPolicy(crashPolicy).build();
     return pool;
   }
 
@@ -72,7 +74,7 @@ class MemberLossTest {
 
   @Test
   void aMapCompletesWhenAMemberDiesInTheMiddleAndItsTaskIsRunOnceMore() throws Exception {
-    pool(ClusterPool.MemberLoss.RERUN_ONCE);
+    pool(CrashPolicy.retry(1));
     CompletableFuture<List<Integer>> map =
         CompletableFuture.supplyAsync(() -> pool.map(ClusterWorkParallel::hold, List.of(0, 1, 2, 3, 4), 1));
     awaitAllHeld();
@@ -92,7 +94,7 @@ class MemberLossTest {
 
   @Test
   void eachResultReachesItsCallbackOnceWhenAMemberDies() {
-    pool(ClusterPool.MemberLoss.RERUN_ONCE);
+    pool(CrashPolicy.retry(1));
     Map<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
     List<AsyncResult<Integer>> results = new ArrayList<>();
     for (int input = 0; input < 3; input++) {
@@ -119,8 +121,8 @@ class MemberLossTest {
   }
 
   @Test
-  void withFailTheLostTaskFailsNamingTheMemberAndTheTask() {
-    pool(ClusterPool.MemberLoss.FAIL);
+  void underCrashPolicyFailTheLostTaskFailsNamingTheMemberAndTheTask() {
+    pool(CrashPolicy.fail());
     List<AsyncResult<Integer>> results = new ArrayList<>();
     for (int input = 0; input < 3; input++) {
       results.add(pool.applyAsync(ClusterWorkParallel.hold(input)));
@@ -135,7 +137,9 @@ class MemberLossTest {
     assertEquals(address, failure.member());
     assertTrue(failure.getMessage().contains("Cluster member " + address), failure.getMessage());
     assertTrue(failure.getMessage().contains("ClusterWork.hold(" + lost + ")"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("FAIL"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("CrashPolicy.fail()"), failure.getMessage());
+    assertInstanceOf(WorkerLostException.class, failure, "one family with a crashed worker JVM");
+    assertEquals(address, failure.worker());
     assertEquals(1, runs(lost), "not run again");
     for (int input = 0; input < 3; input++) {
       ClusterWork.release(input);
@@ -151,7 +155,7 @@ class MemberLossTest {
 
   @Test
   void aTaskLostTwiceFailsNamingBothMembers() {
-    pool(ClusterPool.MemberLoss.RERUN_ONCE);
+    pool(CrashPolicy.retry(1));
     List<AsyncResult<Integer>> results = new ArrayList<>();
     for (int input = 0; input < 3; input++) {
       results.add(pool.applyAsync(ClusterWorkParallel.hold(input)));
@@ -175,6 +179,8 @@ class MemberLossTest {
     TaskFailedException failure = assertThrows(TaskFailedException.class, () -> results.get(lost).get(BOUND));
     MemberLostException lostTwice = assertInstanceOf(MemberLostException.class, failure);
     assertEquals(secondAddress, lostTwice.member());
-    assertTrue(lostTwice.getMessage().contains("re-run once after losing member " + firstAddress), lostTwice.getMessage());
+    assertTrue(lostTwice.getMessage().contains("lost with its worker 2 times, more than CrashPolicy.retry(1) allows"),
+        lostTwice.getMessage());
+    assertTrue(lostTwice.getMessage().contains("Cluster member " + secondAddress), lostTwice.getMessage());
   }
 }

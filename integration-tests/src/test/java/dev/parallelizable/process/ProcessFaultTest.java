@@ -171,7 +171,7 @@ class ProcessFaultTest {
       assertTrue(Files.exists(directory.resolve("marker")), "the first attempt crashed after creating it");
 
       WorkerCrashedException crash = crash(retrying, WorkParallel.exit(4));
-      assertTrue(crash.getMessage().contains("crashed its worker 2 times"), crash.getMessage());
+      assertTrue(crash.getMessage().contains("lost with its worker 2 times"), crash.getMessage());
       assertEquals(8L, retrying.apply(WorkParallel.cube(2)));
     }
   }

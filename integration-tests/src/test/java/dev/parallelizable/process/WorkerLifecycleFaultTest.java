@@ -13,6 +13,7 @@ import dev.parallelizable.Job;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
+import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.io.IOException;
@@ -192,7 +193,7 @@ class WorkerLifecycleFaultTest {
         ""));
     assertTrue(java.toFile().setExecutable(true));
     List<SocketChannel> intruders = new ArrayList<>();
-    try (LogCapture log = new LogCapture("dev.parallelizable.process");
+    try (LogCapture log = new LogCapture("dev.parallelizable.ProcessPool");
         Pool pool = Parallel.processPool().workers(1).javaExecutable(java).build()) {
       AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(arguments));
@@ -209,14 +210,43 @@ class WorkerLifecycleFaultTest {
       Files.createFile(go);
 
       assertEquals(27L, result.get(Duration.ofSeconds(30)));
-      assertEquals(2, log.messages().size(), log.messages().toString());
-      assertTrue(log.messages().get(0).contains("did not present the worker's token"), log.messages().toString());
+      List<String> dropped =
+          log.messages().stream()
+              .filter(message -> message.contains("did not present the worker's token"))
+              .collect(Collectors.toList());
+      assertEquals(2, dropped.size(), log.messages().toString());
       assertEquals(8L, pool.apply(WorkParallel.cube(2)));
     } finally {
       for (SocketChannel intruder : intruders) {
         intruder.close();
       }
     }
+  }
+
+  @Test
+  void aHaltWithACodeAbove128IsAnExitCodeAndSigkillIsASignal() {
+    try (Pool pool = Parallel.processes(1)) {
+      AsyncResult<Void> halted = pool.applyAsync(WorkParallel.halt(137));
+      WorkerCrashedException halt =
+          assertThrows(WorkerCrashedException.class, () -> halted.get(Duration.ofSeconds(10)));
+      assertEquals(137, halt.exitCode());
+      assertTrue(halt.getMessage().contains("exit code 137"), halt.getMessage());
+
+      long worker = pool.apply(WorkParallel.pid());
+      AsyncResult<String> sleeping = pool.applyAsync(WorkParallel.sleepMillis(60_000));
+      await().atMost(Duration.ofSeconds(10)).until(() -> Workers.pids().contains(worker));
+      assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly());
+      WorkerCrashedException kill =
+          assertThrows(WorkerCrashedException.class, () -> sleeping.get(Duration.ofSeconds(10)));
+      assertEquals(-9, kill.exitCode());
+      assertTrue(kill.getMessage().contains("killed by signal 9 (SIGKILL)"), kill.getMessage());
+    }
+  }
+
+  @Test
+  void aSystemExitWithACodeAbove128IsAnExitCode() {
+    Job<Void> job = Parallel.process(WorkParallel.exit(130)).start().join();
+    assertEquals(130, job.exitCode());
   }
 
   /** Collects what a java.util.logging logger (the System.Logger backend) logs, and keeps it quiet. */

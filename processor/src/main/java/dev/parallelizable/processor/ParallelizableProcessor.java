@@ -24,7 +24,9 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
@@ -53,6 +55,7 @@ import javax.tools.Diagnostic;
  */
 @AutoService(Processor.class)
 public final class ParallelizableProcessor extends AbstractProcessor {
+  private static final String GENERATED_ANNOTATION = "javax.annotation.processing.Generated";
   /** Names of classes waiting for a type that a later round may generate, in the order found. */
   private final Set<String> deferredClassNames = new LinkedHashSet<>();
 
@@ -148,9 +151,26 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     }
   }
 
+  /**
+   * Whether {@code @javax.annotation.processing.Generated} can be used in the module of {@code
+   * element}: a named module that does not read {@code java.compiler} cannot see it, and a wrapper
+   * annotated with it would not compile there (as Dagger and AutoValue, the annotation is then left
+   * out).
+   */
+  private boolean generatedIsVisible(Element element) {
+    Elements elements = processingEnv.getElementUtils();
+    ModuleElement module = elements.getModuleOf(element);
+    TypeElement generated =
+        module == null || module.isUnnamed()
+            ? elements.getTypeElement(GENERATED_ANNOTATION)
+            : elements.getTypeElement(module, GENERATED_ANNOTATION);
+    return generated != null;
+  }
+
   private void write(ClassDescriptor descriptor) {
     try {
-      ParallelClassWriter.write(descriptor).writeTo(processingEnv.getFiler());
+      ParallelClassWriter.write(descriptor, generatedIsVisible(descriptor.element()))
+          .writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       processingEnv
           .getMessager()

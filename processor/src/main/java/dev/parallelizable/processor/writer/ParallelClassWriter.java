@@ -123,16 +123,30 @@ public final class ParallelClassWriter {
   private final ClassName invoker;
   private final Map<MethodDescriptor, String> constantNames;
 
-  private ParallelClassWriter(ClassDescriptor descriptor) {
+  private final boolean annotateGenerated;
+
+  private ParallelClassWriter(ClassDescriptor descriptor, boolean annotateGenerated) {
     this.descriptor = descriptor;
+    this.annotateGenerated = annotateGenerated;
     this.generated = descriptor.generatedClass();
     this.invoker = generated.nestedClass("Invoker");
     this.constantNames = constantNames(descriptor.methods());
   }
 
-  /** The source file of {@code descriptor}'s generated class. */
+  /** The source file of {@code descriptor}'s generated class, annotated {@code @Generated}. */
   public static JavaFile write(ClassDescriptor descriptor) {
-    return new ParallelClassWriter(descriptor).javaFile();
+    return write(descriptor, true);
+  }
+
+  /**
+   * The source file of {@code descriptor}'s generated class.
+   *
+   * @param annotateGenerated whether to annotate it {@code @javax.annotation.processing.Generated}:
+   *     only when that type is visible where the class is compiled (a named module must read
+   *     {@code java.compiler})
+   */
+  public static JavaFile write(ClassDescriptor descriptor, boolean annotateGenerated) {
+    return new ParallelClassWriter(descriptor, annotateGenerated).javaFile();
   }
 
   private JavaFile javaFile() {
@@ -148,16 +162,19 @@ public final class ParallelClassWriter {
                 descriptor.declaringClass(),
                 POOL,
                 POOL)
-            .addAnnotation(
-                AnnotationSpec.builder(GENERATED)
-                    .addMember("value", "$S", ParallelizableProcessor.class.getCanonicalName())
-                    .build())
             .addModifiers(descriptor.visibility().modifiers())
             .addModifiers(FINAL)
             .addField(
                 FieldSpec.builder(invoker, INVOKER_FIELD, PRIVATE, STATIC, FINAL)
                     .initializer("new $T()", invoker)
                     .build());
+    if (annotateGenerated) {
+      // Annotations are written before modifiers, wherever they are added.
+      type.addAnnotation(
+          AnnotationSpec.builder(GENERATED)
+              .addMember("value", "$S", ParallelizableProcessor.class.getCanonicalName())
+              .build());
+    }
     descriptor.methods().forEach(method -> type.addField(constant(method)));
     type.addField(POOL, POOL_FIELD, PRIVATE, FINAL).addMethod(constructor()).addMethod(factory());
     descriptor.methods().forEach(method -> type.addMethod(taskMethod(method)));

@@ -151,8 +151,8 @@ final class Classpaths {
     throw new IllegalStateException(
         String.format(
             "%s %s cannot be loaded by worker processes: it comes from %s (class loader %s), which is"
-                + " not on the classpath the workers get (java.class.path = %s). This happens when a"
-                + " tool loads the application with a class loader of its own, as mvn exec:java,"
+                + " not on the classpath the workers get (%s). This happens when a tool loads the"
+                + " application with a class loader of its own that the pool was not built under, as"
                 + " application servers and plugin systems do. Give the workers a classpath that"
                 + " holds it: Parallel.processPool().classpath(...)",
             what,

@@ -1,6 +1,5 @@
 package dev.parallelizable.internal.process;
 
-
 import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
@@ -87,7 +86,7 @@ final class EncodedTasks {
             : "argument " + (index + 1);
     return new IllegalArgumentException(
         String.format(
-            "Cannot send %s to a worker process: %s of %s is a %s, which %s cannot encode (%s)."
+            "Cannot send %s to a worker: %s of %s is a %s, which %s cannot encode (%s)."
                 + " Arguments that cross to a worker must be encodable: make the class Serializable,"
                 + " pass something that is (a path, an id, the data itself), or configure a Codec"
                 + " that handles it",

@@ -5,6 +5,7 @@ import dev.parallelizable.Job;
 import dev.parallelizable.Task;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.JobWaits;
+import dev.parallelizable.spi.RemoteDispatcher;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ import java.util.Objects;
 public final class ProcessJob<R> implements Job<R> {
   private final WorkerConfig config;
   private final Task<R> task;
-  private ProcessPool pool;
+  private RemoteDispatcher<WorkerProcess> pool;
   private WorkerProcess worker;
   private AsyncResult<R> result;
 
@@ -92,7 +93,7 @@ public final class ProcessJob<R> implements Job<R> {
 
   @Override
   public void terminate() {
-    ProcessPool p;
+    RemoteDispatcher<WorkerProcess> p;
     synchronized (this) {
       p = pool;
     }

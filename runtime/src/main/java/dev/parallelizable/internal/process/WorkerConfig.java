@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
+import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.Task;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -17,10 +18,11 @@ import java.util.function.Consumer;
  * <p>Workers get only what they need: {@code -XX:+UseSerialGC} (the fastest to start and the
  * leanest for a single-threaded worker, unless the options choose another collector), {@code
  * -XX:-UsePerfData} (no shared-memory statistics file to create), then the options of the
- * builder, a maximum heap unless the options set one (see {@link WorkerHeap}), then how the
- * worker's code is found and its main class (see {@link WorkerLaunch}: a classpath, the module
- * path, or Spring Boot's launcher). The class data sharing archive of the JDK is used by default.
- * The C2 compiler is left on: tasks are usually CPU-bound.
+ * builder, a maximum heap unless the options set one (see {@link WorkerHeap}), an exit trace
+ * ({@code -Xlog:gc+exit*}, written only as the JVM exits), then how the worker's code is found and
+ * its main class (see {@link WorkerLaunch}: a classpath, the module path, or Spring Boot's
+ * launcher). The class data sharing archive of the JDK is used by default. The C2 compiler is left
+ * on: tasks are usually CPU-bound.
  */
 public final class WorkerConfig {
   final int workers;
@@ -50,6 +52,11 @@ public final class WorkerConfig {
   final Codec codec;
   final boolean jobMode;
   final Charset outputCharset;
+
+  /** The crash policy that {@link #retries} stands for. */
+  CrashPolicy crashPolicy() {
+    return retries == 0 ? CrashPolicy.fail() : CrashPolicy.retry(retries);
+  }
 
   /**
    * Where worker output goes: to the parent's streams ({@code inherit}), to {@code consumer} if not
@@ -146,8 +153,14 @@ public final class WorkerConfig {
     }
   }
 
-  /** The command line of a worker. */
-  List<String> command(Path socket, Path progress, String workerName) {
+  /**
+   * The command line of a worker. {@code exitTrace} is a file the JVM writes a few lines to on its
+   * way out, by {@code System.exit}, {@code Runtime.halt} or a signal it handles, and never when a
+   * signal kills it: the one way to tell {@code Runtime.halt(137)} from SIGKILL, which the JDK
+   * reports alike, as 137 (see {@link WorkerProcess#exitStatus}). The option comes after the
+   * builder's, so that their {@code -Xlog:disable} cannot turn it off.
+   */
+  List<String> command(Path socket, Path progress, Path exitTrace, String workerName) {
     List<String> command = new ArrayList<>(jvmOptions.size() + 12);
     command.add(java.toString());
     if (!choosesCollector()) {
@@ -158,6 +171,7 @@ public final class WorkerConfig {
       command.add(defaultHeap);
     }
     command.addAll(jvmOptions);
+    command.add("-Xlog:gc+exit*=info:file=\"" + exitTrace + "\":none:filecount=0");
     command.addAll(launch.arguments);
     command.add(socket.toString());
     command.add(progress.toString());
@@ -177,7 +191,7 @@ public final class WorkerConfig {
 
   /** The command line for messages, with a long classpath shortened. */
   String describeCommand() {
-    List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), "<name>");
+    List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), Path.of("<exit-trace>"), "<name>");
     for (int i = 0; i < command.size(); i++) {
       String argument = command.get(i);
       if (argument.length() > 120) {

@@ -1,16 +1,11 @@
 package dev.parallelizable.internal.process;
 
-
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
-import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.protocol.SerializationCodec;
-import dev.parallelizable.support.Invocations;
-import dev.parallelizable.support.TaskInvoker;
-import dev.parallelizable.internal.Describe;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -166,61 +161,15 @@ public final class WorkerMain {
     }
   }
 
-  /** The methods of a tasks block; an invoker that cannot be created fails the tasks that use it. */
-  private static final class Methods {
-    final TaskInvoker[] invokers;
-    final String[] keys;
-    final RuntimeException[] problems;
-
-    Methods(FrameInput in) throws IOException {
-      int count = in.readShort();
-      invokers = new TaskInvoker[count];
-      keys = new String[count];
-      problems = new RuntimeException[count];
-      for (int m = 0; m < count; m++) {
-        String invokerClass = in.readString();
-        keys[m] = in.readString();
-        try {
-          invokers[m] = Invocations.invoker(invokerClass);
-        } catch (RuntimeException e) {
-          problems[m] = e;
-        }
-      }
-    }
-  }
-
   private void runInitializer(FrameInput in) throws Throwable {
     in.readInt();
-    call(in, new Methods(in));
-  }
-
-  /** Decodes the next task of a tasks block and calls it. */
-  private Object call(FrameInput in, Methods methods) throws Throwable {
-    int method = in.readShort();
-    int argumentCount = in.readShort();
-    if (methods.problems[method] != null) {
-      throw methods.problems[method];
-    }
-    TaskInvoker invoker = methods.invokers[method];
-    ClassLoader loader = invoker.getClass().getClassLoader();
-    Object[] arguments = new Object[argumentCount];
-    for (int a = 0; a < argumentCount; a++) {
-      try {
-        arguments[a] = Protocol.decodeValue(in, codec, loader);
-      } catch (DecodeException e) {
-        throw new ParallelException(
-            "Argument " + (a + 1) + " of " + methods.keys[method] + " could not be decoded in " + name
-                + " by " + codec + ": " + e.getCause(),
-            e.getCause());
-      }
-    }
-    return invoker.invoke(methods.keys[method], arguments);
+    new TaskBlock(in, codec, name).call(in);
   }
 
   /** Runs the tasks of one RUN frame; false if one failed. */
   private boolean run(long id, FrameInput in) throws IOException {
     int count = in.readInt();
-    Methods methods = new Methods(in);
+    TaskBlock block = new TaskBlock(in, codec, name);
     // A run of one task needs no progress: the parent knows which task it is and when it began.
     ProgressSlot slot = count > 1 ? progress() : null;
     int first = 0;
@@ -232,12 +181,7 @@ public final class WorkerMain {
       }
       Throwable failure = null;
       try {
-        Object value = call(in, methods);
-        try {
-          Protocol.writeValue(results, codec, value);
-        } catch (Throwable e) {
-          failure = unencodable(value, e);
-        }
+        failure = block.writeResult(results, block.call(in));
       } catch (Throwable e) {
         failure = e;
       }
@@ -278,20 +222,6 @@ public final class WorkerMain {
     } catch (IOException e) {
       // the parent removes what is left once the worker has exited
     }
-  }
-
-  /**
-   * The failure that stands for a result the codec could not encode. Running out of memory while
-   * encoding is not fatal: the memory was the encoding's own, and it is given back.
-   */
-  private Throwable unencodable(Object value, Throwable problem) {
-    if (problem instanceof OutOfMemoryError) {
-      results.release(8192);
-    }
-    return new ParallelException(
-        "The result, a " + value.getClass().getName() + ", could not be sent back from " + name
-            + ": " + codec + " cannot encode it (" + Describe.throwable(problem) + ")",
-        problem);
   }
 
   private void startResults(int first) {
@@ -431,6 +361,7 @@ public final class WorkerMain {
     @Override
     public void run() {
       deleteQuietly(progressFile); // the parent cannot clean up any more
+      deleteQuietly(progressFile.resolveSibling(WorkerProcess.EXIT_TRACE));
       deleteQuietly(progressFile.getParent());
       Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
     }

@@ -1,8 +1,10 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.Describe;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
@@ -31,21 +33,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The parent's handle on one worker JVM: starts it, owns its channel, and runs its result-reader
- * thread, which performs the handshake, decodes the worker's frames into the chunks they answer,
- * and reports to the pool when the worker is ready, has finished a request, or is gone.
+ * thread, which performs the handshake, decodes the worker's frames into the assignments they
+ * answer, and reports to the engine when the worker is ready, has answered an assignment, or is
+ * gone. Its scheduling state is the engine's.
  *
- * <p>Its scheduling state ({@link #state}, {@link #current} and the counters) belongs to the pool
- * and is guarded by the pool's lock; {@link #current} is also read by the reader thread, after the
- * pool set it and before it sent the request.
+ * <p>{@link #current} is written by the thread that sends an assignment, before it sends it, and
+ * cleared by the reader thread before it reports the answer.
  */
 final class WorkerProcess implements Runnable {
-  enum State {
-    STARTING,
-    IDLE,
-    BUSY,
-    RETIRING,
-    DEAD
-  }
 
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
@@ -53,12 +48,13 @@ final class WorkerProcess implements Runnable {
   /** How long a peer that connected may take to present the token; the worker does it at once. */
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** The {@link System.Logger} of the process pools. */
-  static final String LOGGER_NAME = "dev.parallelizable.process";
+  static final String LOGGER_NAME = "dev.parallelizable.ProcessPool";
+  /** The file, in the worker's directory, that its JVM writes to as it exits. */
+  static final String EXIT_TRACE = "x";
 
   final ProcessPool pool;
   final WorkerConfig config;
   final String name;
-  final long spawnedNanos = System.nanoTime();
   private final byte[] token;
   private final Thread reader;
   private final CountDownLatch exited = new CountDownLatch(1);
@@ -78,18 +74,18 @@ final class WorkerProcess implements Runnable {
   private long unverifiedSinceNanos;
   private volatile Integer exitStatus;
 
-  // Scheduling state, guarded by the pool's lock.
-  State state = State.STARTING;
-  volatile Request current;
-  int tasksRun;
-  long idleSinceNanos;
-  /** When the pool asked it to stop; past {@link WorkerConfig#shutdownTimeout} it is killed. */
-  long retiringSinceNanos;
+  /** The assignment the worker runs, or null. */
+  private volatile Assignment current;
+  /** The error the worker reported before it exited (an OutOfMemoryError), or null. */
+  private volatile Throwable fatal;
+  /** When it was spawned, for the start timeout. */
+  final long spawnedNanos = System.nanoTime();
+  /** When the engine asked it to stop; past {@link WorkerConfig#shutdownTimeout} it is killed. */
+  volatile long retiringSinceNanos;
+  /** Set once it is ready: the start and initializer timeouts no longer apply. */
+  volatile boolean ready;
   /** Set once the watchdog killed it for outliving its shutdown timeout. */
-  boolean shutdownTimedOut;
-  long lastStartedCount;
-  long lastProgressNanos;
-  Request timedOut;
+  volatile boolean shutdownTimedOut;
   volatile boolean startTimedOut;
   /** When the initializer was sent, once {@link #initializing} is set. */
   volatile long initializerSentNanos;
@@ -120,7 +116,10 @@ final class WorkerProcess implements Runnable {
         }
         directory = privateDirectory();
         Process started =
-            new ProcessBuilder(config.command(directory.resolve("s"), directory.resolve("p"), name)).start();
+            new ProcessBuilder(
+                    config.command(
+                        directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name))
+                .start();
         process = started;
         WorkerRegistry.add(this);
       }
@@ -287,20 +286,53 @@ final class WorkerProcess implements Runnable {
 
   /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
   void retire() {
+    retiringSinceNanos = System.nanoTime();
     Connection c = connection;
     if (c != null) {
       c.shutdownOutput();
     }
   }
 
-  /** Sends a request; if that fails, the worker is killed and the request reported as crashed. */
-  void send(Request request) {
-    EncodedTasks tasks = request.dispatch.encoded;
+  /**
+   * Called by the watchdog: kills the worker once a bound of its own passed: it did not connect in
+   * time, its initializer ran too long, or it outlived its shutdown timeout (a shutdown hook blocks,
+   * or calls {@code System.exit}), so that closing, joining and recycling end.
+   */
+  void watch(long now) {
+    if (!ready) {
+      dropSilentPeer(now);
+      if (initializing) {
+        if (!initializerTimedOut && now - initializerSentNanos > config.initializerTimeout.toNanos()) {
+          initializerTimedOut = true;
+          kill();
+        }
+      } else if (!startTimedOut
+          && now - spawnedNanos > TimeUnit.SECONDS.toNanos(ProcessPool.START_TIMEOUT_SECONDS)) {
+        startTimedOut = true;
+        kill();
+      }
+    }
+    long retiring = retiringSinceNanos;
+    if (retiring != 0 && !shutdownTimedOut && now - retiring > config.shutdownTimeout.toNanos()) {
+      shutdownTimedOut = true;
+      kill();
+    }
+  }
+
+  /** The error the worker reported before it exited, or null. */
+  Throwable fatal() {
+    return fatal;
+  }
+
+  /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
+  void send(Assignment request) {
+    current = request;
+    EncodedTasks tasks = (EncodedTasks) request.encoded();
     FrameOutput head = new FrameOutput(128);
-    tasks.writeHead(head, request.from, request.to);
+    tasks.writeHead(head, request.from(), request.to());
     try {
       connection.send(
-          Protocol.RUN, request.id, head, tasks.bytes(), tasks.start(request.from), tasks.start(request.to));
+          Protocol.RUN, request.id(), head, tasks.bytes(), tasks.start(request.from()), tasks.start(request.to()));
     } catch (IOException | RuntimeException e) {
       kill();
     }
@@ -311,10 +343,11 @@ final class WorkerProcess implements Runnable {
     Throwable problem = null;
     try {
       connect();
-      pool.ready(this);
+      ready = true;
+      pool.engine().ready(this, 1);
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
-        Request request = current;
+        Assignment request = current;
         if (request == null) {
           throw new IOException("A frame of type " + frame.type + " came with no request in flight");
         }
@@ -344,13 +377,20 @@ final class WorkerProcess implements Runnable {
     Connection candidate;
     while (!presentsToken(candidate = new Connection(accept()))) {
       candidate.close();
+      if (isKilled()) {
+        throw new StartFailure(
+            startTimedOut
+                ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
+                : "it was stopped before it connected",
+            null);
+      }
       System.getLogger(LOGGER_NAME)
           .log(
               System.Logger.Level.WARNING,
               "Dropped a connection to the socket of " + name + " of " + pool
-                  + ": it did not present the worker's token within "
-                  + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s. Another process of"
-                  + " this user connected to it; still waiting for the worker");
+                  + ": it did not present the worker's token (a peer that sends nothing is dropped"
+                  + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
+                  + " process of this user connected to it; still waiting for the worker");
     }
     closeServer();
     deleteSocket(); // no one else can connect now
@@ -403,6 +443,10 @@ final class WorkerProcess implements Runnable {
               : "it exited before connecting",
           null);
     }
+  }
+
+  private synchronized boolean isKilled() {
+    return killed;
   }
 
   /** Whether the peer's first frame is a HELLO with the token; false on any error. */
@@ -458,17 +502,17 @@ final class WorkerProcess implements Runnable {
     return task.method().invoker().getClass().getClassLoader();
   }
 
-  private void receiveResults(Request request, FrameInput in) throws IOException {
-    int first = request.from + in.readInt();
+  private void receiveResults(Assignment request, FrameInput in) throws IOException {
+    int first = request.from() + in.readInt();
     int count = in.readInt();
     boolean last = in.readByte() != 0;
-    Dispatch dispatch = request.dispatch;
+    Task<?>[] tasks = request.tasks();
     // Tasks of a chunk nearly always share one invoker: look its class loader up once per change.
     Class<?> invoker = null;
     ClassLoader loader = null;
     for (int k = 0; k < count; k++) {
       int index = first + k;
-      Task<?> task = dispatch.tasks[index];
+      Task<?> task = tasks[index];
       if (task.method().invoker().getClass() != invoker) {
         invoker = task.method().invoker().getClass();
         loader = invoker.getClassLoader();
@@ -477,46 +521,48 @@ final class WorkerProcess implements Runnable {
       try {
         value = Protocol.decodeValue(in, config.codec, loader);
       } catch (DecodeException e) {
-        request.failOnce(
+        request.fail(
             index,
             new TaskFailedException(
                 task,
                 new ParallelException(
                     "The result of " + task + " could not be decoded in the caller by " + config.codec
-                        + ": " + e.getCause(),
+                        + ": " + Describe.throwable(e.getCause()),
                     e.getCause())));
         continue;
       }
-      if (request.failedAt < 0 && !dispatch.chunk.isDone()) {
-        dispatch.chunk.setResult(index, value);
-      }
+      request.result(index, value);
     }
-    request.received = first + count;
     if (last) {
-      pool.finished(this, request);
+      answered(request);
     }
   }
 
-  private void receiveFailure(Request request, FrameInput in) throws IOException {
-    int index = request.from + in.readInt();
+  private void receiveFailure(Assignment request, FrameInput in) throws IOException {
+    int index = request.from() + in.readInt();
     boolean fatal = in.readByte() != 0;
-    Task<?> task = request.dispatch.tasks[index];
+    Task<?> task = request.tasks()[index];
     Throwable cause = Protocol.readFailure(in, config.codec, loaderOf(task));
     if (fatal) {
-      request.fatal = cause; // the worker exits now; the pool reports it with the crash
+      this.fatal = cause; // the worker exits now; the engine reports it with the crash
     } else {
-      request.failOnce(index, new TaskFailedException(task, cause));
-      pool.finished(this, request);
+      request.fail(index, new TaskFailedException(task, cause));
+      answered(request);
     }
+  }
+
+  private void answered(Assignment request) {
+    current = null; // sending the next assignment, maybe from within answered(), sets it again
+    pool.engine().answered(request);
   }
 
   /** The index of the task the worker was running when it died, by its progress slot. */
-  int runningIndex(Request request) {
+  int runningIndex(Assignment request) {
     ProgressSlot slot = progress;
-    if (slot != null && slot.requestId() == request.id) {
-      return request.from + Math.min(slot.index(), request.to - request.from - 1);
+    if (slot != null && slot.requestId() == request.id()) {
+      return request.from() + Math.min(slot.index(), request.to() - request.from() - 1);
     }
-    return request.received; // it died before it started a task of this request
+    return request.received(); // it died before it started a task of this request
   }
 
   private void end(Throwable problem) {
@@ -525,14 +571,13 @@ final class WorkerProcess implements Runnable {
       c.close();
     }
     closeServer();
-    deleteDirectory();
     Process p = process;
     if (p != null) {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
         long grace =
-            pool.isRetiring(this) ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
+            pool.engine().isRetiring(this) ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
@@ -552,13 +597,12 @@ final class WorkerProcess implements Runnable {
       }
       WorkerRegistry.remove(this);
       if (!p.isAlive()) {
-        ProgressSlot slot = progress;
-        boolean killedByPool = killedByPool(p.exitValue());
-        exitStatus = exitStatus(p.exitValue(), !killedByPool && slot != null && slot.exitedInOrder());
+        exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
       }
     }
+    deleteDirectory();
     try {
-      pool.gone(this, problem);
+      pool.engine().gone(this, problem);
     } finally {
       exited.countDown();
     }
@@ -570,14 +614,31 @@ final class WorkerProcess implements Runnable {
   }
 
   /**
-   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
-   * killed it. Java reports death by signal N as exit code 128+N, which a JVM may also pass to
-   * {@code System.exit}; the progress slot tells them apart (shutdown hooks run on {@code
-   * System.exit}, not on a signal that kills). A {@code Runtime.halt} with a code above 128 reads
-   * as a signal.
+   * Whether the worker's JVM went through its own exit ({@code System.exit}, {@code Runtime.halt},
+   * or a signal it turns into an exit: SIGTERM, SIGINT, SIGHUP), read once it is gone: the exit
+   * trace is written then and only then. Without the trace (it could not be created), the progress
+   * slot's mark, set by a shutdown hook, stands in: {@code Runtime.halt} then reads as a signal.
    */
-  static int exitStatus(int exitValue, boolean exitedInOrder) {
-    if (!exitedInOrder && exitValue > 128 && exitValue <= 128 + 64) {
+  private synchronized boolean exitPathRan() {
+    if (directory != null) {
+      try {
+        return Files.size(directory.resolve(EXIT_TRACE)) > 0;
+      } catch (IOException e) {
+        // no trace: fall back on the mark of the shutdown hook
+      }
+    }
+    ProgressSlot slot = progress;
+    return slot != null && slot.exitedInOrder();
+  }
+
+  /**
+   * The exit status as Python reports it: the JVM's exit code, or {@code -N} if signal {@code N}
+   * killed it. The JDK reports death by signal N as 128+N, as it reports {@code System.exit(128+N)}
+   * and {@code Runtime.halt(128+N)}; whether the JVM ran its exit path tells them apart (see {@link
+   * #exitPathRan}).
+   */
+  static int exitStatus(int exitValue, boolean exitPathRan) {
+    if (!exitPathRan && exitValue > 128 && exitValue <= 128 + 64) {
       return -(exitValue - 128);
     }
     return exitValue;
@@ -628,7 +689,7 @@ final class WorkerProcess implements Runnable {
     }
   }
 
-  /** Deletes the worker's directory, and the progress file if the worker did not delete it. */
+  /** Deletes the worker's directory, with the exit trace and the progress file if still there. */
   synchronized void deleteDirectory() {
     if (directory == null) {
       return;
@@ -636,6 +697,7 @@ final class WorkerProcess implements Runnable {
     try {
       Files.deleteIfExists(directory.resolve("s"));
       Files.deleteIfExists(directory.resolve("p"));
+      Files.deleteIfExists(directory.resolve(EXIT_TRACE));
       Files.deleteIfExists(directory);
     } catch (IOException e) {
       // a leftover empty directory in the temporary directory is harmless

@@ -17,9 +17,10 @@ import java.util.Map;
  * For each worker the parent creates a fresh directory readable by its owner only (0700), starts
  * the worker JVM with the path of a Unix domain socket in it, and binds that socket while the JVM
  * boots. Then it writes a random token, as hex digits and a newline, to the worker's standard
- * input; the worker, which waits for the token, connects and presents it in its first frame. Once
- * the worker has connected, the parent deletes the socket file, so no one else can connect; no TCP
- * port is ever opened. The worker's standard output and error are pipes that the parent copies, line by line and prefixed
+ * input; the worker, which waits for the token, connects and presents it in its first frame. A
+ * connection that does not present the token within a few seconds is dropped and the parent waits
+ * for the next; once the worker has connected, the parent deletes the socket file, so no one else
+ * can connect. No TCP port is ever opened. The worker's standard output and error are pipes that the parent copies, line by line and prefixed
  * with the worker's name, to its own {@code System.out} and {@code System.err}: what a task prints,
  * even to file descriptor 1 directly, never touches the channel. The worker's standard input stays
  * open: its end of stream tells the worker that the parent died.

@@ -69,6 +69,6 @@ class WorkerHeapTest {
         new WorkerConfig(
             3, options, null, null, 0, null, null, java.time.Duration.ofSeconds(10), null,
             java.time.Duration.ofSeconds(60), 0, SerializationCodec.INSTANCE, false, Output.INHERIT);
-    return config.command(Path.of("s"), Path.of("p"), "worker-1");
+    return config.command(Path.of("s"), Path.of("p"), Path.of("x"), "worker-1");
   }
 }

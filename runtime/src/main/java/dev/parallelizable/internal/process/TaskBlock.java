@@ -1,0 +1,91 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.internal.Describe;
+import dev.parallelizable.Codec;
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.support.Invocations;
+import dev.parallelizable.support.TaskInvoker;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import java.io.IOException;
+
+/**
+ * A tasks block (see {@link Protocol}) as a worker runs it: the methods it calls, then each task
+ * decoded and called in turn. The one way a worker JVM of a process pool and a cluster member run
+ * the tasks they are sent. An invoker that cannot be created fails the tasks that use it. Not
+ * thread-safe: one per block, in the thread that runs it.
+ */
+final class TaskBlock {
+  private final TaskInvoker[] invokers;
+  private final String[] keys;
+  private final RuntimeException[] problems;
+  private final Codec codec;
+  /** Where the tasks run, for messages: "worker-3", "cluster member 10.0.0.5:5701". */
+  private final String where;
+  private String lastKey;
+
+  /** Reads the methods of a block whose task count was read already. */
+  TaskBlock(FrameInput in, Codec codec, String where) throws IOException {
+    this.codec = codec;
+    this.where = where;
+    int count = in.readShort();
+    invokers = new TaskInvoker[count];
+    keys = new String[count];
+    problems = new RuntimeException[count];
+    for (int m = 0; m < count; m++) {
+      String invokerClass = in.readString();
+      keys[m] = in.readString();
+      try {
+        invokers[m] = Invocations.invoker(invokerClass);
+      } catch (RuntimeException e) {
+        problems[m] = new IllegalStateException("On " + where + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Decodes the next task of the block and calls it. */
+  Object call(FrameInput in) throws Throwable {
+    int method = in.readShort();
+    int argumentCount = in.readShort();
+    lastKey = keys[method];
+    if (problems[method] != null) {
+      throw problems[method];
+    }
+    TaskInvoker invoker = invokers[method];
+    ClassLoader loader = invoker.getClass().getClassLoader();
+    Object[] arguments = new Object[argumentCount];
+    for (int a = 0; a < argumentCount; a++) {
+      try {
+        arguments[a] = Protocol.decodeValue(in, codec, loader);
+      } catch (DecodeException e) {
+        throw new ParallelException(
+            "Argument " + (a + 1) + " of " + keys[method] + " could not be decoded in " + where
+                + " by " + codec + ": " + Describe.throwable(e.getCause()),
+            e.getCause());
+      }
+    }
+    return invoker.invoke(keys[method], arguments);
+  }
+
+  /**
+   * Encodes the result of the task last called; returns null, or the failure of that task if its
+   * result cannot be encoded (the output is left as it was). Running out of memory while encoding
+   * is not fatal: the memory was the encoding's own, and it is given back.
+   */
+  Throwable writeResult(FrameOutput out, Object value) {
+    try {
+      Protocol.writeValue(out, codec, value);
+      return null;
+    } catch (Throwable e) {
+      if (e instanceof OutOfMemoryError) {
+        out.release(8192);
+      }
+      return new ParallelException(
+          "The result of " + lastKey + ", a " + value.getClass().getName() + ", could not be sent back from "
+              + where + ": " + codec + " cannot encode it (" + Describe.throwable(e) + ")",
+          e);
+    }
+  }
+}

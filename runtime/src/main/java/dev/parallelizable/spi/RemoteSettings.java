@@ -1,0 +1,165 @@
+package dev.parallelizable.spi;
+
+import dev.parallelizable.CrashPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the dispatch engine runs a remote pool. Immutable and thread-safe; made by a {@link Builder},
+ * which is not thread-safe.
+ */
+public final class RemoteSettings {
+  final String name;
+  final int size;
+  final CrashPolicy crashPolicy;
+  final Duration taskTimeout;
+  final Duration idleTimeout;
+  final Duration startTimeout;
+  final int maxTasksPerWorker;
+  final int maxTasksPerAssignment;
+  final int startsWorkers;
+  final boolean replacesWorkers;
+
+  private RemoteSettings(Builder b) {
+    this.name = b.name;
+    this.size = b.size;
+    this.crashPolicy = b.crashPolicy;
+    this.taskTimeout = b.taskTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.startTimeout = b.startTimeout;
+    this.maxTasksPerWorker = b.maxTasksPerWorker;
+    this.maxTasksPerAssignment = b.maxTasksPerAssignment;
+    this.startsWorkers = b.startsWorkers;
+    this.replacesWorkers = b.replacesWorkers;
+  }
+
+  /** Settings for a pool called {@code name} that runs {@code size} tasks at once. */
+  public static Builder builder(String name, int size) {
+    return new Builder(name, size);
+  }
+
+  /** The pool's name, as its {@code toString()} and messages show it. */
+  public String name() {
+    return name;
+  }
+
+  /** How many tasks the pool runs at once, as {@code Pool.size()} reports it. */
+  public int size() {
+    return size;
+  }
+
+  /** What happens to a task whose worker is lost while running it. */
+  public CrashPolicy crashPolicy() {
+    return crashPolicy;
+  }
+
+  /** The per-task timeout, or null for none. */
+  public Duration taskTimeout() {
+    return taskTimeout;
+  }
+
+  /** How long an idle worker the engine started lives, or null for ever. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** How long a worker the engine started may take to become ready, or null for no bound. */
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+
+  /** Tasks a worker runs before it is replaced; 0 for no limit. */
+  public int maxTasksPerWorker() {
+    return maxTasksPerWorker;
+  }
+
+  /** Tasks sent in one assignment at most; 0 for no limit. */
+  public int maxTasksPerAssignment() {
+    return maxTasksPerAssignment;
+  }
+
+  /** How many workers the engine starts and keeps; 0 if workers join on their own. */
+  public int startsWorkers() {
+    return startsWorkers;
+  }
+
+  /** Whether a worker that left is replaced (by the engine, if it starts its own). */
+  public boolean replacesWorkers() {
+    return replacesWorkers;
+  }
+
+  /** Builds {@link RemoteSettings}. */
+  public static final class Builder {
+    private final String name;
+    private final int size;
+    private CrashPolicy crashPolicy = CrashPolicy.fail();
+    private Duration taskTimeout;
+    private Duration idleTimeout;
+    private Duration startTimeout = Duration.ofSeconds(60);
+    private int maxTasksPerWorker;
+    private int maxTasksPerAssignment;
+    private int startsWorkers;
+    private boolean replacesWorkers = true;
+
+    private Builder(String name, int size) {
+      this.name = Objects.requireNonNull(name, "name");
+      if (size <= 0) {
+        throw new IllegalArgumentException("size must be positive, got " + size);
+      }
+      this.size = size;
+    }
+
+    /** What happens to a task whose worker is lost ({@link CrashPolicy#fail()} by default). */
+    public Builder crashPolicy(CrashPolicy policy) {
+      this.crashPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The per-task timeout; null for none. */
+    public Builder taskTimeout(Duration timeout) {
+      this.taskTimeout = timeout;
+      return this;
+    }
+
+    /** How long an idle worker the engine started lives; null for ever. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** How long a started worker may take to become ready; null if the adapter bounds it. */
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = timeout;
+      return this;
+    }
+
+    /** 0 for no limit. */
+    public Builder maxTasksPerWorker(int tasks) {
+      this.maxTasksPerWorker = tasks;
+      return this;
+    }
+
+    /** 0 for no limit. */
+    public Builder maxTasksPerAssignment(int tasks) {
+      this.maxTasksPerAssignment = tasks;
+      return this;
+    }
+
+    /** The engine starts {@code count} workers with {@link RemoteWorkers#newWorker()}. */
+    public Builder startsWorkers(int count) {
+      this.startsWorkers = count;
+      return this;
+    }
+
+    /** Whether a worker that left is replaced (default true); a one-task job's is not. */
+    public Builder replacesWorkers(boolean replaces) {
+      this.replacesWorkers = replaces;
+      return this;
+    }
+
+    /** The settings; the builder may be used again. */
+    public RemoteSettings build() {
+      return new RemoteSettings(this);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.parallelizable.spi;
+
+import dev.parallelizable.Task;
+import dev.parallelizable.WorkerLostException;
+import dev.parallelizable.WorkerStartException;
+import java.util.List;
+
+/**
+ * A remote pool's workers as the dispatch engine sees them: implemented by the adapter of a kind of
+ * worker (a JVM of the pool's own, a cluster member), called by the engine.
+ *
+ * <p><b>Threads.</b> {@link #encode} runs in the thread that submits tasks. Methods documented as
+ * called under the engine's lock must be quick and must not call back into the {@link
+ * RemoteDispatcher}; the others are called with no lock held and may. An adapter must never call
+ * the dispatcher while it holds a lock of its own that these methods take.
+ *
+ * @param <W> the adapter's handle on one worker; compared with {@code equals}
+ */
+public interface RemoteWorkers<W> {
+  /**
+   * Called once, first, with the dispatcher this adapter reports to: before the engine starts or
+   * sends anything.
+   */
+  default void attach(RemoteDispatcher<W> dispatcher) {}
+
+  /**
+   * Encodes the tasks of a chunk, in the submitting thread.
+   *
+   * @throws IllegalArgumentException naming the method, the parameter and its type, if an argument
+   *     cannot be encoded: the submit fails and nothing is sent
+   */
+  Object encode(Task<?>[] tasks);
+
+  /**
+   * The end of the first assignment of tasks {@code [from, to)} of an encoded chunk, at least
+   * {@code from + 1}: lets the adapter bound the size of one message. Under the engine's lock.
+   */
+  default int end(Object encoded, int from, int to) {
+    return to;
+  }
+
+  /**
+   * A new worker in its starting state, for a pool that starts its own workers ({@link
+   * RemoteSettings.Builder#startsWorkers}); it starts in {@link #launch}. Under the engine's lock.
+   */
+  default W newWorker() {
+    throw new UnsupportedOperationException("this pool does not start workers");
+  }
+
+  /**
+   * Starts workers made by {@link #newWorker}; each later reports {@link RemoteDispatcher#ready},
+   * or {@link RemoteDispatcher#gone} if it could not start.
+   */
+  default void launch(List<W> workers) {}
+
+  /**
+   * Sends an assignment. A failure to send is reported like any other: the worker is {@link
+   * RemoteDispatcher#gone}, or the assignment {@link RemoteDispatcher#returned}.
+   */
+  void send(W worker, Assignment assignment);
+
+  /**
+   * Stops a worker: {@code now}, killing what it runs (terminate, a worker that did not start in
+   * time), or once it has finished (retire). The adapter reports {@link RemoteDispatcher#gone} once
+   * the worker no longer works for the pool.
+   */
+  void stop(W worker, boolean now);
+
+  /**
+   * Gives up on an assignment that ran past the per-task timeout: kills the worker, or cancels the
+   * assignment where the worker survives that ({@link #timeoutStopsWorker()}). Then reports the
+   * worker gone or the assignment returned (or answered, if the answer won the race).
+   */
+  void abandon(W worker, Assignment assignment);
+
+  /** Whether {@link #abandon} stops the worker; the engine then sends it nothing more. */
+  default boolean timeoutStopsWorker() {
+    return true;
+  }
+
+  /**
+   * The number of tasks the worker has started, ever, if it reports that while it runs; a change
+   * restarts the per-task timeout. Under the engine's lock; 0 if unknown, when the timeout runs
+   * from the sending of the assignment.
+   */
+  default long tasksStarted(W worker) {
+    return 0;
+  }
+
+  /** The index of the task the worker was running when it was lost. Under the engine's lock. */
+  default int runningIndex(W worker, Assignment assignment) {
+    return assignment.received();
+  }
+
+  /**
+   * The exception for a task lost with its worker and not run again. Under the engine's lock.
+   *
+   * @param position empty, or where the task is in its chunk, e.g. {@code " (task 3 of 4 in its
+   *     chunk)"}
+   * @param why why it is not run again, as a sentence fragment starting with a semicolon
+   */
+  WorkerLostException lost(W worker, Task<?> task, String position, String why);
+
+  /**
+   * The exception that breaks the pool when a started worker could not start: queued and later
+   * tasks fail with it. Under the engine's lock.
+   */
+  default WorkerStartException startFailure(W worker, Throwable problem) {
+    return new WorkerStartException("Worker " + worker + " could not start: " + problem, problem);
+  }
+
+  /** What {@link #abandon} did, for the timeout's message, e.g. "its worker w-1 was killed". */
+  String abandoned(W worker);
+
+  /** Why no worker is left and how to fix it, for the failure of queued tasks. Under the lock. */
+  default String noWorkerLeft() {
+    return "no worker is left";
+  }
+
+  /** Whether a worker may still join on its own (one is being probed). Under the engine's lock. */
+  default boolean workersMayJoin() {
+    return false;
+  }
+
+  /**
+   * Called by the engine's watchdog for every worker, on every tick, with no lock held: lets the
+   * adapter enforce bounds of its own (a worker that does not connect, an initializer that runs
+   * too long, a retiring worker that does not exit) by stopping the worker.
+   */
+  default void watch(W worker, long nowNanos) {}
+
+  /**
+   * Called at the end of {@code terminate()}, once every worker is gone or the engine gave up
+   * waiting: the adapter may wait, until {@code deadlineNanos} at most, for the threads that served
+   * {@code workers} to end.
+   */
+  default void terminated(List<W> workers, long deadlineNanos) {}
+
+  /** A worker that had no assignment left unexpectedly; the engine replaced it if it starts its own. */
+  default void goneWhileIdle(W worker) {}
+
+  /** Called once, when the pool was shut down or terminated and every worker is gone. */
+  default void stopped() {}
+}
