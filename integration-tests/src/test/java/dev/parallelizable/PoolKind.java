@@ -36,7 +36,8 @@ public record PoolKind(
     kinds.add(new PoolKind("processes", Parallel::processes, false, false, true,
         timeout -> Parallel.processPool().workers(2).taskTimeout(timeout).build()));
     // Three members in this JVM: tasks share its memory, but every argument and result is encoded.
-    kinds.add(new PoolKind("cluster", n -> LoopbackCluster.sharedPool(), false, true, true, null));
+    kinds.add(new PoolKind("cluster", n -> LoopbackCluster.sharedPool(), false, true, true,
+        timeout -> LoopbackCluster.sharedPool(timeout)));
     return kinds;
   }
 

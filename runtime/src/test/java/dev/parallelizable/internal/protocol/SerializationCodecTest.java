@@ -161,6 +161,27 @@ class SerializationCodecTest {
   }
 
   @Test
+  void manyCopiesOfOneElementDecodeAsTheValueItself() throws Exception {
+    // nCopies claims its length in readObject, with one element on the wire: nothing to allocate
+    List<Integer> copies = java.util.Collections.nCopies(20_000_000, 7);
+    byte[] encoded = encode(CODEC, copies);
+    assertTrue(encoded.length < 1_000, "one element on the wire: " + encoded.length + " bytes");
+    assertEquals(copies, assertTimeoutWithin(() -> decode(CODEC, encoded)));
+    List<Integer> same = new ArrayList<>(java.util.Collections.nCopies(2_000_000, 7));
+    assertEquals(same, assertTimeoutWithin(() -> roundTrip(CODEC, same)));
+  }
+
+  @Test
+  void copiesOfCopiesUnderASetAreRejectedBeforeTheSetHashesThem() throws Exception {
+    Set<Object> set = new HashSet<>();
+    set.add(java.util.Collections.nCopies(100_000_000, java.util.Collections.nCopies(100_000_000, "x")));
+    byte[] bomb = encode(CODEC, set);
+    InvalidObjectException failure =
+        assertTimeoutWithin(() -> assertThrows(InvalidObjectException.class, () -> decode(CODEC, bomb)));
+    assertTrue(failure.getMessage().contains("MaxCollectionWorkPerObject"), failure.getMessage());
+  }
+
+  @Test
   void aSmallerBombWithinTheLimitsStillDecodes() throws Exception {
     Set<Object> bomb = HostileValues.nestedSetBomb(12); // 2^12 visits: harmless
     Object decoded = roundTrip(CODEC, bomb);
