@@ -10,11 +10,22 @@ import java.util.function.Consumer;
  *
  * <p><b>Thread safety.</b> All methods may be called from any thread, any number of times.
  *
- * <p><b>Callbacks.</b> {@link #onSuccess} and {@link #onFailure} run exactly once, on the thread that
- * completes the result: the pool thread that ran the task (thread pool), the pool's result thread
- * (process pool), the caller (sequential pool), or, if the result is already complete when the
- * callback is added, the thread that adds it. Keep them short; an exception a callback throws is
- * ignored.
+ * <p><b>Callbacks.</b> {@link #onSuccess} and {@link #onFailure} run exactly once, on the pool's
+ * callback thread: one thread per pool, named {@code parallelizable-callbacks (<pool name>)}, that
+ * runs nothing else, on every kind of pool (sequential, threads, virtual threads, processes,
+ * cluster). They never run on a thread that runs tasks or reads results, nor in the thread that
+ * adds them, even when the result is already complete. So a callback may wait for any result, even
+ * of its own pool ({@code onSuccess(v -> pool.apply(next(v)))} on a pool of one worker completes).
+ * Callbacks of one pool run one at a time, in the order their results completed; a slow callback
+ * delays the callbacks after it (never a result), and a callback that waits for a later callback of
+ * the same pool waits for ever. An exception or error a callback throws is logged through {@link
+ * System.Logger} (level WARNING, logger {@code dev.parallelizable.internal.Callbacks}) and the next
+ * callback runs. The thread starts with the first callback and ends when the pool has stopped and
+ * every queued callback has run (or after two idle seconds; it starts again when needed).
+ *
+ * <p>The view of {@link #toCompletableFuture()} is completed the same way, so its dependents run on
+ * the callback thread too, except for a thread that waits on the view itself with {@code get} or
+ * {@code join}: once the result is complete it completes the view and runs the dependents itself.
  *
  * <p><b>Failure.</b> If the task throws, {@link #get()} throws {@link TaskFailedException} whose cause
  * is the original exception. If a worker process dies while running it, {@code get} throws {@link
@@ -76,7 +87,8 @@ public interface AsyncResult<R> {
   boolean cancel();
 
   /**
-   * Runs {@code callback} with the result when the task succeeds (Python's {@code callback}).
+   * Runs {@code callback} with the result when the task succeeds (Python's {@code callback}), on the
+   * pool's callback thread (see above).
    *
    * @param callback receives the task's result; not null
    * @return this result, for chaining
@@ -85,7 +97,8 @@ public interface AsyncResult<R> {
 
   /**
    * Runs {@code callback} with the failure when the task fails or is cancelled (Python's {@code
-   * error_callback}); the argument is the exception {@link #get()} would throw.
+   * error_callback}), on the pool's callback thread (see above); the argument is the exception
+   * {@link #get()} would throw.
    *
    * @param callback receives the failure; not null
    * @return this result, for chaining

@@ -67,8 +67,9 @@ import java.util.stream.Collectors;
  *   <li>Arguments, results and exceptions cross by the {@linkplain #codec(Codec) codec}. An argument
  *       it cannot encode fails the submit in the caller with an {@link IllegalArgumentException}
  *       naming the method, the parameter and its type; the pool is unaffected.
- *   <li>Callbacks ({@link AsyncResult#onSuccess}, {@link AsyncResult#onFailure}) run on the pool's
- *       result-reader thread of the worker that answered: keep them short.
+ *   <li>Callbacks ({@link AsyncResult#onSuccess}, {@link AsyncResult#onFailure}, progress
+ *       listeners) run on the pool's callback thread, never on a thread that reads results, so
+ *       they may wait on the pool (see {@link AsyncResult}).
  *   <li>A worker that dies while running a task (exit, halt, signal, out of memory) fails the task
  *       with {@link WorkerCrashedException}, or retries it (see {@link CrashPolicy}), and is
  *       replaced; the next call works. A task that throws, {@link StackOverflowError} included,

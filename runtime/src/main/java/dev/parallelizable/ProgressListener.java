@@ -4,10 +4,14 @@ package dev.parallelizable;
  * Hears about tasks as they finish on a pool, for a progress bar or a log line. Register with
  * {@link Pool#addProgressListener}.
  *
- * <p>Called on the thread that completes the tasks (a pool thread, the process pool's result thread,
- * or the caller for work run in the caller), possibly from several threads at once: implementations
- * must be thread-safe and quick. An exception it throws is ignored. Tasks cancelled before they ran
- * are not reported.
+ * <p>Called on the pool's callback thread, the one that runs the pool's {@link AsyncResult}
+ * callbacks (never a thread that runs tasks or reads results, on every kind of pool): one call at a
+ * time per pool, in the order the tasks finished, asynchronously to the delivery of results: a
+ * count may lag behind what {@code map} has already returned. A listener registered on several
+ * pools is called from their callback threads at once and must be thread-safe. A listener may wait
+ * on the pool, but a slow one delays the pool's other callbacks. An exception or error it throws is
+ * logged through {@link System.Logger} (level WARNING) and the other listeners are still called.
+ * Tasks cancelled before they ran are not reported.
  */
 @FunctionalInterface
 public interface ProgressListener {

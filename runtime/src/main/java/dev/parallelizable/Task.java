@@ -1,5 +1,6 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.Describe;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -83,30 +84,14 @@ public final class Task<R> implements Callable<R> {
     }
   }
 
-  /** Method and arguments, e.g. {@code Cubes.cube(3)}; long arguments are abbreviated. */
+  /**
+   * Method and arguments, e.g. {@code Cubes.cube(3)}. Each argument is described safely and briefly
+   * ({@link Describe#value(Object)}): long values are cut, large collections show their first
+   * elements and their size, and an argument whose {@code toString()} throws or recurses is shown by
+   * its class name and identity.
+   */
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder(method.shortName()).append('(');
-    for (int i = 0; i < arguments.length; i++) {
-      if (i > 0) {
-        text.append(", ");
-      }
-      text.append(abbreviate(arguments[i]));
-    }
-    return text.append(')').toString();
-  }
-
-  private static String abbreviate(Object argument) {
-    String text;
-    if (argument instanceof byte[] bytes) {
-      text = "byte[" + bytes.length + "]";
-    } else if (argument instanceof Object[] objects) {
-      text = Arrays.deepToString(objects);
-    } else if (argument instanceof String s) {
-      text = '"' + s + '"';
-    } else {
-      text = String.valueOf(argument);
-    }
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    return Describe.call(method.shortName(), arguments);
   }
 }

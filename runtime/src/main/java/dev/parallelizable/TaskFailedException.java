@@ -1,10 +1,14 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.Describe;
+
 /**
  * A task threw. The {@linkplain #getCause() cause} is the exception the method threw, with its own
  * stack trace (for a process pool: the original type where it could be decoded in the caller,
  * otherwise a {@link RemoteException} carrying the class name, message and stack; either way the
- * worker's frames are in the trace). The message names the task and its arguments.
+ * worker's frames are in the trace). The message names the task and its arguments, described
+ * safely: bounded in length, and a {@code toString()} that throws or recurses is replaced by the
+ * class name and identity (see {@link Task#toString()}).
  */
 public class TaskFailedException extends ParallelException {
   private static final long serialVersionUID = 1L;
@@ -28,7 +32,7 @@ public class TaskFailedException extends ParallelException {
    * @param cause what the task threw
    */
   public TaskFailedException(String task, Throwable cause) {
-    super("Task " + task + " failed: " + cause, cause);
+    super("Task " + task + " failed: " + Describe.throwable(cause), cause);
     this.task = task;
   }
 

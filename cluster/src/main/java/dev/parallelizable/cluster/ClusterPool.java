@@ -56,8 +56,9 @@ import java.util.function.Function;
  *
  * <p><b>Thread safety.</b> All methods are thread-safe.
  *
- * <p><b>Callbacks.</b> {@code AsyncResult} callbacks run on the pool's result thread, named {@code
- * parallelizable-cluster-pool-N-results}, which also decodes results; keep them short.
+ * <p><b>Callbacks.</b> {@code AsyncResult} callbacks and progress listeners run on the pool's
+ * callback thread, as on every pool (see {@code AsyncResult}), never on the result thread ({@code
+ * parallelizable-cluster-pool-N-results}, which decodes results), so they may wait on the pool.
  *
  * <p><b>Arguments and results</b> must be {@link java.io.Serializable}, as for a process pool's
  * default {@link dev.parallelizable.Codec}. An argument that is not fails the submit ({@code

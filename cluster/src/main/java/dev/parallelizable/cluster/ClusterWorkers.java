@@ -243,13 +243,23 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
       probing.remove(member.getUuid());
       if (error == null && running() && hazelcast.getCluster().getMembers().contains(member)) {
         engine.ready(member, threads);
-      } else if (error != null && running()) {
+      } else if (error != null && running() && !leftBeforeAnswering(member, unwrap(error))) {
         LOG.log(System.Logger.Level.WARNING,
             "Cluster member " + ClusterMember.address(member) + " joined but cannot run tasks for " + engine
                 + "; start it with ClusterMember and the application's classpath", unwrap(error));
       }
       engine.workersChanged();
     }, resultThread);
+  }
+
+  /**
+   * Whether {@code member} left the cluster before it answered the probe: not a member that cannot
+   * run tasks, so nothing to warn about (its loss is handled as any other).
+   */
+  private boolean leftBeforeAnswering(Member member, Throwable cause) {
+    return cause instanceof MemberLeftException || cause instanceof TargetNotMemberException
+        || cause instanceof TargetDisconnectedException || cause instanceof HazelcastInstanceNotActiveException
+        || !hazelcast.getCluster().getMembers().contains(member);
   }
 
   /** Follows members joining and leaving, on the result thread rather than Hazelcast's event thread. */

@@ -28,6 +28,32 @@ import java.util.function.Function;
  *
  * <p>Every submitted chunk is tracked until it is done, so that {@link #terminate()} can fail every
  * pending result at once whatever state its worker is in.
+ *
+ * <h2>Calls into user code</h2>
+ *
+ * One rule for every pool: every call into user code that the library makes on its own account is
+ * guarded and bounded; its failure is reported, never propagated into the library's own threads,
+ * and it never runs while the library holds a lock. (Running the task itself is the user's call;
+ * its failure is the task's result.) The calls, and what happens when they fail:
+ *
+ * <ul>
+ *   <li>{@code toString()} of arguments and of user exceptions, to write messages: only through
+ *       {@link Describe}, which bounds length and depth, renders collections and arrays itself, and
+ *       replaces a {@code toString()} that throws or recurses by the class name and identity hash.
+ *       Messages are built before a lock is taken or after it is released.
+ *   <li>{@code hashCode}/{@code equals} of arguments and results: never called; the library keys
+ *       its maps by chunk, worker or class, and detects cycles by identity.
+ *   <li>Callbacks ({@code onSuccess}, {@code onFailure}, dependents of {@code toCompletableFuture}
+ *       views) and progress listeners: run on the pool's {@link Callbacks} thread, never on a
+ *       thread that runs tasks or reads results, so one that waits on its own pool cannot deadlock
+ *       it; one that throws is logged and the next still runs.
+ *   <li>{@code readObject}/{@code readResolve} while decoding an argument, result or exception (the
+ *       process and cluster pools): through the codec's deserialization filter; a decoding failure
+ *       fails that task and leaves the worker in service.
+ *   <li>Worker initializers and a worker's shutdown hooks: bounded by the worker's start timeout
+ *       and the retire grace period; the worker is killed past them and the failure names the
+ *       bound.
+ * </ul>
  */
 public abstract class AbstractPool implements Pool {
   private final String name;
@@ -35,12 +61,14 @@ public abstract class AbstractPool implements Pool {
   private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
   private final TaskCosts costs = new TaskCosts();
   private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
+  private final Callbacks callbacks;
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
   protected AbstractPool(String name, int size) {
     this.name = name;
     this.size = size;
+    this.callbacks = new Callbacks(name);
   }
 
   /** Hands {@code chunk} to a worker. It may run it in the calling thread. */
@@ -61,6 +89,11 @@ public abstract class AbstractPool implements Pool {
    */
   protected boolean mayRunInCaller() {
     return false;
+  }
+
+  /** Where this pool runs user callbacks: one thread of its own (see {@link Callbacks}). */
+  final Callbacks callbacks() {
+    return callbacks;
   }
 
   final TaskCosts costs() {
@@ -94,14 +127,15 @@ public abstract class AbstractPool implements Pool {
     }
     chunk.done().thenRun(() -> {
       int failed = chunk.failure() != null && chunk.wasStarted() ? 1 : 0;
-      if (chunk.completed() + failed > 0) {
-        for (ProgressListener listener : listeners) {
-          try {
-            listener.tasksDone(chunk.completed(), failed);
-          } catch (RuntimeException ignored) {
-            // A listener must not break the pool; its own bug is its own to report.
+      int succeeded = chunk.completed();
+      if (succeeded + failed > 0) {
+        callbacks.execute(() -> "The progress listeners of " + name, () -> {
+          for (ProgressListener listener : listeners) {
+            Callbacks.runGuarded(
+                () -> "Progress listener " + Describe.identity(listener) + " of " + name,
+                () -> listener.tasksDone(succeeded, failed));
           }
-        }
+        });
       }
     });
   }
@@ -126,7 +160,7 @@ public abstract class AbstractPool implements Pool {
     }
     Chunk chunk = Chunk.of(task);
     submit(chunk);
-    return new ChunkResult<>(chunk);
+    return new ChunkResult<>(chunk, callbacks);
   }
 
   @Override
@@ -173,6 +207,7 @@ public abstract class AbstractPool implements Pool {
     }
     try {
       awaitStopped();
+      callbacks.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WaitInterruptedException("Interrupted while joining " + name, e);
@@ -194,6 +229,7 @@ public abstract class AbstractPool implements Pool {
       chunk.abort(cancelled);
     }
     stopNow();
+    callbacks.stop();
   }
 
   @Override

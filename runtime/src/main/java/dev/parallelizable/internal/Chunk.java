@@ -137,7 +137,7 @@ public final class Chunk {
   }
 
   private void failBuilding(int index, Throwable e) {
-    String input = String.valueOf(inputs[index]);
+    String input = Describe.value(inputs[index]);
     start();
     fail(
         index,

@@ -8,12 +8,21 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** The {@link AsyncResult} of a chunk of one task. Thread-safe; see {@link AsyncResult}. */
+/**
+ * The {@link AsyncResult} of a chunk of one task. Thread-safe; see {@link AsyncResult}.
+ *
+ * <p>Callbacks and the completion of {@link #toCompletableFuture() views} are handed to the pool's
+ * {@link Callbacks} thread when the chunk is done; the thread that completed the chunk (a worker, a
+ * result reader) only queues them. A thread that waits on a view with {@code get}/{@code join}
+ * completes it itself once the chunk is done, so it never waits for the callback thread.
+ */
 final class ChunkResult<R> implements AsyncResult<R> {
   private final Chunk chunk;
+  private final Callbacks callbacks;
 
-  ChunkResult(Chunk chunk) {
+  ChunkResult(Chunk chunk, Callbacks callbacks) {
     this.chunk = chunk;
+    this.callbacks = callbacks;
   }
 
   @Override
@@ -75,9 +84,10 @@ final class ChunkResult<R> implements AsyncResult<R> {
   @SuppressWarnings("unchecked")
   public AsyncResult<R> onSuccess(Consumer<? super R> callback) {
     Objects.requireNonNull(callback, "callback");
-    chunk.done().thenAccept(c -> {
-      if (c.failure() == null) {
-        callback.accept((R) c.result(0));
+    chunk.done().thenRun(() -> {
+      if (chunk.failure() == null) {
+        callbacks.execute(() -> "The onSuccess callback of " + chunk.describe(),
+            () -> callback.accept((R) chunk.result(0)));
       }
     });
     return this;
@@ -86,32 +96,71 @@ final class ChunkResult<R> implements AsyncResult<R> {
   @Override
   public AsyncResult<R> onFailure(Consumer<? super ParallelException> callback) {
     Objects.requireNonNull(callback, "callback");
-    chunk.done().thenAccept(c -> {
-      if (c.failure() != null) {
-        callback.accept(c.failure());
+    chunk.done().thenRun(() -> {
+      if (chunk.failure() != null) {
+        callbacks.execute(() -> "The onFailure callback of " + chunk.describe(),
+            () -> callback.accept(chunk.failure()));
       }
     });
     return this;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public CompletableFuture<R> toCompletableFuture() {
-    CompletableFuture<R> view = new CompletableFuture<>() {
-      @Override
-      public boolean cancel(boolean mayInterruptIfRunning) {
-        ChunkResult.this.cancel();
-        return super.cancel(mayInterruptIfRunning);
-      }
-    };
-    chunk.done().thenAccept(c -> {
-      if (c.failure() == null) {
-        view.complete((R) c.result(0));
-      } else {
-        view.completeExceptionally(c.failure());
-      }
-    });
+    View view = new View();
+    chunk.done().thenRun(() -> callbacks.execute(
+        () -> "A dependent of the CompletableFuture of " + chunk.describe(), view::settle));
     return view;
+  }
+
+  /**
+   * A view of the result. Its dependents run where it is completed: on the callback thread, or in a
+   * thread that waits on the view itself and finds the chunk done first.
+   */
+  private final class View extends CompletableFuture<R> {
+    @SuppressWarnings("unchecked")
+    void settle() {
+      if (chunk.failure() == null) {
+        complete((R) chunk.result(0));
+      } else {
+        completeExceptionally(chunk.failure());
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      ChunkResult.this.cancel();
+      return super.cancel(mayInterruptIfRunning);
+    }
+
+    @Override
+    public R get() throws InterruptedException, java.util.concurrent.ExecutionException {
+      if (!isDone()) {
+        chunk.done().get();
+      }
+      settle();
+      return super.get();
+    }
+
+    @Override
+    public R get(long timeout, java.util.concurrent.TimeUnit unit)
+        throws InterruptedException, java.util.concurrent.ExecutionException,
+            java.util.concurrent.TimeoutException {
+      if (!isDone()) {
+        chunk.done().get(timeout, unit);
+      }
+      settle();
+      return super.get();
+    }
+
+    @Override
+    public R join() {
+      if (!isDone()) {
+        chunk.done().join();
+      }
+      settle();
+      return super.join();
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
+import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;
@@ -89,7 +90,7 @@ final class EncodedTasks {
                 + " Arguments that cross to a worker must be encodable: make the class Serializable,"
                 + " pass something that is (a path, an id, the data itself), or configure a Codec"
                 + " that handles it",
-            task, parameter, method, argument.getClass().getName(), codec, problem),
+            task, parameter, method, argument.getClass().getName(), codec, Describe.throwable(problem)),
         problem);
   }
 

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.Describe;
 import dev.parallelizable.Task;
 import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerLostException;
@@ -45,8 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       See docs/process-faults.md for the same-user threat model.
  * </ul>
  *
- * <p>Thread-safe; callbacks of results run on the result-reader thread of the worker that answered
- * (or, for a crash, the one that noticed it; for a timeout, the watchdog's).
+ * <p>Thread-safe. A result is completed by the result-reader thread of the worker that answered
+ * (or, for a crash, the one that noticed it; for a timeout, the watchdog's); its callbacks then run
+ * on the pool's callback thread (see {@code AbstractPool}), never on a reader or watchdog thread.
  */
 public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   static final long START_TIMEOUT_SECONDS = 60;
@@ -197,12 +199,12 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
               ? "The JVM of job %s, worker %s, ran out of memory and exited (%s): %s"
               : "The JVM of job %s, worker %s, died while running it: %s%s",
           task, worker, WorkerProcess.describeExit(worker.exitStatus()),
-          fatal instanceof OutOfMemoryError ? fatal : "");
+          fatal instanceof OutOfMemoryError ? Describe.throwable(fatal) : "");
     } else if (fatal instanceof OutOfMemoryError) {
       what = String.format(
           "Task %s%s ran out of memory in worker %s, which exited (%s) since its heap may be"
               + " corrupt, and was replaced: %s",
-          task, position, worker, WorkerProcess.describeExit(worker.exitStatus()), fatal);
+          task, position, worker, WorkerProcess.describeExit(worker.exitStatus()), Describe.throwable(fatal));
     } else {
       what = String.format("Worker %s died while running task %s%s: %s%s. The worker was replaced",
           worker, task, position, WorkerProcess.describeExit(worker.exitStatus()), why);
@@ -214,7 +216,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   @Override
   public WorkerStartException startFailure(WorkerProcess worker, Throwable problem) {
     String reason =
-        problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : String.valueOf(problem);
+        problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : Describe.throwable(problem);
     return new WorkerStartException(
         String.format(
             "Worker %s of %s could not start: %s%s. Command: %s%s. The pool starts no more"

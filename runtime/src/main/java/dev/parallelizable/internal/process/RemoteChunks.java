@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.Describe;
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
@@ -78,7 +79,7 @@ public final class RemoteChunks {
         }
       }
     } catch (IOException e) {
-      failure = new ParallelException("The request " + where + " received is corrupt: " + e, e);
+      failure = new ParallelException("The request " + where + " received is corrupt: " + Describe.throwable(e), e);
     }
     out.putInt(0, completed);
     out.writeByte(failure == null ? 0 : 1);
@@ -115,7 +116,7 @@ public final class RemoteChunks {
         } catch (DecodeException e) {
           assignment.fail(from + k, new TaskFailedException(task, new ParallelException(
               "The result of " + task + " from " + where + " could not be decoded in the caller by " + codec
-                  + ": " + e.getCause(), e.getCause())));
+                  + ": " + Describe.throwable(e.getCause()), e.getCause())));
         }
       }
       if (in.readByte() != 0) {
@@ -126,7 +127,7 @@ public final class RemoteChunks {
     } catch (IOException e) {
       Task<?> task = tasks[Math.min(assignment.received(), assignment.to() - 1)];
       assignment.fail(assignment.received(), new TaskFailedException(task, new ParallelException(
-          "The answer from " + where + " is corrupt: " + e, e)));
+          "The answer from " + where + " is corrupt: " + Describe.throwable(e), e)));
     }
   }
 

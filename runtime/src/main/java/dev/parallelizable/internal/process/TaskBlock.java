@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.Describe;
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.support.Invocations;
@@ -61,7 +62,7 @@ final class TaskBlock {
       } catch (DecodeException e) {
         throw new ParallelException(
             "Argument " + (a + 1) + " of " + keys[method] + " could not be decoded in " + where
-                + " by " + codec + ": " + e.getCause(),
+                + " by " + codec + ": " + Describe.throwable(e.getCause()),
             e.getCause());
       }
     }
@@ -83,7 +84,7 @@ final class TaskBlock {
       }
       return new ParallelException(
           "The result of " + lastKey + ", a " + value.getClass().getName() + ", could not be sent back from "
-              + where + ": " + codec + " cannot encode it (" + e + ")",
+              + where + ": " + codec + " cannot encode it (" + Describe.throwable(e) + ")",
           e);
     }
   }

@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
 import dev.parallelizable.internal.protocol.DecodeException;
@@ -326,7 +327,7 @@ final class WorkerEndpoint implements Runnable {
                 task,
                 new ParallelException(
                     "The result of " + task + " could not be decoded in the caller by " + config.codec
-                        + ": " + e.getCause(),
+                        + ": " + Describe.throwable(e.getCause()),
                     e.getCause())));
         continue;
       }

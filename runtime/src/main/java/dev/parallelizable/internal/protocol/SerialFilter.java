@@ -48,11 +48,20 @@ import java.util.Map;
  * per object built so far. An ordinary value costs its number of elements times how deeply its
  * collections nest, well within; the bomb's doubling is caught after about twenty levels, a few
  * milliseconds of hashing, before the costly levels start. A limit on the total work alone would
- * either reject large ordinary values or let the bomb hash for seconds. Classes
+ * either reject large ordinary values or let the bomb hash for seconds. The value itself, the
+ * last object built, is not counted: nothing in its stream hashes it, so a large list or an {@code
+ * nCopies} of millions of references to one element is accepted (each object's work is counted
+ * when the next object is built, which for every object but the value comes before its holder
+ * hashes it more than once). Classes
  * of the application are not inspected (that would run their code): a class of one's own whose
  * {@code hashCode} walks shared structure is as safe as its own {@code readObject}.
  */
 final class SerialFilter implements ObjectInputFilter {
+  /** The class of {@code Collections.nCopies}: a length and one element. */
+  private static final String COPIES_LIST = "java.util.Collections$CopiesList";
+
+  private static final StackWalker STACK = StackWalker.getInstance();
+
   /** What a stream may have read ahead of the value's bytes it has delivered. */
   private static final long READ_AHEAD = 2048;
 
@@ -102,6 +111,8 @@ final class SerialFilter implements ObjectInputFilter {
   /** The collection work of each JDK collection built so far; others count one. */
   private final Map<Object, Long> work = new IdentityHashMap<>();
   private long totalWork;
+  /** The work of the object built last, counted once another object is built after it. */
+  private long pendingWork;
   /** The objects built so far. */
   private long objects;
   private String rejection;
@@ -185,12 +196,43 @@ final class SerialFilter implements ObjectInputFilter {
     } else {
       bytes = length;
     }
-    if (bytes <= left) {
+    if (bytes <= left || claimedByCopiesList()) {
       return null;
     }
     return "an array of " + length + " " + (type == null ? "elements" : type.getComponentType().getName() + " elements")
         + " is claimed, but only " + (left - READ_AHEAD) + " bytes of the value are left: the stream is corrupt"
         + " or forged";
+  }
+
+  /**
+   * Whether the length being checked is the one {@code Collections.nCopies} checks when it is read:
+   * its elements are one value repeated, which takes no bytes per copy (and nothing is allocated
+   * for them). Only asked about a length that does not fit, so a stack walk costs nothing on the
+   * common path. An array read from the stream is checked by {@code ObjectInputStream.readArray},
+   * a length a class claims by {@code ObjectInputStream.checkArray}, called from its {@code
+   * readObject}.
+   */
+  private static boolean claimedByCopiesList() {
+    return STACK.walk(frames -> {
+      var it = frames.iterator();
+      boolean claimed = false;
+      while (it.hasNext()) {
+        StackWalker.StackFrame frame = it.next();
+        String type = frame.getClassName();
+        if (type.equals(SerialFilter.class.getName())) {
+          continue;
+        }
+        if (type.startsWith("java.io.ObjectInputStream") || type.startsWith("jdk.internal.")) {
+          if (frame.getMethodName().equals("readArray")) {
+            return false;
+          }
+          claimed |= frame.getMethodName().equals("checkArray");
+          continue;
+        }
+        return claimed && type.equals(COPIES_LIST) && frame.getMethodName().equals("readObject");
+      }
+      return false;
+    });
   }
 
   /**
@@ -201,28 +243,32 @@ final class SerialFilter implements ObjectInputFilter {
    */
   void completed(Object object) throws InvalidObjectException {
     objects++;
-    if (object == null || object.getClass().getClassLoader() != null) {
-      return; // an application class: not inspected
-    }
-    long cost = 1;
+    long cost = 0; // not a JDK collection: costs nothing to visit beyond itself
     try {
-      if (object instanceof Collection<?> collection) {
+      if (object == null || object.getClass().getClassLoader() != null) {
+        // an application class: not inspected
+      } else if (COPIES_LIST.equals(object.getClass().getName())) {
+        // one element repeated: its work is computed without visiting each copy
+        java.util.List<?> copies = (java.util.List<?>) object;
+        cost = copies.isEmpty() ? 1 : plus(1, times(copies.size(), costOf(copies.get(0))));
+      } else if (object instanceof Collection<?> collection) {
+        cost = 1;
         for (Object element : collection) {
           cost = plus(cost, costOf(element));
         }
       } else if (object instanceof Map<?, ?> map) {
+        cost = 1;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
           cost = plus(cost, plus(costOf(entry.getKey()), costOf(entry.getValue())));
         }
       } else if (object instanceof Map.Entry<?, ?> entry) {
-        cost = plus(cost, plus(costOf(entry.getKey()), costOf(entry.getValue())));
-      } else {
-        return;
+        cost = plus(1, plus(costOf(entry.getKey()), costOf(entry.getValue())));
       }
     } catch (RuntimeException e) {
-      // a collection that cannot be walked now cannot be hashed either: it counts one
+      cost = 1; // a collection that cannot be walked now cannot be hashed either: it counts one
     }
-    totalWork = plus(totalWork, cost);
+    totalWork = plus(totalWork, pendingWork);
+    pendingWork = cost;
     long allowed =
         plus(DecodeLimits.COLLECTION_WORK_ALLOWANCE, objects * limits.maxCollectionWorkPerObject());
     if (totalWork > allowed) {
@@ -236,7 +282,9 @@ final class SerialFilter implements ObjectInputFilter {
       rejection = reason;
       throw new InvalidObjectException("Rejected by the codec: " + reason);
     }
-    work.put(object, cost);
+    if (cost > 0) {
+      work.put(object, cost);
+    }
   }
 
   private long costOf(Object element) {
@@ -245,6 +293,10 @@ final class SerialFilter implements ObjectInputFilter {
     }
     Long cost = work.get(element);
     return cost == null ? 1 : cost;
+  }
+
+  private static long times(long count, long each) {
+    return each != 0 && count > Long.MAX_VALUE / each ? Long.MAX_VALUE : count * each;
   }
 
   private static long plus(long a, long b) {

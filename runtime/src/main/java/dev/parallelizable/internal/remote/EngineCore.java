@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The scheduling state of the {@link RemoteEngine} and the moves every event shares: the queue of
@@ -88,9 +89,11 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     outcome.spawned.addAll(reserve(demand()));
     if (!queue.isEmpty() && settings.startsWorkers() == 0 && !link.workersMayJoin() && noWorkerLeft()) {
       for (Dispatch dispatch : queue) {
-        Task<?> task = dispatch.tasks[dispatch.from];
-        outcome.fail(dispatch, dispatch.from, dispatch.lostWith != null
-            ? link.lost(typed(dispatch.lostWith), task, dispatch.position(dispatch.from),
+        int index = dispatch.from;
+        Task<?> task = dispatch.tasks[index];
+        W lostWith = dispatch.lostWith == null ? null : typed(dispatch.lostWith);
+        outcome.fail(dispatch, index, () -> lostWith != null
+            ? link.lost(lostWith, task, dispatch.position(index),
                 "; no worker is left to run it again: " + link.noWorkerLeft())
             : new TaskFailedException(task.toString(), new IllegalStateException(
                 "Cannot run " + task + ": " + link.noWorkerLeft())));
@@ -192,18 +195,25 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     return reserved;
   }
 
-  /** What a callback does once it has released the lock, in this order. */
+  /**
+   * What a callback does once it has released the lock, in this order. Failures are built there
+   * too: describing a task calls user code (its arguments' {@code toString}, through {@code
+   * Describe}) and asks the adapter about its worker, neither of which runs under the lock.
+   */
   final class Outcome {
     final List<Request> sends = new ArrayList<>(1);
     final List<W> retired = new ArrayList<>(0);
     final List<W> spawned = new ArrayList<>(0);
     final List<Chunk> aborted = new ArrayList<>(0);
-    final List<Object[]> failed = new ArrayList<>(0);
+    final List<Failure> failed = new ArrayList<>(0);
 
-    void fail(Dispatch dispatch, int index, ParallelException failure) {
-      failed.add(new Object[] {dispatch, index, failure});
+    void fail(Dispatch dispatch, int index, Supplier<ParallelException> failure) {
+      failed.add(new Failure(dispatch, index, failure));
     }
   }
+
+  /** Task {@code index} of {@code dispatch} fails with what {@code failure} builds. */
+  record Failure(Dispatch dispatch, int index, Supplier<ParallelException> failure) {}
 
   @SuppressWarnings("unchecked")
   void carryOut(Outcome outcome) {
@@ -214,12 +224,12 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       link.stop(worker, false);
     }
     launch(outcome.spawned);
-    for (Object[] failure : outcome.failed) {
-      Dispatch dispatch = (Dispatch) failure[0];
+    for (Failure failure : outcome.failed) {
+      Dispatch dispatch = failure.dispatch();
       if (!dispatch.started) {
         dispatch.chunk.start();
       }
-      dispatch.chunk.fail((Integer) failure[1], (ParallelException) failure[2]);
+      dispatch.chunk.fail(failure.index(), failure.failure().get());
     }
     if (!outcome.aborted.isEmpty()) {
       WorkerStartException cause = broken();

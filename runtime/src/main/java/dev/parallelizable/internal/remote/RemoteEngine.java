@@ -12,6 +12,7 @@ import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The one dispatch engine of every remote pool: the process pool's worker JVMs and the cluster
@@ -56,7 +57,8 @@ import java.util.List;
  * (every queued and later task fails with {@link WorkerStartException}) when one cannot start. A pool
  * whose workers join on their own (a cluster) fails its queued tasks when none is left.
  *
- * <p>Thread-safe. Callbacks of results run on the thread that reported the answer, loss or timeout.
+ * <p>Thread-safe. A chunk is completed by the thread that reported its answer, loss or timeout;
+ * the callbacks of its result then run on the pool's callback thread (see {@code AbstractPool}).
  */
 public final class RemoteEngine<W> extends EngineStop<W> {
   private RemoteEngine(RemoteSettings settings, RemoteWorkers<W> link) {
@@ -200,7 +202,8 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       }
       WorkerSlot<W> slot = end(request);
       if (request.timedOut) {
-        outcome.fail(dispatch, request.received(), timeout(slot, dispatch, clamp(request, request.received())));
+        int index = clamp(request, request.received());
+        outcome.fail(dispatch, request.received(), () -> timeout(slot, dispatch, index));
       } else {
         dispatch.from = request.received();
         queue.addFirst(dispatch);
@@ -272,9 +275,9 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   private void lost(WorkerSlot<W> slot, Request request, Outcome outcome) {
     Dispatch dispatch = request.dispatch;
     int index = clamp(request, link.runningIndex(slot.worker, request));
-    ParallelException failure;
+    Supplier<ParallelException> failure;
     if (request.timedOut) {
-      failure = timeout(slot, dispatch, index);
+      failure = () -> timeout(slot, dispatch, index);
     } else {
       int losses = dispatch.lost(index);
       dispatch.lostWith = slot.worker;
@@ -284,7 +287,8 @@ public final class RemoteEngine<W> extends EngineStop<W> {
         queue.addFirst(dispatch);
         return;
       }
-      failure = link.lost(slot.worker, dispatch.tasks[index], dispatch.position(index),
+      W worker = slot.worker;
+      failure = () -> link.lost(worker, dispatch.tasks[index], dispatch.position(index),
           retries == 0
               ? "; it is not run again under " + settings.crashPolicy()
               : "; it was lost with its worker " + losses + " times, more than "

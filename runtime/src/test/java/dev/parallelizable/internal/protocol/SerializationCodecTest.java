@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.DecodeLimits;
-import dev.parallelizable.fixtures.Work;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -132,7 +131,7 @@ class SerializationCodecTest {
 
   @Test
   void theNestedSetBombIsRejectedQuicklyNamingTheLimit() throws Exception {
-    byte[] bomb = encode(CODEC, Work.nestedSetBomb(100));
+    byte[] bomb = encode(CODEC, HostileValues.nestedSetBomb(100));
     assertTrue(bomb.length < 20_000, "the bomb is small: " + bomb.length + " bytes");
     InvalidObjectException failure =
         assertTimeoutWithin(() -> assertThrows(InvalidObjectException.class, () -> decode(CODEC, bomb)));
@@ -162,8 +161,29 @@ class SerializationCodecTest {
   }
 
   @Test
+  void manyCopiesOfOneElementDecodeAsTheValueItself() throws Exception {
+    // nCopies claims its length in readObject, with one element on the wire: nothing to allocate
+    List<Integer> copies = java.util.Collections.nCopies(20_000_000, 7);
+    byte[] encoded = encode(CODEC, copies);
+    assertTrue(encoded.length < 1_000, "one element on the wire: " + encoded.length + " bytes");
+    assertEquals(copies, assertTimeoutWithin(() -> decode(CODEC, encoded)));
+    List<Integer> same = new ArrayList<>(java.util.Collections.nCopies(2_000_000, 7));
+    assertEquals(same, assertTimeoutWithin(() -> roundTrip(CODEC, same)));
+  }
+
+  @Test
+  void copiesOfCopiesUnderASetAreRejectedBeforeTheSetHashesThem() throws Exception {
+    Set<Object> set = new HashSet<>();
+    set.add(java.util.Collections.nCopies(100_000_000, java.util.Collections.nCopies(100_000_000, "x")));
+    byte[] bomb = encode(CODEC, set);
+    InvalidObjectException failure =
+        assertTimeoutWithin(() -> assertThrows(InvalidObjectException.class, () -> decode(CODEC, bomb)));
+    assertTrue(failure.getMessage().contains("MaxCollectionWorkPerObject"), failure.getMessage());
+  }
+
+  @Test
   void aSmallerBombWithinTheLimitsStillDecodes() throws Exception {
-    Set<Object> bomb = Work.nestedSetBomb(12); // 2^12 visits: harmless
+    Set<Object> bomb = HostileValues.nestedSetBomb(12); // 2^12 visits: harmless
     Object decoded = roundTrip(CODEC, bomb);
     // The bomb's sets changed after they were added, so compare by hash, which walks the structure.
     assertEquals(bomb.hashCode(), decoded.hashCode());
@@ -213,7 +233,7 @@ class SerializationCodecTest {
     assertLimit(defaults.withMaxArrayLength(10), new Object[] {new long[11]}, "maxArrayLength");
     assertLimit(defaults.withMaxBytes(100), new ArrayList<>(List.of("a long enough string to pass one hundred bytes")),
         "maxBytes");
-    assertLimit(defaults.withMaxCollectionWorkPerObject(1), Work.nestedSetBomb(22), "maxCollectionWorkPerObject");
+    assertLimit(defaults.withMaxCollectionWorkPerObject(1), HostileValues.nestedSetBomb(22), "maxCollectionWorkPerObject");
     assertLimit(defaults.withMaxArrayLength(10), new int[11], "maxArrayLength");
     assertLimit(defaults.withMaxBytes(10), "a string of more than ten bytes", "maxBytes");
   }
@@ -230,7 +250,7 @@ class SerializationCodecTest {
   @Test
   void anAssertionErrorInReadObjectIsADecodeFailure() throws Exception {
     FrameOutput out = new FrameOutput(16);
-    Protocol.writeValue(out, CODEC, new Work.AssertingRead());
+    Protocol.writeValue(out, CODEC, new HostileValues.AssertingRead());
     FrameInput in = new FrameInput(ByteBuffer.wrap(FrameTest.bytesOf(out)));
     DecodeException failure = assertThrows(DecodeException.class, () -> Protocol.decodeValue(in, CODEC, null));
     assertInstanceOf(AssertionError.class, failure.getCause());

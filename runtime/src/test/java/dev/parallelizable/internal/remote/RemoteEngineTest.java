@@ -15,7 +15,7 @@ import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerLostException;
-import dev.parallelizable.fixtures.WorkParallel;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -36,6 +36,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = SECONDS)
 class RemoteEngineTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
+
+  /** Tasks the engine dispatches; they never run here (the fake workers answer by hand). */
+  static final class Tasks {
+    private static final TaskMethod<Long> CUBE = TaskMethod.of(
+        (key, arguments) -> {
+          throw new AssertionError("not run here");
+        },
+        "cube(int)", Tasks.class.getName(), "cube", "int x");
+    private static final TaskMethod<Void> SET_MARKER = TaskMethod.of(
+        (key, arguments) -> {
+          throw new AssertionError("not run here");
+        },
+        "setMarker(java.lang.String)", Tasks.class.getName(), "setMarker", "java.lang.String value");
+
+    static Task<Long> cube(int x) {
+      return CUBE.bind(x);
+    }
+
+    static Task<Void> setMarker(String value) {
+      return SET_MARKER.bind(value);
+    }
+  }
 
   /** A worker is a name; what the engine sends is recorded for the test to answer. */
   static final class FakeWorkers implements RemoteWorkers<String> {
@@ -126,8 +148,8 @@ class RemoteEngineTest {
     pool.ready("a", 2);
     pool.ready("b", 1);
     List<AsyncResult<Long>> results = List.of(
-        pool.applyAsync(WorkParallel.cube(1)), pool.applyAsync(WorkParallel.cube(2)),
-        pool.applyAsync(WorkParallel.cube(3)), pool.applyAsync(WorkParallel.cube(4)));
+        pool.applyAsync(Tasks.cube(1)), pool.applyAsync(Tasks.cube(2)),
+        pool.applyAsync(Tasks.cube(3)), pool.applyAsync(Tasks.cube(4)));
     FakeWorkers.Sent first = workers.next();
     FakeWorkers.Sent second = workers.next();
     FakeWorkers.Sent third = workers.next();
@@ -150,7 +172,7 @@ class RemoteEngineTest {
     RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 2).crashPolicy(CrashPolicy.retry(1)));
     pool.ready("a", 1);
     pool.ready("b", 1);
-    AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
+    AsyncResult<Long> result = pool.applyAsync(Tasks.cube(3));
     FakeWorkers.Sent first = workers.next();
     pool.gone(first.worker(), new RuntimeException("crashed"));
     FakeWorkers.Sent again = workers.next();
@@ -167,7 +189,7 @@ class RemoteEngineTest {
     pool.ready("a", 1);
     pool.ready("b", 1);
     pool.ready("c", 1);
-    AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
+    AsyncResult<Long> result = pool.applyAsync(Tasks.cube(3));
     pool.gone(workers.next().worker(), null);
     String second = workers.next().worker();
     pool.gone(second, null);
@@ -182,8 +204,8 @@ class RemoteEngineTest {
     FakeWorkers workers = new FakeWorkers();
     RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1).crashPolicy(CrashPolicy.retry(1)));
     pool.ready("a", 1);
-    AsyncResult<Long> running = pool.applyAsync(WorkParallel.cube(1));
-    AsyncResult<Long> queued = pool.applyAsync(WorkParallel.cube(2));
+    AsyncResult<Long> running = pool.applyAsync(Tasks.cube(1));
+    AsyncResult<Long> queued = pool.applyAsync(Tasks.cube(2));
     pool.gone(workers.next().worker(), null);
     WorkerLostException lost = assertThrows(WorkerLostException.class, () -> running.get(BOUND));
     assertTrue(lost.getMessage().contains("no worker is left"), lost.getMessage());
@@ -197,12 +219,12 @@ class RemoteEngineTest {
     RemoteDispatcher<String> pool =
         engine(workers, RemoteSettings.builder("test pool", 1).taskTimeout(Duration.ofMillis(100)));
     pool.ready("a", 1);
-    AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(5));
+    AsyncResult<Long> result = pool.applyAsync(Tasks.cube(5));
     workers.next(); // never answered
     TaskTimeoutException timeout = assertThrows(TaskTimeoutException.class, () -> result.get(BOUND));
     assertTrue(timeout.getMessage().contains("100 ms") && timeout.getMessage().contains("interrupted on a"),
         timeout.getMessage());
-    AsyncResult<Long> next = pool.applyAsync(WorkParallel.cube(2));
+    AsyncResult<Long> next = pool.applyAsync(Tasks.cube(2));
     workers.answer(workers.next());
     assertEquals(8L, next.get(BOUND));
   }
@@ -212,8 +234,8 @@ class RemoteEngineTest {
     FakeWorkers workers = new FakeWorkers();
     RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1));
     pool.ready("a", 1);
-    assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(WorkParallel.setMarker("unencodable")));
-    AsyncResult<Long> next = pool.applyAsync(WorkParallel.cube(2));
+    assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(Tasks.setMarker("unencodable")));
+    AsyncResult<Long> next = pool.applyAsync(Tasks.cube(2));
     workers.answer(workers.next());
     assertEquals(8L, next.get(BOUND));
   }
@@ -224,9 +246,9 @@ class RemoteEngineTest {
     RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 2));
     pool.ready("a", 1);
     pool.ready("b", 1);
-    AsyncResult<Long> running = pool.applyAsync(WorkParallel.cube(1));
-    AsyncResult<Long> queued = pool.applyAsync(WorkParallel.cube(2));
-    AsyncResult<Long> waiting = pool.applyAsync(WorkParallel.cube(3));
+    AsyncResult<Long> running = pool.applyAsync(Tasks.cube(1));
+    AsyncResult<Long> queued = pool.applyAsync(Tasks.cube(2));
+    AsyncResult<Long> waiting = pool.applyAsync(Tasks.cube(3));
     pool.terminate();
     for (AsyncResult<Long> result : List.of(running, queued, waiting)) {
       assertThrows(TaskCancelledException.class, () -> result.get(BOUND));
@@ -241,8 +263,8 @@ class RemoteEngineTest {
     FakeWorkers workers = new FakeWorkers();
     RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1));
     pool.ready("a", 1);
-    AsyncResult<Long> first = pool.applyAsync(WorkParallel.cube(1));
-    AsyncResult<Long> second = pool.applyAsync(WorkParallel.cube(2));
+    AsyncResult<Long> first = pool.applyAsync(Tasks.cube(1));
+    AsyncResult<Long> second = pool.applyAsync(Tasks.cube(2));
     pool.shutdown();
     assertTrue(workers.stopped.isEmpty(), "a worker with work stays");
     workers.answer(workers.next());

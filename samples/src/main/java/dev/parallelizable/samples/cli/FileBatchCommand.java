@@ -99,7 +99,7 @@ public abstract class FileBatchCommand<R> implements Callable<Integer> {
       FileBatch.Summary<R> summary = FileBatch.run(pool, files, file -> process(file, out));
       if (bar != null) {
         pool.removeProgressListener(bar);
-        bar.finish();
+        bar.finish(files.size() - summary.failures().size(), summary.failures().size());
       }
       for (FileBatch.Outcome<R> failure : summary.failures()) {
         stderr.println("failed: " + failure.file().getFileName() + ": " + failure.failure());

@@ -7,8 +7,8 @@ import java.io.PrintStream;
  * A one-line progress bar, {@code [#########-----------] 45/100 files, 1 failed, 12.3 files/s},
  * redrawn in place with a carriage return. It is fed by a pool's progress listener.
  *
- * <p>Thread-safe: pool threads report from several threads at once; drawing is serialized and
- * limited to ten redraws a second. After {@link #finish()} it draws nothing more, so a report that
+ * <p>Thread-safe: it may hear from several pools' callback threads at once; drawing is serialized and
+ * limited to ten redraws a second. After {@link #finish(int, int)} it draws nothing more, so a report that
  * arrives late cannot scribble over what the program prints next.
  */
 public final class ProgressBar implements ProgressListener {
@@ -55,9 +55,14 @@ public final class ProgressBar implements ProgressListener {
     }
   }
 
-  /** Draws the final state, unless it is already drawn, and ends the line. */
-  public synchronized void finish() {
+  /**
+   * Draws the final state, unless it is already drawn, and ends the line. The pool reports progress
+   * asynchronously, so the caller passes the final counts it knows from the results themselves.
+   */
+  public synchronized void finish(int succeeded, int failed) {
     if (!finished) {
+      this.succeeded = Math.max(this.succeeded, succeeded);
+      this.failed = Math.max(this.failed, failed);
       if (lastDrawnDone != succeeded + failed) {
         draw();
       }

@@ -2,6 +2,7 @@ package dev.parallelizable.cluster;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.parallelizable.Parallelizable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Methods the cluster tests run as tasks, beside the runtime's {@code Work}: what only a cluster
- * can show (which JVM ran a task) and values that cannot cross a JVM boundary.
- * {@link ClusterWorkParallel} is what the processor generates for them, written out by hand.
+ * can show (which JVM ran a task) and values that cannot cross a JVM boundary; the processor
+ * generates {@code ClusterWorkParallel} from them.
  */
 public final class ClusterWork {
   /** For {@link #hold}: the names of the threads that started each input, in order. */
@@ -27,6 +28,7 @@ public final class ClusterWork {
    * Records that it started (in {@link #STARTS}) and blocks until {@link #release} lets input
    * {@code x} go; for members in the test's JVM only. Returns {@code x}.
    */
+  @Parallelizable
   public static int hold(int x) throws InterruptedException {
     STARTS.computeIfAbsent(x, k -> new CopyOnWriteArrayList<>()).add(Thread.currentThread().getName());
     boolean released;
@@ -69,11 +71,13 @@ public final class ClusterWork {
   }
 
   /** Lets every run of {@link #hold}{@code (x)}, present and future, return. */
+  @Parallelizable
   public static void release(int x) {
     RELEASES.computeIfAbsent(x, k -> new CountDownLatch(1)).countDown();
   }
 
   /** Forgets every start and release. */
+  @Parallelizable
   public static void resetHolds() {
     RELEASES.values().forEach(CountDownLatch::countDown);
     RELEASES.clear();
@@ -81,21 +85,25 @@ public final class ClusterWork {
   }
 
   /** The process id of the JVM that runs the task. */
+  @Parallelizable
   public static long pid() {
     return ProcessHandle.current().pid();
   }
 
   /** Returns its argument: with an unserializable argument, the task cannot be sent. */
+  @Parallelizable
   public static String describe(Object value) {
     return String.valueOf(value);
   }
 
   /** Returns a value that cannot be sent back. */
+  @Parallelizable
   public static Object unserializableResult() {
     return new Object();
   }
 
   /** Throws an exception that cannot be serialized. */
+  @Parallelizable
   public static int throwUnserializable(String message) {
     throw new UnserializableException(message);
   }
@@ -104,6 +112,7 @@ public final class ClusterWork {
    * Pure CPU work: the sum of {@code i * i % 7} for {@code i < n}. About 50 ms per task at the
    * {@code n} that {@code W3Measurement} calibrates.
    */
+  @Parallelizable
   public static long sumOfSquaresMod7(long n) {
     long sum = 0;
     for (long i = 0; i < n; i++) {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -12,6 +14,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parallelizable.fixtures.Counted;
 import dev.parallelizable.fixtures.CountedParallel;
+import dev.parallelizable.fixtures.Hostile;
+import dev.parallelizable.fixtures.HostileParallel;
 import dev.parallelizable.fixtures.Work;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.time.Duration;
@@ -35,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract every {@link Pool} keeps, run against every kind of pool ({@link PoolKind#all()}).
+ * The contract every {@link Pool} keeps, run against every kind of pool ({@link PoolKind#all()}):
+ * sequential, threads, virtual threads (JDK 21+), processes and a cluster of loopback members.
  */
 @Timeout(value = 60, unit = SECONDS)
 class PoolContractTest {
@@ -395,5 +400,151 @@ class PoolContractTest {
   void poolSizeMustBePositive(int size) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Parallel.threads(size));
     assertTrue(error.getMessage().contains(String.valueOf(size)), error.getMessage());
+  }
+
+  // ---- Values that cannot cross, or must not be read: the rule of Codec, on every pool.
+
+  /** What a pool that encodes must answer within: generous, since it bounds a fault. */
+  private static final Duration FAULT_BOUND = Duration.ofSeconds(30);
+
+  private static String chain(Throwable failure) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      text.append(t).append(" <- ");
+      for (Throwable suppressed : t.getSuppressed()) {
+        text.append(suppressed).append(" <- ");
+      }
+    }
+    return text.toString();
+  }
+
+  /** The pool still runs tasks, on the worker that reported the fault where it has one. */
+  private static void assertStillUsable(Pool pool) {
+    assertEquals(cubes(1, 20), pool.map(WorkParallel::cube, range(1, 20)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void anArgumentThatCannotBeEncodedFailsTheSubmitNamingTheParameter(PoolKind kind) {
+    Pool pool = pool(kind);
+    Object unencodable = new Object();
+    if (!kind.encodes()) {
+      assertSame(unencodable, pool.apply(HostileParallel.pass(unencodable)), "nothing is encoded here");
+      return;
+    }
+    for (Runnable submit : List.<Runnable>of(
+        () -> pool.applyAsync(HostileParallel.pass(unencodable)),
+        () -> pool.map(x -> HostileParallel.pass(x == 2 ? unencodable : x), List.of(1, 2, 3)))) {
+      IllegalArgumentException error = assertThrows(IllegalArgumentException.class, submit::run);
+      for (String part : List.of("Hostile.pass", "'value'", "java.lang.Object")) {
+        assertTrue(error.getMessage().contains(part), part + " in: " + error.getMessage());
+      }
+    }
+    assertStillUsable(pool);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aResultThatCannotBeEncodedFailsItsTaskAndTheWorkerStaysInService(PoolKind kind) {
+    Pool pool = kind.create(1);
+    pools.add(pool);
+    if (!kind.encodes()) {
+      assertEquals(Object.class, pool.apply(WorkParallel.unserializableResult()).getClass());
+      return;
+    }
+    long pid = pool.apply(WorkParallel.pid());
+    TaskFailedException failure = assertThrows(TaskFailedException.class,
+        () -> pool.applyAsync(WorkParallel.unserializableResult()).get(FAULT_BOUND));
+    assertTrue(failure.getMessage().contains("Work.unserializableResult()"), failure.getMessage());
+    assertTrue(chain(failure).contains("java.lang.Object"), chain(failure));
+    assertEquals(pid, pool.apply(WorkParallel.pid()), "the same worker runs the next task");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void anExceptionThatCannotBeEncodedFailsItsTaskAndTheWorkerStaysInService(PoolKind kind) {
+    Pool pool = kind.create(1);
+    pools.add(pool);
+    long pid = pool.apply(WorkParallel.pid());
+    TaskFailedException failure = assertThrows(TaskFailedException.class,
+        () -> pool.applyAsync(WorkParallel.throwUnserializable("kept its thread")).get(FAULT_BOUND));
+    assertTrue(failure.getMessage().contains("Work.throwUnserializable(\"kept its thread\")"), failure.getMessage());
+    assertTrue(chain(failure).contains("UnserializableException") && chain(failure).contains("kept its thread"),
+        chain(failure));
+    assertEquals(pid, pool.apply(WorkParallel.pid()), "the same worker runs the next task");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aDeserializationBombArgumentIsRejectedInBoundedTime(PoolKind kind) {
+    Pool pool = pool(kind);
+    Object bomb = Hostile.bomb(200);
+    if (!kind.encodes()) {
+      assertSame(bomb, pool.apply(HostileParallel.pass(bomb)), "nothing is decoded here");
+      return;
+    }
+    ParallelException failure = assertTimeoutPreemptively(FAULT_BOUND, () -> assertThrows(
+        ParallelException.class, () -> pool.applyAsync(HostileParallel.pass(bomb)).get(FAULT_BOUND)));
+    assertInstanceOf(TaskFailedException.class, failure, chain(failure));
+    assertStillUsable(pool);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aDeserializationBombResultIsRejectedInBoundedTime(PoolKind kind) {
+    Pool pool = pool(kind);
+    if (!kind.encodes()) {
+      assertEquals(2, ((java.util.Set<?>) pool.apply(HostileParallel.returnBomb(200))).size());
+      return;
+    }
+    ParallelException failure = assertTimeoutPreemptively(FAULT_BOUND, () -> assertThrows(
+        ParallelException.class, () -> pool.applyAsync(HostileParallel.returnBomb(200)).get(FAULT_BOUND)));
+    assertInstanceOf(TaskFailedException.class, failure, chain(failure));
+    assertTrue(failure.getMessage().contains("Hostile.returnBomb(200)"), failure.getMessage());
+    assertStillUsable(pool);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aBlockedClassAsArgumentIsRejectedNamingIt(PoolKind kind) {
+    Pool pool = pool(kind);
+    Object gadget = new org.apache.commons.collections.functors.InvokerTransformer();
+    if (!kind.encodes()) {
+      assertSame(gadget, pool.apply(HostileParallel.pass(gadget)));
+      return;
+    }
+    ParallelException failure = assertTimeoutPreemptively(FAULT_BOUND, () -> assertThrows(
+        ParallelException.class, () -> pool.applyAsync(HostileParallel.pass(gadget)).get(FAULT_BOUND)));
+    assertTrue(chain(failure).contains("org.apache.commons.collections.functors.InvokerTransformer"), chain(failure));
+    assertStillUsable(pool);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aBlockedClassAsResultIsRejectedNamingIt(PoolKind kind) {
+    Pool pool = pool(kind);
+    if (!kind.encodes()) {
+      assertEquals(org.apache.commons.collections.functors.InvokerTransformer.class,
+          pool.apply(HostileParallel.returnGadget()).getClass());
+      return;
+    }
+    TaskFailedException failure = assertTimeoutPreemptively(FAULT_BOUND, () -> assertThrows(
+        TaskFailedException.class, () -> pool.applyAsync(HostileParallel.returnGadget()).get(FAULT_BOUND)));
+    assertTrue(failure.getMessage().contains("Hostile.returnGadget()"), failure.getMessage());
+    assertTrue(chain(failure).contains("org.apache.commons.collections.functors.InvokerTransformer"), chain(failure));
+    assertStillUsable(pool);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aTaskPastThePerTaskTimeoutFailsAndThePoolGoesOn(PoolKind kind) {
+    assumeTrue(kind.withTaskTimeout() != null, kind + " has no per-task timeout");
+    Pool pool = kind.withTaskTimeout().apply(Duration.ofMillis(500));
+    pools.add(pool);
+    TaskTimeoutException timeout = assertTimeoutPreemptively(FAULT_BOUND, () -> assertThrows(
+        TaskTimeoutException.class, () -> pool.apply(WorkParallel.sleepMillis(60_000))));
+    assertTrue(timeout.getMessage().contains("Work.sleepMillis(60000)"), timeout.getMessage());
+    assertTrue(timeout.getMessage().contains("500 ms"), timeout.getMessage());
+    assertStillUsable(pool);
   }
 }

@@ -45,6 +45,11 @@ public final class LoopbackCluster implements AutoCloseable {
     return ClusterPool.connect(shared().members.get(0));
   }
 
+  /** A pool on the shared cluster with a per-task timeout, submitting through its first member. */
+  public static ClusterPool sharedPool(java.time.Duration taskTimeout) {
+    return ClusterPool.builder().instance(shared().members.get(0)).taskTimeout(taskTimeout).build();
+  }
+
   /** Reserves {@code slots} loopback ports for a new cluster; starts no member. */
   static LoopbackCluster reserve(int slots) {
     List<String> addresses = new ArrayList<>();
