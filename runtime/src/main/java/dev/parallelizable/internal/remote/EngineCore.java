@@ -206,6 +206,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     final List<W> spawned = new ArrayList<>(0);
     final List<Chunk> aborted = new ArrayList<>(0);
     final List<Failure> failed = new ArrayList<>(0);
+    final List<Chunk> succeeded = new ArrayList<>(1);
 
     void fail(Dispatch dispatch, int index, Supplier<ParallelException> failure) {
       failed.add(new Failure(dispatch, index, failure));
@@ -215,15 +216,19 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   /** Task {@code index} of {@code dispatch} fails with what {@code failure} builds. */
   record Failure(Dispatch dispatch, int index, Supplier<ParallelException> failure) {}
 
+  /**
+   * Sends first, so that workers stay busy; then completes chunks, before any worker is told to
+   * stop: a pool's {@code join()} returns once every worker is gone, and by then every chunk that a
+   * worker answered must be done.
+   */
   @SuppressWarnings("unchecked")
   void carryOut(Outcome outcome) {
     for (Request request : outcome.sends) {
       link.send((W) request.slot.worker, request);
     }
-    for (W worker : outcome.retired) {
-      link.stop(worker, false);
+    for (Chunk chunk : outcome.succeeded) {
+      chunk.succeed();
     }
-    launch(outcome.spawned);
     for (Failure failure : outcome.failed) {
       Dispatch dispatch = failure.dispatch();
       if (!dispatch.started) {
@@ -237,6 +242,10 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
         chunk.abort(cause);
       }
     }
+    for (W worker : outcome.retired) {
+      link.stop(worker, false);
+    }
+    launch(outcome.spawned);
   }
 
   void launch(List<W> spawned) {

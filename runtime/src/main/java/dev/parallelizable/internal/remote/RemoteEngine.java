@@ -178,16 +178,17 @@ public final class RemoteEngine<W> extends EngineStop<W> {
           }
         }
       }
+      if (failedAt >= 0) {
+        ParallelException failure = request.failure;
+        outcome.fail(dispatch, failedAt, () -> failure);
+      } else if (complete) {
+        outcome.succeeded.add(dispatch.chunk);
+      }
       schedule(outcome);
     } finally {
       lock.unlock();
     }
     carryOut(outcome);
-    if (request.failedAt >= 0) {
-      dispatch.chunk.fail(request.failedAt, request.failure);
-    } else if (complete) {
-      dispatch.chunk.succeed();
-    }
   }
 
   @Override
