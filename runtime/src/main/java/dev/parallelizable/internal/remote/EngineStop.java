@@ -50,6 +50,9 @@ abstract class EngineStop<W> extends EngineWatch<W> {
     } finally {
       lock.unlock();
     }
+    // The thread that removed the last slot tells the adapter too, but maybe after this returns: a
+    // join() must not return before the adapter has released what the pool held.
+    checkStopped();
   }
 
   @Override
