@@ -470,9 +470,10 @@ public final class ProcessPoolBuilder {
    * through shared memory rather than through the channel, as joblib's {@code max_nbytes} does: the
    * pool writes the array once, the first time that array instance is passed, to a file of its
    * private directory ({@code /dev/shm} where it exists), and each task carries a reference; a
-   * worker maps the file once and gives each task its own copy of the array, read from the
-   * mapping. The parent neither encodes nor sends the array again for each task; the file is
-   * deleted once the array is unreachable in the parent, or when the pool closes.
+   * worker maps the file once and gives each task an array with the original contents: the array
+   * it gave the previous task, when a comparison with the mapping shows that no task wrote into it,
+   * else a new copy. The parent neither encodes nor sends the array again for each task; the file
+   * is deleted once the array is unreachable in the parent, or when the pool closes.
    *
    * <p>The same instance is written once: do not change an array after passing it, or pass a copy
    * ({@code array.clone()}); the pool would send the contents it first wrote. To pass data without

@@ -92,6 +92,26 @@ public final class ArrayBytes {
     }
   }
 
+  /**
+   * Whether {@code array} holds the elements of {@code source} from its position on: bit for bit,
+   * except that any two NaNs compare equal.
+   */
+  static boolean sameContents(Object array, ElementType type, ByteBuffer source) {
+    ByteBuffer in = source.duplicate().order(ByteOrder.nativeOrder());
+    switch (type) {
+      case BYTE:
+        return in.equals(ByteBuffer.wrap((byte[]) array));
+      case INT:
+        return in.asIntBuffer().equals(java.nio.IntBuffer.wrap((int[]) array));
+      case LONG:
+        return in.asLongBuffer().equals(java.nio.LongBuffer.wrap((long[]) array));
+      case FLOAT:
+        return in.asFloatBuffer().mismatch(java.nio.FloatBuffer.wrap((float[]) array)) < 0;
+      default:
+        return in.asDoubleBuffer().mismatch(java.nio.DoubleBuffer.wrap((double[]) array)) < 0;
+    }
+  }
+
   /** A new array of {@code length} elements of {@code type}, read from {@code source}'s position. */
   public static Object read(ByteBuffer source, ElementType type, int length) {
     ByteBuffer in = source.duplicate().order(ByteOrder.nativeOrder());

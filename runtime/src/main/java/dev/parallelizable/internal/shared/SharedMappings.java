@@ -4,6 +4,7 @@ import dev.parallelizable.SharedData;
 import dev.parallelizable.SharedData.ElementType;
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,13 +30,25 @@ import java.util.Objects;
  * must agree with the first. Anything else fails the value with an {@link InvalidObjectException}
  * that says why: only that task fails.
  *
+ * <p>An array reference gives each task an array with the mapped contents: the one the worker gave
+ * the previous task for it when a comparison shows that no task changed it, else a new copy.
+ *
  * <p>Thread-safe: the mappings are accessed only under this object's lock.
  */
 public final class SharedMappings {
   private final Path directory;
   private final Map<Long, Mapping> mappings = new HashMap<>();
 
-  private record Mapping(Path file, ElementType type, int length, long offset, ByteBuffer bytes, SharedData handle) {}
+  private record Mapping(
+      Path file, ElementType type, int length, long offset, ByteBuffer bytes, SharedData handle, Reuse reuse) {}
+
+  /**
+   * The array last given to a task for an array reference, kept softly (the collector may take it
+   * when the heap runs short); accessed only under the lock of the enclosing {@code SharedMappings}.
+   */
+  private static final class Reuse {
+    SoftReference<Object> array;
+  }
 
   /** @param directory the pool's directory, from the worker's command line */
   public SharedMappings(Path directory) {
@@ -57,9 +70,21 @@ public final class SharedMappings {
     return map(id, type, length, file, offset).handle;
   }
 
-  /** A new array with the elements a reference stands for, read from its mapping. */
-  public Object array(long id, ElementType type, int length, String file, long offset) throws IOException {
-    return ArrayBytes.read(map(id, type, length, file, offset).bytes, type, length);
+  /**
+   * An array with the elements a reference stands for: the array given to the previous task for
+   * the same reference if its contents still equal the mapping's (a task may have written into
+   * it; comparing costs a fraction of allocating and copying a new one), else a new copy.
+   */
+  public synchronized Object array(long id, ElementType type, int length, String file, long offset)
+      throws IOException {
+    Mapping mapping = map(id, type, length, file, offset);
+    Object last = mapping.reuse.array == null ? null : mapping.reuse.array.get();
+    if (last != null && ArrayBytes.sameContents(last, type, mapping.bytes)) {
+      return last;
+    }
+    Object fresh = ArrayBytes.read(mapping.bytes, type, length);
+    mapping.reuse.array = new SoftReference<>(fresh);
+    return fresh;
   }
 
   private synchronized Mapping map(long id, ElementType type, int length, String file, long offset)
@@ -96,7 +121,8 @@ public final class SharedMappings {
     }
     ByteBuffer readOnly = mapped.asReadOnlyBuffer();
     Mapping mapping =
-        new Mapping(path, type, length, offset, readOnly, SharedAccess.receivedHandle(id, type, length, readOnly));
+        new Mapping(
+            path, type, length, offset, readOnly, SharedAccess.receivedHandle(id, type, length, readOnly), new Reuse());
     mappings.put(id, mapping);
     return mapping;
   }

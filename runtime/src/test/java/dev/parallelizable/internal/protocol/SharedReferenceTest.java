@@ -115,7 +115,7 @@ class SharedReferenceTest {
   }
 
   @Test
-  void anArrayOverTheThresholdDecodesToAFreshArray() throws Exception {
+  void anArrayOverTheThresholdDecodesToItsOriginalContents() throws Exception {
     long[] values = new long[1000];
     for (int i = 0; i < values.length; i++) {
       values[i] = i * 7L;
@@ -123,9 +123,12 @@ class SharedReferenceTest {
     byte[] encoded = encode(values, files);
     assertTrue(encoded.length < 100, "a reference: " + encoded.length + " bytes");
     long[] first = (long[]) decode(encoded, mappings);
-    long[] second = (long[]) decode(encoded, mappings);
     assertArrayEquals(values, first);
-    assertNotSame(first, second);
+    assertSame(first, decode(encoded, mappings), "unchanged: the same array again");
+    first[999] = -1;
+    long[] afterAWrite = (long[]) decode(encoded, mappings);
+    assertNotSame(first, afterAWrite, "changed by a task: a new copy");
+    assertArrayEquals(values, afterAWrite);
     assertEquals(1 + 4 + 8 * 10, encode(new long[10], files).length, "below the threshold: the data");
   }
 
