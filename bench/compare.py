@@ -115,7 +115,7 @@ def table(args):
             if value is None or best is None or value == 0:
                 return "–"
             factor = value / best if lower_is_better else best / value
-            return f"{factor:.2f}x"
+            return f"{factor:.2f}x" if factor >= 0.01 else f"{factor:.2g}x"
 
         shown = [c[1] if isinstance(c, tuple) else fmt(c) for c in cells]
         python_cell = f"{fmt(best)} ({best_name})" if best is not None else "–"
