@@ -59,6 +59,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * IllegalArgumentException}; its views still work in this JVM. In a worker, {@code close()} does
  * nothing: the mapping belongs to the worker and goes with it.
  *
+ * <p><b>Faults.</b> A worker that crashes or is killed (a task timeout) takes its mapping with it;
+ * its replacement maps the file again for the first task that needs it, and a retried task reads
+ * the same data. Cancelling a task changes nothing about the handle. A reference a worker cannot
+ * resolve (the handle was closed, the file is gone) fails that task alone with a {@link
+ * TaskFailedException} saying why; the worker stays in service.
+ *
  * <p><b>Custom codecs and nesting.</b> The reference is written by the default codec ({@link
  * Codec#serialization()}) for a handle passed as an argument itself. Inside another serialized
  * object, or with a codec of your own, the handle is serialized with its data, a copy per task.
