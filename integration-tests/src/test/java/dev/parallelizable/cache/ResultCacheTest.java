@@ -12,13 +12,18 @@ import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ResultCache;
 import dev.parallelizable.ResultIterator;
+import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.TaskTimeoutException;
+import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.fixtures.Costly;
 import dev.parallelizable.fixtures.CostlyParallel;
+import dev.parallelizable.fixtures.WorkParallel;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -179,6 +184,22 @@ class ResultCacheTest {
       assertEquals(3 + 2, Costly.runs(log), "each failure ran once");
       assertEquals(3, failures.stats().hits());
     }
+  }
+
+  @Test
+  void aCrashATimeoutOrACancellationStoresNothingEvenWhenFailuresAreCached() {
+    ResultCache cache = ResultCache.builder(temp.resolve("cache")).cacheFailures(true).build();
+    try (Pool pool =
+        cache.on(Parallel.processPool().workers(1).taskTimeout(Duration.ofSeconds(2)).build())) {
+      assertThrows(WorkerCrashedException.class, () -> pool.apply(WorkParallel.halt(3)));
+      assertThrows(TaskTimeoutException.class, () -> pool.apply(WorkParallel.sleepMillis(60_000)));
+      assertThrows(WorkerCrashedException.class, () -> pool.apply(WorkParallel.halt(3)), "ran again");
+      AsyncResult<String> cancelled = pool.applyAsync(WorkParallel.sleepMillis(60_000));
+      pool.terminate();
+      assertThrows(TaskCancelledException.class, cancelled::get);
+    }
+    assertEquals(0, cache.stats().stores());
+    assertEquals(List.of(), cache.inspect());
   }
 
   @Test
