@@ -15,7 +15,8 @@ import java.util.Optional;
  * <pre>{@code
  * ResultCache cache = ResultCache.open(Path.of("build/cache"));
  * try (Pool pool = cache.on(Parallel.processes(4))) {
- *   List<Double> scores = pool.map(FitnessParallel::score, candidates); // only misses reach a worker
+ *   // only the misses reach a worker; each result is stored as it arrives
+ *   List<Double> errors = pool.map(v -> OscillatorParallel.error(v, steps), candidates);
  * }
  * }</pre>
  *

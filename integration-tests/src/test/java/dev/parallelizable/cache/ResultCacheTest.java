@@ -239,11 +239,11 @@ class ResultCacheTest {
   @Test
   void workerJvmsAndThreadsWritingTheSameKeysNeverReadATornEntry() throws Exception {
     Path directory = temp.resolve("cache");
-    int size = 200_000;
+    int size = 100_000;
     int keys = 12;
     // Room for about half the keys: entries keep being evicted and written again by everyone.
     long maxBytes = (long) size * keys / 2;
-    int rounds = 6;
+    int rounds = 4;
     List<Future<Long>> threads = new ArrayList<>();
     ExecutorService executor = Executors.newFixedThreadPool(3);
     try (Pool workers = Parallel.processes(3)) {
