@@ -43,7 +43,7 @@ public final class EvolveCommand implements Callable<Integer> {
 
   @Option(names = "--steps", paramLabel = "N",
       description = "Integration steps per evaluation: the cost of one evaluation (default: ${DEFAULT-VALUE}).")
-  int steps = 100_000;
+  int steps = 50_000;
 
   @Option(names = "--workers", paramLabel = "N",
       description = "Number of workers (default: one per processor, ${DEFAULT-VALUE} here).")
