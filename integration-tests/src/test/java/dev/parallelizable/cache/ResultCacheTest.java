@@ -69,6 +69,10 @@ class ResultCacheTest {
 
       assertEquals(121L, pool.apply(CostlyParallel.square(log, 11)));
       assertEquals(11, Costly.runs(log), "a new argument is a miss");
+      pool.shutdown();
+      IllegalStateException refused =
+          assertThrows(IllegalStateException.class, () -> pool.apply(CostlyParallel.square(log, 4)));
+      assertTrue(refused.getMessage().contains("was shut down"), refused.getMessage());
     }
     ResultCache reopened = ResultCache.open(temp.resolve("cache"));
     assertEquals(Optional.of(16L), reopened.get(CostlyParallel.square(log, 4)));

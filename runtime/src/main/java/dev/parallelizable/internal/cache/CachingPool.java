@@ -62,6 +62,13 @@ public final class CachingPool implements Pool {
     this.callbacks = executor;
   }
 
+  /** A hit must not succeed where the wrapped pool would refuse the call. */
+  private void checkAccepting() {
+    if (pool.isShutdown()) {
+      throw new IllegalStateException(pool + " was shut down; create a new pool to run more tasks");
+    }
+  }
+
   private int lookAhead() {
     return Math.max(16, 4 * pool.size());
   }
@@ -69,6 +76,7 @@ public final class CachingPool implements Pool {
   @Override
   public <R> AsyncResult<R> applyAsync(Task<R> task) {
     Objects.requireNonNull(task, "task must not be null; pass a Task built by a generated ...Parallel class");
+    checkAccepting();
     return submit(cache.key(task));
   }
 
@@ -109,6 +117,7 @@ public final class CachingPool implements Pool {
     if (chunkSize < 0) {
       throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
     }
+    checkAccepting();
     List<CacheCore.Keyed<R>> keyed = new ArrayList<>();
     for (T input : inputs) {
       keyed.add(cache.key(task(toTask, input)));
@@ -206,6 +215,7 @@ public final class CachingPool implements Pool {
       if (chunkSize < 0) {
         throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
       }
+      checkAccepting();
       this.toTask = toTask;
       this.inputs = inputs;
       this.ordered = ordered;
