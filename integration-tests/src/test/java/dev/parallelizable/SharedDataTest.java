@@ -130,11 +130,16 @@ class SharedDataTest {
 
   /** The directories of this JVM's process pools. */
   private static List<Path> poolDirectories() throws IOException {
-    Path root = Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"));
-    try (Stream<Path> entries = Files.list(root)) {
-      String prefix = "parallelizable-shared-" + ProcessHandle.current().pid() + "-";
-      return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toList());
+    String prefix = "parallelizable-shared-" + ProcessHandle.current().pid() + "-";
+    List<Path> found = new ArrayList<>();
+    for (Path root : List.of(SHM, Path.of(System.getProperty("java.io.tmpdir")))) {
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> entries = Files.list(root)) {
+          entries.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(found::add);
+        }
+      }
     }
+    return found;
   }
 
   private static long fileCount() throws IOException {

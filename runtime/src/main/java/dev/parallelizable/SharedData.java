@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Sequential and thread pools pass this object itself: the views wrap the array, nothing is
  *       copied.
  *   <li>A process pool writes the data once, the first time the handle is passed to that pool, to
- *       a file in the pool's private directory (mode 0700, in {@code /dev/shm} where it exists, so
- *       the file is memory, not disk); every task then carries a reference of a few dozen bytes.
+ *       a file in the pool's private directory (mode 0700, in {@code /dev/shm} where it has 1 GiB
+ *       free, so the file is memory, not disk; else in {@code java.io.tmpdir}); every task then carries a reference of a few dozen bytes.
  *       Each worker maps the file, read-only, the first time one of its tasks receives the handle,
  *       and keeps the mapping while it lives: the operating system shares the same physical pages
  *       among the workers, so the data is in memory once however many workers read it.

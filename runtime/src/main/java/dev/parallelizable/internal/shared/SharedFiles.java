@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The parent's side of a process pool's shared data: a private directory (mode 0700, in {@code
- * /dev/shm} where it exists, else in {@code java.io.tmpdir}) named {@code
+ * /dev/shm} where it exists with 1 GiB free, else in {@code java.io.tmpdir}) named {@code
  * parallelizable-shared-<pid>-<random>}, and in it one file per shared value, {@code d<id>}, which
  * holds the elements in native byte order from offset 0. The workers are given the directory on
  * their command line, map each file the first time a task refers to it, and accept no file
@@ -45,6 +45,9 @@ public final class SharedFiles implements SharedOwner {
   public static final String DIRECTORY_PREFIX = "parallelizable-shared-";
   /** The prefix of a file in it, followed by the value's id in decimal. */
   public static final String FILE_PREFIX = "d";
+
+  /** The least free space of {@code /dev/shm} for the pools to use it. */
+  static final long MIN_SHM_BYTES = 1L << 30;
 
   private static final Set<SharedFiles> OPEN = ConcurrentHashMap.newKeySet();
   private static volatile boolean swept;
@@ -134,11 +137,20 @@ public final class SharedFiles implements SharedOwner {
     return bytes;
   }
 
-  /** {@code /dev/shm} where it is a writable directory (memory, not disk), else the temporary directory. */
+  /**
+   * {@code /dev/shm} where it is a writable directory (memory, not disk) with at least {@value
+   * #MIN_SHM_BYTES} bytes free, else the temporary directory: a container's {@code /dev/shm} is
+   * often 64 MB, too small for the data this is for.
+   */
   public static Path root() {
     Path shm = Path.of("/dev/shm");
-    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-      return shm;
+    try {
+      if (Files.isDirectory(shm) && Files.isWritable(shm)
+          && Files.getFileStore(shm).getUsableSpace() >= MIN_SHM_BYTES) {
+        return shm;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not usable: the temporary directory
     }
     return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
   }
