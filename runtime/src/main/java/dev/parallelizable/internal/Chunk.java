@@ -2,6 +2,8 @@ package dev.parallelizable.internal;
 
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
+import dev.parallelizable.support.BatchFailure;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
@@ -51,6 +53,8 @@ public final class Chunk {
   private long startNanos;
   private boolean started;
   private long elapsedNanos;
+  /** The end of the last run of tasks that ran as a batch; accessed only by the running thread. */
+  private int ran;
 
   @SuppressWarnings("unchecked")
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
@@ -109,31 +113,96 @@ public final class Chunk {
   /**
    * Runs every task of the chunk in the calling thread, stopping at the first failure. Used by the
    * thread and sequential pools, and by process workers' callers that fall back to local runs.
+   *
+   * <p>The tasks are built first; each run of consecutive tasks of one method whose invoker has a
+   * batch loop then runs as one batch ({@link Columns}): its arguments copied into columns and the
+   * method called by the generated loop, its results boxed into the chunk's results. Other tasks
+   * run one by one. The first failure in input order ends the chunk either way; a {@code toTask}
+   * that throws fails its element after the elements before it ran.
    */
   public void runHere() {
     if (!start()) {
       return;
     }
     Task<?>[] built = tasks;
-    for (int i = 0; i < inputs.length; i++) {
-      Task<?> task;
-      try {
-        task = built != null ? built[i] : toTask.apply(inputs[i]);
-        if (task == null) {
-          throw new NullPointerException("toTask returned null");
+    int buildable = inputs.length;
+    Throwable buildFailure = null;
+    if (built == null) {
+      built = new Task<?>[inputs.length];
+      for (int i = 0; i < inputs.length; i++) {
+        try {
+          built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
+        } catch (RuntimeException | Error e) {
+          buildable = i;
+          buildFailure = e;
+          break;
         }
-      } catch (RuntimeException | Error e) {
-        failBuilding(i, e);
+      }
+    }
+    for (int from = 0; from < buildable; ) {
+      int to = Columns.runEnd(built, from, buildable);
+      if (!runBatch(built, from, to) || !runEach(built, from, to)) {
         return;
       }
+      from = to;
+    }
+    if (buildFailure != null) {
+      failBuilding(buildable, buildFailure);
+      return;
+    }
+    succeed();
+  }
+
+  /**
+   * Runs tasks {@code [from, to)}, which call one method, as one batch if that method has a batch
+   * loop; true if they ran and succeeded, or did not run (then {@link #runEach} runs them), false
+   * if one failed (the chunk is then done).
+   */
+  private boolean runBatch(Task<?>[] built, int from, int to) {
+    TaskMethod<?> method = built[from].method();
+    if (to - from < 2 || !Columns.batches(method)) {
+      return true;
+    }
+    Object[] columns = Columns.of(built, from, to, Columns.parameterKinds(method));
+    if (columns == null) {
+      return true;
+    }
+    try {
+      Object out = method.invoker().invokeBatch(method.key(), columns, to - from, null);
+      Columns.box(out, to - from, results, from);
+      ran = to;
+      return true;
+    } catch (BatchFailure failure) {
+      Columns.box(failure.results(), failure.index(), results, from);
+      int at = from + failure.index();
+      fail(at, new TaskFailedException(built[at], asTaskThrows(built[at], failure.getCause())));
+      return false;
+    } catch (RuntimeException | Error e) {
+      fail(from, new TaskFailedException(built[from], e));
+      return false;
+    }
+  }
+
+  /** The cause {@link Task#call()} would have thrown for {@code thrown}. */
+  private static Throwable asTaskThrows(Task<?> task, Throwable thrown) {
+    return thrown instanceof Exception || thrown instanceof Error ? thrown : new TaskFailedException(task, thrown);
+  }
+
+  /** Runs tasks {@code [from, to)} one by one, unless a batch ran them; false if one failed. */
+  private boolean runEach(Task<?>[] built, int from, int to) {
+    if (ran >= to) {
+      return true;
+    }
+    for (int i = from; i < to; i++) {
+      Task<?> task = built[i];
       try {
         results[i] = task.call();
       } catch (Throwable e) {
         fail(i, new TaskFailedException(task, e));
-        return;
+        return false;
       }
     }
-    succeed();
+    return true;
   }
 
   private void failBuilding(int index, Throwable e) {
