@@ -81,7 +81,8 @@ public final class Chunk {
 
   /**
    * The tasks, built from the inputs in the calling thread on first use (process pools call this to
-   * encode them). A failure of {@code toTask} fails the chunk at that element and returns null.
+   * encode them). A failure of {@code toTask} fails the chunk, naming that element, before any task
+   * ran, and returns null.
    */
   public Task<?>[] tasks() {
     Task<?>[] built = tasks;
@@ -91,7 +92,8 @@ public final class Chunk {
         try {
           built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
         } catch (RuntimeException | Error e) {
-          failBuilding(i, e);
+          // No task of the chunk ran: none has a result to deliver before the failure.
+          failBuilding(i, 0, e);
           return null;
         }
       }
@@ -206,10 +208,15 @@ public final class Chunk {
   }
 
   private void failBuilding(int index, Throwable e) {
+    failBuilding(index, index, e);
+  }
+
+  /** Fails the chunk at {@code failedAt} because no task could be built for input {@code index}. */
+  private void failBuilding(int index, int failedAt, Throwable e) {
     String input = Describe.value(inputs[index]);
     start();
     fail(
-        index,
+        failedAt,
         new TaskFailedException(
             "<building the task for input " + input + '>',
             new IllegalArgumentException(

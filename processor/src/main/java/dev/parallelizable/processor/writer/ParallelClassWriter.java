@@ -96,6 +96,35 @@ public final class ParallelClassWriter {
   //           throw Invocations.unknownKey(Cubes.class, key);
   //       }
   //     }
+  //
+  //     @Override
+  //     public boolean batches() { return true; }
+  //
+  //     @Override
+  //     public Object invokeBatch(String key, Object[] columns, int count, BatchProgress progress)
+  //         throws BatchFailure {
+  //       switch (key) {
+  //         case "cube(int)": {
+  //           int[] column0 = (int[]) columns[0];
+  //           long[] results = new long[count];
+  //           int i = 0;
+  //           try {
+  //             for (; i < count; i++) {
+  //               if (progress != null) {
+  //                 progress.started(i);
+  //               }
+  //               results[i] = Cubes.cube(column0[i]);
+  //             }
+  //           } catch (Throwable e) {
+  //             throw new BatchFailure(i, e, results);
+  //           }
+  //           return results;
+  //         }
+  //         ... (resize: an Object[] column for the receiver, an int[] one for width)
+  //         default:
+  //           throw Invocations.unknownKey(Cubes.class, key);
+  //       }
+  //     }
   //   }
   // }
   //

@@ -99,7 +99,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   @Override
   public Object encode(Task<?>[] tasks) {
     requireLoadable(tasks);
-    return EncodedTasks.encode(tasks, config.codec);
+    return EncodedTasks.encode(tasks, config.codec, true);
   }
 
   private void requireLoadable(Task<?>[] tasks) {
