@@ -116,6 +116,24 @@ class BatchDispatchTest {
 
   @ParameterizedTest
   @MethodSource("kinds")
+  void theGeneratedMapReportsTheFirstFailureInInputOrderNamingItsElement(PoolKind kind) {
+    WorkParallel work = WorkParallel.on(pool(kind));
+    List<Integer> inputs = range(0, 3000);
+    inputs.set(1700, -1);
+    inputs.set(2900, -2);
+    TaskFailedException failure = assertThrows(TaskFailedException.class, () -> work.nonNegativeMap(inputs));
+    assertEquals("Work.nonNegative(-1)", failure.task());
+    assertInstanceOf(IllegalArgumentException.class, failure.getCause());
+    assertEquals("input -1 is negative", failure.getCause().getMessage());
+
+    TaskFailedException nullInput =
+        assertThrows(TaskFailedException.class, () -> work.cubeMap(Arrays.asList(1, 2, null, 4, 5, 6, 7, 8)));
+    assertTrue(nullInput.getMessage().contains("input null"), nullInput.getMessage());
+    assertInstanceOf(IllegalArgumentException.class, nullInput.getCause());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
   void nullReferencesTravelInAColumn(PoolKind kind) {
     List<Object> inputs = Arrays.asList("a", null, "c", null);
     assertEquals(inputs, pool(kind).map(WorkParallel::echo, inputs, 4));

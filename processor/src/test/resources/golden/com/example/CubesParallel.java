@@ -135,7 +135,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Long> cubeMap(Iterable<Integer> inputs) {
-    return pool.map(CubesParallel::cube, inputs);
+    return Invocations.map(pool, CUBE, CubesParallel::cube, inputs);
   }
 
   /**
@@ -159,7 +159,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Void> logMap(Iterable<String> messages) {
-    return pool.map(CubesParallel::log, messages);
+    return Invocations.map(pool, LOG, CubesParallel::log, messages);
   }
 
   /**
@@ -175,7 +175,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Integer> sumMap(Iterable<int[]> inputs) {
-    return pool.map(CubesParallel::sum, inputs);
+    return Invocations.map(pool, SUM, CubesParallel::sum, inputs);
   }
 
   /**
@@ -191,7 +191,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<String> joinMap(Iterable<String[]> inputs) {
-    return pool.map(CubesParallel::join, inputs);
+    return Invocations.map(pool, JOIN, CubesParallel::join, inputs);
   }
 
   /**
@@ -207,7 +207,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Long> scaleMap(Iterable<Integer> inputs) {
-    return pool.map(CubesParallel::scale, inputs);
+    return Invocations.map(pool, SCALE_INT, CubesParallel::scale, inputs);
   }
 
   /**

@@ -143,7 +143,7 @@ public final class ImagesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<String> describeFormatMap(Iterable<String> formats) {
-    return pool.map(ImagesParallel::describeFormat, formats);
+    return Invocations.map(pool, DESCRIBE_FORMAT, ImagesParallel::describeFormat, formats);
   }
 
   /**

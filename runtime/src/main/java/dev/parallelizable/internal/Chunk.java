@@ -45,6 +45,7 @@ public final class Chunk {
   private final Function<Object, ? extends Task<?>> toTask;
   private final Object[] results;
   private final long offset;
+  private final TaskMethod<?> argumentsOf;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
@@ -53,15 +54,23 @@ public final class Chunk {
   private long startNanos;
   private boolean started;
   private long elapsedNanos;
-  /** The end of the last run of tasks that ran as a batch; accessed only by the running thread. */
-  private int ran;
 
-  @SuppressWarnings("unchecked")
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
+    this(inputs, toTask, offset, null);
+  }
+
+  /**
+   * @param argumentsOf the method whose one argument each input is (a generated {@code ...Map}),
+   *     or null: then {@link #runHere()} may fill the batch's column from the inputs, without
+   *     building a task per input
+   */
+  @SuppressWarnings("unchecked")
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf) {
     this.inputs = inputs;
     this.toTask = (Function<Object, ? extends Task<?>>) toTask;
     this.results = new Object[inputs.length];
     this.offset = offset;
+    this.argumentsOf = argumentsOf;
   }
 
   /** A chunk of one task. */
@@ -114,97 +123,146 @@ public final class Chunk {
 
   /**
    * Runs every task of the chunk in the calling thread, stopping at the first failure. Used by the
-   * thread and sequential pools, and by process workers' callers that fall back to local runs.
+   * thread and sequential pools.
    *
-   * <p>The tasks are built first; each run of consecutive tasks of one method whose invoker has a
-   * batch loop then runs as one batch ({@link Columns}): its arguments copied into columns and the
-   * method called by the generated loop, its results boxed into the chunk's results. Other tasks
-   * run one by one. The first failure in input order ends the chunk either way; a {@code toTask}
-   * that throws fails its element after the elements before it ran.
+   * <p>Each run of consecutive tasks of one method whose invoker has a batch loop runs as one
+   * batch ({@link Columns}): the tasks are built one by one and their arguments copied into the
+   * columns at once, so each task is garbage as soon as it is read; the generated loop then calls
+   * the method row after row and its result column is boxed into the chunk's results. A chunk
+   * made for a method of one argument ({@code argumentsOf}) fills its column from the inputs
+   * without building tasks. A task alone, or one whose arguments do not fit the columns, runs by
+   * itself. The first failure in input order ends the chunk either way; a {@code toTask} that
+   * throws fails its element after the elements before it ran.
    */
   public void runHere() {
     if (!start()) {
       return;
     }
-    Task<?>[] built = tasks;
-    int buildable = inputs.length;
-    Throwable buildFailure = null;
-    if (built == null) {
-      built = new Task<?>[inputs.length];
-      for (int i = 0; i < inputs.length; i++) {
-        try {
-          built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
-        } catch (RuntimeException | Error e) {
-          buildable = i;
-          buildFailure = e;
-          break;
+    if (tasks == null && runInputsAsBatch()) {
+      return;
+    }
+    Task<?> next = null;
+    for (int i = 0; i < inputs.length; ) {
+      Task<?> task = next != null ? next : taskAt(i);
+      next = null;
+      if (task == null) {
+        return; // building it failed the chunk
+      }
+      TaskMethod<?> method = task.method();
+      if (i + 1 < inputs.length && Columns.batches(method)) {
+        byte[] kinds = Columns.parameterKinds(method);
+        Object[] columns = new Object[kinds.length];
+        for (int p = 0; p < kinds.length; p++) {
+          columns[p] = Columns.newColumn(kinds[p], inputs.length - i);
+        }
+        int end = i + 1;
+        if (Columns.put(columns, 0, task)) {
+          Throwable buildFailure = null;
+          while (end < inputs.length) {
+            Task<?> following;
+            try {
+              following = tasks != null ? tasks[end] : build(end);
+            } catch (RuntimeException | Error e) {
+              buildFailure = e;
+              break;
+            }
+            if (following.method() != method || !Columns.put(columns, end - i, following)) {
+              next = following;
+              break;
+            }
+            end++;
+          }
+          if (end > i + 1 || buildFailure != null) {
+            if (!runColumns(method, columns, i, end)) {
+              return;
+            }
+            if (buildFailure != null) {
+              failBuilding(end, buildFailure);
+              return;
+            }
+            i = end;
+            continue;
+          }
         }
       }
-    }
-    for (int from = 0; from < buildable; ) {
-      int to = Columns.runEnd(built, from, buildable);
-      if (!runBatch(built, from, to) || !runEach(built, from, to)) {
+      try {
+        results[i] = task.call();
+      } catch (Throwable e) {
+        fail(i, new TaskFailedException(task, e));
         return;
       }
-      from = to;
-    }
-    if (buildFailure != null) {
-      failBuilding(buildable, buildFailure);
-      return;
+      i++;
     }
     succeed();
   }
 
+  /** The task of input {@code index}: built earlier, or now; null if building it failed the chunk. */
+  private Task<?> taskAt(int index) {
+    if (tasks != null) {
+      return tasks[index];
+    }
+    try {
+      return build(index);
+    } catch (RuntimeException | Error e) {
+      failBuilding(index, e);
+      return null;
+    }
+  }
+
+  private Task<?> build(int index) {
+    return java.util.Objects.requireNonNull(toTask.apply(inputs[index]), "toTask returned null");
+  }
+
   /**
-   * Runs tasks {@code [from, to)}, which call one method, as one batch if that method has a batch
-   * loop; true if they ran and succeeded, or did not run (then {@link #runEach} runs them), false
-   * if one failed (the chunk is then done).
+   * Runs the rows of {@code columns} as the batch of inputs {@code [from, to)}; true if every row
+   * succeeded, false if one failed (the chunk is then done).
    */
-  private boolean runBatch(Task<?>[] built, int from, int to) {
-    TaskMethod<?> method = built[from].method();
-    if (to - from < 2 || !Columns.batches(method)) {
-      return true;
-    }
-    Object[] columns = Columns.of(built, from, to, Columns.parameterKinds(method));
-    if (columns == null) {
-      return true;
-    }
+  private boolean runColumns(TaskMethod<?> method, Object[] columns, int from, int to) {
     try {
       Object out = method.invoker().invokeBatch(method.key(), columns, to - from, null);
       Columns.box(out, to - from, results, from);
-      ran = to;
       return true;
     } catch (BatchFailure failure) {
       Columns.box(failure.results(), failure.index(), results, from);
-      int at = from + failure.index();
-      fail(at, new TaskFailedException(built[at], asTaskThrows(built[at], failure.getCause())));
+      failInput(from + failure.index(), failure.getCause());
       return false;
     } catch (RuntimeException | Error e) {
-      fail(from, new TaskFailedException(built[from], e));
+      failInput(from, e);
       return false;
+    }
+  }
+
+  /**
+   * Runs the chunk as one batch whose column is the inputs themselves, if it was made for a method
+   * of one argument with a batch loop and every input fits its column; true if the chunk is then
+   * done, false if the inputs must go through {@code toTask} after all (nothing ran).
+   */
+  private boolean runInputsAsBatch() {
+    TaskMethod<?> method = argumentsOf;
+    if (method == null || inputs.length < 2 || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
+      return false;
+    }
+    Object column = Columns.ofValues(inputs, Columns.parameterKinds(method)[0]);
+    if (column == null) {
+      return false;
+    }
+    if (runColumns(method, new Object[] {column}, 0, inputs.length)) {
+      succeed();
+    }
+    return true;
+  }
+
+  /** Fails input {@code index} of a batch, naming its task as the per-task path does. */
+  private void failInput(int index, Throwable thrown) {
+    Task<?> task = taskAt(index);
+    if (task != null) {
+      fail(index, new TaskFailedException(task, asTaskThrows(task, thrown)));
     }
   }
 
   /** The cause {@link Task#call()} would have thrown for {@code thrown}. */
   private static Throwable asTaskThrows(Task<?> task, Throwable thrown) {
     return thrown instanceof Exception || thrown instanceof Error ? thrown : new TaskFailedException(task, thrown);
-  }
-
-  /** Runs tasks {@code [from, to)} one by one, unless a batch ran them; false if one failed. */
-  private boolean runEach(Task<?>[] built, int from, int to) {
-    if (ran >= to) {
-      return true;
-    }
-    for (int i = from; i < to; i++) {
-      Task<?> task = built[i];
-      try {
-        results[i] = task.call();
-      } catch (Throwable e) {
-        fail(i, new TaskFailedException(task, e));
-        return false;
-      }
-    }
-    return true;
   }
 
   private void failBuilding(int index, Throwable e) {

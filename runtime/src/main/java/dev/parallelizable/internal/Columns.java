@@ -114,6 +114,31 @@ public final class Columns {
     return columns;
   }
 
+  /**
+   * A column of {@code kind} holding {@code values}, unboxed for a primitive kind; null if a value
+   * does not fit (a null, or another type, for a primitive kind).
+   */
+  public static Object ofValues(Object[] values, byte kind) {
+    if (kind == REFERENCE) {
+      return values; // the batch loop only reads it
+    }
+    Object column = newColumn(kind, values.length);
+    try {
+      if (column instanceof int[] c) {
+        for (int i = 0; i < c.length; i++) {
+          c[i] = (Integer) values[i];
+        }
+      } else {
+        for (int i = 0; i < values.length; i++) {
+          set(column, i, values[i]);
+        }
+      }
+      return column;
+    } catch (NullPointerException | ClassCastException e) {
+      return null;
+    }
+  }
+
   private static boolean fill(Object column, Task<?>[] tasks, int from, int to, int p) {
     try {
       if (column instanceof int[] c) {
@@ -135,6 +160,26 @@ public final class Columns {
       } else {
         for (int i = from; i < to; i++) {
           set(column, i - from, tasks[i].argument(p));
+        }
+      }
+      return true;
+    } catch (NullPointerException | ClassCastException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Copies the arguments of {@code task} into row {@code row} of {@code columns}; false, with
+   * nothing to undo, if one does not fit (a null, or another type, for a primitive column).
+   */
+  public static boolean put(Object[] columns, int row, Task<?> task) {
+    try {
+      for (int p = 0; p < columns.length; p++) {
+        Object column = columns[p];
+        if (column instanceof int[] c) {
+          c[row] = (Integer) task.argument(p);
+        } else {
+          set(column, row, task.argument(p));
         }
       }
       return true;

@@ -74,7 +74,9 @@ public final class ParallelClassWriter {
   //
   //   public AsyncResult<Long> cubeAsync(int x) { return pool.applyAsync(cube(x)); }
   //
-  //   public List<Long> cubeMap(Iterable<Integer> xs) { return pool.map(CubesParallel::cube, xs); }
+  //   public List<Long> cubeMap(Iterable<Integer> xs) {
+  //     return Invocations.map(pool, CUBE, CubesParallel::cube, xs);
+  //   }
   //
   //   AsyncResult<Image> resizeAsync(Cubes receiver, int width) {
   //     return pool.applyAsync(resize(receiver, width));
@@ -385,6 +387,20 @@ public final class ParallelClassWriter {
         .receiver()
         .ifPresent(receiver -> builder.addParameters(parameterSpecs(List.of(receiver))));
     builder.addParameter(ParameterizedTypeName.get(ITERABLE, input.type().box()), inputs);
+    if (method.receiver().isEmpty() && !method.resultUsesTypeVariables()) {
+      // Each input is the method's one argument: a thread pool fills a batch's column from the
+      // inputs themselves, without a task per input.
+      return builder
+          .addStatement(
+              "return $T.map($L, $L, $T::$N, $N)",
+              INVOCATIONS,
+              poolReference(method),
+              constantReference(method),
+              generated,
+              method.generatedName(),
+              inputs)
+          .build();
+    }
     if (method.receiver().isEmpty()) {
       return builder
           .addStatement(
