@@ -73,6 +73,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
               abandon.add(request);
               if (link.timeoutStopsWorker() && slot.state == State.READY) {
                 slot.state = State.DOOMED;
+                handOver(slot, outcome); // the replacement starts before the kill is reaped
               }
             }
           }
@@ -85,13 +86,13 @@ abstract class EngineWatch<W> extends EngineCore<W> {
     } finally {
       lock.unlock();
     }
+    carryOut(outcome); // first: the replacement of a timed-out worker starts before it is killed
     for (Request request : abandon) {
       link.abandon(typed(request.slot.worker), request);
     }
     for (W worker : kill) {
       link.stop(worker, true);
     }
-    carryOut(outcome);
     for (W worker : workers()) {
       link.watch(worker, now);
     }

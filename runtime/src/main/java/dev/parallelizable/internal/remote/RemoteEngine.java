@@ -171,11 +171,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       if (slot.state == State.READY) {
         if (isTerminated()) {
           retire(slot, outcome);
-        } else if (settings.maxTasksPerWorker() > 0 && slot.tasksRun >= settings.maxTasksPerWorker()) {
+        } else if (slot.leaving
+            || (settings.maxTasksPerWorker() > 0 && slot.tasksRun >= settings.maxTasksPerWorker())) {
+          handOver(slot, outcome); // the successor started with the last task, unless not yet
           retire(slot, outcome); // recycled
-          if (replaceable()) {
-            outcome.spawned.addAll(reserve(1));
-          }
         }
       }
       if (failedAt >= 0) {
@@ -231,7 +230,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       if (was == State.STARTING) {
         starting--;
       }
-      if (was != State.RETIRING) {
+      if (was != State.RETIRING && !slot.leaving) {
         live--;
       }
       List<Request> running = new ArrayList<>(slot.running);
@@ -253,7 +252,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
             lost(slot, request, outcome);
           }
           idleExit = was == State.READY && running.isEmpty();
-          if (was != State.RETIRING && replaceable()) {
+          if (was != State.RETIRING && !slot.leaving && replaceable()) {
             outcome.spawned.addAll(reserve(1));
           }
         }
@@ -270,6 +269,22 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
     carryOut(outcome);
     checkStopped();
+  }
+
+  @Override
+  public void leaving(W worker) {
+    Outcome outcome = new Outcome();
+    lock.lock();
+    try {
+      WorkerSlot<W> slot = slots.get(worker);
+      if (slot == null || isTerminated()) {
+        return;
+      }
+      handOver(slot, outcome);
+    } finally {
+      lock.unlock();
+    }
+    carryOut(outcome);
   }
 
   /** A worker was lost while it ran {@code request}: queue the chunk again, or fail it. */
