@@ -217,7 +217,6 @@ def table(args):
         row("W2 bound: 10 bare JVMs together", "s (`java -Xshare:auto -version`); jobs' target: + 0.5 s",
             [None, None, None, None, bare], None, None)
         if jobs is not None:
-
             lines.append(f"| W2 10 jobs against their bound | s | – | – | – | – | {fmt(jobs)} (target {fmt(bare + 0.5)})"
                          " | – | – |")
 

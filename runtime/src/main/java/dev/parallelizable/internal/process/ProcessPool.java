@@ -27,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 |                    |                                   |  (recycled after maxTasksPerWorker
  *                 |                    |                                   |   tasks, idle timeout, shut down)
  *                 +--------------------+--died, killed (timeout)-----------+--> gone (replaced)
+ * READY, idle, of a closed pool that reuses workers --release()--> kept (WorkerCache) --taken by a
+ *     pool of the same configuration--> READY in that pool
  * }</pre>
+ *
+ * A successor starts before its predecessor is gone: when the predecessor is given its last task
+ * before recycling, when its task timed out (before the kill), or when its channel ended (before
+ * it is reaped); see {@code RemoteEngine}.
  *
  * <h2>Faults</h2>
  *

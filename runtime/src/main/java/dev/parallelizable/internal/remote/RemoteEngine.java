@@ -57,6 +57,13 @@ import java.util.function.Supplier;
  * (every queued and later task fails with {@link WorkerStartException}) when one cannot start. A pool
  * whose workers join on their own (a cluster) fails its queued tasks when none is left.
  *
+ * <p>A worker known to leave (given the last task {@code maxTasksPerWorker} allows it, timed out,
+ * or reported {@link #leaving}) is handed over: it stops counting as live and takes no more work,
+ * and its successor is reserved at once, so that the new worker starts while the old one finishes
+ * or is reaped; live workers never exceed the pool's size. When a shut-down pool's queue is empty,
+ * its healthy idle workers are released ({@link RemoteWorkers#release}: the adapter may keep them
+ * for another pool), the others retired.
+ *
  * <p>Thread-safe. A chunk is completed by the thread that reported its answer, loss or timeout;
  * the callbacks of its result then run on the pool's callback thread (see {@code AbstractPool}).
  */
