@@ -83,8 +83,9 @@ import java.util.stream.Collectors;
  *       (result readers, output pumps) have ended, within 10 s. {@link AsyncResult#cancel()} cancels a task that has not started;
  *       a running task is not interrupted.
  *   <li>A worker that cannot start breaks the pool: see {@link WorkerStartException}.
- *   <li>Workers end with the pool, when the parent JVM exits (a shutdown hook), and on their own
- *       within moments when the parent dies without one (killed).
+ *   <li>Workers end with the pool (unless it {@linkplain #reuseWorkersFor(Duration) keeps them}
+ *       for the next pool), when the parent JVM exits (a shutdown hook), and on their own within
+ *       moments when the parent dies without one (killed).
  * </ul>
  *
  * <p>Not thread-safe: configure a builder from one thread. It may build any number of pools.

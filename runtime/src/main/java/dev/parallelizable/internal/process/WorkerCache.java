@@ -111,13 +111,6 @@ final class WorkerCache {
     }
   }
 
-  /** The number of workers kept now, for tests. */
-  static int size() {
-    synchronized (LOCK) {
-      return KEPT.size();
-    }
-  }
-
   /** The expiry thread: tells expired workers to exit, and kills those past their shutdown timeout. */
   private static void expire() {
     List<WorkerProcess> retire = new ArrayList<>();
