@@ -103,26 +103,30 @@ class WorkerReuseTest {
 
   @Test
   void crashedTimedOutAndRecycledWorkersAreNeverKept() {
-    long replacement;
-    long timedOut;
-    try (Pool pool = reusing(KEPT).taskTimeout(Duration.ofMillis(500)).build()) {
-      long crashed = pidOf(pool);
+    long crashed;
+    long afterCrash;
+    try (Pool pool = reusing(KEPT).build()) {
+      crashed = pidOf(pool);
       assertThrows(WorkerCrashedException.class, () -> pool.apply(WorkParallel.exit(3)));
-      timedOut = pidOf(pool);
-      assertNotEquals(crashed, timedOut);
+      afterCrash = pidOf(pool);
+      assertNotEquals(crashed, afterCrash);
+    }
+    long afterTimeout;
+    try (Pool pool = reusing(KEPT).taskTimeout(Duration.ofSeconds(2)).build()) {
+      assertEquals(afterCrash, pidOf(pool), "the healthy replacement was kept");
       assertThrows(TaskTimeoutException.class, () -> pool.apply(WorkParallel.sleepMillis(60_000)));
-      replacement = pidOf(pool);
-      assertNotEquals(timedOut, replacement);
+      afterTimeout = pidOf(pool);
+      assertNotEquals(afterCrash, afterTimeout);
     }
     try (Pool pool = reusing(KEPT).maxTasksPerWorker(1).build()) {
-      assertEquals(replacement, pidOf(pool), "the healthy replacement was kept; it is now recycled");
+      assertEquals(afterTimeout, pidOf(pool), "the timed-out worker's replacement was kept");
     }
     try (Pool pool = reusing(KEPT).build()) {
       long next = pidOf(pool);
-      assertNotEquals(replacement, next, "a recycled worker is not kept");
-      assertNotEquals(timedOut, next);
+      assertNotEquals(afterTimeout, next, "a recycled worker is not kept");
+      assertTrue(Set.of(crashed, afterCrash).stream().noneMatch(pid -> pid == next));
     }
-    await().atMost(BOUND).until(() -> Workers.allGone(Set.of(timedOut, replacement)));
+    await().atMost(BOUND).until(() -> Workers.allGone(Set.of(crashed, afterCrash, afterTimeout)));
   }
 
   @Test

@@ -44,6 +44,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
     long idleNanos = settings.idleTimeout() == null ? 0 : settings.idleTimeout().toNanos();
     List<Request> abandon = new ArrayList<>(0);
     List<W> kill = new ArrayList<>(0);
+    List<WorkerSlot<W>> doomed = new ArrayList<>(0);
     Outcome outcome = new Outcome();
     lock.lock();
     try {
@@ -73,7 +74,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
               abandon.add(request);
               if (link.timeoutStopsWorker() && slot.state == State.READY) {
                 slot.state = State.DOOMED;
-                handOver(slot, outcome); // the replacement starts before the kill is reaped
+                doomed.add(slot);
               }
             }
           }
@@ -82,6 +83,9 @@ abstract class EngineWatch<W> extends EngineCore<W> {
             && settings.startsWorkers() > 0 && now - slot.idleSinceNanos > idleNanos) {
           retire(slot, outcome);
         }
+      }
+      for (WorkerSlot<W> slot : doomed) {
+        handOver(slot, outcome); // after the loop: reserving a replacement adds a slot
       }
     } finally {
       lock.unlock();

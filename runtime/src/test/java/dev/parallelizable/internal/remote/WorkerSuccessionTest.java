@@ -173,6 +173,22 @@ class WorkerSuccessionTest {
   }
 
   @Test
+  void theReplacementOfATimedOutWorkerStartsAlsoWhenOtherWorkersAreWatched() throws Exception {
+    StartingWorkers workers = new StartingWorkers();
+    RemoteDispatcher<String> pool = RemoteDispatcher.create(RemoteSettings.builder("test pool", 2)
+        .startsWorkers(2).taskTimeout(Duration.ofMillis(50)).build(), workers);
+    pool.ready(workers.nextLaunched(), 1);
+    pool.ready(workers.nextLaunched(), 1);
+    AsyncResult<Long> stuck = pool.applyAsync(Tasks.cube(1));
+    workers.nextSent(); // never answered
+    assertEquals("w3", workers.nextLaunched(), "the replacement starts while w2 is watched too");
+    assertNull(workers.launched.poll(), "one replacement");
+    assertTrue(workers.events.stream().anyMatch(e -> e.startsWith("abandoned ")), workers.events.toString());
+    pool.terminate();
+    assertThrows(RuntimeException.class, () -> stuck.get(BOUND));
+  }
+
+  @Test
   void aWorkerKnownToLeaveIsReplacedBeforeItIsGoneAndItsTaskRunsOnTheReplacement() throws Exception {
     StartingWorkers workers = new StartingWorkers();
     RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1)
