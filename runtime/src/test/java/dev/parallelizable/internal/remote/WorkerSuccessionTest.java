@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.remote;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -163,9 +164,9 @@ class WorkerSuccessionTest {
     AsyncResult<Long> stuck = pool.applyAsync(Tasks.cube(1));
     workers.nextSent(); // never answered
     assertEquals("w2", workers.nextLaunched());
-    int launchedAt = workers.events.indexOf("launched w2");
-    int abandonedAt = workers.events.indexOf("abandoned w1");
-    assertTrue(launchedAt >= 0 && (abandonedAt < 0 || launchedAt < abandonedAt), workers.events.toString());
+    await().atMost(BOUND).until(() -> workers.events.contains("abandoned w1"));
+    assertTrue(workers.events.indexOf("launched w2") < workers.events.indexOf("abandoned w1"),
+        "launched before the kill: " + workers.events);
     pool.gone("w1", null);
     assertThrows(TaskTimeoutException.class, () -> stuck.get(BOUND));
     assertNull(workers.launched.poll(), "the killed worker is not replaced twice");
@@ -182,8 +183,9 @@ class WorkerSuccessionTest {
     AsyncResult<Long> stuck = pool.applyAsync(Tasks.cube(1));
     workers.nextSent(); // never answered
     assertEquals("w3", workers.nextLaunched(), "the replacement starts while w2 is watched too");
+    // the replacement is launched first, then the stuck assignment abandoned, on the watchdog's thread
+    await().atMost(BOUND).until(() -> workers.events.stream().anyMatch(e -> e.startsWith("abandoned ")));
     assertNull(workers.launched.poll(), "one replacement");
-    assertTrue(workers.events.stream().anyMatch(e -> e.startsWith("abandoned ")), workers.events.toString());
     pool.terminate();
     assertThrows(RuntimeException.class, () -> stuck.get(BOUND));
   }
