@@ -26,6 +26,7 @@ FULL = {
     "W6": [("w6_payload.py", ["pool", "pool_c1", "ppe", "joblib"], ["--repeat", "3"])],
     # pool and joblib_copy pickle 200 MB per task: they do not finish in minutes
     "W8": [("w8_shared.py", ["seq", "joblib"], ["--repeat", "3"])],
+    "W7": [("w7_recycle.py", ["pool"], ["--repeat", "1"])],
 }
 QUICK = {
     "W1": [("w1_tiny.py", ["pool", "tpe"], ["--n", "1000", "--paired", "--repeat", "2"]),
@@ -36,6 +37,7 @@ QUICK = {
     "W5": [("w5_roundtrip.py", ["pool_async", "tpe"], ["--repeat", "1", "--n", "1000"])],
     "W6": [("w6_payload.py", ["pool"], ["--repeat", "1", "--n", "10"])],
     "W8": [("w8_shared.py", ["joblib"], ["--repeat", "1", "--n", "10"])],
+    "W7": [("w7_recycle.py", ["pool"], ["--repeat", "1", "--n", "20"])],
 }
 
 
@@ -209,6 +211,31 @@ def table(args):
             [None, None, None, None, ours("W8", "processes-array")], best, name)
         row(f"W8 {tasks} tasks reading one 200 MB array", "s, array copied to every task (scaled)",
             [None, None, None, None, ours("W8", "processes-copy")], best, name)
+    if any(r["workload"] == "W7" for r in java):
+        best, name = py_best("W7", ["pool"], "median_s")
+        row("W7 200 tasks, maxTasksPerWorker(1)", "cold s: create + map + close",
+            [None, None, None, None, ours("W7", "processes")], best, "Pool(2, maxtasksperchild=1)")
+
+    if any(r["workload"] == "W1-cold" for r in java):
+        reused = ours("W1-cold", "processes-reused")
+        ratio = ours("W1-cold", "processes-reused", "ratio")
+        row("W1-cold 999 cubes, second pool", "ms: create + first map + close (reused workers)",
+            [None, None, None, ours("W1-cold", "threads"),
+             None if reused is None else (reused, f"{fmt(reused)} ({ratio:.2f}x threads)")], None, None)
+        fresh = ours("W1-cold", "processes")
+        ratio = ours("W1-cold", "processes", "ratio")
+        row("W1-cold 999 cubes, second pool", "ms, without reuseWorkersFor",
+            [None, None, None, None, None if fresh is None else (fresh, f"{fmt(fresh)} ({ratio:.2f}x threads)")],
+            None, None)
+
+    if ours("W2", "bare-jvms") is not None:
+        bare = ours("W2", "bare-jvms")
+        jobs = ours("W2", "processes-jobs")
+        row("W2 bound: 10 bare JVMs together", "s (`java -Xshare:auto -version`); jobs' target: + 0.5 s",
+            [None, None, None, None, bare], None, None)
+        if jobs is not None:
+            lines.append(f"| W2 10 jobs against their bound | s | – | – | – | – | {fmt(jobs)} (target {fmt(bare + 0.5)})"
+                         " | – | – |")
 
     scale = [r for r in java if r["workload"] == "W1-scale"]
     print("\n".join(lines))
@@ -250,7 +277,7 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run-python")
     run.add_argument("--python-dir", required=True)
-    run.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W8")
+    run.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8")
     run.add_argument("--quick", action="store_true")
     show = commands.add_parser("table")
     show.add_argument("--java", required=True)

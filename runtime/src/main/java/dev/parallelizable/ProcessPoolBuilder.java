@@ -43,6 +43,8 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
  *   <tr><td>{@link #taskTimeout(Duration)}</td><td>none</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
+ *   <tr><td>{@link #reuseWorkersFor(Duration)}</td><td>zero: the workers of a closed pool are
+ *       stopped, and every pool starts fresh JVMs</td></tr>
  *   <tr><td>{@link #shutdownTimeout(Duration)}</td><td>10 s</td></tr>
  *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
  *   <tr><td>{@link #initializerTimeout(Duration)}</td><td>60 s</td></tr>
@@ -82,8 +84,9 @@ import java.util.stream.Collectors;
  *       (result readers, output pumps) have ended, within 10 s. {@link AsyncResult#cancel()} cancels a task that has not started;
  *       a running task is not interrupted.
  *   <li>A worker that cannot start breaks the pool: see {@link WorkerStartException}.
- *   <li>Workers end with the pool, when the parent JVM exits (a shutdown hook), and on their own
- *       within moments when the parent dies without one (killed).
+ *   <li>Workers end with the pool (unless it {@linkplain #reuseWorkersFor(Duration) keeps them}
+ *       for the next pool), when the parent JVM exits (a shutdown hook), and on their own within
+ *       moments when the parent dies without one (killed).
  * </ul>
  *
  * <p>Not thread-safe: configure a builder from one thread. It may build any number of pools.
@@ -100,6 +103,7 @@ public final class ProcessPoolBuilder {
   private int maxTasksPerWorker = UNSET;
   private Duration taskTimeout;
   private Duration idleTimeout;
+  private Duration reuseWorkersFor;
   private Duration shutdownTimeout;
   private Task<?> initializer;
   private Duration initializerTimeout;
@@ -280,6 +284,54 @@ public final class ProcessPoolBuilder {
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
         "idleTimeout must be positive, got %s", shown(timeout));
     idleTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Keeps the workers of this pool, once it is closed, for up to {@code time}, and hands them to
+   * the next pool of the same configuration built in this JVM instead of starting new JVMs, as
+   * loky's reusable executor does: a pool built in a running application is then ready in
+   * milliseconds rather than the 100-200 ms a JVM takes to start. A pool built with this option
+   * also takes kept workers of other pools with this option and the same configuration; a pool
+   * without it neither keeps nor takes any.
+   *
+   * <p><b>Same configuration</b> means the same worker command line (java executable, JVM options,
+   * heap, system properties, classpath or module path), codec and its limits, {@linkplain
+   * #workerOutput(WorkerOutput) output} destination (for {@link WorkerOutput#lines}, the same
+   * consumer instance), and initializer with the same arguments. The number of workers counts only
+   * through the default heap it sets (see {@link #maxHeap(String)}). Timeouts, recycling and the
+   * crash policy are the new pool's.
+   *
+   * <p><b>What a reused worker may still hold.</b> It is the same JVM: static fields written by
+   * earlier tasks keep their values, classes stay loaded and initialized (static initializers do
+   * not run again), JIT-compiled code and caches stay warm, threads that tasks started and did not
+   * stop keep running, and open files stay open. The {@linkplain #initializer(Task) initializer}
+   * ran once, when the worker started, not again for the new pool. Its name, process id and output
+   * prefix stay the same ({@code [worker-3]}). Tasks that must start from a clean JVM should not use
+   * this option.
+   *
+   * <p>Only a healthy, idle worker is kept: one that crashed, timed out, was recycled by {@link
+   * #maxTasksPerWorker(int)}, was stopped for being idle, or belongs to a pool that was
+   * {@linkplain Pool#terminate() terminated} or broken is never kept. A kept worker is stopped in
+   * order when its time is up (killed if it takes longer than its {@link
+   * #shutdownTimeout(Duration)}), killed by a shutdown hook when the JVM exits, and exits on its own
+   * within moments when the JVM is killed. Jobs ({@link #job(Task)}) do not keep or take workers.
+   * Default: zero, workers are not kept, because a kept worker carries state from one pool to the
+   * next, and a pool's tasks by default start in JVMs that ran nothing else, as Python's
+   * multiprocessing pools do.
+   *
+   * @param time how long to keep the workers of a closed pool; {@link Duration#ZERO} to stop them
+   *     at once; not negative
+   * @return this builder
+   * @throws IllegalArgumentException if {@code time} is null or negative
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder reuseWorkersFor(Duration time) {
+    requireUnset(reuseWorkersFor == null, "reuseWorkersFor was already set to %s", shown(reuseWorkersFor));
+    requireArgument(
+        time != null && !time.isNegative(),
+        "reuseWorkersFor must be zero or positive, got %s", shown(time));
+    reuseWorkersFor = time;
     return this;
   }
 
@@ -505,7 +557,9 @@ public final class ProcessPoolBuilder {
    *     #classpath(String)})
    */
   public Pool build() {
-    return ProcessPool.start(config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false));
+    return ProcessPool.start(
+        config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false)
+            .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor));
   }
 
   /**
@@ -556,7 +610,8 @@ public final class ProcessPoolBuilder {
     return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers) + ", jvmOptions="
         + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
-        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", shutdownTimeout="
+        + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", reuseWorkersFor="
+        + reuseWorkersFor + ", shutdownTimeout="
         + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="
         + initializerTimeout + ", crashPolicy=" + crashPolicy + ", codec=" + codec + ", workerOutput="
         + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + "]";

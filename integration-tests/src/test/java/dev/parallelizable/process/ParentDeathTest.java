@@ -154,4 +154,29 @@ class ParentDeathTest {
       parent.destroyForcibly();
     }
   }
+
+  @Test
+  void keptWorkersExitWhenTheParentIsKilled() throws Exception {
+    Process parent = startParent("kept");
+    try {
+      Set<Long> workers = workers(output(parent));
+      assertTrue(workers.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()), "kept alive");
+      parent.destroyForcibly().waitFor();
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  @Test
+  void keptWorkersExitWhenTheParentExits() throws Exception {
+    Process parent = startParent("kept-exit");
+    try {
+      Set<Long> workers = workers(output(parent));
+      assertEquals(0, parent.waitFor());
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
 }

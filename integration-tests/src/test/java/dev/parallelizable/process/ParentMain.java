@@ -5,6 +5,7 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.SharedData;
 import dev.parallelizable.fixtures.SharedReadsParallel;
 import dev.parallelizable.fixtures.WorkParallel;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -15,11 +16,27 @@ import java.util.stream.Collectors;
  * the pool ({@code exit}). In mode {@code apply} it prints {@code RESULT} and a task's result, and
  * closes the pool. In mode {@code shared} the pool first reads a {@link SharedData} handle and a
  * large array on both workers (so both have mapped their files), then keeps them busy.
+ * closes the pool. In modes {@code kept} and {@code kept-exit} it closes a pool whose workers are
+ * kept for reuse, prints {@code WORKERS} and their pids, and then waits to be killed ({@code kept})
+ * or exits ({@code kept-exit}).
  */
 public final class ParentMain {
   private ParentMain() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
+    if (args[0].startsWith("kept")) {
+      try (Pool kept = Parallel.processPool().workers(2).reuseWorkersFor(Duration.ofMinutes(5)).build()) {
+        kept.map(WorkParallel::sleepMillis, List.of(200L, 200L), 1); // both workers ran a task
+      }
+      System.out.println(
+          "WORKERS " + Workers.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+      System.out.flush();
+      if (args[0].equals("kept-exit")) {
+        System.exit(0);
+      }
+      Thread.sleep(60_000);
+      return;
+    }
     Pool pool = Parallel.processes(2);
     if (args[0].equals("apply")) {
       System.out.println("RESULT " + pool.apply(WorkParallel.cube(3)));

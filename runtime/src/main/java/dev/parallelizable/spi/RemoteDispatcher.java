@@ -66,6 +66,16 @@ public interface RemoteDispatcher<W> extends Pool {
   void gone(W worker, Throwable problem);
 
   /**
+   * The worker is known to be leaving (its channel to the pool ended) but is not gone yet: the
+   * engine sends it nothing more and, if the pool starts its own workers, starts its replacement
+   * now rather than once the worker is reaped. {@link #gone} follows. A worker not seen, or already
+   * leaving, does nothing.
+   *
+   * @param worker the worker that is leaving
+   */
+  void leaving(W worker);
+
+  /**
    * Whether the worker is being retired (or the pool terminated): its exit is expected.
    *
    * @param worker the worker

@@ -86,6 +86,18 @@ public interface RemoteWorkers<W> {
   void stop(W worker, boolean now);
 
   /**
+   * Stops a healthy, idle worker of a pool that was shut down: the adapter may keep it to serve
+   * another pool instead of stopping it. Either way it reports {@link RemoteDispatcher#gone} once the
+   * worker no longer works for this pool, which for a kept worker is at once. By default the same
+   * as {@code stop(worker, false)}.
+   *
+   * @param worker the idle worker the pool no longer needs
+   */
+  default void release(W worker) {
+    stop(worker, false);
+  }
+
+  /**
    * Gives up on an assignment that ran past the per-task timeout: kills the worker, or cancels the
    * assignment where the worker survives that ({@link #timeoutStopsWorker()}). Then reports the
    * worker gone or the assignment returned (or answered, if the answer won the race).

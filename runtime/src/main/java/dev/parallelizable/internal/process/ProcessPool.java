@@ -12,6 +12,7 @@ import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
 import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 |                    |                                   |  (recycled after maxTasksPerWorker
  *                 |                    |                                   |   tasks, idle timeout, shut down)
  *                 +--------------------+--died, killed (timeout)-----------+--> gone (replaced)
+ * READY, idle, of a closed pool that reuses workers --release()--> kept (WorkerCache) --taken by a
+ *     pool of the same configuration--> READY in that pool
  * }</pre>
+ *
+ * A successor starts before its predecessor is gone: when the predecessor is given its last task
+ * before recycling, when its task timed out (before the kill), or when its channel ended (before
+ * it is reaped); see {@code RemoteEngine}.
  *
  * <h2>Faults</h2>
  *
@@ -71,7 +78,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   private ProcessPool(WorkerConfig config) {
     this.config = config;
     try {
-      this.sharedFiles = SharedFiles.create(config.sharedArrayThreshold());
+      this.sharedFiles = SharedFiles.create(config.sharedArrayThreshold(), reuses());
     } catch (IOException e) {
       throw new IllegalStateException(
           "Cannot create the process pool's directory for shared data in " + SharedFiles.root()
@@ -140,18 +147,53 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
     return ((EncodedTasks) encoded).endWithin(from, to, MAX_REQUEST_BYTES);
   }
 
+  /** A kept worker of the same configuration if this pool reuses workers, else a new one. */
   @Override
   public WorkerProcess newWorker() {
+    if (reuses()) {
+      WorkerProcess kept = WorkerCache.take(this, config);
+      if (kept != null) {
+        return kept;
+      }
+    }
     return new WorkerProcess(this, config, "worker-" + WORKERS.incrementAndGet());
   }
 
+  private boolean reuses() {
+    return !config.jobMode && !config.reuseWorkersFor.isZero();
+  }
+
+  /** Starts new workers' JVMs, and reports kept workers ready at once. */
   @Override
   public void launch(List<WorkerProcess> workers) {
+    List<WorkerProcess> kept = new ArrayList<>(0);
     for (WorkerProcess worker : workers) {
-      worker.startProcess();
+      if (worker.ready) {
+        kept.add(worker);
+      } else {
+        worker.startProcess();
+      }
     }
     for (WorkerProcess worker : workers) {
-      worker.connectLater();
+      if (!kept.contains(worker)) {
+        worker.connectLater();
+      }
+    }
+    for (WorkerProcess worker : kept) {
+      engine.ready(worker, 1);
+    }
+  }
+
+  /**
+   * Keeps a healthy idle worker of this closed pool for the next pool of the same configuration, if
+   * this pool reuses workers; otherwise, or if it is not healthy, stops it as {@link #stop} does.
+   */
+  @Override
+  public void release(WorkerProcess worker) {
+    if (reuses() && WorkerCache.keep(worker, config.reuseWorkersFor)) {
+      engine.gone(worker, null);
+    } else {
+      worker.retire();
     }
   }
 

@@ -2,7 +2,14 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.DecodeLimits;
 import dev.parallelizable.Task;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.SerializationCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +85,14 @@ public final class WorkerConfig {
     return sharedArrayThreshold;
   }
 
+  /**
+   * How long the workers of a closed pool are kept for the next pool of the same {@link #reuseKey()}
+   * ({@link WorkerCache}); zero: not kept, and kept workers are not taken either.
+   */
+  final Duration reuseWorkersFor;
+  /** What a worker of this configuration is, started and initialized; see {@link #reuseKey()}. */
+  private final List<Object> reuseKey;
+
   /** The crash policy that {@link #retries} stands for. */
   CrashPolicy crashPolicy() {
     return retries == 0 ? CrashPolicy.fail() : CrashPolicy.retry(retries);
@@ -152,6 +167,77 @@ public final class WorkerConfig {
     }
     this.encodedInitializer =
         initializer == null ? null : EncodedTasks.encode(new Task<?>[] {initializer}, codec);
+    this.reuseWorkersFor = Duration.ZERO;
+    this.reuseKey = List.of(
+        command(Path.of("s"), Path.of("p"), Path.of("x"), "w"),
+        codec.getClass().getName(),
+        codec instanceof SerializationCodec serialization ? serialization.limits() : DecodeLimits.defaults(),
+        output,
+        ByteBuffer.wrap(initializerBytes()),
+        jobMode);
+  }
+
+  private WorkerConfig(WorkerConfig config, Duration reuseWorkersFor) {
+    this.workers = config.workers;
+    this.jvmOptions = config.jvmOptions;
+    this.classpath = config.classpath;
+    this.explicitClasspath = config.explicitClasspath;
+    this.launch = config.launch;
+    this.defaultHeap = config.defaultHeap;
+    this.output = config.output;
+    this.java = config.java;
+    this.maxTasksPerWorker = config.maxTasksPerWorker;
+    this.taskTimeout = config.taskTimeout;
+    this.idleTimeout = config.idleTimeout;
+    this.shutdownTimeout = config.shutdownTimeout;
+    this.initializer = config.initializer;
+    this.initializerTimeout = config.initializerTimeout;
+    this.encodedInitializer = config.encodedInitializer;
+    this.retries = config.retries;
+    this.codec = config.codec;
+    this.jobMode = config.jobMode;
+    this.outputCharset = config.outputCharset;
+    this.reuseKey = config.reuseKey;
+    this.reuseWorkersFor = reuseWorkersFor;
+    this.sharedArrayThreshold = config.sharedArrayThreshold;
+  }
+
+  /**
+   * This configuration with workers kept for {@code time} once their pool is closed, and kept
+   * workers of the same configuration taken by its pools.
+   *
+   * @param time how long to keep the workers of a closed pool; zero for not at all
+   * @return the configuration, reusing workers for {@code time}
+   */
+  public WorkerConfig reusingWorkersFor(Duration time) {
+    return new WorkerConfig(this, time);
+  }
+
+  /**
+   * What makes two workers interchangeable once started: the command line (java, options, heap,
+   * system properties, classpath or module path, output charset), the codec and its limits, where
+   * output goes, the initializer and its arguments, job mode. Pool-level settings (the number of
+   * workers aside from the default heap it sets, timeouts, recycling, crash policy) are not part of
+   * it.
+   */
+  Object reuseKey() {
+    return reuseKey;
+  }
+
+  private byte[] initializerBytes() {
+    if (encodedInitializer == null) {
+      return new byte[0];
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    FrameOutput head = new FrameOutput(128);
+    encodedInitializer.writeHead(head, 0, 1);
+    try {
+      head.copyTo(0, head.length(), bytes::write);
+      encodedInitializer.bytes().copyTo(0, encodedInitializer.start(1), bytes::write);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
+    return bytes.toByteArray();
   }
 
   private static Path parentJava() {

@@ -43,7 +43,9 @@ final class WorkerEndpoint implements Runnable {
   static final String LOGGER_NAME = "dev.parallelizable.ProcessPool";
 
   private final WorkerProcess worker;
+  /** The pool the worker started for; {@link WorkerProcess#owner()} is the one it serves now. */
   private final ProcessPool pool;
+  /** The configuration it started with; a pool that reuses it has an equal one (see WorkerCache). */
   private final WorkerConfig config;
   private final String name;
   private final byte[] token;
@@ -61,9 +63,9 @@ final class WorkerEndpoint implements Runnable {
   /** The assignment the worker runs, or null. */
   private volatile Assignment current;
 
-  WorkerEndpoint(WorkerProcess worker) {
+  WorkerEndpoint(WorkerProcess worker, ProcessPool pool) {
     this.worker = worker;
-    this.pool = worker.pool;
+    this.pool = pool;
     this.config = worker.config;
     this.name = worker.name;
     this.token =
@@ -148,7 +150,7 @@ final class WorkerEndpoint implements Runnable {
     try {
       connect();
       worker.ready = true;
-      pool.engine().ready(worker, 1);
+      worker.owner().engine().ready(worker, 1);
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
         Assignment request = current;
@@ -168,6 +170,7 @@ final class WorkerEndpoint implements Runnable {
     } catch (IOException | RuntimeException | Error e) {
       problem = e;
     } finally {
+      worker.leaving();
       worker.end(problem);
     }
   }
@@ -377,7 +380,12 @@ final class WorkerEndpoint implements Runnable {
 
   private void answered(Assignment request) {
     current = null; // sending the next assignment, maybe from within answered(), sets it again
-    pool.engine().answered(request);
+    worker.owner().engine().answered(request);
+  }
+
+  /** Whether no assignment is in flight. */
+  boolean isIdle() {
+    return current == null && connection != null;
   }
 
 

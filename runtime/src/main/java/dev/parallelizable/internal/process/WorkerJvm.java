@@ -32,6 +32,7 @@ final class WorkerJvm {
   static final String EXIT_TRACE = "x";
 
   private final WorkerProcess owner;
+  /** The configuration the JVM started with; the shutdown timeout is the current pool's. */
   private final WorkerConfig config;
   private final String name;
 
@@ -63,7 +64,7 @@ final class WorkerJvm {
           new ProcessBuilder(
                   config.command(
                       directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name,
-                      owner.pool.sharedFiles().directory()))
+                      owner.owner().sharedFiles().directory()))
               .start();
       process = started;
       WorkerRegistry.add(owner);
@@ -167,6 +168,17 @@ final class WorkerJvm {
     return pump == null ? List.of() : pump.tail();
   }
 
+  /** Whether the pool killed the JVM, or kept it from starting. */
+  synchronized boolean isKilled() {
+    return killed;
+  }
+
+  /** Whether the JVM started and has not exited. */
+  boolean isAlive() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
   /** Kills the worker's JVM now (SIGKILL), or keeps it from starting. */
   void kill() {
     Process p;
@@ -191,7 +203,7 @@ final class WorkerJvm {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
-        long grace = retiring ? config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
+        long grace = retiring ? owner.config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);

@@ -25,8 +25,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerProcess {
 
-  final ProcessPool pool;
-  final WorkerConfig config;
+  /**
+   * The pool the worker works for, null while it is kept between pools; changed only under {@link
+   * WorkerCache}'s lock, once the worker is ready and idle (see {@link WorkerCache}).
+   */
+  private volatile ProcessPool pool;
+  /** The configuration of {@link #pool}: the one it started with, or that of the pool it serves now. */
+  volatile WorkerConfig config;
   final String name;
   /** The worker's JVM and its directory. */
   final WorkerJvm jvm;
@@ -56,7 +61,7 @@ final class WorkerProcess {
     this.config = config;
     this.name = name;
     this.jvm = new WorkerJvm(this);
-    this.endpoint = new WorkerEndpoint(this);
+    this.endpoint = new WorkerEndpoint(this, pool);
   }
 
   /**
@@ -98,6 +103,35 @@ final class WorkerProcess {
   /** The worker's process id, or -1 before its process started. */
   long pid() {
     return jvm.pid();
+  }
+
+  /** The pool the worker works for, or null while it is kept between pools. */
+  ProcessPool owner() {
+    return pool;
+  }
+
+  /** Moves the worker to {@code owner} (null: kept). Called under {@link WorkerCache}'s lock. */
+  void moveTo(ProcessPool owner, WorkerConfig ownerConfig) {
+    pool = owner;
+    config = ownerConfig;
+    retiringSinceNanos = 0;
+  }
+
+  /** Whether the worker may serve another pool: it started, never failed and is not stopping. */
+  boolean healthy() {
+    return ready && fatal == null && retiringSinceNanos == 0 && !jvm.isKilled() && jvm.isAlive()
+        && endpoint.isIdle();
+  }
+
+  /**
+   * Tells the engine that the channel ended while the worker was its own: its replacement starts
+   * now, while this JVM is reaped.
+   */
+  void leaving() {
+    ProcessPool owner = pool;
+    if (owner != null && ready && retiringSinceNanos == 0) {
+      owner.engine().leaving(this);
+    }
   }
 
   /** The exit status once the worker is gone (negative: the signal that killed it), else null. */
@@ -211,10 +245,13 @@ final class WorkerProcess {
    */
   void end(Throwable problem) {
     endpoint.close();
-    jvm.reap(problem, pool.engine().isRetiring(this));
+    ProcessPool owner = WorkerCache.ended(this); // null: it was kept, and no pool is to be told
+    jvm.reap(problem, owner == null || owner.engine().isRetiring(this));
     deleteDirectory();
     try {
-      pool.engine().gone(this, problem);
+      if (owner != null) {
+        owner.engine().gone(this, problem);
+      }
     } finally {
       exited.countDown();
     }

@@ -77,12 +77,19 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       Request request = assign(slot, queue.poll());
       if (request != null) {
         outcome.sends.add(request);
+        if (givenLastTask(slot)) {
+          handOver(slot, outcome); // the successor starts while this worker runs its last task
+        }
       }
     }
     if (queue.isEmpty() && (isShutdown() || broken != null)) {
       for (WorkerSlot<W> slot : slots.values()) {
         if (slot.state == State.READY && slot.running.isEmpty()) {
-          retire(slot, outcome);
+          if (broken == null && !slot.leaving && !isTerminated()) {
+            release(slot, outcome);
+          } else {
+            retire(slot, outcome);
+          }
         }
       }
     }
@@ -158,11 +165,56 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   }
 
   void retire(WorkerSlot<W> slot, Outcome outcome) {
-    if (slot.state == State.READY || slot.state == State.STARTING) {
+    leave(slot);
+    outcome.retired.add(slot.worker);
+  }
+
+  /**
+   * Retires a healthy idle worker of a pool that was shut down: the adapter may keep it for another
+   * pool ({@link RemoteWorkers#release}) rather than stop it.
+   */
+  void release(WorkerSlot<W> slot, Outcome outcome) {
+    leave(slot);
+    outcome.released.add(slot.worker);
+  }
+
+  private void leave(WorkerSlot<W> slot) {
+    if (!slot.leaving && (slot.state == State.READY || slot.state == State.STARTING)) {
       live--;
     }
     slot.state = State.RETIRING;
-    outcome.retired.add(slot.worker);
+  }
+
+  /** Whether {@code slot} now runs the last task that {@code maxTasksPerWorker} allows it. */
+  boolean givenLastTask(WorkerSlot<W> slot) {
+    int max = settings.maxTasksPerWorker();
+    if (max <= 0 || settings.startsWorkers() == 0) {
+      return false;
+    }
+    int given = slot.tasksRun;
+    for (Request running : slot.running) {
+      given += running.to - running.from;
+    }
+    return given >= max;
+  }
+
+  /**
+   * The worker in {@code slot} is known to leave (its last task, a timeout, its channel ended):
+   * it stops counting as live and takes no more work, and its successor is reserved now, while it
+   * finishes or is reaped, so that the two overlap. Never more than the configured number of
+   * workers are live; successors that start are counted among them.
+   */
+  void handOver(WorkerSlot<W> slot, Outcome outcome) {
+    if (slot.leaving) {
+      return;
+    }
+    slot.leaving = true;
+    if (slot.state == State.READY || slot.state == State.DOOMED) {
+      live--;
+      if (replaceable()) {
+        outcome.spawned.addAll(reserve(1));
+      }
+    }
   }
 
   /** How many workers to start for the queued chunks no worker will take soon. */
@@ -203,6 +255,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   final class Outcome {
     final List<Request> sends = new ArrayList<>(1);
     final List<W> retired = new ArrayList<>(0);
+    final List<W> released = new ArrayList<>(0);
     final List<W> spawned = new ArrayList<>(0);
     final List<Chunk> aborted = new ArrayList<>(0);
     final List<Failure> failed = new ArrayList<>(0);
@@ -244,6 +297,9 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     }
     for (W worker : outcome.retired) {
       link.stop(worker, false);
+    }
+    for (W worker : outcome.released) {
+      link.release(worker);
     }
     launch(outcome.spawned);
   }

@@ -44,6 +44,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
     long idleNanos = settings.idleTimeout() == null ? 0 : settings.idleTimeout().toNanos();
     List<Request> abandon = new ArrayList<>(0);
     List<W> kill = new ArrayList<>(0);
+    List<WorkerSlot<W>> doomed = new ArrayList<>(0);
     Outcome outcome = new Outcome();
     lock.lock();
     try {
@@ -73,6 +74,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
               abandon.add(request);
               if (link.timeoutStopsWorker() && slot.state == State.READY) {
                 slot.state = State.DOOMED;
+                doomed.add(slot);
               }
             }
           }
@@ -82,16 +84,19 @@ abstract class EngineWatch<W> extends EngineCore<W> {
           retire(slot, outcome);
         }
       }
+      for (WorkerSlot<W> slot : doomed) {
+        handOver(slot, outcome); // after the loop: reserving a replacement adds a slot
+      }
     } finally {
       lock.unlock();
     }
+    carryOut(outcome); // first: the replacement of a timed-out worker starts before it is killed
     for (Request request : abandon) {
       link.abandon(typed(request.slot.worker), request);
     }
     for (W worker : kill) {
       link.stop(worker, true);
     }
-    carryOut(outcome);
     for (W worker : workers()) {
       link.watch(worker, now);
     }

@@ -57,6 +57,13 @@ import java.util.function.Supplier;
  * (every queued and later task fails with {@link WorkerStartException}) when one cannot start. A pool
  * whose workers join on their own (a cluster) fails its queued tasks when none is left.
  *
+ * <p>A worker known to leave (given the last task {@code maxTasksPerWorker} allows it, timed out,
+ * or reported {@link #leaving}) is handed over: it stops counting as live and takes no more work,
+ * and its successor is reserved at once, so that the new worker starts while the old one finishes
+ * or is reaped; live workers never exceed the pool's size. When a shut-down pool's queue is empty,
+ * its healthy idle workers are released ({@link RemoteWorkers#release}: the adapter may keep them
+ * for another pool), the others retired.
+ *
  * <p>Thread-safe. A chunk is completed by the thread that reported its answer, loss or timeout;
  * the callbacks of its result then run on the pool's callback thread (see {@code AbstractPool}).
  */
@@ -171,11 +178,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       if (slot.state == State.READY) {
         if (isTerminated()) {
           retire(slot, outcome);
-        } else if (settings.maxTasksPerWorker() > 0 && slot.tasksRun >= settings.maxTasksPerWorker()) {
+        } else if (slot.leaving
+            || (settings.maxTasksPerWorker() > 0 && slot.tasksRun >= settings.maxTasksPerWorker())) {
+          handOver(slot, outcome); // the successor started with the last task, unless not yet
           retire(slot, outcome); // recycled
-          if (replaceable()) {
-            outcome.spawned.addAll(reserve(1));
-          }
         }
       }
       if (failedAt >= 0) {
@@ -231,7 +237,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       if (was == State.STARTING) {
         starting--;
       }
-      if (was != State.RETIRING) {
+      if (was != State.RETIRING && !slot.leaving) {
         live--;
       }
       List<Request> running = new ArrayList<>(slot.running);
@@ -253,7 +259,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
             lost(slot, request, outcome);
           }
           idleExit = was == State.READY && running.isEmpty();
-          if (was != State.RETIRING && replaceable()) {
+          if (was != State.RETIRING && !slot.leaving && replaceable()) {
             outcome.spawned.addAll(reserve(1));
           }
         }
@@ -270,6 +276,22 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
     carryOut(outcome);
     checkStopped();
+  }
+
+  @Override
+  public void leaving(W worker) {
+    Outcome outcome = new Outcome();
+    lock.lock();
+    try {
+      WorkerSlot<W> slot = slots.get(worker);
+      if (slot == null || isTerminated()) {
+        return;
+      }
+      handOver(slot, outcome);
+    } finally {
+      lock.unlock();
+    }
+    carryOut(outcome);
   }
 
   /** A worker was lost while it ran {@code request}: queue the chunk again, or fail it. */

@@ -30,6 +30,12 @@ final class WorkerSlot<W> {
   int tasksRun;
   long idleSinceNanos = System.nanoTime();
   boolean startTimedOut;
+  /**
+   * Set when the worker is known to leave (given its last task before recycling, timed out, its
+   * channel ended): it no longer counts as live, takes no more work, and its successor, if the
+   * pool replaces workers, was reserved then rather than once it is gone.
+   */
+  boolean leaving;
 
   WorkerSlot(W worker, State state) {
     this.worker = worker;
@@ -37,7 +43,7 @@ final class WorkerSlot<W> {
   }
 
   int free() {
-    return state == State.READY ? capacity - running.size() : 0;
+    return state == State.READY && !leaving ? capacity - running.size() : 0;
   }
 
   @Override

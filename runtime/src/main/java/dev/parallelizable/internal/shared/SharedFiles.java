@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +58,17 @@ public final class SharedFiles implements SharedOwner {
     Runtime.getRuntime().addShutdownHook(new DeleteAtExit());
   }
 
+  /**
+   * The one directory of every pool that keeps its workers for reuse (null until the first): a
+   * kept worker serves pools other than the one that started it, and it accepts references only
+   * inside the directory it was started with. Deleted when the JVM exits. Accessed only under
+   * SharedFiles.class.
+   */
+  private static SharedFiles reuseDirectory;
+
   private final Path directory;
+  /** Whether {@link #close()} deletes the directory (false: only this pool's files in it). */
+  private final boolean ownsDirectory;
   private final long arrayThreshold;
   private final Map<Long, Written> handles = new HashMap<>();
   private final Map<ArrayKey, Written> arrays = new HashMap<>();
@@ -94,9 +106,32 @@ public final class SharedFiles implements SharedOwner {
     }
   }
 
-  private SharedFiles(Path directory, long arrayThreshold) {
+  private SharedFiles(Path directory, boolean ownsDirectory, long arrayThreshold) {
     this.directory = directory;
+    this.ownsDirectory = ownsDirectory;
     this.arrayThreshold = arrayThreshold;
+  }
+
+  /**
+   * Creates the shared data of a new pool: in a directory of its own, or, for a pool whose workers
+   * may serve other pools, in the one directory all such pools of this JVM share (files are named
+   * by ids unique in the JVM, so pools never clash there).
+   *
+   * @param arrayThreshold arrays of at least this many bytes are shared; 0 for none
+   * @param reusesWorkers whether the pool keeps its workers for, and takes workers from, other pools
+   */
+  public static SharedFiles create(long arrayThreshold, boolean reusesWorkers) throws IOException {
+    if (!reusesWorkers) {
+      return create(arrayThreshold);
+    }
+    Path directory;
+    synchronized (SharedFiles.class) {
+      if (reuseDirectory == null) {
+        reuseDirectory = create(0); // stays open, so deleted at exit
+      }
+      directory = reuseDirectory.directory;
+    }
+    return new SharedFiles(directory, false, arrayThreshold);
   }
 
   /**
@@ -125,7 +160,7 @@ public final class SharedFiles implements SharedOwner {
       } catch (UnsupportedOperationException e) {
         Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
       }
-      SharedFiles files = new SharedFiles(directory.toAbsolutePath(), arrayThreshold);
+      SharedFiles files = new SharedFiles(directory.toAbsolutePath(), true, arrayThreshold);
       OPEN.add(files);
       return files;
     }
@@ -298,14 +333,17 @@ public final class SharedFiles implements SharedOwner {
     deleteQuietly(file(id));
   }
 
-  /** Deletes every file and the directory; later references fail. Idempotent. */
+  /** Deletes every file and the directory (if its own); later references fail. Idempotent. */
   public void close() {
     Map<Long, SharedData> attached;
+    List<Written> files = new ArrayList<>();
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      files.addAll(handles.values());
+      files.addAll(arrays.values());
       attached = new HashMap<>(handleObjects);
       handleObjects.clear();
       handles.clear();
@@ -315,7 +353,13 @@ public final class SharedFiles implements SharedOwner {
     for (SharedData data : attached.values()) {
       SharedAccess.detach(data, this);
     }
-    deleteDirectory(directory);
+    if (ownsDirectory) {
+      deleteDirectory(directory);
+    } else {
+      for (Written written : files) {
+        deleteQuietly(written.file());
+      }
+    }
   }
 
   private static void deleteQuietly(Path file) {

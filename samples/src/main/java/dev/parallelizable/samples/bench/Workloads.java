@@ -39,7 +39,8 @@ import java.util.stream.IntStream;
  * thread-safe.
  */
 final class Workloads {
-  static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W1-scale", "W8");
+  static final List<String> ALL =
+      List.of("W1", "W2", "W3", "W4", "W5", "W6", "W1-scale", "W7", "W1-cold", "W8");
   private static final int MB = 1_000_000;
 
   private final int workers;
@@ -77,9 +78,15 @@ final class Workloads {
       case "W6" -> payload();
       case "W8" -> sharedData();
       case "W1-scale" -> scale();
+      case "W7" -> starts().recycle();
+      case "W1-cold" -> starts().secondPool();
       default -> throw new IllegalArgumentException(
           "unknown workload '" + workload + "': give some of " + String.join(",", ALL));
     }
+  }
+
+  private StartWorkloads starts() {
+    return new StartWorkloads(workers, quick, repeat, sink, log);
   }
 
   private boolean runs(Backend backend) {
@@ -240,6 +247,9 @@ final class Workloads {
             .put("overhead_ms", (cold.median() - napMillis / 1e3) * 1e3)
             .put("ok", ok));
       }
+    }
+    if (runs(Backend.PROCESSES)) {
+      starts().bareJvms(tasks, reps); // what the process jobs are bounded by
     }
   }
 

@@ -52,7 +52,7 @@ class BenchCommandTest {
       expected.add("W1 " + backend);
       expected.add("W3 " + backend);
     }
-    for (String backend : List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes")) {
+    for (String backend : List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes", "bare-jvms")) {
       expected.add("W2 " + backend);
     }
     for (String backend : List.of("jdk-executor", "sequential", "threads", "processes")) {
@@ -123,11 +123,31 @@ class BenchCommandTest {
   }
 
   @Test
+  @Timeout(180)
+  void theWorkerStartWorkloadsReportRecyclingAndASecondPoolAgainstThreads() throws Exception {
+    assertEquals(0, run("bench", "--quick", "--workloads", "W7,W1-cold"), err.text());
+
+    List<String> pairs = new ArrayList<>();
+    for (String line : out.text().split("\n")) {
+      JsonNode json = JSON.readTree(line);
+      assertTrue(json.get("ok").asBoolean(), "wrong results: " + line);
+      pairs.add(json.get("workload").asText() + " " + json.get("backend").asText());
+      if (json.get("workload").asText().equals("W1-cold")) {
+        assertEquals("threads", json.get("baseline").asText(), line);
+        assertTrue(json.get("ratio").isNumber(), line);
+      } else {
+        assertTrue(json.get("ms_per_task").isNumber(), line);
+      }
+    }
+    assertEquals(List.of("W7 processes", "W1-cold threads", "W1-cold processes", "W1-cold processes-reused"), pairs);
+  }
+
+  @Test
   @Timeout(30)
   void anUnknownWorkloadIsABadArgument() {
     assertEquals(2, run("bench", "--workloads", "W9"));
 
-    assertTrue(err.text().contains("unknown workload 'W9': give some of W1,W2,W3,W4,W5,W6,W1-scale"), err.text());
+    assertTrue(err.text().contains("unknown workload 'W9': give some of W1,W2,W3,W4,W5,W6,W1-scale,W7,W1-cold"), err.text());
     assertEquals("", out.text());
   }
 

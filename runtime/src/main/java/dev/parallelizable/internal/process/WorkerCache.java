@@ -1,0 +1,167 @@
+package dev.parallelizable.internal.process;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The workers of closed process pools, kept for a while ({@code reuseWorkersFor}) to serve the next
+ * pool of the same configuration ({@link WorkerConfig#reuseKey()}) instead of a new JVM: the
+ * reusable executor of loky, for pools.
+ *
+ * <pre>
+ * a pool is shut down, a worker idle and healthy --keep()--> KEPT (no pool; its reader still reads)
+ *   KEPT --a pool of the same configuration starts--> take(): the worker serves that pool, ready
+ *   KEPT --its time is up--> LEAVING (told to exit in order) --its shutdown timeout passed--> killed
+ *   KEPT or LEAVING --its channel ended (exit, crash, kill)--> ended(): forgotten, nothing told
+ *   any --the JVM exits--> killed by WorkerRegistry's shutdown hook; --the JVM is killed--> the
+ *       worker's ParentWatch ends it
+ * </pre>
+ *
+ * A worker is kept only if it is healthy: it started, never reported a fatal error, was not asked to
+ * stop, killed, recycled or timed out, and runs nothing. Workers are taken most recently kept first.
+ *
+ * <p>Thread-safe: every field is accessed only under {@link #LOCK}, as is the owner of a worker
+ * ({@link WorkerProcess#moveTo}), so that a worker whose channel ends is either still kept (and
+ * forgotten) or already moved to a pool (which is told it is gone), never both. The expiry runs on
+ * one daemon thread, {@code parallelizable-kept-workers}, started with the first kept worker.
+ */
+final class WorkerCache {
+  private static final Object LOCK = new Object();
+  // Accessed only under LOCK:
+  private static final List<Kept> KEPT = new ArrayList<>();
+  private static final List<Kept> LEAVING = new ArrayList<>();
+  private static Thread expiry;
+
+  private WorkerCache() {}
+
+  /** A kept worker: until {@code deadlineNanos} it may be taken; then it leaves. */
+  private static final class Kept {
+    final WorkerProcess worker;
+    final Object key;
+    long deadlineNanos;
+
+    Kept(WorkerProcess worker, Object key, long deadlineNanos) {
+      this.worker = worker;
+      this.key = key;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  /**
+   * Keeps {@code worker} for {@code time} if it is healthy and still its pool's: it then works for
+   * no pool. False if it is not kept; the caller then stops it.
+   */
+  static boolean keep(WorkerProcess worker, Duration time) {
+    if (time.isZero() || WorkerRegistry.isClosing()) {
+      return false;
+    }
+    synchronized (LOCK) {
+      if (worker.owner() == null || !worker.healthy()) {
+        return false;
+      }
+      worker.moveTo(null, worker.config);
+      KEPT.add(new Kept(worker, worker.config.reuseKey(), System.nanoTime() + time.toNanos()));
+      if (expiry == null) {
+        expiry = new Thread(WorkerCache::expire, "parallelizable-kept-workers");
+        expiry.setDaemon(true);
+        expiry.start();
+      }
+      LOCK.notifyAll();
+      return true;
+    }
+  }
+
+  /**
+   * A kept worker of {@code config}'s configuration, now working for {@code pool}, or null if none
+   * is kept. The worker is ready: the pool reports it so without starting anything.
+   */
+  static WorkerProcess take(ProcessPool pool, WorkerConfig config) {
+    synchronized (LOCK) {
+      if (KEPT.isEmpty()) {
+        return null;
+      }
+      Object key = config.reuseKey();
+      for (int i = KEPT.size() - 1; i >= 0; i--) {
+        Kept kept = KEPT.get(i);
+        if (kept.key.equals(key) && kept.worker.healthy()) {
+          KEPT.remove(i);
+          kept.worker.moveTo(pool, config);
+          return kept.worker;
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Called once a worker's channel ended: forgets it if kept, and returns the pool to tell that it
+   * is gone, null if it was kept. From now on it cannot be taken.
+   */
+  static ProcessPool ended(WorkerProcess worker) {
+    synchronized (LOCK) {
+      ProcessPool owner = worker.owner();
+      if (owner == null) {
+        KEPT.removeIf(kept -> kept.worker == worker);
+        LEAVING.removeIf(kept -> kept.worker == worker);
+      }
+      return owner;
+    }
+  }
+
+  /** The expiry thread: tells expired workers to exit, and kills those past their shutdown timeout. */
+  private static void expire() {
+    List<WorkerProcess> retire = new ArrayList<>();
+    List<WorkerProcess> kill = new ArrayList<>();
+    while (true) {
+      synchronized (LOCK) {
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (Iterator<Kept> i = KEPT.iterator(); i.hasNext(); ) {
+          Kept kept = i.next();
+          if (now - kept.deadlineNanos >= 0) {
+            i.remove();
+            kept.deadlineNanos = now + kept.worker.config.shutdownTimeout.toNanos();
+            LEAVING.add(kept);
+            retire.add(kept.worker);
+          }
+        }
+        for (Iterator<Kept> i = LEAVING.iterator(); i.hasNext(); ) {
+          Kept leaving = i.next();
+          if (now - leaving.deadlineNanos >= 0 && !retire.contains(leaving.worker)) {
+            i.remove();
+            kill.add(leaving.worker);
+          }
+        }
+        for (Kept kept : KEPT) {
+          next = Math.min(next, kept.deadlineNanos - now);
+        }
+        for (Kept leaving : LEAVING) {
+          next = Math.min(next, leaving.deadlineNanos - now);
+        }
+        if (retire.isEmpty() && kill.isEmpty()) {
+          try {
+            if (next == Long.MAX_VALUE) {
+              LOCK.wait();
+            } else {
+              TimeUnit.NANOSECONDS.timedWait(LOCK, Math.max(next, 1));
+            }
+          } catch (InterruptedException e) {
+            return; // never interrupted: the thread is the cache's own
+          }
+          continue;
+        }
+      }
+      for (WorkerProcess worker : retire) {
+        worker.retire(); // closes its channel: it exits in order and its reader calls ended()
+      }
+      for (WorkerProcess worker : kill) {
+        worker.kill();
+      }
+      retire.clear();
+      kill.clear();
+    }
+  }
+}
