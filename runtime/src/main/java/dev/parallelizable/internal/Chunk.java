@@ -33,6 +33,12 @@ import java.util.function.Function;
  * <p>When the chunk is DONE, {@code results[0, completed)} hold results in input order and, if
  * {@code failure} is set, the element at {@code completed} failed with it; elements after it did not
  * run. Results are published to waiters by the completion of {@link #done()}.
+ *
+ * <p><b>Keeping going.</b> A chunk of a map that keeps going ({@link #keepsGoing()}, for {@code
+ * mapOutcomes}) records the failure of one element ({@link #failElement}) and runs the elements
+ * after it; {@link #succeed()} then means every element has an outcome. A failure of the whole chunk
+ * ({@link #fail}, {@link #cancel}, {@link #abort}) is the outcome of every element at or after
+ * {@code completed} that has no failure of its own. {@link #outcome(int)} reads them.
  */
 public final class Chunk {
   private static final int NEW = 0;
@@ -44,6 +50,9 @@ public final class Chunk {
   private final Object[] results;
   private final long offset;
   private final AtomicInteger state = new AtomicInteger(NEW);
+  private final boolean keepGoing;
+  /** Failures of single elements of a chunk that keeps going; written before DONE, then read. */
+  private ParallelException[] elementFailures;
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
   private ParallelException failure;
@@ -54,6 +63,12 @@ public final class Chunk {
 
   @SuppressWarnings("unchecked")
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
+    this(inputs, toTask, offset, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, boolean keepGoing) {
+    this.keepGoing = keepGoing;
     this.inputs = inputs;
     this.toTask = (Function<Object, ? extends Task<?>>) toTask;
     this.results = new Object[inputs.length];
@@ -77,7 +92,8 @@ public final class Chunk {
 
   /**
    * The tasks, built from the inputs in the calling thread on first use (process pools call this to
-   * encode them). A failure of {@code toTask} fails the chunk at that element and returns null.
+   * encode them). A failure of {@code toTask} fails the chunk at that element and returns null; in a
+   * chunk that keeps going it is that element's failure, and its task is null.
    */
   public Task<?>[] tasks() {
     Task<?>[] built = tasks;
@@ -87,6 +103,10 @@ public final class Chunk {
         try {
           built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
         } catch (RuntimeException | Error e) {
+          if (keepGoing) {
+            failElement(i, buildFailure(i, e));
+            continue;
+          }
           failBuilding(i, e);
           return null;
         }
@@ -107,8 +127,9 @@ public final class Chunk {
   }
 
   /**
-   * Runs every task of the chunk in the calling thread, stopping at the first failure. Used by the
-   * thread and sequential pools, and by process workers' callers that fall back to local runs.
+   * Runs every task of the chunk in the calling thread, stopping at the first failure (or, in a
+   * chunk that keeps going, recording it and going on), each under its {@link
+   * dev.parallelizable.RetryPolicy} if it has one. Used by the thread and sequential pools.
    */
   public void runHere() {
     if (!start()) {
@@ -116,20 +137,36 @@ public final class Chunk {
     }
     Task<?>[] built = tasks;
     for (int i = 0; i < inputs.length; i++) {
+      if (keepGoing && isDone()) {
+        return; // aborted: the pool was terminated
+      }
       Task<?> task;
       try {
         task = built != null ? built[i] : toTask.apply(inputs[i]);
         if (task == null) {
+          if (built != null) {
+            continue; // a chunk that keeps going: building it failed, and that is its outcome
+          }
           throw new NullPointerException("toTask returned null");
         }
       } catch (RuntimeException | Error e) {
+        if (keepGoing) {
+          failElement(i, buildFailure(i, e));
+          continue;
+        }
         failBuilding(i, e);
         return;
       }
       try {
-        results[i] = task.call();
+        results[i] = task.retryPolicy() == null ? task.call() : Retries.call(task, task.retryPolicy(), this::isDone);
       } catch (Throwable e) {
-        fail(i, new TaskFailedException(task, e));
+        ParallelException failure =
+            e instanceof ParallelException p && task.retryPolicy() != null ? p : new TaskFailedException(task, e);
+        if (keepGoing) {
+          failElement(i, failure);
+          continue;
+        }
+        fail(i, failure);
         return;
       }
     }
@@ -137,14 +174,60 @@ public final class Chunk {
   }
 
   private void failBuilding(int index, Throwable e) {
-    String input = Describe.value(inputs[index]);
     start();
-    fail(
-        index,
-        new TaskFailedException(
-            "<building the task for input " + input + '>',
-            new IllegalArgumentException(
-                "the function passed to map could not build a task for input " + input, e)));
+    fail(index, buildFailure(index, e));
+  }
+
+  private TaskFailedException buildFailure(int index, Throwable e) {
+    String input = Describe.value(inputs[index]);
+    return new TaskFailedException(
+        "<building the task for input " + input + '>',
+        new IllegalArgumentException(
+            "the function passed to map could not build a task for input " + input, e));
+  }
+
+  /** Whether this chunk belongs to a map that keeps going past failures (see the class comment). */
+  public boolean keepsGoing() {
+    return keepGoing;
+  }
+
+  /**
+   * Records the failure of element {@code index} of a chunk that keeps going; the elements after it
+   * still run. Called before the chunk is DONE, by the one thread that runs or reports it.
+   *
+   * @throws IllegalStateException if the chunk does not keep going
+   */
+  public void failElement(int index, ParallelException exception) {
+    if (!keepGoing) {
+      throw new IllegalStateException("only a chunk of a map that keeps going records failures per element");
+    }
+    if (elementFailures == null) {
+      elementFailures = new ParallelException[inputs.length];
+    }
+    elementFailures[index] = exception;
+  }
+
+  /** After DONE: how many elements before {@link #completed()} failed on their own (keeping going). */
+  int elementFailures() {
+    int count = 0;
+    if (elementFailures != null) {
+      for (int i = 0; i < completed; i++) {
+        count += elementFailures[i] != null ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  /** After DONE, in a chunk that keeps going: the outcome of element {@code index}. */
+  dev.parallelizable.Outcome<Object> outcome(int index) {
+    long position = offset + index;
+    if (elementFailures != null && elementFailures[index] != null) {
+      return dev.parallelizable.Outcome.failure(position, elementFailures[index]);
+    }
+    if (index >= completed) {
+      return dev.parallelizable.Outcome.failure(position, failure);
+    }
+    return dev.parallelizable.Outcome.success(position, results[index]);
   }
 
   /** Stores the result of element {@code index}; for executors that complete elements one by one. */

@@ -22,6 +22,10 @@ import java.util.function.Function;
  * more input, and throws that failure; the iterator is then finished. For the ordered mode this is
  * the first failure in input order.
  *
+ * <p>In the mode that keeps going ({@code outcomes}, for {@code mapOutcomes} and its lazy forms),
+ * chunks record each element's failure and go on, and the iterator yields one {@link
+ * dev.parallelizable.Outcome} per input instead of results, never throwing a task's failure.
+ *
  * <p>A map whose whole work the pool has measured to be below {@link #INLINE_NANOS} runs in the
  * calling thread as one chunk, on pools that allow it ({@link AbstractPool#mayRunInCaller()}):
  * waking a worker would cost more than the work.
@@ -37,6 +41,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private final ChunkSizer sizer;
   private final boolean ordered;
   private final boolean inline;
+  private final boolean outcomes;
   private final int window;
   private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
   private final LinkedBlockingQueue<Chunk> completions;
@@ -53,6 +58,16 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       Function<? super T, ? extends Task<?>> toTask,
       int chunkSize,
       boolean ordered) {
+    this(pool, inputs, toTask, chunkSize, ordered, false);
+  }
+
+  ChunkedResults(
+      AbstractPool pool,
+      Iterable<? extends T> inputs,
+      Function<? super T, ? extends Task<?>> toTask,
+      int chunkSize,
+      boolean ordered,
+      boolean outcomes) {
     if (chunkSize < 0) {
       throw new IllegalArgumentException(
           "chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
@@ -65,6 +80,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this.inputs = inputs.iterator();
     this.toTask = toTask;
     this.ordered = ordered;
+    this.outcomes = outcomes;
     this.window = 2 * pool.size() + 1;
     this.completions = ordered ? null : new LinkedBlockingQueue<>();
     this.hasFirst = this.inputs.hasNext();
@@ -112,7 +128,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       if (n < batch.length) {
         batch = Arrays.copyOf(batch, n);
       }
-      Chunk chunk = new Chunk(batch, toTask, read);
+      Chunk chunk = new Chunk(batch, toTask, read, outcomes);
       read += n;
       chunk.done().thenAccept(this::completed);
       inFlight.add(chunk);
@@ -138,8 +154,8 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (finished) {
       return false;
     }
-    while (current == null || position >= current.completed()) {
-      if (current != null && current.failure() != null) {
+    while (current == null || position >= available(current)) {
+      if (current != null && current.failure() != null && !outcomes) {
         ParallelException failure = current.failure();
         close();
         throw failure;
@@ -151,11 +167,16 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       current = ordered ? inFlight.poll() : takeCompleted();
       current.await();
       position = 0;
-      if (current.failure() == null) {
+      if (current.failure() == null || outcomes) {
         fill(); // after a failure no more input is read: the loop throws it
       }
     }
     return true;
+  }
+
+  /** How many elements of a done chunk are yielded: those that succeeded, or all for outcomes. */
+  private int available(Chunk chunk) {
+    return outcomes ? chunk.size() : chunk.completed();
   }
 
   private Chunk takeCompleted() {
@@ -173,7 +194,14 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
    * Adds every remaining result to {@code out} in order, as {@code hasNext()}/{@code next()} would,
    * but a chunk at a time: a map of tiny tasks should not pay two calls per result in the caller.
    */
+  @SuppressWarnings("unchecked")
   void drainTo(Collection<? super R> out) {
+    if (outcomes) {
+      while (hasNext()) {
+        out.add((R) current.outcome(position++));
+      }
+      return;
+    }
     while (hasNext()) {
       current.addResultsTo(position, current.completed(), out);
       position = current.completed();
@@ -186,7 +214,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    return (R) current.result(position++);
+    return (R) (outcomes ? current.outcome(position++) : current.result(position++));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.RetryPolicy;
 import dev.parallelizable.Task;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -52,6 +53,23 @@ public final class WorkerConfig {
   final Codec codec;
   final boolean jobMode;
   final Charset outputCharset;
+  /** The pool's retry policy, or null; set before the pool starts, read only after. */
+  private RetryPolicy retryPolicy;
+
+  /**
+   * Sets the pool's retry policy (null for none), before the pool is started.
+   *
+   * @param policy the retry policy of tasks that have none of their own, or null
+   * @return this configuration
+   */
+  public WorkerConfig retryPolicy(RetryPolicy policy) {
+    this.retryPolicy = policy;
+    return this;
+  }
+
+  RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
 
   /** The crash policy that {@link #retries} stands for. */
   CrashPolicy crashPolicy() {
