@@ -39,7 +39,16 @@ import java.util.function.Supplier;
  *   ASSIGNED --returned unanswered (never delivered)--> QUEUED (front; not a loss)
  *   QUEUED --no worker left and none can join or start--> DONE (WorkerLostException if it lost one)
  *   any --terminate()--> DONE (TaskCancelledException)
+ *   ASSIGNED --a task threw (or timed out, if asked), its RetryPolicy allows another run-->
+ *            QUEUED (front, from that task, due after the policy's delay; see Dispatch)
+ *   ASSIGNED --a task failed for good, in a map that keeps going--> that task SETTLED, and
+ *            QUEUED (front, from the task after it), or DONE when no task is left
  * </pre>
+ *
+ * A failed task is decided in one place, {@code EngineCore.failed}: run it again under its retry
+ * policy (the crash policy's losses and the retry policy's runs are counted apart, per task), settle
+ * it and go on (a chunk that keeps going), or fail the chunk. A delayed chunk waits in the queue;
+ * the scheduler skips it until it is due, and the {@link Watchdog} wakes for it.
  *
  * The transitions are made by four classes, one above the other, over one lock and one state:
  * {@link EngineCore} holds the queue and the worker slots and schedules ({@code schedule()}: QUEUED
