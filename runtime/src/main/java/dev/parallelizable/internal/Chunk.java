@@ -201,6 +201,9 @@ public final class Chunk {
     if (!keepGoing) {
       throw new IllegalStateException("only a chunk of a map that keeps going records failures per element");
     }
+    if (isDone()) {
+      return; // aborted: the abort's failure is the outcome of every element without one
+    }
     if (elementFailures == null) {
       elementFailures = new ParallelException[inputs.length];
     }
