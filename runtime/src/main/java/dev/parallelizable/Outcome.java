@@ -125,7 +125,11 @@ public final class Outcome<R> {
     return failure;
   }
 
-  /** {@code Outcome[#3: success]} or {@code Outcome[#3: failed: <message>]}; the value is not shown. */
+  /**
+   * The position and whether the task succeeded; the value is not shown.
+   *
+   * @return {@code Outcome[#3: success]} or {@code Outcome[#3: failed: <message>]}
+   */
   @Override
   public String toString() {
     return failure == null
