@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.parallelizable.fixtures.Flaky;
+import dev.parallelizable.fixtures.FlakyParallel;
 import dev.parallelizable.fixtures.WorkParallel;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +100,22 @@ class OutcomeContractTest {
     assertOutcomesOf1To200(pool.mapOutcomes(OutcomeContractTest::failIfListed, range(1, 200), 10));
     assertOutcomesOf1To200(pool.mapOutcomes(OutcomeContractTest::failIfListed, range(1, 200), 200));
     assertOutcomesOf1To200(pool.mapOutcomes(OutcomeContractTest::failIfListed, range(1, 200)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void eachTaskRunsOnceWhenTasksInTheMiddleOfItsChunkFail(PoolKind kind, @TempDir Path dir) throws IOException {
+    List<Outcome<Integer>> outcomes = pool(kind).mapOutcomes(
+        x -> FlakyParallel.failTimes(dir, "k" + x, x == 4 || x == 5 || x == 10 ? 1 : 0, "io"), range(1, 10), 10);
+    for (int x = 1; x <= 10; x++) {
+      Outcome<Integer> outcome = outcomes.get(x - 1);
+      if (x == 4 || x == 5 || x == 10) {
+        assertEquals("k" + x + " failed run 1", outcome.failure().getCause().getMessage());
+      } else {
+        assertEquals(1, outcome.value(), "input " + x);
+      }
+      assertEquals(1, Flaky.runs(dir, "k" + x), "runs of input " + x + ": the chunk goes on after a failure");
+    }
   }
 
   @ParameterizedTest
