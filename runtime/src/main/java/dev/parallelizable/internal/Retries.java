@@ -44,11 +44,6 @@ public final class Retries {
     return policy.retries(failure.getCause());
   }
 
-  /** Whether {@code failure} is a timeout, retried only when the policy asks for it. */
-  public static boolean isTimeout(ParallelException failure) {
-    return failure instanceof TaskTimeoutException;
-  }
-
   /** The delay before retry {@code retry} (from 1), jitter applied, in nanoseconds. */
   public static long delayNanos(RetryPolicy policy, int retry) {
     long nominal = policy.delay(retry).toNanos();
