@@ -6,6 +6,7 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.WaitInterruptedException;
 import java.util.ArrayList;
@@ -170,6 +171,19 @@ public abstract class AbstractPool implements Pool {
     List<R> results =
         new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
     try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, chunkSize, true)) {
+      iterator.drainTo(results);
+    }
+    return results;
+  }
+
+  /**
+   * {@link #map(Function, Iterable, int)} with the pool's chunk size, where each input is the one
+   * argument of {@code method}: a chunk run here fills its batch's column from the inputs.
+   */
+  public final <T, R> List<R> mapArguments(
+      TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    List<R> results = new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
+    try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, 0, true, method)) {
       iterator.drainTo(results);
     }
     return results;

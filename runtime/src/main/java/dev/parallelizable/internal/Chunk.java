@@ -2,6 +2,8 @@ package dev.parallelizable.internal;
 
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
+import dev.parallelizable.support.BatchFailure;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
@@ -36,9 +38,10 @@ import java.util.function.Function;
  *
  * <p><b>Keeping going.</b> A chunk of a map that keeps going ({@link #keepsGoing()}, for {@code
  * mapOutcomes}) records the failure of one element ({@link #failElement}) and runs the elements
- * after it; {@link #succeed()} then means every element has an outcome. A failure of the whole chunk
- * ({@link #fail}, {@link #cancel}, {@link #abort}) is the outcome of every element at or after
- * {@code completed} that has no failure of its own. {@link #outcome(int)} reads them.
+ * after it, one task at a time; {@link #succeed()} then means every element has an outcome. A
+ * failure of the whole chunk ({@link #fail}, {@link #cancel}, {@link #abort}) is the outcome of
+ * every element at or after {@code completed} that has no failure of its own. {@link #outcome(int)}
+ * reads them. A task with a {@link dev.parallelizable.RetryPolicy} runs by itself, never in a batch.
  */
 public final class Chunk {
   private static final int NEW = 0;
@@ -49,10 +52,11 @@ public final class Chunk {
   private final Function<Object, ? extends Task<?>> toTask;
   private final Object[] results;
   private final long offset;
-  private final AtomicInteger state = new AtomicInteger(NEW);
+  private final TaskMethod<?> argumentsOf;
   private final boolean keepGoing;
   /** Failures of single elements of a chunk that keeps going; written before DONE, then read. */
   private ParallelException[] elementFailures;
+  private final AtomicInteger state = new AtomicInteger(NEW);
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
   private ParallelException failure;
@@ -61,18 +65,28 @@ public final class Chunk {
   private boolean started;
   private long elapsedNanos;
 
-  @SuppressWarnings("unchecked")
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
-    this(inputs, toTask, offset, false);
+    this(inputs, toTask, offset, null, false);
   }
 
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf) {
+    this(inputs, toTask, offset, argumentsOf, false);
+  }
+
+  /**
+   * @param argumentsOf the method whose one argument each input is (a generated {@code ...Map}),
+   *     or null: then {@link #runHere()} may fill the batch's column from the inputs, without
+   *     building a task per input
+   */
   @SuppressWarnings("unchecked")
-  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, boolean keepGoing) {
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf,
+      boolean keepGoing) {
     this.keepGoing = keepGoing;
     this.inputs = inputs;
     this.toTask = (Function<Object, ? extends Task<?>>) toTask;
     this.results = new Object[inputs.length];
     this.offset = offset;
+    this.argumentsOf = argumentsOf;
   }
 
   /** A chunk of one task. */
@@ -92,8 +106,8 @@ public final class Chunk {
 
   /**
    * The tasks, built from the inputs in the calling thread on first use (process pools call this to
-   * encode them). A failure of {@code toTask} fails the chunk at that element and returns null; in a
-   * chunk that keeps going it is that element's failure, and its task is null.
+   * encode them). A failure of {@code toTask} fails the chunk, naming that element, before any task
+   * ran, and returns null.
    */
   public Task<?>[] tasks() {
     Task<?>[] built = tasks;
@@ -104,10 +118,11 @@ public final class Chunk {
           built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
         } catch (RuntimeException | Error e) {
           if (keepGoing) {
-            failElement(i, buildFailure(i, e));
+            failElement(i, buildFailure(i, e)); // its task stays null, and is never run
             continue;
           }
-          failBuilding(i, e);
+          // No task of the chunk ran: none has a result to deliver before the failure.
+          failBuilding(i, 0, e);
           return null;
         }
       }
@@ -127,55 +142,188 @@ public final class Chunk {
   }
 
   /**
-   * Runs every task of the chunk in the calling thread, stopping at the first failure (or, in a
-   * chunk that keeps going, recording it and going on), each under its {@link
-   * dev.parallelizable.RetryPolicy} if it has one. Used by the thread and sequential pools.
+   * Runs every task of the chunk in the calling thread, stopping at the first failure. Used by the
+   * thread and sequential pools.
+   *
+   * <p>Each run of consecutive tasks of one method whose invoker has a batch loop runs as one
+   * batch ({@link Columns}): the tasks are built one by one and their arguments copied into the
+   * columns at once, so each task is garbage as soon as it is read; the generated loop then calls
+   * the method row after row and its result column is boxed into the chunk's results. A chunk
+   * made for a method of one argument ({@code argumentsOf}) fills its column from the inputs
+   * without building tasks. A task alone, or one whose arguments do not fit the columns, runs by
+   * itself. The first failure in input order ends the chunk either way; a {@code toTask} that
+   * throws fails its element after the elements before it ran.
    */
   public void runHere() {
     if (!start()) {
       return;
     }
-    Task<?>[] built = tasks;
-    for (int i = 0; i < inputs.length; i++) {
-      if (keepGoing && isDone()) {
-        return; // aborted: the pool was terminated
+    if (keepGoing) {
+      runEachKeepingGoing();
+      return;
+    }
+    if (tasks == null && runInputsAsBatch()) {
+      return;
+    }
+    Task<?> next = null;
+    for (int i = 0; i < inputs.length; ) {
+      Task<?> task = next != null ? next : taskAt(i);
+      next = null;
+      if (task == null) {
+        return; // building it failed the chunk
       }
-      Task<?> task;
-      try {
-        task = built != null ? built[i] : toTask.apply(inputs[i]);
-        if (task == null) {
-          if (built != null) {
-            continue; // a chunk that keeps going: building it failed, and that is its outcome
+      TaskMethod<?> method = task.method();
+      if (i + 1 < inputs.length && task.retryPolicy() == null && Columns.batches(method)) {
+        byte[] kinds = Columns.parameterKinds(method);
+        Object[] columns = new Object[kinds.length];
+        for (int p = 0; p < kinds.length; p++) {
+          columns[p] = Columns.newColumn(kinds[p], inputs.length - i);
+        }
+        int end = i + 1;
+        if (Columns.put(columns, 0, task)) {
+          Throwable buildFailure = null;
+          while (end < inputs.length) {
+            Task<?> following;
+            try {
+              following = tasks != null ? tasks[end] : build(end);
+            } catch (RuntimeException | Error e) {
+              buildFailure = e;
+              break;
+            }
+            if (following.method() != method || following.retryPolicy() != null
+                || !Columns.put(columns, end - i, following)) {
+              next = following;
+              break;
+            }
+            end++;
           }
-          throw new NullPointerException("toTask returned null");
+          if (end > i + 1 || buildFailure != null) {
+            if (!runColumns(method, columns, i, end)) {
+              return;
+            }
+            if (buildFailure != null) {
+              failBuilding(end, buildFailure);
+              return;
+            }
+            i = end;
+            continue;
+          }
         }
-      } catch (RuntimeException | Error e) {
-        if (keepGoing) {
-          failElement(i, buildFailure(i, e));
-          continue;
-        }
-        failBuilding(i, e);
-        return;
       }
       try {
-        results[i] = task.retryPolicy() == null ? task.call() : Retries.call(task, task.retryPolicy(), this::isDone);
+        results[i] = call(task);
       } catch (Throwable e) {
-        ParallelException failure =
-            e instanceof ParallelException p && task.retryPolicy() != null ? p : new TaskFailedException(task, e);
-        if (keepGoing) {
-          failElement(i, failure);
-          continue;
-        }
-        fail(i, failure);
+        fail(i, failureOf(task, e));
         return;
       }
+      i++;
     }
     succeed();
   }
 
-  private void failBuilding(int index, Throwable e) {
-    start();
-    fail(index, buildFailure(index, e));
+  /** The task of input {@code index}: built earlier, or now; null if building it failed the chunk. */
+  private Task<?> taskAt(int index) {
+    if (tasks != null) {
+      return tasks[index];
+    }
+    try {
+      return build(index);
+    } catch (RuntimeException | Error e) {
+      failBuilding(index, e);
+      return null;
+    }
+  }
+
+  private Task<?> build(int index) {
+    return java.util.Objects.requireNonNull(toTask.apply(inputs[index]), "toTask returned null");
+  }
+
+  /**
+   * Runs the rows of {@code columns} as the batch of inputs {@code [from, to)}; true if every row
+   * succeeded, false if one failed (the chunk is then done).
+   */
+  private boolean runColumns(TaskMethod<?> method, Object[] columns, int from, int to) {
+    try {
+      Object out = method.invoker().invokeBatch(method.key(), columns, to - from, null);
+      Columns.box(out, to - from, results, from);
+      return true;
+    } catch (BatchFailure failure) {
+      Columns.box(failure.results(), failure.index(), results, from);
+      failInput(from + failure.index(), failure.getCause());
+      return false;
+    } catch (RuntimeException | Error e) {
+      failInput(from, e);
+      return false;
+    }
+  }
+
+  /**
+   * Runs the chunk as one batch whose column is the inputs themselves, if it was made for a method
+   * of one argument with a batch loop and every input fits its column; true if the chunk is then
+   * done, false if the inputs must go through {@code toTask} after all (nothing ran).
+   */
+  private boolean runInputsAsBatch() {
+    TaskMethod<?> method = argumentsOf;
+    if (method == null || inputs.length < 2 || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
+      return false;
+    }
+    Object column = Columns.ofValues(inputs, Columns.parameterKinds(method)[0]);
+    if (column == null) {
+      return false;
+    }
+    if (runColumns(method, new Object[] {column}, 0, inputs.length)) {
+      succeed();
+    }
+    return true;
+  }
+
+  /** Fails input {@code index} of a batch, naming its task as the per-task path does. */
+  private void failInput(int index, Throwable thrown) {
+    Task<?> task = taskAt(index);
+    if (task != null) {
+      fail(index, new TaskFailedException(task, asTaskThrows(task, thrown)));
+    }
+  }
+
+  /** The cause {@link Task#call()} would have thrown for {@code thrown}. */
+  private static Throwable asTaskThrows(Task<?> task, Throwable thrown) {
+    return thrown instanceof Exception || thrown instanceof Error ? thrown : new TaskFailedException(task, thrown);
+  }
+
+  /** Runs {@code task} once, or under its retry policy. */
+  private Object call(Task<?> task) throws Exception {
+    return task.retryPolicy() == null ? task.call() : Retries.call(task, task.retryPolicy(), this::isDone);
+  }
+
+  /** The failure of a task that threw {@code e} from {@link #call}: the retries' own, or a new one. */
+  private static ParallelException failureOf(Task<?> task, Throwable e) {
+    return e instanceof ParallelException p && task.retryPolicy() != null ? p : new TaskFailedException(task, e);
+  }
+
+  /** {@link #runHere()} of a chunk that keeps going: each task by itself, recording each failure. */
+  private void runEachKeepingGoing() {
+    Task<?>[] built = tasks;
+    for (int i = 0; i < inputs.length; i++) {
+      if (isDone()) {
+        return; // aborted: the pool was terminated
+      }
+      Task<?> task;
+      try {
+        task = built != null ? built[i] : build(i);
+      } catch (RuntimeException | Error e) {
+        failElement(i, buildFailure(i, e));
+        continue;
+      }
+      if (task == null) {
+        continue; // building it failed, and that is its outcome
+      }
+      try {
+        results[i] = call(task);
+      } catch (Throwable e) {
+        failElement(i, failureOf(task, e));
+      }
+    }
+    succeed();
   }
 
   private TaskFailedException buildFailure(int index, Throwable e) {
@@ -184,6 +332,22 @@ public final class Chunk {
         "<building the task for input " + input + '>',
         new IllegalArgumentException(
             "the function passed to map could not build a task for input " + input, e));
+  }
+
+  private void failBuilding(int index, Throwable e) {
+    failBuilding(index, index, e);
+  }
+
+  /** Fails the chunk at {@code failedAt} because no task could be built for input {@code index}. */
+  private void failBuilding(int index, int failedAt, Throwable e) {
+    String input = Describe.value(inputs[index]);
+    start();
+    fail(
+        failedAt,
+        new TaskFailedException(
+            "<building the task for input " + input + '>',
+            new IllegalArgumentException(
+                "the function passed to map could not build a task for input " + input, e)));
   }
 
   /** Whether this chunk belongs to a map that keeps going past failures (see the class comment). */

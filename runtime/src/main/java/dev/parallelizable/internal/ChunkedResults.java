@@ -38,6 +38,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private final Iterator<? extends T> inputs;
   private final Function<? super T, ? extends Task<?>> toTask;
   private final TaskMethod<?> method;
+  private final TaskMethod<?> argumentsOf;
   private final ChunkSizer sizer;
   private final boolean ordered;
   private final boolean inline;
@@ -58,15 +59,41 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       Function<? super T, ? extends Task<?>> toTask,
       int chunkSize,
       boolean ordered) {
-    this(pool, inputs, toTask, chunkSize, ordered, false);
+    this(pool, inputs, toTask, chunkSize, ordered, null, false);
   }
 
+  /**
+   * @param argumentsOf the method whose one argument each input is, or null if the inputs are
+   *     only what {@code toTask} takes (see {@link Chunk})
+   */
   ChunkedResults(
       AbstractPool pool,
       Iterable<? extends T> inputs,
       Function<? super T, ? extends Task<?>> toTask,
       int chunkSize,
       boolean ordered,
+      TaskMethod<?> argumentsOf) {
+    this(pool, inputs, toTask, chunkSize, ordered, argumentsOf, false);
+  }
+
+  /** @param outcomes whether the map keeps going and yields outcomes (see above) */
+  ChunkedResults(
+      AbstractPool pool,
+      Iterable<? extends T> inputs,
+      Function<? super T, ? extends Task<?>> toTask,
+      int chunkSize,
+      boolean ordered,
+      boolean outcomes) {
+    this(pool, inputs, toTask, chunkSize, ordered, null, outcomes);
+  }
+
+  private ChunkedResults(
+      AbstractPool pool,
+      Iterable<? extends T> inputs,
+      Function<? super T, ? extends Task<?>> toTask,
+      int chunkSize,
+      boolean ordered,
+      TaskMethod<?> argumentsOf,
       boolean outcomes) {
     if (chunkSize < 0) {
       throw new IllegalArgumentException(
@@ -79,6 +106,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this.pool = pool;
     this.inputs = inputs.iterator();
     this.toTask = toTask;
+    this.argumentsOf = argumentsOf;
     this.ordered = ordered;
     this.outcomes = outcomes;
     this.window = 2 * pool.size() + 1;
@@ -128,7 +156,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       if (n < batch.length) {
         batch = Arrays.copyOf(batch, n);
       }
-      Chunk chunk = new Chunk(batch, toTask, read, outcomes);
+      Chunk chunk = new Chunk(batch, toTask, read, argumentsOf, outcomes);
       read += n;
       chunk.done().thenAccept(this::completed);
       inFlight.add(chunk);

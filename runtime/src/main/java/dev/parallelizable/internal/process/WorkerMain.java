@@ -2,10 +2,14 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
+import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.protocol.SerializationCodec;
+import dev.parallelizable.internal.shared.SharedMappings;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -21,7 +25,8 @@ import java.nio.file.Paths;
 
 /**
  * The main class of a worker JVM. Arguments: the socket path, the progress slot's path, the
- * worker's name, and the charset of the parent's standard output.
+ * worker's name, the charset of the parent's standard output, and the pool's directory of shared
+ * data (see {@link SharedMappings}).
  *
  * <p>The worker reads its token from standard input, connects, runs the initializer, and then runs
  * the tasks of each RUN frame in its main thread, in order, answering with RESULTS and FAILED frames
@@ -51,11 +56,15 @@ public final class WorkerMain {
   private final Connection connection;
   private final Path progressFile;
   private final ParentWatch watch;
+  /** Where references to shared data resolve; null if the parent gave no directory. */
+  private final SharedMappings shared;
   private ProgressSlot progress;
   private final FrameOutput results = new FrameOutput(8192);
   private Codec codec = SerializationCodec.INSTANCE;
 
-  private WorkerMain(String name, Connection connection, Path progressFile, ParentWatch watch) {
+  private WorkerMain(
+      String name, Connection connection, Path progressFile, ParentWatch watch, SharedMappings shared) {
+    this.shared = shared;
     this.name = name;
     this.connection = connection;
     this.progressFile = progressFile;
@@ -88,7 +97,8 @@ public final class WorkerMain {
     isolateStandardStreams(args[3]);
     Thread.currentThread().setName(args[2]);
     Thread.setDefaultUncaughtExceptionHandler(new ExitOnOutOfMemory());
-    ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]));
+    SharedMappings shared = args.length > 4 ? new SharedMappings(Paths.get(args[4])) : null;
+    ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]), shared);
     watch.start();
 
     Connection connection =
@@ -96,7 +106,7 @@ public final class WorkerMain {
     FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
     hello.write(token, 0, token.length);
     connection.send(Protocol.HELLO, 0, hello);
-    WorkerMain worker = new WorkerMain(args[2], connection, Paths.get(args[1]), watch);
+    WorkerMain worker = new WorkerMain(args[2], connection, Paths.get(args[1]), watch, shared);
     Runtime.getRuntime().addShutdownHook(new OrderlyExit(worker));
     worker.serve();
   }
@@ -124,6 +134,7 @@ public final class WorkerMain {
       throw new IOException("Expected INIT from the parent");
     }
     FrameInput in = init.body;
+    in.sharedMappings(shared);
     boolean jobMode;
     try {
       codec = Protocol.readCodec(in);
@@ -145,10 +156,15 @@ public final class WorkerMain {
         exit(0);
         return;
       }
-      if (frame.type != Protocol.RUN) {
+      frame.body.sharedMappings(shared);
+      boolean succeeded;
+      if (frame.type == Protocol.RUN) {
+        succeeded = run(frame.id, frame.body);
+      } else if (frame.type == Protocol.RUN_BATCH) {
+        succeeded = runBatch(frame.id, frame.body);
+      } else {
         throw new IOException("Unexpected frame type " + frame.type);
       }
-      boolean succeeded = run(frame.id, frame.body);
       watch.watchProcess();
       if (jobMode) {
         exit(succeeded ? 0 : 1);
@@ -196,6 +212,77 @@ public final class WorkerMain {
       }
     }
     sendResults(id, first, count - first, true);
+    return true;
+  }
+
+  /**
+   * Runs the rows of one RUN_BATCH frame through the invoker's batch loop, then sends the result
+   * column: a primitive one in bulk (BATCH_RESULTS), a reference one value by value (RESULTS), in
+   * frames of at most {@link #FLUSH_BYTES}; then the failure of the first row that failed, if one
+   * did. False if one failed.
+   */
+  private boolean runBatch(long id, FrameInput in) throws IOException {
+    BatchBlock batch = new BatchBlock(in, codec, name);
+    int done = batch.rows();
+    Throwable failure = batch.failure();
+    Object column = null;
+    if (done > 0) {
+      BatchProgress rows = batch.count() > 1 ? progress().batch(id) : null;
+      try {
+        column = batch.invoker().invokeBatch(batch.key(), batch.columns(), done, rows);
+      } catch (BatchFailure e) {
+        column = e.results();
+        done = e.index();
+        failure = e.getCause();
+      } catch (Throwable e) {
+        column = null;
+        done = 0;
+        failure = e;
+      }
+    }
+    if (column instanceof Object[] values) {
+      startResults(0);
+      int first = 0;
+      for (int i = 0; i < done; i++) {
+        Throwable unsent = batch.writeResult(results, values[i]);
+        if (unsent != null) {
+          if (i > first) {
+            sendResults(id, first, i - first, false);
+          }
+          sendFailure(id, i, unsent);
+          return false;
+        }
+        if (i + 1 < done && results.length() > FLUSH_BYTES) {
+          sendResults(id, first, i + 1 - first, false);
+          first = i + 1;
+          startResults(first);
+        }
+      }
+      if (done > first || failure == null) {
+        sendResults(id, first, done - first, failure == null);
+      }
+    } else {
+      byte kind = Columns.kindOf(column);
+      int piece = (int) Math.max(1, FLUSH_BYTES / Math.max(1, Columns.width(kind)));
+      int first = 0;
+      do {
+        int end = (int) Math.min(done, (long) first + piece);
+        if (end > first || failure == null) {
+          results.reset();
+          results.writeInt(first);
+          results.writeInt(end - first);
+          results.writeByte(end == done && failure == null ? 1 : 0);
+          results.writeByte(kind);
+          Protocol.writeColumn(results, column, first, end);
+          connection.send(Protocol.BATCH_RESULTS, id, results);
+        }
+        first = end;
+      } while (first < done);
+    }
+    if (failure != null) {
+      sendFailure(id, done, failure);
+      return false;
+    }
     return true;
   }
 

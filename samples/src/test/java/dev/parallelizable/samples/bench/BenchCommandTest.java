@@ -67,7 +67,12 @@ class BenchCommandTest {
     }
     assertEquals(expected, seen);
     long w1Lines = lines.stream().filter(l -> l.get("workload").asText().equals("W1")).count();
-    assertEquals(2 * 6, w1Lines, "W1 runs two sizes on six backends");
+    assertEquals(2 * (6 + 2), w1Lines, "W1 runs two sizes on six backends, and the generated map on two");
+    long generatedMapLines =
+        lines.stream()
+            .filter(l -> l.get("workload").asText().equals("W1") && l.path("mode").asText().equals("generated map"))
+            .count();
+    assertEquals(2 * 2, generatedMapLines, "the generated map runs on threads and processes, at both sizes");
     for (JsonNode line : lines) {
       if (line.get("workload").asText().equals("W1")) {
         assertEquals("loop", line.get("baseline").asText(), line.toString());
@@ -91,6 +96,30 @@ class BenchCommandTest {
       pairs.add(json.get("workload").asText() + " " + json.get("backend").asText());
     }
     assertEquals(List.of("W5 loop", "W5 threads"), pairs);
+  }
+
+  @Test
+  @Timeout(120)
+  void w8ComparesTheHandleWithTheArrayAndReportsMemory() throws Exception {
+    assertEquals(0, run("bench", "--quick", "--workloads", "W8", "--backends", "loop,threads,processes"));
+
+    List<String> backends = new ArrayList<>();
+    for (String line : out.text().split("\n")) {
+      JsonNode json = JSON.readTree(line);
+      assertEquals("W8", json.get("workload").asText());
+      assertTrue(json.get("ok").asBoolean(), line);
+      String backend = json.get("backend").asText();
+      backends.add(backend);
+      if (backend.startsWith("processes")) {
+        assertEquals("processes-shared", json.get("baseline").asText(), line);
+        assertTrue(json.get("ratio").isNumber(), line);
+        assertTrue(json.get("workers_rss_MB").asDouble() > 0, line);
+        assertTrue(json.get("workers_private_MB").asDouble() > 0, line);
+        assertTrue(json.get("parent_rss_MB").asDouble() > 0, line);
+      }
+    }
+    assertEquals(
+        List.of("loop", "threads-shared", "processes-shared", "processes-array", "processes-copy"), backends);
   }
 
   @Test
