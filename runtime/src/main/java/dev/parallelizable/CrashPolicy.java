@@ -6,7 +6,9 @@ package dev.parallelizable;
  * left a cluster pool (the cluster module's {@code ClusterPool.Builder.crashPolicy}). A worker JVM
  * dies by {@code System.exit}, {@code Runtime.halt}, a signal, an {@link OutOfMemoryError}, or a
  * crash of the JVM itself; a task that ran past the per-task timeout is not retried under any
- * policy, since it would most likely time out again.
+ * crash policy, since it would most likely time out again. A task that throws is a {@link
+ * RetryPolicy}'s business; the runs each policy allows are counted apart, and neither resets the
+ * other.
  *
  * <ul>
  *   <li>{@link #fail()} (a process pool's default): the task fails with a {@link

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  *
  * <p><b>Failures.</b> A task's exception reaches the caller as {@link TaskFailedException} with the
  * original as its cause. A {@code map} fails with the first failure in input order and cancels the
- * tasks that have not started. On a process pool a worker that dies fails its task with {@link
- * WorkerCrashedException} and is replaced; the pool stays usable.
+ * tasks that have not started ({@link #mapOutcomes} keeps going instead, and returns each input's
+ * {@link Outcome}). A task with a {@link RetryPolicy} runs again when it throws. On a process
+ * pool a worker that dies fails its task with {@link WorkerCrashedException} and is replaced; the
+ * pool stays usable.
  *
  * <p><b>Batching.</b> {@code map}, {@code imap}, {@code imapUnordered} and {@code run} send tasks in
  * chunks. Without an explicit chunk size the pool picks one; an explicit size overrides it.
@@ -169,6 +171,100 @@ public interface Pool extends AutoCloseable {
   default <R> List<R> run(Stream<? extends Task<? extends R>> tasks) {
     return map(Pool::<R>widen, tasks::iterator);
   }
+
+  /**
+   * As {@link #map(Function, Iterable)}, but keeps going past failures (Python's {@code
+   * gather(..., return_exceptions=True)}): runs every input and returns one {@link Outcome} per
+   * input, in input order, each the task's result or the failure {@code map} would have thrown for
+   * it, naming the input. It never throws a task's failure: a task that threw (after its {@link
+   * RetryPolicy}, if any), a worker lost past the {@link CrashPolicy}, a task past the per-task
+   * timeout, a {@code toTask} that threw for that input, are each that input's outcome, and the
+   * inputs after it still run, those of the same chunk included. A failure of the whole pool (it
+   * was terminated, or could not start its workers) is the outcome of every input it stopped.
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read once; not null
+   * @return one outcome per input, in input order; {@link Outcome#position()} is the index
+   * @throws IllegalStateException if the pool was shut down before or while it read the inputs
+   */
+  default <T, R> List<Outcome<R>> mapOutcomes(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return mapOutcomes(toTask, inputs, 0);
+  }
+
+  /**
+   * As {@link #mapOutcomes(Function, Iterable)}, with {@code chunkSize} tasks per chunk (0: the
+   * pool chooses).
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read once; not null
+   * @param chunkSize tasks per chunk, or 0 to let the pool choose
+   * @return one outcome per input, in input order
+   * @throws IllegalArgumentException if {@code chunkSize} is negative
+   */
+  <T, R> List<Outcome<R>> mapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
+
+  /**
+   * Lazy {@link #mapOutcomes(Function, Iterable)} (as {@link #imap} is to {@code map}): one outcome
+   * per input, in input order, as the iterator advances; its {@code next()} never throws a task's
+   * failure. {@code close()} cancels the look-ahead that has not started.
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @return an iterator over the outcomes, in input order
+   */
+  default <T, R> ResultIterator<Outcome<R>> imapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return imapOutcomes(toTask, inputs, 0);
+  }
+
+  /**
+   * As {@link #imapOutcomes(Function, Iterable)} with an explicit chunk size (0: the pool chooses).
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @param chunkSize tasks per chunk, or 0 to let the pool choose
+   * @return an iterator over the outcomes, in input order
+   */
+  <T, R> ResultIterator<Outcome<R>> imapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
+
+  /**
+   * As {@link #imapOutcomes(Function, Iterable)}, in completion order: each outcome says which
+   * input it is with {@link Outcome#position()}.
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @return an iterator over the outcomes, in completion order
+   */
+  default <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return imapUnorderedOutcomes(toTask, inputs, 0);
+  }
+
+  /**
+   * As {@link #imapUnorderedOutcomes(Function, Iterable)} with an explicit chunk size (0: the pool
+   * chooses).
+   *
+   * @param <T> the input type
+   * @param <R> the result type
+   * @param toTask builds the task for one input; not null
+   * @param inputs the inputs, read lazily; not null
+   * @param chunkSize tasks per chunk, or 0 to let the pool choose
+   * @return an iterator over the outcomes, in completion order
+   */
+  <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize);
 
   /**
    * Adds a listener that hears about every task this pool finishes from now on, whichever call

@@ -55,6 +55,7 @@ import java.util.stream.Collectors;
  *       name</td></tr>
  *   <tr><td>{@link #javaExecutable(Path)}</td><td>{@code bin/java} of the parent's {@code java.home}</td></tr>
  *   <tr><td>{@link #crashPolicy(CrashPolicy)}</td><td>{@link CrashPolicy#fail()}</td></tr>
+ *   <tr><td>{@link #retryPolicy(RetryPolicy)}</td><td>none: a task that throws fails</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#serialization()}</td></tr>
  *   <tr><td>{@link #sharedArrayThreshold(long)}</td><td>1 MiB</td></tr>
  * </table>
@@ -110,6 +111,7 @@ public final class ProcessPoolBuilder {
   private String classpath;
   private Path javaExecutable;
   private CrashPolicy crashPolicy;
+  private RetryPolicy retryPolicy;
   private Codec codec;
   private WorkerOutput workerOutput;
   private long sharedArrayThreshold = UNSET;
@@ -473,6 +475,23 @@ public final class ProcessPoolBuilder {
   }
 
   /**
+   * What to do with a task that throws: run it again, after a delay, on any worker (see {@link
+   * RetryPolicy}). A task's own policy ({@link Task#withRetry}) replaces it. A worker that dies is
+   * the {@linkplain #crashPolicy(CrashPolicy) crash policy}'s; the two counts are kept apart.
+   *
+   * @param policy the retry policy of tasks that have none of their own; not null
+   * @return this builder
+   * @throws IllegalArgumentException if {@code policy} is null
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder retryPolicy(RetryPolicy policy) {
+    requireUnset(retryPolicy == null, "retryPolicy was already set to %s", retryPolicy);
+    requireArgument(policy != null, "retryPolicy must not be null");
+    retryPolicy = policy;
+    return this;
+  }
+
+  /**
    * How arguments, results and exceptions cross between the JVMs. Each worker creates its own
    * instance from the class name.
    *
@@ -559,14 +578,15 @@ public final class ProcessPoolBuilder {
   public Pool build() {
     return ProcessPool.start(
         config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false)
+            .retryPolicy(retryPolicy)
             .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor));
   }
 
   /**
    * A job that runs {@code task} in a new JVM of its own, configured as this builder's workers
    * (Python's {@code multiprocessing.Process}); {@link #workers(int)}, {@link
-   * #maxTasksPerWorker(int)}, {@link #idleTimeout(Duration)} and {@link #crashPolicy(CrashPolicy)}
-   * do not apply.
+   * #maxTasksPerWorker(int)}, {@link #idleTimeout(Duration)}, {@link #crashPolicy(CrashPolicy)}
+   * and {@link #retryPolicy(RetryPolicy)} do not apply.
    *
    * @param <R> the task's result type
    * @param task the task to run; not null
@@ -613,7 +633,7 @@ public final class ProcessPoolBuilder {
         + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", reuseWorkersFor="
         + reuseWorkersFor + ", shutdownTimeout="
         + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="
-        + initializerTimeout + ", crashPolicy=" + crashPolicy + ", codec=" + codec + ", workerOutput="
+        + initializerTimeout + ", crashPolicy=" + crashPolicy + ", retryPolicy=" + retryPolicy + ", codec=" + codec + ", workerOutput="
         + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + "]";
   }
 }

@@ -21,10 +21,40 @@ import java.util.concurrent.Callable;
 public final class Task<R> implements Callable<R> {
   private final TaskMethod<R> method;
   private final Object[] arguments;
+  /** The task's own retry policy, or null for the pool's. */
+  private final RetryPolicy retryPolicy;
 
   Task(TaskMethod<R> method, Object[] arguments) {
+    this(method, arguments, null);
+  }
+
+  private Task(TaskMethod<R> method, Object[] arguments, RetryPolicy retryPolicy) {
     this.method = method;
     this.arguments = arguments;
+    this.retryPolicy = retryPolicy;
+  }
+
+  /**
+   * This task with a retry policy of its own, which replaces the pool's when a pool runs it (see
+   * {@link RetryPolicy}): {@code pool.map(u -> FetchParallel.fetch(u).withRetry(policy), urls)}.
+   * The policy stays with the caller's copy of the task and is never sent to a worker. {@link
+   * #call()} and jobs run the task once.
+   *
+   * @param policy the policy; not null
+   * @return a new task with the same method and arguments and this policy
+   * @throws NullPointerException if {@code policy} is null
+   */
+  public Task<R> withRetry(RetryPolicy policy) {
+    return new Task<>(method, arguments, java.util.Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * The task's own retry policy, set by {@link #withRetry}.
+   *
+   * @return the policy, or null if the pool's applies
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   /**

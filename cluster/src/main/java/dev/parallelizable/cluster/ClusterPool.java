@@ -9,10 +9,12 @@ import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.Outcome;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
+import dev.parallelizable.RetryPolicy;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
@@ -140,6 +142,7 @@ public final class ClusterPool implements Pool {
     private String executorName = ClusterMember.EXECUTOR_NAME;
     private CrashPolicy crashPolicy = CrashPolicy.retry(1);
     private Duration taskTimeout;
+    private RetryPolicy retryPolicy;
 
     private Builder() {}
 
@@ -233,6 +236,20 @@ public final class ClusterPool implements Pool {
      */
     public Builder crashPolicy(CrashPolicy policy) {
       this.crashPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * What to do with a task that throws: run it again, after a delay, on any member (see {@link
+     * RetryPolicy}); none by default. A task's own policy ({@link Task#withRetry}) replaces it. A
+     * member that leaves is the {@linkplain #crashPolicy(CrashPolicy) crash policy}'s; the two
+     * counts are kept apart.
+     *
+     * @param policy the retry policy of tasks that have none of their own; not null
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -333,6 +350,7 @@ public final class ClusterPool implements Pool {
     ClusterWorkers workers = new ClusterWorkers(hazelcast, owns, executorName, loader, results);
     RemoteSettings settings = RemoteSettings.builder(name, size)
         .crashPolicy(builder.crashPolicy)
+        .retryPolicy(builder.retryPolicy)
         .taskTimeout(builder.taskTimeout)
         .maxTasksPerAssignment(builder.taskTimeout == null ? 0 : 1)
         .build();
@@ -387,6 +405,24 @@ public final class ClusterPool implements Pool {
   public <T, R> ResultIterator<R> imapUnordered(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     return engine.imapUnordered(toTask, inputs, chunkSize);
+  }
+
+  @Override
+  public <T, R> List<Outcome<R>> mapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return engine.mapOutcomes(toTask, inputs, chunkSize);
+  }
+
+  @Override
+  public <T, R> ResultIterator<Outcome<R>> imapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return engine.imapOutcomes(toTask, inputs, chunkSize);
+  }
+
+  @Override
+  public <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return engine.imapUnorderedOutcomes(toTask, inputs, chunkSize);
   }
 
   @Override

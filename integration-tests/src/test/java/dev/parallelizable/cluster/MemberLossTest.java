@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.Outcome;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.TaskFailedException;
 import java.time.Duration;
@@ -90,6 +91,31 @@ class MemberLossTest {
     ClusterWork.release(lost);
     assertEquals(List.of(0, 1, 2, 3, 4), map.get(30, SECONDS), "every result once, in order");
     assertEquals(2, runs(lost), "the lost task ran again, once");
+  }
+
+  @Test
+  void aMapThatKeepsGoingGivesTheLostTaskItsFailureAndTheOthersTheirResults() throws Exception {
+    pool(CrashPolicy.fail());
+    CompletableFuture<List<Outcome<Integer>>> map = CompletableFuture.supplyAsync(
+        () -> pool.mapOutcomes(ClusterWorkParallel::hold, List.of(0, 1, 2, 3, 4), 1));
+    awaitAllHeld();
+    HazelcastInstance victim = cluster.members.get(2);
+    int lost = inputOn(victim);
+    victim.getLifecycleService().terminate();
+    for (int input = 0; input <= 4; input++) {
+      ClusterWork.release(input);
+    }
+    List<Outcome<Integer>> outcomes = map.get(30, SECONDS);
+    for (int input = 0; input <= 4; input++) {
+      Outcome<Integer> outcome = outcomes.get(input);
+      if (input == lost) {
+        MemberLostException failure = assertInstanceOf(MemberLostException.class, outcome.failure());
+        assertTrue(failure.getMessage().contains("ClusterWork.hold(" + lost + ")"), failure.getMessage());
+      } else {
+        assertEquals(input, outcome.value(), "input " + input);
+      }
+    }
+    assertEquals(1, runs(lost), "not run again under CrashPolicy.fail()");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.parallelizable.internal;
 
 import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Outcome;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
@@ -127,8 +128,8 @@ public abstract class AbstractPool implements Pool {
       return;
     }
     chunk.done().thenRun(() -> {
-      int failed = chunk.failure() != null && chunk.wasStarted() ? 1 : 0;
-      int succeeded = chunk.completed();
+      int failed = (chunk.failure() != null && chunk.wasStarted() ? 1 : 0) + chunk.elementFailures();
+      int succeeded = chunk.completed() - chunk.elementFailures();
       if (succeeded + failed > 0) {
         callbacks.execute(() -> "The progress listeners of " + name, () -> {
           for (ProgressListener listener : listeners) {
@@ -198,6 +199,29 @@ public abstract class AbstractPool implements Pool {
   public <T, R> ResultIterator<R> imapUnordered(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     return new ChunkedResults<>(this, inputs, toTask, chunkSize, false);
+  }
+
+  @Override
+  public <T, R> List<Outcome<R>> mapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    List<Outcome<R>> outcomes = new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
+    try (ChunkedResults<T, Outcome<R>> iterator =
+        new ChunkedResults<>(this, inputs, toTask, chunkSize, true, true)) {
+      iterator.drainTo(outcomes);
+    }
+    return outcomes;
+  }
+
+  @Override
+  public <T, R> ResultIterator<Outcome<R>> imapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new ChunkedResults<>(this, inputs, toTask, chunkSize, true, true);
+  }
+
+  @Override
+  public <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new ChunkedResults<>(this, inputs, toTask, chunkSize, false, true);
   }
 
   @Override

@@ -35,6 +35,13 @@ import java.util.function.Function;
  * <p>When the chunk is DONE, {@code results[0, completed)} hold results in input order and, if
  * {@code failure} is set, the element at {@code completed} failed with it; elements after it did not
  * run. Results are published to waiters by the completion of {@link #done()}.
+ *
+ * <p><b>Keeping going.</b> A chunk of a map that keeps going ({@link #keepsGoing()}, for {@code
+ * mapOutcomes}) records the failure of one element ({@link #failElement}) and runs the elements
+ * after it, one task at a time; {@link #succeed()} then means every element has an outcome. A
+ * failure of the whole chunk ({@link #fail}, {@link #cancel}, {@link #abort}) is the outcome of
+ * every element at or after {@code completed} that has no failure of its own. {@link #outcome(int)}
+ * reads them. A task with a {@link dev.parallelizable.RetryPolicy} runs by itself, never in a batch.
  */
 public final class Chunk {
   private static final int NEW = 0;
@@ -46,6 +53,9 @@ public final class Chunk {
   private final Object[] results;
   private final long offset;
   private final TaskMethod<?> argumentsOf;
+  private final boolean keepGoing;
+  /** Failures of single elements of a chunk that keeps going; written before DONE, then read. */
+  private ParallelException[] elementFailures;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
@@ -56,7 +66,11 @@ public final class Chunk {
   private long elapsedNanos;
 
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
-    this(inputs, toTask, offset, null);
+    this(inputs, toTask, offset, null, false);
+  }
+
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf) {
+    this(inputs, toTask, offset, argumentsOf, false);
   }
 
   /**
@@ -65,7 +79,9 @@ public final class Chunk {
    *     building a task per input
    */
   @SuppressWarnings("unchecked")
-  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf) {
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf,
+      boolean keepGoing) {
+    this.keepGoing = keepGoing;
     this.inputs = inputs;
     this.toTask = (Function<Object, ? extends Task<?>>) toTask;
     this.results = new Object[inputs.length];
@@ -101,6 +117,10 @@ public final class Chunk {
         try {
           built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
         } catch (RuntimeException | Error e) {
+          if (keepGoing) {
+            failElement(i, buildFailure(i, e)); // its task stays null, and is never run
+            continue;
+          }
           // No task of the chunk ran: none has a result to deliver before the failure.
           failBuilding(i, 0, e);
           return null;
@@ -138,6 +158,10 @@ public final class Chunk {
     if (!start()) {
       return;
     }
+    if (keepGoing) {
+      runEachKeepingGoing();
+      return;
+    }
     if (tasks == null && runInputsAsBatch()) {
       return;
     }
@@ -149,7 +173,7 @@ public final class Chunk {
         return; // building it failed the chunk
       }
       TaskMethod<?> method = task.method();
-      if (i + 1 < inputs.length && Columns.batches(method)) {
+      if (i + 1 < inputs.length && task.retryPolicy() == null && Columns.batches(method)) {
         byte[] kinds = Columns.parameterKinds(method);
         Object[] columns = new Object[kinds.length];
         for (int p = 0; p < kinds.length; p++) {
@@ -166,7 +190,8 @@ public final class Chunk {
               buildFailure = e;
               break;
             }
-            if (following.method() != method || !Columns.put(columns, end - i, following)) {
+            if (following.method() != method || following.retryPolicy() != null
+                || !Columns.put(columns, end - i, following)) {
               next = following;
               break;
             }
@@ -186,9 +211,9 @@ public final class Chunk {
         }
       }
       try {
-        results[i] = task.call();
+        results[i] = call(task);
       } catch (Throwable e) {
-        fail(i, new TaskFailedException(task, e));
+        fail(i, failureOf(task, e));
         return;
       }
       i++;
@@ -265,6 +290,50 @@ public final class Chunk {
     return thrown instanceof Exception || thrown instanceof Error ? thrown : new TaskFailedException(task, thrown);
   }
 
+  /** Runs {@code task} once, or under its retry policy. */
+  private Object call(Task<?> task) throws Exception {
+    return task.retryPolicy() == null ? task.call() : Retries.call(task, task.retryPolicy(), this::isDone);
+  }
+
+  /** The failure of a task that threw {@code e} from {@link #call}: the retries' own, or a new one. */
+  private static ParallelException failureOf(Task<?> task, Throwable e) {
+    return e instanceof ParallelException p && task.retryPolicy() != null ? p : new TaskFailedException(task, e);
+  }
+
+  /** {@link #runHere()} of a chunk that keeps going: each task by itself, recording each failure. */
+  private void runEachKeepingGoing() {
+    Task<?>[] built = tasks;
+    for (int i = 0; i < inputs.length; i++) {
+      if (isDone()) {
+        return; // aborted: the pool was terminated
+      }
+      Task<?> task;
+      try {
+        task = built != null ? built[i] : build(i);
+      } catch (RuntimeException | Error e) {
+        failElement(i, buildFailure(i, e));
+        continue;
+      }
+      if (task == null) {
+        continue; // building it failed, and that is its outcome
+      }
+      try {
+        results[i] = call(task);
+      } catch (Throwable e) {
+        failElement(i, failureOf(task, e));
+      }
+    }
+    succeed();
+  }
+
+  private TaskFailedException buildFailure(int index, Throwable e) {
+    String input = Describe.value(inputs[index]);
+    return new TaskFailedException(
+        "<building the task for input " + input + '>',
+        new IllegalArgumentException(
+            "the function passed to map could not build a task for input " + input, e));
+  }
+
   private void failBuilding(int index, Throwable e) {
     failBuilding(index, index, e);
   }
@@ -279,6 +348,53 @@ public final class Chunk {
             "<building the task for input " + input + '>',
             new IllegalArgumentException(
                 "the function passed to map could not build a task for input " + input, e)));
+  }
+
+  /** Whether this chunk belongs to a map that keeps going past failures (see the class comment). */
+  public boolean keepsGoing() {
+    return keepGoing;
+  }
+
+  /**
+   * Records the failure of element {@code index} of a chunk that keeps going; the elements after it
+   * still run. Called before the chunk is DONE, by the one thread that runs or reports it.
+   *
+   * @throws IllegalStateException if the chunk does not keep going
+   */
+  public void failElement(int index, ParallelException exception) {
+    if (!keepGoing) {
+      throw new IllegalStateException("only a chunk of a map that keeps going records failures per element");
+    }
+    if (isDone()) {
+      return; // aborted: the abort's failure is the outcome of every element without one
+    }
+    if (elementFailures == null) {
+      elementFailures = new ParallelException[inputs.length];
+    }
+    elementFailures[index] = exception;
+  }
+
+  /** After DONE: how many elements before {@link #completed()} failed on their own (keeping going). */
+  int elementFailures() {
+    int count = 0;
+    if (elementFailures != null) {
+      for (int i = 0; i < completed; i++) {
+        count += elementFailures[i] != null ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  /** After DONE, in a chunk that keeps going: the outcome of element {@code index}. */
+  dev.parallelizable.Outcome<Object> outcome(int index) {
+    long position = offset + index;
+    if (elementFailures != null && elementFailures[index] != null) {
+      return dev.parallelizable.Outcome.failure(position, elementFailures[index]);
+    }
+    if (index >= completed) {
+      return dev.parallelizable.Outcome.failure(position, failure);
+    }
+    return dev.parallelizable.Outcome.success(position, results[index]);
   }
 
   /** Stores the result of element {@code index}; for executors that complete elements one by one. */

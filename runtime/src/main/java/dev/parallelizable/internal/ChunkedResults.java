@@ -22,6 +22,10 @@ import java.util.function.Function;
  * more input, and throws that failure; the iterator is then finished. For the ordered mode this is
  * the first failure in input order.
  *
+ * <p>In the mode that keeps going ({@code outcomes}, for {@code mapOutcomes} and its lazy forms),
+ * chunks record each element's failure and go on, and the iterator yields one {@link
+ * dev.parallelizable.Outcome} per input instead of results, never throwing a task's failure.
+ *
  * <p>A map whose whole work the pool has measured to be below {@link #INLINE_NANOS} runs in the
  * calling thread as one chunk, on pools that allow it ({@link AbstractPool#mayRunInCaller()}):
  * waking a worker would cost more than the work.
@@ -38,6 +42,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private final ChunkSizer sizer;
   private final boolean ordered;
   private final boolean inline;
+  private final boolean outcomes;
   private final int window;
   private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
   private final LinkedBlockingQueue<Chunk> completions;
@@ -54,7 +59,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       Function<? super T, ? extends Task<?>> toTask,
       int chunkSize,
       boolean ordered) {
-    this(pool, inputs, toTask, chunkSize, ordered, null);
+    this(pool, inputs, toTask, chunkSize, ordered, null, false);
   }
 
   /**
@@ -68,6 +73,28 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       int chunkSize,
       boolean ordered,
       TaskMethod<?> argumentsOf) {
+    this(pool, inputs, toTask, chunkSize, ordered, argumentsOf, false);
+  }
+
+  /** @param outcomes whether the map keeps going and yields outcomes (see above) */
+  ChunkedResults(
+      AbstractPool pool,
+      Iterable<? extends T> inputs,
+      Function<? super T, ? extends Task<?>> toTask,
+      int chunkSize,
+      boolean ordered,
+      boolean outcomes) {
+    this(pool, inputs, toTask, chunkSize, ordered, null, outcomes);
+  }
+
+  private ChunkedResults(
+      AbstractPool pool,
+      Iterable<? extends T> inputs,
+      Function<? super T, ? extends Task<?>> toTask,
+      int chunkSize,
+      boolean ordered,
+      TaskMethod<?> argumentsOf,
+      boolean outcomes) {
     if (chunkSize < 0) {
       throw new IllegalArgumentException(
           "chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
@@ -81,6 +108,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this.toTask = toTask;
     this.argumentsOf = argumentsOf;
     this.ordered = ordered;
+    this.outcomes = outcomes;
     this.window = 2 * pool.size() + 1;
     this.completions = ordered ? null : new LinkedBlockingQueue<>();
     this.hasFirst = this.inputs.hasNext();
@@ -128,7 +156,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       if (n < batch.length) {
         batch = Arrays.copyOf(batch, n);
       }
-      Chunk chunk = new Chunk(batch, toTask, read, argumentsOf);
+      Chunk chunk = new Chunk(batch, toTask, read, argumentsOf, outcomes);
       read += n;
       chunk.done().thenAccept(this::completed);
       inFlight.add(chunk);
@@ -154,8 +182,8 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (finished) {
       return false;
     }
-    while (current == null || position >= current.completed()) {
-      if (current != null && current.failure() != null) {
+    while (current == null || position >= available(current)) {
+      if (current != null && current.failure() != null && !outcomes) {
         ParallelException failure = current.failure();
         close();
         throw failure;
@@ -167,11 +195,16 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       current = ordered ? inFlight.poll() : takeCompleted();
       current.await();
       position = 0;
-      if (current.failure() == null) {
+      if (current.failure() == null || outcomes) {
         fill(); // after a failure no more input is read: the loop throws it
       }
     }
     return true;
+  }
+
+  /** How many elements of a done chunk are yielded: those that succeeded, or all for outcomes. */
+  private int available(Chunk chunk) {
+    return outcomes ? chunk.size() : chunk.completed();
   }
 
   private Chunk takeCompleted() {
@@ -189,7 +222,14 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
    * Adds every remaining result to {@code out} in order, as {@code hasNext()}/{@code next()} would,
    * but a chunk at a time: a map of tiny tasks should not pay two calls per result in the caller.
    */
+  @SuppressWarnings("unchecked")
   void drainTo(Collection<? super R> out) {
+    if (outcomes) {
+      while (hasNext()) {
+        out.add((R) current.outcome(position++));
+      }
+      return;
+    }
     while (hasNext()) {
       current.addResultsTo(position, current.completed(), out);
       position = current.completed();
@@ -202,7 +242,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    return (R) current.result(position++);
+    return (R) (outcomes ? current.outcome(position++) : current.result(position++));
   }
 
   @Override

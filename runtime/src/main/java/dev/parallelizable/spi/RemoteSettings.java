@@ -1,6 +1,7 @@
 package dev.parallelizable.spi;
 
 import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,6 +20,7 @@ public final class RemoteSettings {
   final int maxTasksPerAssignment;
   final int startsWorkers;
   final boolean replacesWorkers;
+  final RetryPolicy retryPolicy;
 
   private RemoteSettings(Builder b) {
     this.name = b.name;
@@ -31,6 +33,7 @@ public final class RemoteSettings {
     this.maxTasksPerAssignment = b.maxTasksPerAssignment;
     this.startsWorkers = b.startsWorkers;
     this.replacesWorkers = b.replacesWorkers;
+    this.retryPolicy = b.retryPolicy;
   }
 
   /**
@@ -135,6 +138,15 @@ public final class RemoteSettings {
     return replacesWorkers;
   }
 
+  /**
+   * The retry policy of tasks that have none of their own, or null for none.
+   *
+   * @return the pool's retry policy, or null
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
   /** Builds {@link RemoteSettings}. */
   public static final class Builder {
     private final String name;
@@ -147,6 +159,7 @@ public final class RemoteSettings {
     private int maxTasksPerAssignment;
     private int startsWorkers;
     private boolean replacesWorkers = true;
+    private RetryPolicy retryPolicy;
 
     private Builder(String name, int size) {
       this.name = Objects.requireNonNull(name, "name");
@@ -242,6 +255,18 @@ public final class RemoteSettings {
      */
     public Builder replacesWorkers(boolean replaces) {
       this.replacesWorkers = replaces;
+      return this;
+    }
+
+    /**
+     * The retry policy of tasks that have none of their own ({@link
+     * dev.parallelizable.Task#withRetry}); null (the default) for none.
+     *
+     * @param policy the pool's retry policy, or null
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = policy;
       return this;
     }
 

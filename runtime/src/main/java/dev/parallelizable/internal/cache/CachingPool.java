@@ -1,11 +1,14 @@
 package dev.parallelizable.internal.cache;
 
 import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Outcome;
+import dev.parallelizable.ParallelException;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.WaitInterruptedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -270,6 +273,118 @@ public final class CachingPool implements Pool {
       inFlight.clear();
     }
   }
+
+  @Override
+  public <T, R> List<Outcome<R>> mapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    List<Outcome<R>> outcomes = new ArrayList<>();
+    try (ResultIterator<Outcome<R>> iterator = imapOutcomes(toTask, inputs, chunkSize)) {
+      iterator.forEachRemaining(outcomes::add);
+    }
+    return outcomes;
+  }
+
+  @Override
+  public <T, R> ResultIterator<Outcome<R>> imapOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new OutcomeLookAhead<>(toTask, inputs.iterator(), true, chunkSize);
+  }
+
+  @Override
+  public <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new OutcomeLookAhead<>(toTask, inputs.iterator(), false, chunkSize);
+  }
+
+  /**
+   * The iterator of the maps that keep going: as {@link LookAhead}, but each input gives an {@link
+   * Outcome}, hit or miss, and a failure (building or keying the task included) is that input's
+   * outcome rather than the end of the iteration.
+   */
+  private final class OutcomeLookAhead<T, R> implements ResultIterator<Outcome<R>> {
+    private final Function<? super T, Task<R>> toTask;
+    private final Iterator<? extends T> inputs;
+    private final boolean ordered;
+    private final ArrayDeque<Pending<R>> inFlight = new ArrayDeque<>();
+    private long read;
+    private boolean closed;
+
+    OutcomeLookAhead(
+        Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
+      if (chunkSize < 0) {
+        throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
+      }
+      checkAccepting();
+      this.toTask = toTask;
+      this.inputs = inputs;
+      this.ordered = ordered;
+    }
+
+    private void fill() {
+      while (!closed && inFlight.size() < lookAhead() && inputs.hasNext()) {
+        T input = inputs.next();
+        long position = read++;
+        try {
+          inFlight.add(new Pending<>(position, submit(cache.key(task(toTask, input))), null));
+        } catch (TaskFailedException failure) {
+          inFlight.add(new Pending<>(position, null, failure));
+        } catch (IllegalArgumentException unencodable) {
+          inFlight.add(new Pending<>(position, null,
+              new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", unencodable)));
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      return !inFlight.isEmpty();
+    }
+
+    @Override
+    public Outcome<R> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Pending<R> next = ordered ? inFlight.poll() : firstDone();
+      if (next.failure() != null) {
+        return Outcome.failure(next.position(), next.failure());
+      }
+      try {
+        return Outcome.success(next.position(), next.result().get());
+      } catch (WaitInterruptedException interrupted) {
+        throw interrupted;
+      } catch (ParallelException failure) {
+        return Outcome.failure(next.position(), failure);
+      }
+    }
+
+    private Pending<R> firstDone() {
+      while (true) {
+        for (Iterator<Pending<R>> it = inFlight.iterator(); it.hasNext(); ) {
+          Pending<R> pending = it.next();
+          if (pending.result() == null || pending.result().ready()) {
+            it.remove();
+            return pending;
+          }
+        }
+        CompletableFuture.anyOf(
+                inFlight.stream().map(p -> p.result().toCompletableFuture()).toArray(CompletableFuture[]::new))
+            .exceptionally(failure -> null)
+            .join();
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      inFlight.stream().filter(p -> p.result() != null).forEach(p -> p.result().cancel());
+      inFlight.clear();
+    }
+  }
+
+  /** One input in flight: its position, and its pending result or the failure it already has. */
+  private record Pending<R>(long position, CachedResult<R> result, ParallelException failure) {}
 
   @Override
   public void addProgressListener(ProgressListener listener) {

@@ -104,6 +104,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
         .startsWorkers(config.workers)
         .replacesWorkers(!config.jobMode)
         .crashPolicy(config.crashPolicy())
+        .retryPolicy(config.jobMode ? null : config.retryPolicy())
         .taskTimeout(config.taskTimeout)
         .idleTimeout(config.idleTimeout)
         .maxTasksPerWorker(config.maxTasksPerWorker)

@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.Codec;
 import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.DecodeLimits;
+import dev.parallelizable.RetryPolicy;
 import dev.parallelizable.Task;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.SerializationCodec;
@@ -59,6 +60,24 @@ public final class WorkerConfig {
   final Codec codec;
   final boolean jobMode;
   final Charset outputCharset;
+  /** The pool's retry policy, or null; set before the pool starts, read only after. */
+  private RetryPolicy retryPolicy;
+
+  /**
+   * Sets the pool's retry policy (null for none), before the pool is started.
+   *
+   * @param policy the retry policy of tasks that have none of their own, or null
+   * @return this configuration
+   */
+  public WorkerConfig retryPolicy(RetryPolicy policy) {
+    this.retryPolicy = policy;
+    return this;
+  }
+
+  RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
   /**
    * Primitive arrays of at least this many bytes go to the workers through shared memory; 0 for
    * never. Set once, by the builder, before the pool starts.
@@ -200,6 +219,7 @@ public final class WorkerConfig {
     this.reuseKey = config.reuseKey;
     this.reuseWorkersFor = reuseWorkersFor;
     this.sharedArrayThreshold = config.sharedArrayThreshold;
+    this.retryPolicy = config.retryPolicy;
   }
 
   /**

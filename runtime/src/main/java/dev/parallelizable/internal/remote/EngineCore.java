@@ -1,11 +1,13 @@
 package dev.parallelizable.internal.remote;
 
 import dev.parallelizable.ParallelException;
+import dev.parallelizable.RetryPolicy;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.Retries;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -43,6 +45,10 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   int starting;
   long nextRequestId = 1;
   WorkerStartException broken;
+  /** Queued dispatches waiting for a retry's delay ({@link Dispatch#delayed}). */
+  int delayed;
+  /** The earliest {@link Dispatch#notBeforeNanos} of those, as of the last {@link #schedule}. */
+  long nextDueNanos;
 
   EngineCore(RemoteSettings settings, RemoteWorkers<W> link) {
     super(settings.name(), settings.size());
@@ -69,12 +75,17 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
    * work is left for, and fails queued chunks no worker is left for.
    */
   void schedule(Outcome outcome) {
+    long due = nextDueNanos;
     while (!queue.isEmpty()) {
       WorkerSlot<W> slot = freest();
       if (slot == null) {
         break;
       }
-      Request request = assign(slot, queue.poll());
+      Dispatch next = delayed == 0 ? queue.poll() : pollDue();
+      if (next == null) {
+        break;
+      }
+      Request request = assign(slot, next);
       if (request != null) {
         outcome.sends.add(request);
         if (givenLastTask(slot)) {
@@ -93,6 +104,9 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
         }
       }
     }
+    if (delayed > 0 && nextDueNanos != due) {
+      outcome.delayedRetry = true; // the watchdog is to wake when the earliest retry is due
+    }
     outcome.spawned.addAll(reserve(demand()));
     if (!queue.isEmpty() && settings.startsWorkers() == 0 && !link.workersMayJoin() && noWorkerLeft()) {
       for (Dispatch dispatch : queue) {
@@ -106,6 +120,82 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
                 "Cannot run " + task + ": " + link.noWorkerLeft())));
       }
       queue.clear();
+      delayed = 0;
+    }
+  }
+
+  /**
+   * The first queued dispatch that is due, removed from the queue; null if every one waits for a
+   * retry's delay. Sets {@link #nextDueNanos} to the earliest delay left.
+   */
+  private Dispatch pollDue() {
+    long now = System.nanoTime();
+    Dispatch due = null;
+    long earliest = Long.MAX_VALUE;
+    for (java.util.Iterator<Dispatch> it = queue.iterator(); it.hasNext(); ) {
+      Dispatch dispatch = it.next();
+      if (dispatch.delayed && dispatch.notBeforeNanos - now > 0) {
+        earliest = Math.min(earliest, dispatch.notBeforeNanos - now);
+        continue;
+      }
+      if (due == null) {
+        it.remove();
+        if (dispatch.delayed) {
+          dispatch.delayed = false;
+          delayed--;
+        }
+        due = dispatch;
+      }
+    }
+    nextDueNanos = earliest == Long.MAX_VALUE ? 0 : now + earliest;
+    return due;
+  }
+
+  /**
+   * Task {@code index} of {@code dispatch} failed with {@code failure} (known now for an exception
+   * the task threw; null for a loss or a timeout, whose failure is built once the lock is
+   * released): queue it to run again after its retry policy's delay from {@code resumeFrom}, or
+   * settle it and go on with the rest of a chunk that keeps going, or fail the chunk.
+   */
+  void failed(Dispatch dispatch, int index, int resumeFrom, ParallelException known, boolean timedOut,
+      Supplier<ParallelException> failure, Outcome outcome) {
+    RetryPolicy policy = Retries.of(dispatch.tasks[index], settings.retryPolicy());
+    int runs = dispatch.failedRuns(index) + 1;
+    boolean retry = policy != null && runs < policy.maxAttempts()
+        && (timedOut ? policy.retriesTimeouts() : known != null && Retries.retries(policy, known, runs));
+    if (retry) {
+      dispatch.failedRun(index, failure);
+      dispatch.from = resumeFrom;
+      dispatch.notBeforeNanos = System.nanoTime() + Retries.delayNanos(policy, runs);
+      if (!dispatch.delayed) {
+        dispatch.delayed = true;
+        delayed++;
+      }
+      queue.addFirst(dispatch);
+      outcome.delayedRetry = true;
+      return;
+    }
+    Supplier<ParallelException> last = dispatch.withEarlierRuns(index, failure);
+    if (dispatch.chunk.keepsGoing()) {
+      dispatch.settle(index, last);
+      dispatch.from = resumeFrom;
+      continueOrFinish(dispatch, outcome);
+    } else {
+      outcome.fail(dispatch, resumeFrom, last);
+    }
+  }
+
+  /**
+   * Queues {@code dispatch} again, at the front, from its first unsettled task at or after {@link
+   * Dispatch#from}; if none is left, the chunk is complete.
+   */
+  void continueOrFinish(Dispatch dispatch, Outcome outcome) {
+    if (dispatch.skipSettled()) {
+      queue.addFirst(dispatch);
+    } else if (dispatch.chunk.keepsGoing()) {
+      outcome.finished.add(dispatch);
+    } else {
+      outcome.succeeded.add(dispatch.chunk);
     }
   }
 
@@ -149,7 +239,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     if (chunk.isDone()) {
       return null;
     }
-    int to = dispatch.tasks.length;
+    int to = dispatch.end();
     if (settings.maxTasksPerWorker() > 0) {
       to = Math.min(to, dispatch.from + Math.max(1, settings.maxTasksPerWorker() - slot.tasksRun));
     }
@@ -260,6 +350,10 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     final List<Chunk> aborted = new ArrayList<>(0);
     final List<Failure> failed = new ArrayList<>(0);
     final List<Chunk> succeeded = new ArrayList<>(1);
+    /** Chunks that keep going, every task of which has an outcome. */
+    final List<Dispatch> finished = new ArrayList<>(0);
+    /** Whether a task was queued to run again after a delay: the watchdog is to wake for it. */
+    boolean delayedRetry;
 
     void fail(Dispatch dispatch, int index, Supplier<ParallelException> failure) {
       failed.add(new Failure(dispatch, index, failure));
@@ -282,10 +376,17 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     for (Chunk chunk : outcome.succeeded) {
       chunk.succeed();
     }
+    for (Dispatch dispatch : outcome.finished) {
+      dispatch.recordSettled();
+      dispatch.chunk.succeed();
+    }
     for (Failure failure : outcome.failed) {
       Dispatch dispatch = failure.dispatch();
       if (!dispatch.started) {
         dispatch.chunk.start();
+      }
+      if (dispatch.chunk.keepsGoing()) {
+        dispatch.recordSettled();
       }
       dispatch.chunk.fail(failure.index(), failure.failure().get());
     }
@@ -302,6 +403,9 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       link.release(worker);
     }
     launch(outcome.spawned);
+    if (outcome.delayedRetry) {
+      Watchdog.wake();
+    }
   }
 
   void launch(List<W> spawned) {

@@ -72,6 +72,7 @@ abstract class EngineStop<W> extends EngineWatch<W> {
     lock.lock();
     try {
       queue.clear();
+      delayed = 0;
       all = List.copyOf(slots.keySet());
     } finally {
       lock.unlock();

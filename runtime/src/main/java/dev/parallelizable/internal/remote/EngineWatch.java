@@ -19,6 +19,8 @@ import java.util.List;
  */
 abstract class EngineWatch<W> extends EngineCore<W> {
   private final long watchMillis;
+  /** Milliseconds from the last watch to the next retry that is due, or Long.MAX_VALUE for none. */
+  private volatile long millisUntilDue = Long.MAX_VALUE;
 
   EngineWatch(RemoteSettings settings, RemoteWorkers<W> link) {
     super(settings, link);
@@ -32,6 +34,11 @@ abstract class EngineWatch<W> extends EngineCore<W> {
   /** How often {@link #watch()} is to run. */
   long watchMillis() {
     return watchMillis;
+  }
+
+  /** How soon the watchdog is to run {@link #watch()} for a retry that is due; at least 1. */
+  long millisUntilDue() {
+    return millisUntilDue;
   }
 
   /**
@@ -87,6 +94,12 @@ abstract class EngineWatch<W> extends EngineCore<W> {
       for (WorkerSlot<W> slot : doomed) {
         handOver(slot, outcome); // after the loop: reserving a replacement adds a slot
       }
+      if (delayed > 0) {
+        schedule(outcome); // retries whose delay is over
+      }
+      millisUntilDue = delayed > 0 && nextDueNanos - now > 0
+          ? Math.max(1, (nextDueNanos - now + 999_999) / 1_000_000)
+          : Long.MAX_VALUE; // due now: the next free worker takes it
     } finally {
       lock.unlock();
     }

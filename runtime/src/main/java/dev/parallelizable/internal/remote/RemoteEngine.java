@@ -39,7 +39,16 @@ import java.util.function.Supplier;
  *   ASSIGNED --returned unanswered (never delivered)--> QUEUED (front; not a loss)
  *   QUEUED --no worker left and none can join or start--> DONE (WorkerLostException if it lost one)
  *   any --terminate()--> DONE (TaskCancelledException)
+ *   ASSIGNED --a task threw (or timed out, if asked), its RetryPolicy allows another run-->
+ *            QUEUED (front, from that task, due after the policy's delay; see Dispatch)
+ *   ASSIGNED --a task failed for good, in a map that keeps going--> that task SETTLED, and
+ *            QUEUED (front, from the task after it), or DONE when no task is left
  * </pre>
+ *
+ * A failed task is decided in one place, {@code EngineCore.failed}: run it again under its retry
+ * policy (the crash policy's losses and the retry policy's runs are counted apart, per task), settle
+ * it and go on (a chunk that keeps going), or fail the chunk. A delayed chunk waits in the queue;
+ * the scheduler skips it until it is due, and the {@link Watchdog} wakes for it.
  *
  * The transitions are made by four classes, one above the other, over one lock and one state:
  * {@link EngineCore} holds the queue and the worker slots and schedules ({@code schedule()}: QUEUED
@@ -94,6 +103,15 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     if (tasks == null) {
       return; // building a task failed, and failed the chunk
     }
+    boolean[] unbuilt = chunk.keepsGoing() ? unbuilt(tasks) : null;
+    if (unbuilt != null) {
+      tasks = standIns(tasks);
+      if (tasks == null) {
+        chunk.start();
+        chunk.succeed(); // no task could be built: each failure is its element's outcome
+        return;
+      }
+    }
     Object encoded;
     try {
       encoded = link.encode(tasks);
@@ -102,6 +120,14 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       throw e;
     }
     Dispatch dispatch = new Dispatch(chunk, tasks, encoded);
+    if (unbuilt != null) {
+      for (int i = 0; i < unbuilt.length; i++) {
+        if (unbuilt[i]) {
+          dispatch.settle(i, null); // its failure is on the chunk already
+        }
+      }
+      dispatch.skipSettled();
+    }
     ParallelException refusal = null;
     Outcome outcome = new Outcome();
     lock.lock();
@@ -121,6 +147,44 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       chunk.abort(refusal);
     }
     carryOut(outcome);
+  }
+
+  /** Which tasks of a chunk that keeps going could not be built; null if all were. */
+  private static boolean[] unbuilt(Task<?>[] tasks) {
+    boolean[] unbuilt = null;
+    for (int i = 0; i < tasks.length; i++) {
+      if (tasks[i] == null) {
+        if (unbuilt == null) {
+          unbuilt = new boolean[tasks.length];
+        }
+        unbuilt[i] = true;
+      }
+    }
+    return unbuilt;
+  }
+
+  /**
+   * {@code tasks} with each task that could not be built replaced by one that could, so that the
+   * chunk encodes; the engine never sends a stand-in (its task is settled). Null if none was built.
+   */
+  private static Task<?>[] standIns(Task<?>[] tasks) {
+    Task<?> standIn = null;
+    for (Task<?> task : tasks) {
+      if (task != null) {
+        standIn = task;
+        break;
+      }
+    }
+    if (standIn == null) {
+      return null;
+    }
+    Task<?>[] filled = tasks.clone();
+    for (int i = 0; i < filled.length; i++) {
+      if (filled[i] == null) {
+        filled[i] = standIn;
+      }
+    }
+    return filled;
   }
 
   @Override
@@ -161,7 +225,6 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     Request request = (Request) assignment;
     Dispatch dispatch = request.dispatch;
     Outcome outcome = new Outcome();
-    boolean complete;
     lock.lock();
     try {
       if (request.ended) {
@@ -170,11 +233,6 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       WorkerSlot<W> slot = end(request);
       int failedAt = request.failedAt;
       slot.tasksRun += (failedAt >= 0 ? failedAt + 1 : request.to) - request.from;
-      complete = failedAt >= 0 || request.to == dispatch.tasks.length;
-      if (!complete) {
-        dispatch.from = request.to;
-        queue.addFirst(dispatch);
-      }
       if (slot.state == State.READY) {
         if (isTerminated()) {
           retire(slot, outcome);
@@ -186,9 +244,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       }
       if (failedAt >= 0) {
         ParallelException failure = request.failure;
-        outcome.fail(dispatch, failedAt, () -> failure);
-      } else if (complete) {
-        outcome.succeeded.add(dispatch.chunk);
+        failed(dispatch, failedAt, failedAt, failure, false, () -> failure, outcome);
+      } else {
+        dispatch.from = request.to;
+        continueOrFinish(dispatch, outcome);
       }
       schedule(outcome);
     } finally {
@@ -210,10 +269,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       WorkerSlot<W> slot = end(request);
       if (request.timedOut) {
         int index = clamp(request, request.received());
-        outcome.fail(dispatch, request.received(), () -> timeout(slot, dispatch, index));
+        failed(dispatch, index, request.received(), null, true, () -> timeout(slot, dispatch, index), outcome);
       } else {
         dispatch.from = request.received();
-        queue.addFirst(dispatch);
+        continueOrFinish(dispatch, outcome);
       }
       schedule(outcome);
     } finally {
@@ -253,6 +312,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
               outcome.aborted.add(dispatch.chunk);
             }
             queue.clear();
+            delayed = 0;
           }
         } else {
           for (Request request : running) {
@@ -298,26 +358,25 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   private void lost(WorkerSlot<W> slot, Request request, Outcome outcome) {
     Dispatch dispatch = request.dispatch;
     int index = clamp(request, link.runningIndex(slot.worker, request));
-    Supplier<ParallelException> failure;
     if (request.timedOut) {
-      failure = () -> timeout(slot, dispatch, index);
-    } else {
-      int losses = dispatch.lost(index);
-      dispatch.lostWith = slot.worker;
-      int retries = settings.crashPolicy().retries();
-      if (losses <= retries) {
-        dispatch.from = request.received();
-        queue.addFirst(dispatch);
-        return;
-      }
-      W worker = slot.worker;
-      failure = () -> link.lost(worker, dispatch.tasks[index], dispatch.position(index),
-          retries == 0
-              ? "; it is not run again under " + settings.crashPolicy()
-              : "; it was lost with its worker " + losses + " times, more than "
-                  + settings.crashPolicy() + " allows");
+      failed(dispatch, index, request.received(), null, true, () -> timeout(slot, dispatch, index), outcome);
+      return;
     }
-    outcome.fail(dispatch, request.received(), failure);
+    int losses = dispatch.lost(index);
+    dispatch.lostWith = slot.worker;
+    int retries = settings.crashPolicy().retries();
+    if (losses <= retries) {
+      dispatch.from = request.received();
+      continueOrFinish(dispatch, outcome);
+      return;
+    }
+    W worker = slot.worker;
+    Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.tasks[index], dispatch.position(index),
+        retries == 0
+            ? "; it is not run again under " + settings.crashPolicy()
+            : "; it was lost with its worker " + losses + " times, more than "
+                + settings.crashPolicy() + " allows");
+    failed(dispatch, index, request.received(), null, false, failure, outcome); // the crash policy's, not retried
   }
 
   private static int clamp(Request request, int index) {

@@ -6,13 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One daemon thread for the whole JVM that runs {@link EngineWatch#watch()} of every live remote
  * pool, as often as the most demanding pool asks (its task timeout sets its tick). Pools leave once
- * they are stopped. A plain thread rather than a scheduled executor: it is started on the path of a
+ * they are stopped. It also wakes when a task that is to run again under its retry policy is due
+ * ({@link EngineWatch#millisUntilDue()}), and at once when one is queued ({@link #wake()}). A plain thread rather than a scheduled executor: it is started on the path of a
  * pool's first result, and loads nothing.
  */
 final class Watchdog extends Thread {
   private static final Watchdog INSTANCE = new Watchdog();
 
   private final Set<EngineWatch<?>> pools = ConcurrentHashMap.newKeySet();
+  private final Object wakeLock = new Object();
+  /** Whether a retry was queued since the last round. Guarded by wakeLock. */
+  private boolean wakeRequested;
 
   private Watchdog() {
     super("parallelizable-remote-watchdog");
@@ -24,6 +28,14 @@ final class Watchdog extends Thread {
     INSTANCE.pools.add(pool);
     if (pool.watchMillis() < 100) {
       INSTANCE.interrupt(); // wake up to use the shorter tick at once
+    }
+  }
+
+  /** Runs a round of watches now: a retry was queued, and its delay may end before the next tick. */
+  static void wake() {
+    synchronized (INSTANCE.wakeLock) {
+      INSTANCE.wakeRequested = true;
+      INSTANCE.wakeLock.notifyAll();
     }
   }
 
@@ -39,7 +51,7 @@ final class Watchdog extends Thread {
       for (EngineWatch<?> pool : pools) {
         try {
           if (pool.watch()) {
-            tick = Math.min(tick, pool.watchMillis());
+            tick = Math.min(tick, Math.min(pool.watchMillis(), pool.millisUntilDue()));
           } else {
             pools.remove(pool);
           }
@@ -50,7 +62,12 @@ final class Watchdog extends Thread {
         }
       }
       try {
-        Thread.sleep(tick);
+        synchronized (wakeLock) {
+          if (!wakeRequested) {
+            wakeLock.wait(Math.max(1, tick));
+          }
+          wakeRequested = false;
+        }
       } catch (InterruptedException e) {
         // a pool with a shorter tick arrived
       }

@@ -1,6 +1,9 @@
 package dev.parallelizable.samples.cli;
 
+import dev.parallelizable.Outcome;
+import dev.parallelizable.ParallelException;
 import dev.parallelizable.Pool;
+import dev.parallelizable.RemoteException;
 import dev.parallelizable.Task;
 import dev.parallelizable.samples.Isolation;
 import java.io.IOException;
@@ -8,6 +11,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -96,23 +100,43 @@ public abstract class FileBatchCommand<R> implements Callable<Integer> {
       if (bar != null) {
         pool.addProgressListener(bar);
       }
-      FileBatch.Summary<R> summary = FileBatch.run(pool, files, file -> process(file, out));
+      long start = System.nanoTime();
+      // Keeps going past a corrupt file: each file's outcome is its result or its failure. One file
+      // per chunk, so that the progress bar moves file by file.
+      List<Outcome<R>> outcomes = pool.mapOutcomes(file -> process(file, out), files, 1);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<R> results = new ArrayList<>(files.size());
+      int failed = 0;
+      for (Outcome<R> outcome : outcomes) {
+        if (outcome.isSuccess()) {
+          results.add(outcome.value());
+        } else {
+          failed++;
+          Path file = files.get((int) outcome.position());
+          stderr.println("failed: " + file.getFileName() + ": " + reason(outcome.failure()));
+        }
+      }
       if (bar != null) {
         pool.removeProgressListener(bar);
-        bar.finish(files.size() - summary.failures().size(), summary.failures().size());
+        bar.finish(files.size() - failed, failed);
       }
-      for (FileBatch.Outcome<R> failure : summary.failures()) {
-        stderr.println("failed: " + failure.file().getFileName() + ": " + failure.failure());
-      }
-      int failed = summary.failures().size();
       stdout.printf("%d %s, %d failed, in %.2f s (%.1f %s/s)%n",
-          files.size(), noun(), failed, summary.elapsed().toNanos() / 1e9,
-          summary.filesPerSecond(), noun());
+          files.size(), noun(), failed, seconds, seconds > 0 ? files.size() / seconds : 0, noun());
       if (failed < files.size()) {
-        stdout.println("wrote " + describe(summary.results()) + " to " + out);
+        stdout.println("wrote " + describe(results) + " to " + out);
       }
       return failed == 0 ? 0 : 1;
     }
+  }
+
+  /** The original exception's class and message; for a crashed worker, what the pool says of it. */
+  private static String reason(ParallelException failure) {
+    Throwable cause = failure.getCause();
+    if (cause == null) {
+      return failure.getMessage();
+    }
+    // A RemoteException's message already starts with the original class name.
+    return cause instanceof RemoteException ? cause.getMessage() : cause.toString();
   }
 
   /**
