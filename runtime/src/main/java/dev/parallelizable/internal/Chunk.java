@@ -38,6 +38,7 @@ public final class Chunk {
   private static final int NEW = 0;
   private static final int STARTED = 1;
   private static final int DONE = 2;
+  private static final Function<Object, Task<?>> IDENTITY = input -> (Task<?>) input;
 
   private final Object[] inputs;
   private final Function<Object, ? extends Task<?>> toTask;
@@ -51,6 +52,13 @@ public final class Chunk {
   private long startNanos;
   private boolean started;
   private long elapsedNanos;
+  /** The counts of the pool it was submitted to, or null; set before it is published. */
+  private PoolCounters counters;
+  private long submittedNanos;
+  /** The pool thread running it, counted with it when it is done; null for other runners. */
+  private volatile PoolCounters.Worker runner;
+  /** The first task, once {@link #runStarted()} built it. */
+  private Task<?> first;
 
   @SuppressWarnings("unchecked")
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
@@ -62,7 +70,7 @@ public final class Chunk {
 
   /** A chunk of one task. */
   static Chunk of(Task<?> task) {
-    return new Chunk(new Object[] {task}, Function.identity(), 0);
+    return new Chunk(new Object[] {task}, IDENTITY, 0);
   }
 
   /** The number of tasks. */
@@ -96,14 +104,32 @@ public final class Chunk {
     return built;
   }
 
+  /**
+   * Counts the chunk as submitted to a pool with {@code counters}, which then hear of its start and
+   * its end. Called once, before the chunk is handed to anyone.
+   */
+  void observe(PoolCounters counters) {
+    this.counters = counters;
+    this.submittedNanos = System.nanoTime();
+    counters.submitted(inputs.length);
+  }
+
   /** Claims the chunk for running. False if it was cancelled or aborted first: skip it. */
   public boolean start() {
     if (state.compareAndSet(NEW, STARTED)) {
       started = true;
       startNanos = System.nanoTime();
+      if (counters != null) {
+        counters.started(inputs.length);
+      }
       return true;
     }
     return false;
+  }
+
+  /** After start: nanoseconds from its submission to its start (0 if never submitted to a pool). */
+  public long queueWaitNanos() {
+    return submittedNanos == 0 ? 0 : startNanos - submittedNanos;
   }
 
   /**
@@ -111,9 +137,24 @@ public final class Chunk {
    * thread and sequential pools, and by process workers' callers that fall back to local runs.
    */
   public void runHere() {
-    if (!start()) {
-      return;
+    if (start()) {
+      runStarted();
     }
+  }
+
+  /**
+   * As {@link #runHere()}, for a chunk this thread has {@link #start() started}, as {@code worker}
+   * (null: no worker's row) whose tasks and busy time are counted when the chunk is done.
+   */
+  void runStarted(PoolCounters.Worker worker) {
+    if (worker != null && counters != null) {
+      runner = worker;
+      counters.busy(worker);
+    }
+    runStarted();
+  }
+
+  private void runStarted() {
     Task<?>[] built = tasks;
     for (int i = 0; i < inputs.length; i++) {
       Task<?> task;
@@ -125,6 +166,9 @@ public final class Chunk {
       } catch (RuntimeException | Error e) {
         failBuilding(i, e);
         return;
+      }
+      if (i == 0) {
+        first = task;
       }
       try {
         results[i] = task.call();
@@ -156,7 +200,7 @@ public final class Chunk {
   public void succeed() {
     if (state.compareAndSet(STARTED, DONE)) {
       completed = inputs.length;
-      finish();
+      finish(true);
     }
   }
 
@@ -165,7 +209,7 @@ public final class Chunk {
     if (state.compareAndSet(STARTED, DONE)) {
       completed = index;
       failure = exception;
-      finish();
+      finish(true);
     }
   }
 
@@ -174,7 +218,7 @@ public final class Chunk {
     if (state.compareAndSet(NEW, DONE)) {
       completed = 0;
       failure = new TaskCancelledException(reason);
-      finish();
+      finish(false);
       return true;
     }
     return false;
@@ -190,7 +234,7 @@ public final class Chunk {
       if (state.compareAndSet(current, DONE)) {
         completed = 0;
         failure = exception;
-        finish();
+        finish(current == STARTED);
         return true;
       }
       current = state.get();
@@ -198,8 +242,12 @@ public final class Chunk {
     return false;
   }
 
-  private void finish() {
+  private void finish(boolean fromStarted) {
     elapsedNanos = started ? System.nanoTime() - startNanos : 0;
+    if (counters != null) {
+      // before the completion, so that whoever sees the chunk done sees it counted
+      counters.finished(inputs.length, fromStarted, completed, failure, runner, elapsedNanos);
+    }
     done.complete(this);
   }
 
@@ -245,12 +293,12 @@ public final class Chunk {
   }
 
   /** After DONE: the number of leading elements that succeeded. */
-  int completed() {
+  public int completed() {
     return completed;
   }
 
   /** After DONE: the failure of element {@link #completed()}, or null. */
-  ParallelException failure() {
+  public ParallelException failure() {
     return failure;
   }
 
@@ -269,6 +317,21 @@ public final class Chunk {
   /** After DONE: nanoseconds from start to completion (0 if it never started). */
   long elapsedNanos() {
     return elapsedNanos;
+  }
+
+  /**
+   * The first task if it is known without calling the map's function: built already, or the input
+   * itself (an {@code applyAsync}); else null.
+   */
+  public Task<?> firstTask() {
+    Task<?>[] built = tasks;
+    if (built != null) {
+      return built[0];
+    }
+    if (first != null) {
+      return first;
+    }
+    return toTask == IDENTITY && inputs.length > 0 && inputs[0] instanceof Task<?> task ? task : null;
   }
 
   /** The input at {@code index}, for messages. */

@@ -20,6 +20,8 @@ final class Dispatch {
   /** The worker last lost while it ran this chunk, or null. */
   Object lostWith;
   private int[] losses;
+  /** When it last joined the queue (its dispatch, or the end of its last assignment). */
+  long queuedSinceNanos = System.nanoTime();
 
   Dispatch(Chunk chunk, Task<?>[] tasks, Object encoded) {
     this.chunk = chunk;

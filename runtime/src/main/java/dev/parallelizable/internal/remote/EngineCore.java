@@ -6,6 +6,7 @@ import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -58,10 +59,47 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     request.ended = true;
     WorkerSlot<W> slot = (WorkerSlot<W>) request.slot;
     slot.running.remove(request);
+    long now = System.nanoTime();
     if (slot.running.isEmpty()) {
-      slot.idleSinceNanos = System.nanoTime();
+      slot.idleSinceNanos = now;
     }
+    request.dispatch.queuedSinceNanos = now;
+    String outcome = request.failedAt >= 0 ? Events.outcome(request.failure)
+        : request.received() >= request.to ? "succeeded" : request.timedOut ? "timed out" : "returned";
+    ranFor(slot, request, outcome, now);
     return slot;
+  }
+
+  /**
+   * Counts what {@code request} ran on its worker's row, and records its TaskExecution event: it
+   * ended ({@code outcome}) at {@code now}.
+   */
+  void ranFor(WorkerSlot<W> slot, Request request, String outcome, long now) {
+    int succeeded = (request.failedAt >= 0 ? request.failedAt : request.received()) - request.from;
+    int ran = succeeded + (request.failedAt >= 0 ? 1 : 0);
+    if (slot.row != null) {
+      counters().idle(slot.row, ran, now - request.assignedNanos);
+    }
+    if (request.event != null) {
+      Events.endTask(request.event, toString(), slot.name(), request.dispatch.tasks[request.from],
+          request.dispatch.chunk.offset() + request.from, request.to - request.from, succeeded, outcome,
+          request.queueWaitNanos);
+    }
+  }
+
+  /**
+   * Starts a worker in place of {@code old}, which left or was recycled for {@code reason}; its
+   * WorkerReplacement event is recorded when the new one is ready.
+   */
+  List<W> replace(WorkerSlot<W> old, String reason) {
+    List<W> spawned = reserve(1);
+    for (W worker : spawned) {
+      WorkerSlot<W> slot = slots.get(worker);
+      slot.replaces = old.name();
+      slot.replaceReason = reason;
+      counters().replaced();
+    }
+    return spawned;
   }
 
   /**
@@ -153,7 +191,14 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     Request request = new Request(nextRequestId++, dispatch, slot, dispatch.from, to);
     slot.running.add(request);
     request.lastStarted = link.tasksStarted(slot.worker);
-    request.lastProgressNanos = System.nanoTime();
+    long now = System.nanoTime();
+    request.lastProgressNanos = now;
+    request.assignedNanos = now;
+    request.queueWaitNanos = now - dispatch.queuedSinceNanos;
+    request.event = Events.beginTask();
+    if (slot.row != null) {
+      counters().busy(slot.row);
+    }
     return request;
   }
 
@@ -224,7 +269,13 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   @SuppressWarnings("unchecked")
   void carryOut(Outcome outcome) {
     for (Request request : outcome.sends) {
+      var event = Events.beginDispatch();
       link.send((W) request.slot.worker, request);
+      if (event != null) {
+        Events.endDispatch(event, toString(), ((WorkerSlot<W>) request.slot).name(),
+            request.dispatch.tasks[request.from], request.dispatch.chunk.offset() + request.from,
+            request.to - request.from);
+      }
     }
     for (Chunk chunk : outcome.succeeded) {
       chunk.succeed();

@@ -1,0 +1,161 @@
+package dev.parallelizable.internal.events;
+
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskCancelledException;
+import dev.parallelizable.TaskMethod;
+import dev.parallelizable.WorkerLostException;
+
+/**
+ * The pools' JDK Flight Recorder events, all in category "Parallelizable", and the one way the
+ * runtime records them.
+ *
+ * <pre>
+ * dev.parallelizable.TaskExecution      a run of tasks of one chunk on one worker, with its queue wait
+ * dev.parallelizable.ChunkDispatch      a chunk (or a run of its tasks) handed to a worker
+ * dev.parallelizable.WorkerStart        a worker became ready (a pool thread: at its first chunk)
+ * dev.parallelizable.WorkerExit         a worker left, and why
+ * dev.parallelizable.WorkerCrash        a worker left unexpectedly, with the tasks it was running
+ * dev.parallelizable.WorkerReplacement  a worker started in place of one that left or was recycled
+ * </pre>
+ *
+ * <p><b>Granularity.</b> A task event is per run of a chunk, not per task: a map of a million tiny
+ * tasks would otherwise record a million events, each costing more than its task. An {@code
+ * applyAsync} is a chunk of one task, so it has an event of its own.
+ *
+ * <p><b>Where.</b> Every event is recorded in the JVM that owns the pool, so one recording of the
+ * application shows everything: a process pool records a run of tasks when its worker JVM answers
+ * it, from the time it was sent to the time the answer arrived (so it includes the transfer of
+ * arguments and results), and worker JVMs record nothing.
+ *
+ * <p><b>Cost when off.</b> Each hook creates its event and asks {@code isEnabled()} or {@code
+ * shouldCommit()} before computing any field: with no recording, or with these events disabled,
+ * a hook costs a short-lived allocation per chunk. Thread-safe: every method may be called from any
+ * thread.
+ */
+public final class Events {
+  private Events() {}
+
+  /** A task event begun now, or null when no recording wants it. */
+  public static TaskExecutionEvent beginTask() {
+    TaskExecutionEvent event = new TaskExecutionEvent();
+    if (!event.isEnabled()) {
+      return null;
+    }
+    event.begin();
+    return event;
+  }
+
+  /**
+   * Ends and commits {@code event} (no effect if null): {@code tasks} consecutive tasks of a chunk,
+   * the first of which, {@code first} (null if unknown), is at {@code firstTask} in its map's input.
+   */
+  public static void endTask(TaskExecutionEvent event, String pool, String worker, Task<?> first,
+      long firstTask, int tasks, int succeeded, String outcome, long queueWaitNanos) {
+    if (event == null) {
+      return;
+    }
+    event.end();
+    if (event.shouldCommit()) {
+      event.pool = pool;
+      event.worker = worker;
+      event.method = first == null ? null : method(first);
+      event.firstTask = firstTask;
+      event.tasks = tasks;
+      event.succeeded = succeeded;
+      event.outcome = outcome;
+      event.queueWait = Math.max(0, queueWaitNanos);
+      event.commit();
+    }
+  }
+
+  /** The outcome of a chunk or run whose first failure, if any, is {@code failure}. */
+  public static String outcome(ParallelException failure) {
+    if (failure == null) {
+      return "succeeded";
+    }
+    if (failure instanceof TaskCancelledException) {
+      return "cancelled";
+    }
+    return failure instanceof WorkerLostException ? "lost" : "failed";
+  }
+
+  /** A dispatch event begun now, or null when no recording wants it. */
+  public static ChunkDispatchEvent beginDispatch() {
+    ChunkDispatchEvent event = new ChunkDispatchEvent();
+    if (!event.isEnabled()) {
+      return null;
+    }
+    event.begin();
+    return event;
+  }
+
+  /** Ends and commits {@code event} (no effect if null). */
+  public static void endDispatch(ChunkDispatchEvent event, String pool, String worker, Task<?> first,
+      long firstTask, int tasks) {
+    if (event == null) {
+      return;
+    }
+    event.end();
+    if (event.shouldCommit()) {
+      event.pool = pool;
+      event.worker = worker;
+      event.method = first == null ? null : method(first);
+      event.firstTask = firstTask;
+      event.tasks = tasks;
+      event.commit();
+    }
+  }
+
+  /** Records that {@code worker} became ready after {@code startupNanos}. */
+  public static void workerStarted(String pool, String worker, long startupNanos) {
+    WorkerStartEvent event = new WorkerStartEvent();
+    if (event.shouldCommit()) {
+      event.pool = pool;
+      event.worker = worker;
+      event.startup = Math.max(0, startupNanos);
+      event.commit();
+    }
+  }
+
+  /** Records that {@code worker} left for {@code reason} after running {@code tasks}. */
+  public static void workerExited(String pool, String worker, String reason, long tasks) {
+    WorkerExitEvent event = new WorkerExitEvent();
+    if (event.shouldCommit()) {
+      event.pool = pool;
+      event.worker = worker;
+      event.reason = reason;
+      event.tasks = tasks;
+      event.commit();
+    }
+  }
+
+  /** Records that {@code worker} was lost while running {@code tasksRunning} tasks. */
+  public static void workerCrashed(String pool, String worker, Throwable problem, int tasksRunning) {
+    WorkerCrashEvent event = new WorkerCrashEvent();
+    if (event.shouldCommit()) {
+      event.pool = pool;
+      event.worker = worker;
+      event.problem = problem == null ? null : String.valueOf(problem.getMessage());
+      event.tasksRunning = tasksRunning;
+      event.commit();
+    }
+  }
+
+  /** Records that {@code replacement} was started in place of {@code replaced}. */
+  public static void workerReplaced(String pool, String replaced, String replacement, String reason) {
+    WorkerReplacementEvent event = new WorkerReplacementEvent();
+    if (event.shouldCommit()) {
+      event.pool = pool;
+      event.replaced = replaced;
+      event.replacement = replacement;
+      event.reason = reason;
+      event.commit();
+    }
+  }
+
+  private static String method(Task<?> task) {
+    TaskMethod<?> method = task.method();
+    return method.declaringClass() + '.' + method.methodName();
+  }
+}
