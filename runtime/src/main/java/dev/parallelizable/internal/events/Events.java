@@ -28,20 +28,27 @@ import dev.parallelizable.WorkerLostException;
  * it, from the time it was sent to the time the answer arrived (so it includes the transfer of
  * arguments and results), and worker JVMs record nothing.
  *
- * <p><b>Cost when off.</b> Each hook creates its event and asks {@code isEnabled()} or {@code
- * shouldCommit()} before computing any field: with no recording, or with these events disabled,
- * a hook costs a short-lived allocation per chunk. Thread-safe: every method may be called from any
- * thread.
+ * <p><b>Cost when off.</b> A hook asks {@code isEnabled()} before it creates its event, and {@code
+ * shouldCommit()} before it computes any field: with no recording, or with these events disabled,
+ * a hook costs a read of a flag per chunk and allocates nothing. Thread-safe: every method may be
+ * called from any thread.
  */
 public final class Events {
+  /**
+   * Asked whether their kind of event is enabled, so that a hook allocates nothing when it is not:
+   * {@code isEnabled()} reads the settings of the event's class, never the instance.
+   */
+  private static final TaskExecutionEvent TASKS = new TaskExecutionEvent();
+  private static final ChunkDispatchEvent DISPATCHES = new ChunkDispatchEvent();
+
   private Events() {}
 
   /** A task event begun now, or null when no recording wants it. */
   public static TaskExecutionEvent beginTask() {
-    TaskExecutionEvent event = new TaskExecutionEvent();
-    if (!event.isEnabled()) {
+    if (!TASKS.isEnabled()) {
       return null;
     }
+    TaskExecutionEvent event = new TaskExecutionEvent();
     event.begin();
     return event;
   }
@@ -82,10 +89,10 @@ public final class Events {
 
   /** A dispatch event begun now, or null when no recording wants it. */
   public static ChunkDispatchEvent beginDispatch() {
-    ChunkDispatchEvent event = new ChunkDispatchEvent();
-    if (!event.isEnabled()) {
+    if (!DISPATCHES.isEnabled()) {
       return null;
     }
+    ChunkDispatchEvent event = new ChunkDispatchEvent();
     event.begin();
     return event;
   }
