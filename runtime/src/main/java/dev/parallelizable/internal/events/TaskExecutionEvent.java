@@ -39,7 +39,7 @@ public final class TaskExecutionEvent extends jdk.jfr.Event {
   public int succeeded;
 
   @Label("Outcome")
-  @Description("succeeded, failed (a task threw or timed out), lost (the worker left) or cancelled")
+  @Description("succeeded, failed (a task threw), lost (the worker left), cancelled, timed out, or returned (to be sent again)")
   public String outcome;
 
   @Label("Queue Wait")

@@ -22,7 +22,7 @@ public final class WorkerExitEvent extends jdk.jfr.Event {
   public String worker;
 
   @Label("Reason")
-  @Description("retired (asked to stop: shut down, idle, recycled, terminated), crashed, timed out or failed to start")
+  @Description("retired (asked to stop: shut down, idle, recycled), crashed, timed out (killed past the task timeout), failed to start, or terminated")
   public String reason;
 
   @Label("Tasks")
