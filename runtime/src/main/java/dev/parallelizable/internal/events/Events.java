@@ -143,7 +143,7 @@ public final class Events {
     if (event.shouldCommit()) {
       event.pool = pool;
       event.worker = worker;
-      event.problem = problem == null ? null : String.valueOf(problem.getMessage());
+      event.problem = problem == null ? null : problem.toString();
       event.tasksRunning = tasksRunning;
       event.commit();
     }

@@ -22,7 +22,7 @@ public final class WorkerCrashEvent extends jdk.jfr.Event {
   public String worker;
 
   @Label("Problem")
-  @Description("Why, as the worker reported it: exit status, signal, connection loss")
+  @Description("Why the connection to the worker ended, when known (null otherwise)")
   public String problem;
 
   @Label("Tasks Running")
