@@ -33,6 +33,10 @@ import java.util.function.Function;
  * <p>When the chunk is DONE, {@code results[0, completed)} hold results in input order and, if
  * {@code failure} is set, the element at {@code completed} failed with it; elements after it did not
  * run. Results are published to waiters by the completion of {@link #done()}.
+ *
+ * <p>A chunk submitted to a pool reports its transitions to the pool's {@link PoolCounters} (NEW
+ * when submitted, STARTED, DONE with its outcome), DONE before {@link #done()} completes, so that
+ * whoever sees the chunk done sees it counted.
  */
 public final class Chunk {
   private static final int NEW = 0;

@@ -31,6 +31,11 @@ import java.util.function.Supplier;
  * while sending, stopping a worker, or completing a chunk: the methods that change the state
  * collect what is to be done in an {@link Outcome}, and {@link #carryOut} does it once the lock is
  * released.
+ *
+ * <p>The engine also keeps each ready worker's row in the pool's stats (its tasks and busy time,
+ * counted when a request ends) and records the JFR events of requests and workers ({@link
+ * Events}): a request's TaskExecution runs from its assignment to its end. Events are committed
+ * under the lock: a commit copies a few fields into a thread-local buffer.
  */
 abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W> {
   final RemoteSettings settings;
