@@ -452,7 +452,7 @@ class PoolContractTest {
 
   @ParameterizedTest
   @MethodSource("kinds")
-  void statsCountCancelledAndTerminatedTasks(PoolKind kind) {
+  void statsCountACancelledTask(PoolKind kind) {
     assumeFalse(kind.runsInCaller(), "needs a task that waits for a worker");
     Pool pool = pool(kind);
     PoolStats before = pool.stats();
