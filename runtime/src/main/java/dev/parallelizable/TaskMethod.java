@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * The identity of one {@code @Parallelizable} method: its declaring class, its name, its key (name
- * plus erased parameter types, stable across processes), its parameters, and the generated invoker
- * that calls it. Generated code creates one constant per method; a {@link Task} is a {@code
- * TaskMethod} plus arguments.
+ * plus erased parameter types, stable across processes), its parameters, the {@linkplain
+ * #fingerprint() fingerprint} of its source, and the generated invoker that calls it. Generated
+ * code creates one constant per method; a {@link Task} is a {@code TaskMethod} plus arguments.
  *
  * <p>Immutable and thread-safe.
  *
@@ -21,6 +21,7 @@ public final class TaskMethod<R> {
   private final String methodName;
   private final String[] parameterTypes;
   private final String[] parameterNames;
+  private final long fingerprint;
 
   private TaskMethod(
       TaskInvoker invoker,
@@ -28,8 +29,10 @@ public final class TaskMethod<R> {
       String declaringClass,
       String methodName,
       String[] parameterTypes,
-      String[] parameterNames) {
+      String[] parameterNames,
+      long fingerprint) {
     this.invoker = invoker;
+    this.fingerprint = fingerprint;
     this.key = key;
     this.declaringClass = declaringClass;
     this.methodName = methodName;
@@ -57,6 +60,32 @@ public final class TaskMethod<R> {
       String declaringClass,
       String methodName,
       String... parameters) {
+    return of(invoker, key, declaringClass, methodName, 0L, parameters);
+  }
+
+  /**
+   * Describes a method with the fingerprint of its source; called by generated code.
+   *
+   * @param invoker the generated invoker of the declaring class
+   * @param key the method's key, such as {@code "cube(int)"}
+   * @param declaringClass the binary name of the declaring class, such as {@code
+   *     "com.example.Cubes"}
+   * @param methodName the method's simple name
+   * @param fingerprint the hash the annotation processor computed from the method's declaration and
+   *     body; 0 if it could not compute one
+   * @param parameters one {@code "type name"} string per parameter, such as {@code "int x"}; for an
+   *     instance method the first is the receiver
+   * @param <R> the method's result type, boxed
+   * @return the description of the method
+   * @throws IllegalArgumentException if a parameter string does not read {@code "type name"}
+   */
+  public static <R> TaskMethod<R> of(
+      TaskInvoker invoker,
+      String key,
+      String declaringClass,
+      String methodName,
+      long fingerprint,
+      String... parameters) {
     Objects.requireNonNull(invoker, "invoker");
     Objects.requireNonNull(key, "key");
     String[] types = new String[parameters.length];
@@ -70,7 +99,7 @@ public final class TaskMethod<R> {
       types[i] = parameters[i].substring(0, space);
       names[i] = parameters[i].substring(space + 1);
     }
-    return new TaskMethod<>(invoker, key, declaringClass, methodName, types, names);
+    return new TaskMethod<>(invoker, key, declaringClass, methodName, types, names, fingerprint);
   }
 
   /**
@@ -135,6 +164,21 @@ public final class TaskMethod<R> {
    */
   public String methodName() {
     return methodName;
+  }
+
+  /**
+   * The fingerprint of the method's source: 16 hexadecimal digits of a hash the annotation
+   * processor computed from the method's declaration and body as written (comments, blank lines and
+   * indentation do not count). Editing the method changes it; rebuilding an unchanged method keeps
+   * it. It does not see what the method calls or reads: other methods, fields, constants of other
+   * classes, library versions. {@link ResultCache} makes it part of every key, so an edited method
+   * misses its old entries.
+   *
+   * @return the fingerprint, or the empty string if the compiler gave the processor no source tree
+   *     (a compiler other than javac, or a build tool that wraps it)
+   */
+  public String fingerprint() {
+    return fingerprint == 0 ? "" : String.format("%016x", fingerprint);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.parallelizable.Parallelizable;
 import dev.parallelizable.processor.model.ClassDescriptor;
 import dev.parallelizable.processor.model.DescriptorFactory;
+import dev.parallelizable.processor.model.SourceFingerprints;
 import dev.parallelizable.processor.model.TypeMirrors;
 import dev.parallelizable.processor.validation.ClassValidator;
 import dev.parallelizable.processor.validation.LocalClassScanner;
@@ -82,7 +83,8 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     if (descriptors == null) {
       Elements elements = processingEnv.getElementUtils();
       Types types = processingEnv.getTypeUtils();
-      descriptors = new DescriptorFactory(elements, types);
+      descriptors =
+          new DescriptorFactory(elements, types, SourceFingerprints.create(processingEnv));
       methodValidator = new MethodValidator(elements, types);
       classValidator = new ClassValidator(elements);
       localClassScanner = LocalClassScanner.create(processingEnv);

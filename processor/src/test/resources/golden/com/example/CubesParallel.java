@@ -26,26 +26,26 @@ public final class CubesParallel {
   private static final Invoker INVOKER = new Invoker();
 
   private static final TaskMethod<Long> CUBE = TaskMethod.of(INVOKER, "cube(int)",
-      "com.example.Cubes", "cube", "int x");
+      "com.example.Cubes", "cube", 0xc9dcd122702c6c03L, "int x");
 
   private static final TaskMethod<Path> THUMBNAIL = TaskMethod.of(INVOKER,
-      "thumbnail(java.nio.file.Path,int)", "com.example.Cubes", "thumbnail",
+      "thumbnail(java.nio.file.Path,int)", "com.example.Cubes", "thumbnail", 0xae15a912ba927612L,
       "java.nio.file.Path source", "int size");
 
   private static final TaskMethod<Void> LOG = TaskMethod.of(INVOKER, "log(java.lang.String)",
-      "com.example.Cubes", "log", "java.lang.String message");
+      "com.example.Cubes", "log", 0x16cb78dd89d7ceaaL, "java.lang.String message");
 
   private static final TaskMethod<Integer> SUM = TaskMethod.of(INVOKER, "sum(int[])",
-      "com.example.Cubes", "sum", "int... values");
+      "com.example.Cubes", "sum", 0x150564bac4c2a026L, "int... values");
 
   private static final TaskMethod<String> JOIN = TaskMethod.of(INVOKER, "join(java.lang.String[])",
-      "com.example.Cubes", "join", "java.lang.String... parts");
+      "com.example.Cubes", "join", 0x9c6d7da7003362c3L, "java.lang.String... parts");
 
   private static final TaskMethod<Long> SCALE_INT = TaskMethod.of(INVOKER, "scale(int)",
-      "com.example.Cubes", "scale", "int x");
+      "com.example.Cubes", "scale", 0x927419f9f3406702L, "int x");
 
   private static final TaskMethod<Long> SCALE_INT_INT = TaskMethod.of(INVOKER, "scale(int,int)",
-      "com.example.Cubes", "scale", "int x", "int factor");
+      "com.example.Cubes", "scale", 0x18198ccea02b5c1dL, "int x", "int factor");
 
   private final Pool pool;
 

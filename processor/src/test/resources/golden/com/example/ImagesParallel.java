@@ -26,16 +26,20 @@ public final class ImagesParallel {
   private static final Invoker INVOKER = new Invoker();
 
   private static final TaskMethod<String> RESIZE = TaskMethod.of(INVOKER, "resize(int)",
-      "com.example.Images", "resize", "com.example.Images receiver", "int width");
+      "com.example.Images", "resize", 0x1c4e90d16b57a13eL, "com.example.Images receiver",
+      "int width");
 
   private static final TaskMethod<Void> SAVE = TaskMethod.of(INVOKER, "save(java.nio.file.Path)",
-      "com.example.Images", "save", "com.example.Images receiver", "java.nio.file.Path target");
+      "com.example.Images", "save", 0xa7761cb67c0a6c49L, "com.example.Images receiver",
+      "java.nio.file.Path target");
 
   private static final TaskMethod<?> TAG = TaskMethod.of(INVOKER, "tag(java.lang.Object,int)",
-      "com.example.Images", "tag", "com.example.Images receiver", "T label", "int copies");
+      "com.example.Images", "tag", 0x02cdc7aca25091ddL, "com.example.Images receiver", "T label",
+      "int copies");
 
   private static final TaskMethod<String> DESCRIBE_FORMAT = TaskMethod.of(INVOKER,
-      "describe(java.lang.String)", "com.example.Images", "describe", "java.lang.String format");
+      "describe(java.lang.String)", "com.example.Images", "describe", 0x78b5b7485534416aL,
+      "java.lang.String format");
 
   private final Pool pool;
 

@@ -23,21 +23,22 @@ final class Outer_RangesParallel {
   private static final Invoker INVOKER = new Invoker();
 
   private static final TaskMethod<?> CLAMP = TaskMethod.of(INVOKER, "clamp(java.lang.Number)",
-      "com.example.Outer$Ranges", "clamp", "com.example.Outer.Ranges<N> receiver", "N value");
+      "com.example.Outer$Ranges", "clamp", 0x8a9a2ec97bb7a770L,
+      "com.example.Outer.Ranges<N> receiver", "N value");
 
   private static final TaskMethod<Boolean> CONTAINS = TaskMethod.of(INVOKER,
-      "contains(java.util.List)", "com.example.Outer$Ranges", "contains",
+      "contains(java.util.List)", "com.example.Outer$Ranges", "contains", 0x76e053be91a95d0eL,
       "com.example.Outer.Ranges<N> receiver", "java.util.List<N> values");
 
   private static final TaskMethod<?> MAX = TaskMethod.of(INVOKER, "max(java.util.List)",
-      "com.example.Outer$Ranges", "max", "java.util.List<T> values");
+      "com.example.Outer$Ranges", "max", 0x5dffc3f1abc711d3L, "java.util.List<T> values");
 
   private static final TaskMethod<?> LARGER = TaskMethod.of(INVOKER,
-      "larger(java.lang.Number,java.lang.Number)", "com.example.Outer$Ranges", "larger", "T a",
-      "T b");
+      "larger(java.lang.Number,java.lang.Number)", "com.example.Outer$Ranges", "larger",
+      0xa64891eefbff2b92L, "T a", "T b");
 
   private static final TaskMethod<?> LIST_OF = TaskMethod.of(INVOKER, "listOf(java.lang.Object[])",
-      "com.example.Outer$Ranges", "listOf", "T... items");
+      "com.example.Outer$Ranges", "listOf", 0x32ca6066a969adf5L, "T... items");
 
   private final Pool pool;
 

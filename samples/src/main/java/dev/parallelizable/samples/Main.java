@@ -1,6 +1,7 @@
 package dev.parallelizable.samples;
 
 import dev.parallelizable.samples.bench.BenchCommand;
+import dev.parallelizable.samples.evolve.EvolveCommand;
 import dev.parallelizable.samples.pdftext.PdfTextCommand;
 import dev.parallelizable.samples.thumbnails.ThumbnailsCommand;
 import dev.parallelizable.samples.tutorial.TourCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.TypeConversionException;
     name = "parallelizable-samples",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Python's multiprocessing tutorial in Java, and two batch tools built on Parallelizable.",
+    description = "Python's multiprocessing tutorial in Java, two batch tools and a cached optimisation built on Parallelizable.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run a command with --help for its options."})
@@ -59,6 +60,7 @@ public final class Main implements Callable<Integer> {
         .addSubcommand(new ThumbnailsCommand(out, err))
         .addSubcommand(new PdfTextCommand(out, err))
         .addSubcommand(new BenchCommand(out, err))
+        .addSubcommand(new EvolveCommand(out))
         .registerConverter(Isolation.class, Main::isolation)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true));

@@ -28,14 +28,14 @@ class MainTest {
     assertEquals(0, run("--help"));
 
     assertTrue(out.text().startsWith("Usage: parallelizable-samples [-hV] COMMAND"), out.text());
-    for (String command : new String[] {"tour", "thumbnails", "pdf-text", "bench"}) {
+    for (String command : new String[] {"tour", "thumbnails", "pdf-text", "bench", "evolve"}) {
       assertTrue(out.text().contains("\n  " + command + " "), command + " in " + out.text());
     }
     assertEquals("", err.text());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tour", "thumbnails", "pdf-text"})
+  @ValueSource(strings = {"tour", "thumbnails", "pdf-text", "evolve"})
   void eachCommandHasHelp(String command) {
     assertEquals(0, run(command, "--help"));
 
@@ -57,7 +57,7 @@ class MainTest {
   void noCommandIsABadArgument() {
     assertEquals(2, run());
 
-    assertUsageError("Missing command: give one of tour, thumbnails, pdf-text, bench",
+    assertUsageError("Missing command: give one of tour, thumbnails, pdf-text, bench, evolve",
         "Usage: parallelizable-samples");
   }
 

@@ -35,6 +35,7 @@ public final class DescriptorFactory {
 
   private final Elements elements;
   private final Types types;
+  private final SourceFingerprints fingerprints;
 
   /**
    * Creates a factory that uses the compiler's utilities of the current processing environment.
@@ -43,8 +44,20 @@ public final class DescriptorFactory {
    * @param types the compiler's type utilities
    */
   public DescriptorFactory(Elements elements, Types types) {
+    this(elements, types, SourceFingerprints.none());
+  }
+
+  /**
+   * Creates a factory that uses the compiler's utilities and fingerprints each method's source.
+   *
+   * @param elements the compiler's element utilities
+   * @param types the compiler's type utilities
+   * @param fingerprints computes the fingerprint of each method's source
+   */
+  public DescriptorFactory(Elements elements, Types types, SourceFingerprints fingerprints) {
     this.elements = elements;
     this.types = types;
+    this.fingerprints = fingerprints;
   }
 
   /**
@@ -164,7 +177,8 @@ public final class DescriptorFactory {
         returnsVoid ? ClassName.get(Void.class) : TypeName.get(returnType).box(),
         returnsVoid,
         TypeMirrors.usesTypeVariables(returnType),
-        method.getThrownTypes().stream().map(TypeName::get).toList());
+        method.getThrownTypes().stream().map(TypeName::get).toList(),
+        fingerprints.of(method));
   }
 
   private ParameterDescriptor parameter(String name, TypeMirror type, ArgumentCast cast) {

@@ -31,6 +31,8 @@ import javax.lang.model.element.ExecutableElement;
  * @param resultUsesTypeVariables whether the result type mentions a type variable, so that the
  *     method's {@code TaskMethod} constant cannot name it
  * @param thrownTypes the checked and unchecked exceptions the annotated method declares
+ * @param fingerprint the fingerprint of the method's source (see {@link SourceFingerprints}); 0 if
+ *     the compiler gave no source tree
  */
 public record MethodDescriptor(
     ExecutableElement element,
@@ -46,7 +48,8 @@ public record MethodDescriptor(
     TypeName resultType,
     boolean returnsVoid,
     boolean resultUsesTypeVariables,
-    List<TypeName> thrownTypes) {
+    List<TypeName> thrownTypes,
+    long fingerprint) {
 
   /**
    * Copies the lists, so that the descriptor is immutable.
@@ -65,6 +68,7 @@ public record MethodDescriptor(
    * @param returnsVoid whether the annotated method is {@code void}
    * @param resultUsesTypeVariables whether the result type mentions a type variable
    * @param thrownTypes the exceptions the annotated method declares
+   * @param fingerprint the fingerprint of the method's source; 0 if none
    */
   public MethodDescriptor {
     typeVariables = List.copyOf(typeVariables);

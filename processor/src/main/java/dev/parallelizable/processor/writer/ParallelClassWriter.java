@@ -53,9 +53,11 @@ public final class ParallelClassWriter {
   // public final class CubesParallel {
   //   private static final Invoker INVOKER = new Invoker();
   //   private static final TaskMethod<Long> CUBE =
-  //       TaskMethod.of(INVOKER, "cube(int)", "com.example.Cubes", "cube", "int x");
+  //       TaskMethod.of(INVOKER, "cube(int)", "com.example.Cubes", "cube", 0x5e1f...L, "int x");
   //   private static final TaskMethod<Image> RESIZE = TaskMethod.of(INVOKER, "resize(int)",
-  //       "com.example.Cubes", "resize", "com.example.Cubes receiver", "int width");
+  //       "com.example.Cubes", "resize", 0x0c2d...L, "com.example.Cubes receiver", "int width");
+  //
+  // (0x5e1f...L: the fingerprint of the method's source, left out when the compiler gives none.)
   //   private final Pool pool;
   //
   //   private CubesParallel(Pool pool) { this.pool = pool; }
@@ -211,6 +213,9 @@ public final class ParallelClassWriter {
                 method.key(),
                 descriptor.binaryName(),
                 method.methodName());
+    if (method.fingerprint() != 0) {
+      initializer.add(",$W$L", String.format("0x%016xL", method.fingerprint()));
+    }
     List<ParameterDescriptor> parameters = method.taskParameters();
     for (int i = 0; i < parameters.size(); i++) {
       boolean varargs = method.varargs() && i == parameters.size() - 1;

@@ -1,0 +1,313 @@
+package dev.parallelizable.internal.cache;
+
+import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Pool;
+import dev.parallelizable.ProgressListener;
+import dev.parallelizable.ResultIterator;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A pool that looks every task up in a cache before it submits it to the pool it wraps, and
+ * stores each successful result when it arrives (and each failure the task threw, if the cache
+ * stores failures).
+ *
+ * <p>{@code map} builds and keys every task in the calling thread first (so an argument the codec
+ * cannot encode fails the call before anything runs), then sends only the misses, in one {@code
+ * imap} of the wrapped pool, in input order, storing each result as it comes. {@code imap} and
+ * {@code imapUnordered} read inputs lazily, keep up to {@link #lookAhead()} calls in flight, and
+ * submit each miss on its own. Lifecycle, listeners and size are the wrapped pool's: closing this
+ * view closes it. A hit reaches no listener.
+ *
+ * <p>Thread-safe.
+ */
+public final class CachingPool implements Pool {
+  private final CacheCore cache;
+  private final Pool pool;
+  private final ExecutorService callbacks;
+
+  /**
+   * A view of {@code pool} through {@code cache}.
+   *
+   * @param cache the cache
+   * @param pool the pool that runs the misses
+   */
+  public CachingPool(CacheCore cache, Pool pool) {
+    this.cache = cache;
+    this.pool = pool;
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            0,
+            1,
+            2,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "parallelizable-cache-callbacks");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.callbacks = executor;
+  }
+
+  /** A hit must not succeed where the wrapped pool would refuse the call. */
+  private void checkAccepting() {
+    if (pool.isShutdown()) {
+      throw new IllegalStateException(pool + " was shut down; create a new pool to run more tasks");
+    }
+  }
+
+  private int lookAhead() {
+    return Math.max(16, 4 * pool.size());
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(Task<R> task) {
+    Objects.requireNonNull(task, "task must not be null; pass a Task built by a generated ...Parallel class");
+    checkAccepting();
+    return submit(cache.key(task));
+  }
+
+  private <R> CachedResult<R> submit(CacheCore.Keyed<R> keyed) {
+    CacheCore.Lookup<R> found = cache.lookup(keyed);
+    if (found.hit()) {
+      CompletableFuture<R> done =
+          found.failure() == null
+              ? CompletableFuture.completedFuture(found.value())
+              : CompletableFuture.failedFuture(found.failure());
+      return new CachedResult<>(done, null, callbacks);
+    }
+    AsyncResult<R> pending = pool.applyAsync(keyed.task());
+    CompletableFuture<R> stored = new CompletableFuture<>();
+    pending
+        .toCompletableFuture()
+        .whenComplete(
+            (value, failure) -> {
+              if (failure != null) {
+                Throwable cause = CachedResult.rethrown(failure);
+                cache.storeFailure(keyed, cause);
+                stored.completeExceptionally(cause);
+                return;
+              }
+              try {
+                cache.storeValue(keyed, value);
+                stored.complete(value);
+              } catch (IllegalArgumentException unencodable) {
+                stored.completeExceptionally(new TaskFailedException(keyed.task(), unencodable));
+              }
+            });
+    return new CachedResult<>(stored, pending, callbacks);
+  }
+
+  @Override
+  public <T, R> List<R> map(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    if (chunkSize < 0) {
+      throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
+    }
+    checkAccepting();
+    List<CacheCore.Keyed<R>> keyed = new ArrayList<>();
+    for (T input : inputs) {
+      keyed.add(cache.key(task(toTask, input)));
+    }
+    List<R> results = new ArrayList<>(keyed.size());
+    List<Integer> misses = new ArrayList<>();
+    int firstCachedFailure = keyed.size();
+    TaskFailedException cachedFailure = null;
+    for (int i = 0; i < keyed.size(); i++) {
+      CacheCore.Lookup<R> found = i < firstCachedFailure ? cache.lookup(keyed.get(i)) : null;
+      results.add(found != null && found.hit() ? found.value() : null);
+      if (found == null) {
+        continue;
+      }
+      if (!found.hit()) {
+        misses.add(i);
+      } else if (found.failure() != null) {
+        firstCachedFailure = i;
+        cachedFailure = found.failure();
+      }
+    }
+    List<Task<R>> missTasks = new ArrayList<>(misses.size());
+    for (int index : misses) {
+      if (index < firstCachedFailure) {
+        missTasks.add(keyed.get(index).task());
+      }
+    }
+    if (!missTasks.isEmpty()) {
+      try (ResultIterator<R> computed = pool.imap(Function.identity(), missTasks, chunkSize)) {
+        for (int m = 0; m < missTasks.size(); m++) {
+          CacheCore.Keyed<R> miss = keyed.get(misses.get(m));
+          R value;
+          try {
+            value = computed.next();
+          } catch (TaskFailedException failure) {
+            cache.storeFailure(miss, failure);
+            throw failure;
+          }
+          try {
+            cache.storeValue(miss, value);
+          } catch (IllegalArgumentException unencodable) {
+            throw new TaskFailedException(miss.task(), unencodable);
+          }
+          results.set(misses.get(m), value);
+        }
+      }
+    }
+    if (cachedFailure != null) {
+      throw cachedFailure;
+    }
+    return results;
+  }
+
+  private static <T, R> Task<R> task(Function<? super T, Task<R>> toTask, T input) {
+    Task<R> task;
+    try {
+      task = toTask.apply(input);
+    } catch (RuntimeException | Error e) {
+      throw new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", e);
+    }
+    if (task == null) {
+      throw new TaskFailedException(
+          "toTask(" + CacheCore.describeInput(input) + ")",
+          new NullPointerException("toTask returned null for input " + CacheCore.describeInput(input)));
+    }
+    return task;
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imap(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new LookAhead<>(toTask, inputs.iterator(), true, chunkSize);
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imapUnordered(
+      Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    return new LookAhead<>(toTask, inputs.iterator(), false, chunkSize);
+  }
+
+  /**
+   * The iterator of {@code imap} and {@code imapUnordered}: keeps up to {@link #lookAhead()} calls
+   * in flight. Ordered, it returns the oldest; unordered, the first that is done (a hit at once).
+   * For the thread that iterates only, as every {@link ResultIterator}; closing it cancels the
+   * calls in flight.
+   */
+  private final class LookAhead<T, R> implements ResultIterator<R> {
+    private final Function<? super T, Task<R>> toTask;
+    private final Iterator<? extends T> inputs;
+    private final boolean ordered;
+    private final ArrayDeque<CachedResult<R>> inFlight = new ArrayDeque<>();
+    private boolean closed;
+
+    LookAhead(Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
+      if (chunkSize < 0) {
+        throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
+      }
+      checkAccepting();
+      this.toTask = toTask;
+      this.inputs = inputs;
+      this.ordered = ordered;
+    }
+
+    private void fill() {
+      while (!closed && inFlight.size() < lookAhead() && inputs.hasNext()) {
+        inFlight.add(submit(cache.key(task(toTask, inputs.next()))));
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      return !inFlight.isEmpty();
+    }
+
+    @Override
+    public R next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      CachedResult<R> next = ordered ? inFlight.poll() : firstDone();
+      try {
+        return next.get();
+      } catch (RuntimeException failure) {
+        close();
+        throw failure;
+      }
+    }
+
+    private CachedResult<R> firstDone() {
+      while (true) {
+        for (Iterator<CachedResult<R>> it = inFlight.iterator(); it.hasNext(); ) {
+          CachedResult<R> result = it.next();
+          if (result.ready()) {
+            it.remove();
+            return result;
+          }
+        }
+        CompletableFuture.anyOf(
+                inFlight.stream().map(CachedResult::toCompletableFuture).toArray(CompletableFuture[]::new))
+            .exceptionally(failure -> null)
+            .join();
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      inFlight.forEach(CachedResult::cancel);
+      inFlight.clear();
+    }
+  }
+
+  @Override
+  public void addProgressListener(ProgressListener listener) {
+    pool.addProgressListener(listener);
+  }
+
+  @Override
+  public void removeProgressListener(ProgressListener listener) {
+    pool.removeProgressListener(listener);
+  }
+
+  @Override
+  public int size() {
+    return pool.size();
+  }
+
+  @Override
+  public void shutdown() {
+    pool.shutdown();
+  }
+
+  @Override
+  public void join() {
+    pool.join();
+  }
+
+  @Override
+  public void terminate() {
+    pool.terminate();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return pool.isShutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "cached(" + pool + ", " + cache.directory() + ")";
+  }
+}
