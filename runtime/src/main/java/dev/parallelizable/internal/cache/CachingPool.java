@@ -2,6 +2,7 @@ package dev.parallelizable.internal.cache;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
+import dev.parallelizable.PoolStats;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
@@ -29,7 +30,7 @@ import java.util.function.Function;
  * imap} of the wrapped pool, in input order, storing each result as it comes. {@code imap} and
  * {@code imapUnordered} read inputs lazily, keep up to {@link #lookAhead()} calls in flight, and
  * submit each miss on its own. Lifecycle, listeners and size are the wrapped pool's: closing this
- * view closes it. A hit reaches no listener.
+ * view closes it. A hit reaches no listener and no count of {@link #stats()}.
  *
  * <p>Thread-safe.
  */
@@ -279,6 +280,12 @@ public final class CachingPool implements Pool {
   @Override
   public void removeProgressListener(ProgressListener listener) {
     pool.removeProgressListener(listener);
+  }
+
+  /** The wrapped pool's: a hit is never submitted to it, so it is in no count. */
+  @Override
+  public PoolStats stats() {
+    return pool.stats();
   }
 
   @Override
