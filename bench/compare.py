@@ -24,6 +24,8 @@ FULL = {
     "W4": [("w4_cold.py", ["pool", "ppe", "tpe", "joblib"], ["--repeat", "1"])] * 3,
     "W5": [("w5_roundtrip.py", ["pool_async", "ppe", "tpe", "joblib"], ["--repeat", "3"])],
     "W6": [("w6_payload.py", ["pool", "pool_c1", "ppe", "joblib"], ["--repeat", "3"])],
+    # pool and joblib_copy pickle 200 MB per task: they do not finish in minutes
+    "W8": [("w8_shared.py", ["seq", "joblib"], ["--repeat", "3"])],
 }
 QUICK = {
     "W1": [("w1_tiny.py", ["pool", "tpe"], ["--n", "1000", "--paired", "--repeat", "2"]),
@@ -33,6 +35,7 @@ QUICK = {
     "W4": [("w4_cold.py", ["pool", "tpe"], ["--repeat", "1"])],
     "W5": [("w5_roundtrip.py", ["pool_async", "tpe"], ["--repeat", "1", "--n", "1000"])],
     "W6": [("w6_payload.py", ["pool"], ["--repeat", "1", "--n", "10"])],
+    "W8": [("w8_shared.py", ["joblib"], ["--repeat", "1", "--n", "10"])],
 }
 
 
@@ -112,7 +115,7 @@ def table(args):
             if value is None or best is None or value == 0:
                 return "–"
             factor = value / best if lower_is_better else best / value
-            return f"{factor:.2f}x"
+            return f"{factor:.2f}x" if factor >= 0.01 else f"{factor:.2g}x"
 
         shown = [c[1] if isinstance(c, tuple) else fmt(c) for c in cells]
         python_cell = f"{fmt(best)} ({best_name})" if best is not None else "–"
@@ -192,6 +195,17 @@ def table(args):
             [None, ours("W6", "jdk-executor"), None, ours("W6", "threads"), ours("W6", "processes")],
             best, name, lower_is_better=False)
 
+    if any(r["workload"] == "W8" for r in java):
+        tasks = ours("W8", "processes-shared", "tasks") or ours("W8", "loop", "tasks")
+        best, name = py_best("W8", ["joblib"], "median_s", n=tasks)
+        row(f"W8 {tasks} tasks reading one 200 MB array", "s, through SharedData",
+            [ours("W8", "loop"), None, None, ours("W8", "threads-shared"), ours("W8", "processes-shared")],
+            best, name)
+        row(f"W8 {tasks} tasks reading one 200 MB array", "s, passing the array (shared over 1 MiB)",
+            [None, None, None, None, ours("W8", "processes-array")], best, name)
+        row(f"W8 {tasks} tasks reading one 200 MB array", "s, array copied to every task (scaled)",
+            [None, None, None, None, ours("W8", "processes-copy")], best, name)
+
     scale = [r for r in java if r["workload"] == "W1-scale"]
     print("\n".join(lines))
     if scale:
@@ -210,6 +224,17 @@ def table(args):
         print(f"W6 processes: payload {fmt(r['payload_MB'])} MB; heap growth in the parent during the"
               f" warm maps {fmt(r['heap_peak_growth_MB'])} MB (garbage included); workers' peak RSS"
               f" {fmt(r['workers_peak_rss_MB'])} MB in all.")
+    w8 = [r for r in java if r["workload"] == "W8" and r["backend"].startswith("processes")]
+    if w8:
+        print()
+        print("| W8 memory (MB) | parent RSS | parent peak | workers RSS | workers private (RssAnon) | workers peak |")
+        print("|---|---|---|---|---|---|")
+        for r in w8:
+            print(f"| {r['backend']} | {fmt(r['parent_rss_MB'])} | {fmt(r['parent_peak_rss_MB'])} |"
+                  f" {fmt(r['workers_rss_MB'])} | {fmt(r['workers_private_MB'])} | {fmt(r['workers_peak_rss_MB'])} |")
+        joblib_rss = py("W8", "joblib", "parent_peak_rss_MB")
+        if joblib_rss is not None:
+            print(f"| joblib (Python) | – | {fmt(joblib_rss)} | – | – | – |")
     print()
     print("Ratios in parentheses are to the loop timed just before each call in the same process"
           " (Python's against its own loop). The last column divides our time by Python's best time"
@@ -221,7 +246,7 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run-python")
     run.add_argument("--python-dir", required=True)
-    run.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
+    run.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W8")
     run.add_argument("--quick", action="store_true")
     show = commands.add_parser("table")
     show.add_argument("--java", required=True)

@@ -53,7 +53,10 @@ public interface Codec {
    * boxed primitives, {@code String}, {@code byte[]}, {@code int[]}, {@code long[]}, {@code
    * double[]} and {@link java.nio.file.Path} (of the default file system) are written directly (a
    * large {@code byte[]} is copied once, straight into the channel); any other value with Java
-   * serialization, where {@code Path}s inside serialized objects are also supported.
+   * serialization, where {@code Path}s inside serialized objects are also supported. In a process
+   * pool, a {@link SharedData} argument, and a primitive array argument of at least the pool's
+   * {@linkplain ProcessPoolBuilder#sharedArrayThreshold(long) threshold}, is written once to the
+   * pool's shared memory and crosses as a reference.
    *
    * <p>Decoding is bounded: every claimed length is checked against the bytes actually left before
    * anything is allocated, and serialized values go through an {@link java.io.ObjectInputFilter}

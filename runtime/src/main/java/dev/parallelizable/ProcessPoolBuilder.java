@@ -54,6 +54,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #javaExecutable(Path)}</td><td>{@code bin/java} of the parent's {@code java.home}</td></tr>
  *   <tr><td>{@link #crashPolicy(CrashPolicy)}</td><td>{@link CrashPolicy#fail()}</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#serialization()}</td></tr>
+ *   <tr><td>{@link #sharedArrayThreshold(long)}</td><td>1 MiB</td></tr>
  * </table>
  *
  * <p>Each option is set at most once, and each setter checks its argument at once: a mistake fails
@@ -107,6 +108,7 @@ public final class ProcessPoolBuilder {
   private CrashPolicy crashPolicy;
   private Codec codec;
   private WorkerOutput workerOutput;
+  private long sharedArrayThreshold = UNSET;
 
   ProcessPoolBuilder() {}
 
@@ -463,6 +465,39 @@ public final class ProcessPoolBuilder {
   }
 
   /**
+   * Primitive arrays ({@code byte[]}, {@code int[]}, {@code long[]}, {@code float[]}, {@code
+   * double[]}) of at least {@code bytes} bytes, passed as arguments themselves, go to the workers
+   * through shared memory rather than through the channel, as joblib's {@code max_nbytes} does: the
+   * pool writes the array once, the first time that array instance is passed, to a file of its
+   * private directory ({@code /dev/shm} where it exists), and each task carries a reference; a
+   * worker maps the file once and gives each task an array with the original contents: the array
+   * it gave the previous task, when a comparison with the mapping shows that no task wrote into it,
+   * else a new copy. The parent neither encodes nor sends the array again for each task; the file
+   * is deleted once the array is unreachable in the parent, or when the pool closes.
+   *
+   * <p>The same instance is written once: do not change an array after passing it, or pass a copy
+   * ({@code array.clone()}); the pool would send the contents it first wrote. To pass data without
+   * any copy in the workers, use {@link SharedData}. Only the default codec shares arrays.
+   *
+   * <p>Default 1 MiB (joblib's default): below it, writing a file and mapping it costs about as
+   * much as sending the bytes, and the arrays one passes once per task are usually small; above
+   * it, the saving grows with each task that passes the same array.
+   *
+   * @param bytes the least size of an array that is shared, at least 1; or 0 to share none
+   * @return this builder
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   * @throws IllegalStateException if the threshold was already set
+   */
+  public ProcessPoolBuilder sharedArrayThreshold(long bytes) {
+    requireUnset(
+        sharedArrayThreshold == UNSET, "sharedArrayThreshold was already set to %s", sharedArrayThreshold);
+    requireArgument(
+        bytes >= 0, "sharedArrayThreshold must be at least 1 byte, or 0 to share no array, got %s", bytes);
+    sharedArrayThreshold = bytes;
+    return this;
+  }
+
+  /**
    * Creates the pool and starts its workers, without waiting for them.
    *
    * @return the new pool
@@ -495,7 +530,7 @@ public final class ProcessPoolBuilder {
       options.add("-Xmx" + maxHeap);
     }
     options.addAll(systemProperties);
-    return new WorkerConfig(
+    WorkerConfig config = new WorkerConfig(
         n,
         options,
         classpath,
@@ -512,6 +547,8 @@ public final class ProcessPoolBuilder {
         workerOutput == null
             ? WorkerConfig.Output.INHERIT
             : new WorkerConfig.Output(workerOutput.inherits(), workerOutput.consumer()));
+    return config.sharedArrayThreshold(
+        sharedArrayThreshold == UNSET ? WorkerConfig.DEFAULT_SHARED_ARRAY_THRESHOLD : sharedArrayThreshold);
   }
 
   @Override

@@ -12,13 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +103,41 @@ class ParentDeathTest {
       assertTrue(workers.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()));
       parent.destroyForcibly().waitFor();
       await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  /** The shared-data directories of the process {@code pid}. */
+  private static List<Path> sharedDirectories(long pid) throws IOException {
+    List<Path> found = new ArrayList<>();
+    for (Path root : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> entries = Files.list(root)) {
+          entries.filter(p -> p.getFileName().toString().startsWith("parallelizable-shared-" + pid + "-"))
+              .forEach(found::add);
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void sharedDataIsDeletedWhenTheParentIsKilled() throws Exception {
+    Process parent = startParent("shared");
+    try {
+      BufferedReader output = output(parent);
+      Set<Long> workers = workers(output);
+      lineStartingWith(output, "[worker-");
+      lineStartingWith(output, "[worker-");
+      List<Path> directories = sharedDirectories(parent.pid());
+      assertEquals(1, directories.size(), directories.toString());
+      try (Stream<Path> files = Files.list(directories.get(0))) {
+        assertEquals(2, files.count(), "the handle's file and the large array's");
+      }
+      parent.destroyForcibly().waitFor();
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> !Files.exists(directories.get(0)));
     } finally {
       parent.destroyForcibly();
     }

@@ -2,6 +2,8 @@ package dev.parallelizable.process;
 
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
+import dev.parallelizable.SharedData;
+import dev.parallelizable.fixtures.SharedReadsParallel;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -11,7 +13,8 @@ import java.util.stream.Collectors;
  * WORKERS} and the workers' pids, and then either keeps both workers busy and waits to be killed
  * ({@code busy}: each worker prints {@code BUSY} when its task starts), or exits without closing
  * the pool ({@code exit}). In mode {@code apply} it prints {@code RESULT} and a task's result, and
- * closes the pool.
+ * closes the pool. In mode {@code shared} the pool first reads a {@link SharedData} handle and a
+ * large array on both workers (so both have mapped their files), then keeps them busy.
  */
 public final class ParentMain {
   private ParentMain() {}
@@ -24,6 +27,12 @@ public final class ParentMain {
       return;
     }
     pool.apply(WorkParallel.cube(2));
+    if (args[0].equals("shared")) {
+      SharedData data = SharedData.of(new double[1 << 20]);
+      double[] large = new double[1 << 18];
+      pool.map(i -> SharedReadsParallel.checksum(data), List.of(1, 2, 3, 4), 1);
+      pool.map(i -> SharedReadsParallel.arrayChecksum(large), List.of(1, 2, 3, 4), 1);
+    }
     System.out.println(
         "WORKERS " + Workers.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
     System.out.flush();

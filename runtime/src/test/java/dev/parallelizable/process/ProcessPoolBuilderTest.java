@@ -45,6 +45,15 @@ class ProcessPoolBuilderTest {
   }
 
   @Test
+  void theSharedArrayThresholdIsNotNegativeAndSetOnce() {
+    assertRejected(IllegalArgumentException.class,
+        "sharedArrayThreshold must be at least 1 byte, or 0 to share no array, got -1",
+        () -> Parallel.processPool().sharedArrayThreshold(-1));
+    assertRejected(IllegalStateException.class, "sharedArrayThreshold was already set to 0",
+        () -> Parallel.processPool().sharedArrayThreshold(0).sharedArrayThreshold(1));
+  }
+
+  @Test
   void durationsMustBePositive() {
     assertRejected(IllegalArgumentException.class, "taskTimeout must be positive, got 0 s",
         () -> Parallel.processPool().taskTimeout(Duration.ZERO));

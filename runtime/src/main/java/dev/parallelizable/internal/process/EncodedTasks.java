@@ -5,6 +5,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.shared.SharedFiles;
 import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,8 +36,20 @@ final class EncodedTasks {
    *     cannot encode an argument
    */
   static EncodedTasks encode(Task<?>[] tasks, Codec codec) {
+    return encode(tasks, codec, null);
+  }
+
+  /**
+   * Encodes {@code tasks} for the workers of a process pool whose shared data is in {@code shared}
+   * (null for none): see {@link dev.parallelizable.internal.shared.SharedFiles}.
+   *
+   * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
+   *     cannot encode an argument
+   */
+  static EncodedTasks encode(Task<?>[] tasks, Codec codec, SharedFiles shared) {
     List<TaskMethod<?>> methods = new ArrayList<>(1);
     FrameOutput bytes = new FrameOutput(64 * tasks.length);
+    bytes.sharedFiles(shared);
     long[] starts = new long[tasks.length + 1];
     TaskMethod<?> last = null;
     int lastIndex = -1;

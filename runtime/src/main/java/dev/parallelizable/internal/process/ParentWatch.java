@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.shared.SharedMappings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -9,20 +10,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Ends the worker as soon as its parent is gone: its standard input ends (at once, the pipe's
+ * Ends the worker as soon as its parent is gone, deleting what the parent can no longer delete (its
+ * directory, and the pool's shared data): its standard input ends (at once, the pipe's
  * only writer was the parent), or its process exits (polled by the JDK). The second watch is set
  * up after the first task, off the path of the pool's first result.
  */
 final class ParentWatch extends Thread {
   private final FileChannel stdin;
   private final Path progressFile;
+  /** The pool's shared data, deleted when the parent is gone; null if there is none. */
+  private final SharedMappings shared;
   private boolean watchingProcess; // accessed only under this object's lock
   private volatile boolean stopped;
 
-  ParentWatch(FileChannel stdin, Path progressFile) {
+  ParentWatch(FileChannel stdin, Path progressFile, SharedMappings shared) {
     super("parallelizable-parent-watch");
     this.stdin = stdin;
     this.progressFile = progressFile;
+    this.shared = shared;
     setDaemon(true);
   }
 
@@ -37,7 +42,7 @@ final class ParentWatch extends Thread {
     watchingProcess = true;
     Optional<ProcessHandle> parent = ProcessHandle.current().parent();
     if (parent.isPresent()) {
-      parent.get().onExit().thenRun(new Halt(progressFile));
+      parent.get().onExit().thenRun(new Halt(progressFile, shared));
     }
   }
 
@@ -77,15 +82,17 @@ final class ParentWatch extends Thread {
       // the pipe broke: the parent is gone as well
     }
     if (!stopped) {
-      new Halt(progressFile).run();
+      new Halt(progressFile, shared).run();
     }
   }
 
   private static final class Halt implements Runnable {
     private final Path progressFile;
+    private final SharedMappings shared;
 
-    Halt(Path progressFile) {
+    Halt(Path progressFile, SharedMappings shared) {
       this.progressFile = progressFile;
+      this.shared = shared;
     }
 
     @Override
@@ -93,6 +100,9 @@ final class ParentWatch extends Thread {
       WorkerMain.deleteQuietly(progressFile); // the parent cannot clean up any more
       WorkerMain.deleteQuietly(progressFile.resolveSibling(WorkerJvm.EXIT_TRACE));
       WorkerMain.deleteQuietly(progressFile.getParent());
+      if (shared != null) {
+        shared.deleteDirectory(); // mappings already made stay valid until this JVM is gone
+      }
       Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
     }
   }

@@ -10,6 +10,8 @@ import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
+import dev.parallelizable.internal.shared.SharedFiles;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,11 +63,27 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   private static final AtomicInteger WORKERS = new AtomicInteger();
 
   private final WorkerConfig config;
+  /** The pool's directory of shared data and large arrays; deleted when the pool stops. */
+  private final SharedFiles sharedFiles;
   private final Map<Class<?>, Boolean> loadableInvokers = new ConcurrentHashMap<>();
   private volatile RemoteDispatcher<WorkerProcess> engine;
 
   private ProcessPool(WorkerConfig config) {
     this.config = config;
+    try {
+      this.sharedFiles = SharedFiles.create(config.sharedArrayThreshold());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot create the process pool's directory for shared data in " + SharedFiles.root()
+              + ": " + Describe.throwable(e) + ". Make it writable, or set java.io.tmpdir to a"
+              + " writable directory",
+          e);
+    }
+  }
+
+  /** The pool's directory of shared data. */
+  SharedFiles sharedFiles() {
+    return sharedFiles;
   }
 
   /** Creates a pool and starts all its workers, in parallel; does not wait for them. */
@@ -99,7 +117,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   @Override
   public Object encode(Task<?>[] tasks) {
     requireLoadable(tasks);
-    return EncodedTasks.encode(tasks, config.codec);
+    return EncodedTasks.encode(tasks, config.codec, sharedFiles);
   }
 
   private void requireLoadable(Task<?>[] tasks) {
@@ -180,7 +198,15 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      sharedFiles.close();
     }
+  }
+
+  /** Deletes the pool's shared data once every worker is gone. */
+  @Override
+  public void stopped() {
+    sharedFiles.close();
   }
 
   @Override

@@ -52,6 +52,31 @@ public final class WorkerConfig {
   final Codec codec;
   final boolean jobMode;
   final Charset outputCharset;
+  /**
+   * Primitive arrays of at least this many bytes go to the workers through shared memory; 0 for
+   * never. Set once, by the builder, before the pool starts.
+   */
+  private long sharedArrayThreshold = DEFAULT_SHARED_ARRAY_THRESHOLD;
+
+  /** The default of {@link #sharedArrayThreshold(long)}: 1 MiB. */
+  public static final long DEFAULT_SHARED_ARRAY_THRESHOLD = 1 << 20;
+
+  /**
+   * Sets the threshold of arrays shared automatically; called by the builder before the pool
+   * starts.
+   *
+   * @param bytes the least size in bytes of an array passed through shared memory; 0 for never
+   * @return this configuration
+   */
+  public WorkerConfig sharedArrayThreshold(long bytes) {
+    sharedArrayThreshold = bytes;
+    return this;
+  }
+
+  /** The least size of an array passed through shared memory; 0 for never. */
+  long sharedArrayThreshold() {
+    return sharedArrayThreshold;
+  }
 
   /** The crash policy that {@link #retries} stands for. */
   CrashPolicy crashPolicy() {
@@ -160,6 +185,12 @@ public final class WorkerConfig {
    * reports alike, as 137 (see {@link WorkerJvm#exitStatus(int, boolean)}). The option comes after the
    * builder's, so that their {@code -Xlog:disable} cannot turn it off.
    */
+  List<String> command(Path socket, Path progress, Path exitTrace, String workerName, Path sharedDirectory) {
+    List<String> command = command(socket, progress, exitTrace, workerName);
+    command.add(sharedDirectory.toString());
+    return command;
+  }
+
   List<String> command(Path socket, Path progress, Path exitTrace, String workerName) {
     List<String> command = new ArrayList<>(jvmOptions.size() + 12);
     command.add(java.toString());

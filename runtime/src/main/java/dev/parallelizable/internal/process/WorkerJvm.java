@@ -62,7 +62,8 @@ final class WorkerJvm {
       Process started =
           new ProcessBuilder(
                   config.command(
-                      directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name))
+                      directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name,
+                      owner.pool.sharedFiles().directory()))
               .start();
       process = started;
       WorkerRegistry.add(owner);

@@ -6,6 +6,7 @@ import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.protocol.SerializationCodec;
+import dev.parallelizable.internal.shared.SharedMappings;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -21,7 +22,8 @@ import java.nio.file.Paths;
 
 /**
  * The main class of a worker JVM. Arguments: the socket path, the progress slot's path, the
- * worker's name, and the charset of the parent's standard output.
+ * worker's name, the charset of the parent's standard output, and the pool's directory of shared
+ * data (see {@link SharedMappings}).
  *
  * <p>The worker reads its token from standard input, connects, runs the initializer, and then runs
  * the tasks of each RUN frame in its main thread, in order, answering with RESULTS and FAILED frames
@@ -51,11 +53,15 @@ public final class WorkerMain {
   private final Connection connection;
   private final Path progressFile;
   private final ParentWatch watch;
+  /** Where references to shared data resolve; null if the parent gave no directory. */
+  private final SharedMappings shared;
   private ProgressSlot progress;
   private final FrameOutput results = new FrameOutput(8192);
   private Codec codec = SerializationCodec.INSTANCE;
 
-  private WorkerMain(String name, Connection connection, Path progressFile, ParentWatch watch) {
+  private WorkerMain(
+      String name, Connection connection, Path progressFile, ParentWatch watch, SharedMappings shared) {
+    this.shared = shared;
     this.name = name;
     this.connection = connection;
     this.progressFile = progressFile;
@@ -88,7 +94,8 @@ public final class WorkerMain {
     isolateStandardStreams(args[3]);
     Thread.currentThread().setName(args[2]);
     Thread.setDefaultUncaughtExceptionHandler(new ExitOnOutOfMemory());
-    ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]));
+    SharedMappings shared = args.length > 4 ? new SharedMappings(Paths.get(args[4])) : null;
+    ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]), shared);
     watch.start();
 
     Connection connection =
@@ -96,7 +103,7 @@ public final class WorkerMain {
     FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
     hello.write(token, 0, token.length);
     connection.send(Protocol.HELLO, 0, hello);
-    WorkerMain worker = new WorkerMain(args[2], connection, Paths.get(args[1]), watch);
+    WorkerMain worker = new WorkerMain(args[2], connection, Paths.get(args[1]), watch, shared);
     Runtime.getRuntime().addShutdownHook(new OrderlyExit(worker));
     worker.serve();
   }
@@ -124,6 +131,7 @@ public final class WorkerMain {
       throw new IOException("Expected INIT from the parent");
     }
     FrameInput in = init.body;
+    in.sharedMappings(shared);
     boolean jobMode;
     try {
       codec = Protocol.readCodec(in);
@@ -148,6 +156,7 @@ public final class WorkerMain {
       if (frame.type != Protocol.RUN) {
         throw new IOException("Unexpected frame type " + frame.type);
       }
+      frame.body.sharedMappings(shared);
       boolean succeeded = run(frame.id, frame.body);
       watch.watchProcess();
       if (jobMode) {

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.protocol;
 
+import dev.parallelizable.internal.shared.SharedMappings;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
@@ -22,9 +23,21 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FrameInput extends InputStream {
   private final ByteBuffer buffer;
+  /** Where references to shared data resolve: set in a worker of a process pool, else null. */
+  private SharedMappings sharedMappings;
 
   public FrameInput(ByteBuffer buffer) {
     this.buffer = buffer.order(ByteOrder.nativeOrder());
+  }
+
+  /** Lets the codec resolve references to shared data through {@code mappings}, here and in slices. */
+  public void sharedMappings(SharedMappings mappings) {
+    this.sharedMappings = mappings;
+  }
+
+  /** Where references to shared data resolve; null outside a process pool's worker. */
+  public SharedMappings sharedMappings() {
+    return sharedMappings;
   }
 
   /** The underlying buffer; its position is this stream's position. */
@@ -142,6 +155,8 @@ public final class FrameInput extends InputStream {
     ByteBuffer part = buffer.slice();
     part.limit(length);
     buffer.position(buffer.position() + length);
-    return new FrameInput(part);
+    FrameInput slice = new FrameInput(part);
+    slice.sharedMappings = sharedMappings;
+    return slice;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.protocol;
 
+import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,10 +32,22 @@ public final class FrameOutput extends OutputStream {
   private int[] sharedAt = NO_POSITIONS;
   private int sharedCount;
   private long sharedLength;
+  /** Where the codec writes large arrays and shared data: a process pool's, or null. */
+  private SharedFiles sharedFiles;
 
   public FrameOutput(int initialCapacity) {
     bytes = new byte[Math.max(16, initialCapacity)];
     view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+  }
+
+  /** Lets the codec write shared data and large arrays to {@code files} and encode references. */
+  public void sharedFiles(SharedFiles files) {
+    this.sharedFiles = files;
+  }
+
+  /** Where the codec writes shared data; null when values are encoded in full. */
+  public SharedFiles sharedFiles() {
+    return sharedFiles;
   }
 
   /** The logical length: buffered bytes plus shared arrays. */

@@ -2,6 +2,12 @@ package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.DecodeLimits;
+import dev.parallelizable.SharedData;
+import dev.parallelizable.SharedData.ElementType;
+import dev.parallelizable.internal.shared.ArrayBytes;
+import dev.parallelizable.internal.shared.SharedAccess;
+import dev.parallelizable.internal.shared.SharedFiles;
+import dev.parallelizable.internal.shared.SharedMappings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -14,6 +20,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -32,7 +39,25 @@ import java.util.Objects;
  *   STRING, PATH                          length:int32 UTF-8 bytes (a Path as its string)
  *   BYTES, INTS, LONGS, DOUBLES           count:int32 elements in native byte order
  *   SERIALIZED                            a Java serialization stream
+ *   SHARED        form:int8 id:int64 elementType:int8 length:int32 offset:int64 file:string
+ *                 a reference to shared data in the pool's directory: form 0 stands for a
+ *                 SharedData handle, form 1 for a primitive array shared automatically
+ *   SHARED_INLINE id:int64 elementType:int8 length:int32 elements in native byte order
+ *                 a SharedData handle with its data, where there is no pool directory
+ *
+ * elementType := the ordinal of SharedData.ElementType: 0 byte, 1 int, 2 long, 3 float, 4 double
  * </pre>
+ *
+ * <p><b>Shared data.</b> When the output belongs to a process pool ({@link
+ * FrameOutput#sharedFiles()}), a {@link SharedData} handle, and a {@code byte[]}, {@code int[]},
+ * {@code long[]}, {@code float[]} or {@code double[]} of at least the pool's threshold, is written
+ * once to a file of the pool's directory and encoded as a SHARED reference (see {@link
+ * SharedFiles}); elsewhere (a cluster, a plain stream) a handle is encoded as SHARED_INLINE and an
+ * array directly. A worker resolves a SHARED reference through its {@link SharedMappings}, which
+ * maps the file read-only once and rejects a reference outside the pool's directory, past the end
+ * of its file, or contradicting an earlier one; where there is none (the parent, a cluster member)
+ * a SHARED reference is rejected. Form 0 decodes to the worker's one {@code SharedData} for that
+ * id, form 1 to a new array copied from the mapping.
  *
  * Decoding is bounded by the codec's {@link DecodeLimits}: the direct encodings check each claimed
  * length against the bytes left before they allocate, and serialized values go through a {@link
@@ -60,6 +85,11 @@ public final class SerializationCodec implements Codec {
   private static final byte DOUBLES = 13;
   private static final byte PATH = 14;
   private static final byte SERIALIZED = 15;
+  private static final byte SHARED = 16;
+  private static final byte SHARED_INLINE = 17;
+  private static final byte FORM_HANDLE = 0;
+  private static final byte FORM_ARRAY = 1;
+  private static final ElementType[] ELEMENT_TYPES = ElementType.values();
 
   private final DecodeLimits limits;
 
@@ -95,6 +125,10 @@ public final class SerializationCodec implements Codec {
       return;
     }
     Class<?> type = value.getClass();
+    SharedFiles shared = out.sharedFiles();
+    if (shared != null && type.isArray() && writeSharedArray(value, shared, out)) {
+      return;
+    }
     if (type == String.class) {
       out.writeByte(STRING);
       out.writeString((String) value);
@@ -145,12 +179,50 @@ public final class SerializationCodec implements Codec {
     } else if (value instanceof Path path) {
       out.writeByte(PATH);
       out.writeString(pathString(path));
+    } else if (type == SharedData.class) {
+      writeSharedData((SharedData) value, shared, out);
     } else {
       out.writeByte(SERIALIZED);
       try (ObjectOutputStream objects = new PathReplacingOutputStream(out)) {
         objects.writeObject(value);
       }
     }
+  }
+
+  /** Writes a large primitive array as a reference to its file; false if it is not shared. */
+  private static boolean writeSharedArray(Object array, SharedFiles shared, FrameOutput out) throws IOException {
+    ElementType elementType = ArrayBytes.typeOf(array);
+    if (elementType == null) {
+      return false;
+    }
+    SharedFiles.Written written = shared.referenceArray(array, elementType, ArrayBytes.length(array, elementType));
+    if (written == null) {
+      return false;
+    }
+    writeReference(FORM_ARRAY, written, out);
+    return true;
+  }
+
+  private static void writeSharedData(SharedData data, SharedFiles shared, FrameOutput out) throws IOException {
+    if (shared != null) {
+      writeReference(FORM_HANDLE, shared.reference(data), out);
+      return;
+    }
+    out.writeByte(SHARED_INLINE);
+    out.writeLong(SharedAccess.idOf(data));
+    out.writeByte(data.elementType().ordinal());
+    out.writeInt(data.length());
+    SharedAccess.copyTo(data, out.claim((int) data.byteSize()));
+  }
+
+  private static void writeReference(byte form, SharedFiles.Written written, FrameOutput out) {
+    out.writeByte(SHARED);
+    out.writeByte(form);
+    out.writeLong(written.id());
+    out.writeByte(written.type().ordinal());
+    out.writeInt(written.length());
+    out.writeLong(0);
+    out.writeString(written.file().toString());
   }
 
   private static String pathString(Path path) throws NotSerializableException {
@@ -223,9 +295,57 @@ public final class SerializationCodec implements Codec {
         }
       case SERIALIZED:
         return readSerialized(input, loader);
+      case SHARED:
+        return readShared(input);
+      case SHARED_INLINE:
+        {
+          long id = input.readLong();
+          ElementType elementType = elementType(input.readByte());
+          int count = count(input, elementType.size(), elementType.name().toLowerCase(java.util.Locale.ROOT) + "s");
+          int bytes = count * elementType.size();
+          ByteBuffer data = ByteBuffer.allocate(bytes).order(ByteOrder.nativeOrder());
+          ByteBuffer buffer = input.buffer();
+          data.put(buffer.duplicate().limit(buffer.position() + bytes)).flip();
+          buffer.position(buffer.position() + bytes);
+          return SharedAccess.receivedHandle(id, elementType, count, data.asReadOnlyBuffer());
+        }
       default:
         throw new StreamCorruptedException("Unknown value tag " + tag);
     }
+  }
+
+  private Object readShared(FrameInput input) throws IOException {
+    byte form = input.readByte();
+    long id = input.readLong();
+    ElementType elementType = elementType(input.readByte());
+    int length = input.readInt();
+    long offset = input.readLong();
+    String file = input.readString();
+    SharedMappings mappings = input.sharedMappings();
+    if (mappings == null) {
+      throw new InvalidObjectException(
+          "Rejected a reference to shared data #" + id + " (" + file + "): references are valid only in"
+              + " the workers of the process pool that wrote them");
+    }
+    if (form == FORM_HANDLE) {
+      return mappings.handle(id, elementType, length, file, offset);
+    }
+    if (form != FORM_ARRAY) {
+      throw new StreamCorruptedException("Unknown form " + form + " of a reference to shared data #" + id);
+    }
+    if (length > limits.maxArrayLength()) {
+      throw new InvalidObjectException(
+          "Rejected by the codec: "
+              + Limits.exceeded("array elements", length, "", "MaxArrayLength", limits.maxArrayLength()));
+    }
+    return mappings.array(id, elementType, length, file, offset);
+  }
+
+  private static ElementType elementType(byte ordinal) throws StreamCorruptedException {
+    if (ordinal < 0 || ordinal >= ELEMENT_TYPES.length) {
+      throw new StreamCorruptedException("Unknown element type " + ordinal + " of shared data");
+    }
+    return ELEMENT_TYPES[ordinal];
   }
 
   /** An array's claimed length, checked before the array is allocated. */

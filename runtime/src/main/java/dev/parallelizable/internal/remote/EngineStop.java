@@ -10,8 +10,9 @@ import java.util.concurrent.locks.Condition;
  * The engine's stop accounting: a shutdown lets the queue drain and retires each worker as work
  * runs out; a terminate clears the queue and kills every worker, waiting up to {@value
  * #TERMINATE_WAIT_SECONDS} s for them to be gone; either way the adapter is told once, when the
- * pool is stopped and every worker gone ({@link #checkStopped}). Waiters on the stop wait on {@link
- * #allGone}, signalled when the last slot is removed.
+ * pool is stopped and every worker gone ({@link #checkStopped}), and a join returns only after
+ * that. Waiters on the stop wait on {@link #allGone}, signalled when the last slot is removed and
+ * when the adapter has been told.
  */
 abstract class EngineStop<W> extends EngineWatch<W> {
   private static final long TERMINATE_WAIT_SECONDS = 10;
@@ -19,6 +20,8 @@ abstract class EngineStop<W> extends EngineWatch<W> {
   final Condition allGone = lock.newCondition();
   /** Whether the adapter was told the pool stopped. Guarded by lock. */
   private boolean stopReported;
+  /** Whether the adapter has returned from being told. Guarded by lock. */
+  private boolean stopReportDone;
 
   EngineStop(RemoteSettings settings, RemoteWorkers<W> link) {
     super(settings, link);
@@ -45,6 +48,17 @@ abstract class EngineStop<W> extends EngineWatch<W> {
     lock.lock();
     try {
       while (!slots.isEmpty()) {
+        allGone.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+    // The thread that removed the last slot tells the adapter too, maybe while this thread runs: a
+    // join() returns only once the adapter has released what the pool held.
+    checkStopped();
+    lock.lock();
+    try {
+      while (stopReported && !stopReportDone) {
         allGone.await();
       }
     } finally {
@@ -93,7 +107,17 @@ abstract class EngineStop<W> extends EngineWatch<W> {
       lock.unlock();
     }
     if (report) {
-      link.stopped();
+      try {
+        link.stopped();
+      } finally {
+        lock.lock();
+        try {
+          stopReportDone = true;
+          allGone.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
     }
   }
 }

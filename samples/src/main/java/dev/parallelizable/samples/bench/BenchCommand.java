@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench}: the workloads W1 to W6 on every backend, one JSON line per workload and backend
+ * {@code bench}: the workloads W1 to W6 and W8 on every backend, one JSON line per workload and backend
  * on standard output, with the ratio to the baseline measured in the same run.
  */
 @Command(
@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measures throughput and overhead against a plain loop and the JDK's own executors: W1 tiny"
           + " tasks, W2 sleeping jobs, W3 CPU-bound tasks, W4 cold start in a fresh JVM, W5 round"
-          + " trip, W6 1 MB payloads, W1-scale time per task from 10^3 to 10^7 and imap over 10^8.",
+          + " trip, W6 1 MB payloads, W1-scale time per task from 10^3 to 10^7 and imap over 10^8,"
+          + " W8 100 tasks reading one 200 MB array (SharedData, the array, the array copied).",
       "Prints one JSON line per workload and backend: median, min, max, and the ratio to the"
           + " baseline timed in the same run. Progress goes to standard error."
     })

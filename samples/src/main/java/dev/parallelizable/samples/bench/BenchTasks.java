@@ -1,6 +1,8 @@
 package dev.parallelizable.samples.bench;
 
 import dev.parallelizable.Parallelizable;
+import dev.parallelizable.SharedData;
+import java.nio.DoubleBuffer;
 
 /** The work of the benchmark's workloads, the same functions the Python reference scripts run. */
 public final class BenchTasks {
@@ -33,6 +35,27 @@ public final class BenchTasks {
   @Parallelizable
   public static int trivial(int x) {
     return x + 1;
+  }
+
+  /** W8: the sum of every 4096th element of {@code data} from {@code start}, through the handle. */
+  @Parallelizable
+  public static double stridedSum(SharedData data, int start) {
+    DoubleBuffer view = data.asDoubleBuffer();
+    double sum = 0;
+    for (int i = start; i < view.limit(); i += 4096) {
+      sum += view.get(i);
+    }
+    return sum;
+  }
+
+  /** W8: the same sum, over the array passed as itself. */
+  @Parallelizable
+  public static double stridedSumOfArray(double[] data, int start) {
+    double sum = 0;
+    for (int i = start; i < data.length; i += 4096) {
+      sum += data[i];
+    }
+    return sum;
   }
 
   /** W6: receives a payload, returns its length. */

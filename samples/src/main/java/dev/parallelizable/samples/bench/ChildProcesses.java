@@ -13,6 +13,25 @@ final class ChildProcesses {
     return ProcessHandle.current().children().mapToLong(ChildProcesses::peakRss).sum();
   }
 
+  /** A field of {@code /proc/<pid>/status} in bytes (VmRSS, VmHWM, RssAnon...); 0 where absent. */
+  static long statusBytes(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process just ended: it counts for nothing
+    }
+    return 0;
+  }
+
+  /** The sum of a status field over this JVM's child processes, in bytes. */
+  static long childrenStatusBytes(String field) {
+    return ProcessHandle.current().children().mapToLong(p -> statusBytes(p.pid(), field)).sum();
+  }
+
   private static long peakRss(ProcessHandle process) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

@@ -5,6 +5,7 @@ import dev.parallelizable.Job;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ResultIterator;
+import dev.parallelizable.SharedData;
 import dev.parallelizable.Task;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -37,7 +38,7 @@ import java.util.stream.IntStream;
  * thread-safe.
  */
 final class Workloads {
-  static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W1-scale");
+  static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W1-scale", "W8");
   private static final int MB = 1_000_000;
 
   private final int workers;
@@ -73,6 +74,7 @@ final class Workloads {
       case "W4" -> coldStart();
       case "W5" -> roundTrip();
       case "W6" -> payload();
+      case "W8" -> sharedData();
       case "W1-scale" -> scale();
       default -> throw new IllegalArgumentException(
           "unknown workload '" + workload + "': give some of " + String.join(",", ALL));
@@ -442,6 +444,97 @@ final class Workloads {
         emit(line.put("ok", run.ok()));
       }
     }
+  }
+
+  // ---------------------------------------------------------------- W8
+
+  /**
+   * W8: {@code tasks} tasks on the pool's workers, each summing a strided sample of the same 200 MB
+   * array: through a {@link SharedData} handle (written once, mapped by each worker), passing the
+   * array itself (over the pool's threshold: written once, copied from the mapping by each task),
+   * and passing it with the threshold off (encoded and sent for every task, so timed on a tenth of
+   * the tasks). Each line reports the parent's and the workers' memory read from /proc right after
+   * the timed maps.
+   */
+  private void sharedData() {
+    int tasks = quick ? 10 : 100;
+    int megabytes = quick ? 20 : 200;
+    double[] data = new double[megabytes * MB / 8];
+    Random random = new Random(8);
+    for (int i = 0; i < data.length; i++) {
+      data[i] = random.nextDouble();
+    }
+    List<Integer> starts = IntStream.range(0, tasks).boxed().toList();
+    List<Double> expected = starts.stream().map(i -> BenchTasks.stridedSumOfArray(data, i)).toList();
+    int reps = quick ? 1 : Math.min(repeat, 3);
+    try (SharedData shared = SharedData.of(data)) {
+      Stats loop = timeW8(reps, () -> starts.stream().map(i -> BenchTasks.stridedSumOfArray(data, i)).toList(),
+          expected);
+      emitW8(new JsonLine("W8", "loop"), loop, null, tasks, megabytes, true);
+      if (runs(Backend.THREADS)) {
+        try (Pool pool = Parallel.threads(workers)) {
+          Stats threads = timeW8(reps, () -> pool.map(i -> BenchTasksParallel.stridedSum(shared, i), starts),
+              expected);
+          emitW8(new JsonLine("W8", "threads-shared"), threads, null, tasks, megabytes, true);
+        }
+      }
+      if (!runs(Backend.PROCESSES)) {
+        return;
+      }
+      Stats handle;
+      try (Pool pool = Parallel.processes(workers)) {
+        handle = timeW8(reps, () -> pool.map(i -> BenchTasksParallel.stridedSum(shared, i), starts), expected);
+        emitW8(new JsonLine("W8", "processes-shared"), handle, handle, tasks, megabytes, true);
+      }
+      try (Pool pool = Parallel.processes(workers)) {
+        Stats array = timeW8(reps,
+            () -> pool.map(i -> BenchTasksParallel.stridedSumOfArray(data, i), starts), expected);
+        emitW8(new JsonLine("W8", "processes-array"), array, handle, tasks, megabytes, true);
+      }
+      // Encoded and sent for every task: 20 GB for 100 tasks. A tenth of them, scaled to 100.
+      List<Integer> fewer = starts.subList(0, Math.max(1, tasks / 10));
+      List<Double> fewerExpected = expected.subList(0, fewer.size());
+      try (Pool pool = Parallel.processPool().workers(workers).sharedArrayThreshold(0).build()) {
+        Stats copy = timeW8(1, () -> pool.map(i -> BenchTasksParallel.stridedSumOfArray(data, i), fewer),
+            fewerExpected);
+        Stats scaled = Stats.of(List.of(copy.median() * tasks / fewer.size()));
+        emitW8(new JsonLine("W8", "processes-copy").put("tasks_timed", fewer.size()), scaled, handle, tasks,
+            megabytes, true);
+      }
+    }
+  }
+
+  /** Warms up with one checked call, then times {@code reps} calls, in seconds. */
+  private static Stats timeW8(int reps, java.util.function.Supplier<List<Double>> call, List<Double> expected) {
+    if (!call.get().equals(expected)) {
+      throw new IllegalStateException("W8: wrong sums");
+    }
+    List<Double> seconds = new ArrayList<>();
+    for (int rep = 0; rep < reps; rep++) {
+      long start = System.nanoTime();
+      List<Double> sums = call.get();
+      seconds.add((System.nanoTime() - start) / 1e9);
+      if (!sums.equals(expected)) {
+        throw new IllegalStateException("W8: wrong sums");
+      }
+    }
+    return Stats.of(seconds);
+  }
+
+  private void emitW8(JsonLine line, Stats stats, Stats baseline, int tasks, int megabytes, boolean ok) {
+    long self = ProcessHandle.current().pid();
+    stats.into(line, "s").put("tasks", tasks).put("data_MB", megabytes);
+    if (baseline != null) {
+      line.put("baseline", "processes-shared")
+          .put("baseline_median", baseline.median())
+          .put("ratio", stats.median() / baseline.median());
+    }
+    line.put("parent_rss_MB", ChildProcesses.statusBytes(self, "VmRSS") / 1e6)
+        .put("parent_peak_rss_MB", ChildProcesses.statusBytes(self, "VmHWM") / 1e6)
+        .put("workers_rss_MB", ChildProcesses.childrenStatusBytes("VmRSS") / 1e6)
+        .put("workers_private_MB", ChildProcesses.childrenStatusBytes("RssAnon") / 1e6)
+        .put("workers_peak_rss_MB", ChildProcesses.childrenStatusBytes("VmHWM") / 1e6);
+    emit(line.put("ok", ok));
   }
 
   // ---------------------------------------------------------------- timing

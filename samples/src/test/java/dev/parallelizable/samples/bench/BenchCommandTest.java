@@ -94,6 +94,30 @@ class BenchCommandTest {
   }
 
   @Test
+  @Timeout(120)
+  void w8ComparesTheHandleWithTheArrayAndReportsMemory() throws Exception {
+    assertEquals(0, run("bench", "--quick", "--workloads", "W8", "--backends", "loop,threads,processes"));
+
+    List<String> backends = new ArrayList<>();
+    for (String line : out.text().split("\n")) {
+      JsonNode json = JSON.readTree(line);
+      assertEquals("W8", json.get("workload").asText());
+      assertTrue(json.get("ok").asBoolean(), line);
+      String backend = json.get("backend").asText();
+      backends.add(backend);
+      if (backend.startsWith("processes")) {
+        assertEquals("processes-shared", json.get("baseline").asText(), line);
+        assertTrue(json.get("ratio").isNumber(), line);
+        assertTrue(json.get("workers_rss_MB").asDouble() > 0, line);
+        assertTrue(json.get("workers_private_MB").asDouble() > 0, line);
+        assertTrue(json.get("parent_rss_MB").asDouble() > 0, line);
+      }
+    }
+    assertEquals(
+        List.of("loop", "threads-shared", "processes-shared", "processes-array", "processes-copy"), backends);
+  }
+
+  @Test
   @Timeout(30)
   void anUnknownWorkloadIsABadArgument() {
     assertEquals(2, run("bench", "--workloads", "W9"));

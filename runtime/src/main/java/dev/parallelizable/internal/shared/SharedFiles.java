@@ -1,0 +1,347 @@
+package dev.parallelizable.internal.shared;
+
+import dev.parallelizable.SharedData;
+import dev.parallelizable.SharedData.ElementType;
+import java.io.IOException;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The parent's side of a process pool's shared data: a private directory (mode 0700, in {@code
+ * /dev/shm} where it exists with 1 GiB free, else in {@code java.io.tmpdir}) named {@code
+ * parallelizable-shared-<pid>-<random>}, and in it one file per shared value, {@code d<id>}, which
+ * holds the elements in native byte order from offset 0. The workers are given the directory on
+ * their command line, map each file the first time a task refers to it, and accept no file
+ * elsewhere (see {@link SharedMappings}).
+ *
+ * <p>Two kinds of value get a file: a {@link SharedData} handle, written the first time it is
+ * passed to the pool and deleted when the handle or the pool is closed; and a primitive array of at
+ * least the pool's threshold, written the first time that array instance is passed (identity-keyed)
+ * and deleted when the array is no longer reachable in the parent (no task holds it any more) or
+ * the pool closes.
+ *
+ * <p>Nothing is left behind: {@link #close()} deletes the directory when the pool stops; a shutdown
+ * hook deletes the directories of pools still open when the JVM exits; the workers of a parent that
+ * was killed delete its directory as they exit (see {@code ParentWatch}); and the first pool of a
+ * JVM deletes the directories of parents that no longer run.
+ *
+ * <p>Thread-safe: the maps and {@code closed} are accessed only under this object's lock; a file is
+ * written under it too, once.
+ */
+public final class SharedFiles implements SharedOwner {
+  /** The prefix of every pool's directory. */
+  public static final String DIRECTORY_PREFIX = "parallelizable-shared-";
+  /** The prefix of a file in it, followed by the value's id in decimal. */
+  public static final String FILE_PREFIX = "d";
+
+  /** The least free space of {@code /dev/shm} for the pools to use it. */
+  static final long MIN_SHM_BYTES = 1L << 30;
+
+  private static final Set<SharedFiles> OPEN = ConcurrentHashMap.newKeySet();
+  private static volatile boolean swept;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new DeleteAtExit());
+  }
+
+  private final Path directory;
+  private final long arrayThreshold;
+  private final Map<Long, Written> handles = new HashMap<>();
+  private final Map<ArrayKey, Written> arrays = new HashMap<>();
+  private final Map<Long, SharedData> handleObjects = new HashMap<>();
+  private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+  private boolean closed;
+
+  /** A file written for a value: the reference the codec writes. */
+  public record Written(long id, ElementType type, int length, Path file) {}
+
+  /** A weak key for an array shared automatically: the array's file goes once it is collected. */
+  private static final class ArrayKey extends WeakReference<Object> {
+    final long id;
+    private final int hash;
+
+    ArrayKey(Object array, long id, ReferenceQueue<Object> queue) {
+      super(array, queue);
+      this.id = id;
+      this.hash = System.identityHashCode(array);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    /** The same key, or a key of the same array instance while it is reachable. */
+    @Override
+    public boolean equals(Object other) {
+      if (other == this) {
+        return true;
+      }
+      Object array = get();
+      return other instanceof ArrayKey key && array != null && array == key.get();
+    }
+  }
+
+  private SharedFiles(Path directory, long arrayThreshold) {
+    this.directory = directory;
+    this.arrayThreshold = arrayThreshold;
+  }
+
+  /**
+   * Creates the directory of a new pool.
+   *
+   * @param arrayThreshold arrays of at least this many bytes are shared; 0 for none
+   */
+  public static SharedFiles create(long arrayThreshold) throws IOException {
+    Path root = root();
+    if (!swept) {
+      swept = true;
+      sweep(root);
+    }
+    long pid = ProcessHandle.current().pid();
+    for (int attempt = 0; ; attempt++) {
+      Path directory =
+          root.resolve(DIRECTORY_PREFIX + pid + "-" + HexFormat.of().formatHex(randomBytes()));
+      try {
+        Files.createDirectory(
+            directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+        continue;
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
+      }
+      SharedFiles files = new SharedFiles(directory.toAbsolutePath(), arrayThreshold);
+      OPEN.add(files);
+      return files;
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[8];
+    new java.util.Random().nextBytes(bytes); // uniqueness only: the directory is private by its mode
+    return bytes;
+  }
+
+  /**
+   * {@code /dev/shm} where it is a writable directory (memory, not disk) with at least {@value
+   * #MIN_SHM_BYTES} bytes free, else the temporary directory: a container's {@code /dev/shm} is
+   * often 64 MB, too small for the data this is for.
+   */
+  public static Path root() {
+    Path shm = Path.of("/dev/shm");
+    try {
+      if (Files.isDirectory(shm) && Files.isWritable(shm)
+          && Files.getFileStore(shm).getUsableSpace() >= MIN_SHM_BYTES) {
+        return shm;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not usable: the temporary directory
+    }
+    return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+  }
+
+  /** Deletes the directories of pools whose parent process no longer runs. */
+  static void sweep(Path root) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, DIRECTORY_PREFIX + "*")) {
+      for (Path entry : entries) {
+        String rest = entry.getFileName().toString().substring(DIRECTORY_PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        deleteDirectory(entry);
+      }
+    } catch (IOException | RuntimeException e) {
+      // nothing to sweep, or not ours to delete
+    }
+  }
+
+  private static void deleteDirectory(Path directory) {
+    SharedMappings.deleteDirectory(directory);
+  }
+
+  /** The pool's directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The threshold of arrays shared automatically; 0 for none. */
+  public long arrayThreshold() {
+    return arrayThreshold;
+  }
+
+  /**
+   * The file of {@code data}, written if this pool has none yet.
+   *
+   * @throws IllegalStateException if the handle or the pool is closed
+   * @throws IOException if the file cannot be written
+   */
+  public Written reference(SharedData data) throws IOException {
+    long id = SharedAccess.idOf(data);
+    Object array = SharedAccess.arrayOf(data);
+    synchronized (this) {
+      requireOpen(data);
+      Written written = handles.get(id);
+      if (written != null) {
+        return written;
+      }
+      if (!SharedAccess.attach(data, this)) {
+        throw new IllegalStateException(data + " was closed: create a new SharedData to pass the data again");
+      }
+      if (array == null) {
+        // Received from elsewhere (a serialized copy): written from its bytes.
+        array = ArrayBytes.read(receivedBytes(data), data.elementType(), data.length());
+      }
+      written = write(id, array, data.elementType(), data.length());
+      handles.put(id, written);
+      handleObjects.put(id, data);
+      return written;
+    }
+  }
+
+  private static java.nio.ByteBuffer receivedBytes(SharedData data) {
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) data.byteSize());
+    SharedAccess.copyTo(data, bytes);
+    bytes.flip();
+    return bytes;
+  }
+
+  /**
+   * The file of a primitive array of at least the threshold, written if this array instance has
+   * none yet; null if the array is below the threshold or the threshold is off.
+   *
+   * @throws IllegalStateException if the pool is closed
+   * @throws IOException if the file cannot be written
+   */
+  public Written referenceArray(Object array, ElementType type, int length) throws IOException {
+    long bytes = (long) length * type.size();
+    if (arrayThreshold <= 0 || bytes < arrayThreshold || bytes > Integer.MAX_VALUE - 8) {
+      return null;
+    }
+    synchronized (this) {
+      requireOpen(array);
+      deleteCollected();
+      Written written = arrays.get(new ArrayKey(array, 0, null));
+      if (written != null) {
+        return written;
+      }
+      long id = SharedAccess.nextId();
+      written = write(id, array, type, length);
+      arrays.put(new ArrayKey(array, id, collected), written);
+      return written;
+    }
+  }
+
+  private void requireOpen(Object what) {
+    if (closed) {
+      throw new IllegalStateException("The pool is closed: " + what + " cannot be shared through it");
+    }
+  }
+
+  /** Accessed only under this object's lock. */
+  private void deleteCollected() {
+    java.lang.ref.Reference<?> key;
+    while ((key = collected.poll()) != null) {
+      arrays.remove(key);
+      deleteQuietly(file(((ArrayKey) key).id));
+    }
+  }
+
+  private Path file(long id) {
+    return directory.resolve(FILE_PREFIX + id);
+  }
+
+  private Written write(long id, Object array, ElementType type, int length) throws IOException {
+    Path file = file(id);
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ArrayBytes.write(array, type, length, channel);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(file);
+      throw e;
+    }
+    return new Written(id, type, length, file);
+  }
+
+  @Override
+  public void release(long id) {
+    synchronized (this) {
+      handleObjects.remove(id);
+      if (handles.remove(id) == null) {
+        return;
+      }
+    }
+    deleteQuietly(file(id));
+  }
+
+  /** Deletes every file and the directory; later references fail. Idempotent. */
+  public void close() {
+    Map<Long, SharedData> attached;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      attached = new HashMap<>(handleObjects);
+      handleObjects.clear();
+      handles.clear();
+      arrays.clear();
+    }
+    OPEN.remove(this);
+    for (SharedData data : attached.values()) {
+      SharedAccess.detach(data, this);
+    }
+    deleteDirectory(directory);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // deleted with the directory when the pool closes
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SharedFiles[" + directory + "]";
+  }
+
+  /** Deletes the directories of pools still open when the JVM exits. */
+  private static final class DeleteAtExit extends Thread {
+    DeleteAtExit() {
+      super("parallelizable-shared-cleanup");
+    }
+
+    @Override
+    public void run() {
+      for (SharedFiles files : OPEN) {
+        deleteDirectory(files.directory);
+      }
+    }
+  }
+}

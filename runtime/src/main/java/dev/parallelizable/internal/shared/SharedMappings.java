@@ -1,0 +1,167 @@
+package dev.parallelizable.internal.shared;
+
+import dev.parallelizable.SharedData;
+import dev.parallelizable.SharedData.ElementType;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.lang.ref.SoftReference;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A worker's side of its pool's shared data: resolves the references the codec reads to read-only
+ * mappings of the files in the pool's directory (see {@link SharedFiles}), each file mapped once and
+ * kept while the worker lives, and the same {@link SharedData} object given to every task that
+ * receives the same handle.
+ *
+ * <p>A reference is accepted only if it names the file {@code d<id>} directly in the pool's
+ * directory (no other path, no symbolic link), its element type is known, its length is not
+ * negative, and the bytes it claims lie within the file; a second reference to an id already mapped
+ * must agree with the first. Anything else fails the value with an {@link InvalidObjectException}
+ * that says why: only that task fails.
+ *
+ * <p>An array reference gives each task an array with the mapped contents: the one the worker gave
+ * the previous task for it when a comparison shows that no task changed it, else a new copy.
+ *
+ * <p>Thread-safe: the mappings are accessed only under this object's lock.
+ */
+public final class SharedMappings {
+  private final Path directory;
+  private final Map<Long, Mapping> mappings = new HashMap<>();
+
+  private record Mapping(
+      Path file, ElementType type, int length, long offset, ByteBuffer bytes, SharedData handle, Reuse reuse) {}
+
+  /**
+   * The array last given to a task for an array reference, kept softly (the collector may take it
+   * when the heap runs short); accessed only under the lock of the enclosing {@code SharedMappings}.
+   */
+  private static final class Reuse {
+    SoftReference<Object> array;
+  }
+
+  /** @param directory the pool's directory, from the worker's command line */
+  public SharedMappings(Path directory) {
+    this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+  }
+
+  /** The pool's directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * The handle a reference stands for, mapped on first use.
+   *
+   * @throws InvalidObjectException if the reference is rejected (see above)
+   * @throws IOException if the file cannot be mapped
+   */
+  public SharedData handle(long id, ElementType type, int length, String file, long offset) throws IOException {
+    return map(id, type, length, file, offset).handle;
+  }
+
+  /**
+   * An array with the elements a reference stands for: the array given to the previous task for
+   * the same reference if its contents still equal the mapping's (a task may have written into
+   * it; comparing costs a fraction of allocating and copying a new one), else a new copy.
+   */
+  public synchronized Object array(long id, ElementType type, int length, String file, long offset)
+      throws IOException {
+    Mapping mapping = map(id, type, length, file, offset);
+    Object last = mapping.reuse.array == null ? null : mapping.reuse.array.get();
+    if (last != null && ArrayBytes.sameContents(last, type, mapping.bytes)) {
+      return last;
+    }
+    Object fresh = ArrayBytes.read(mapping.bytes, type, length);
+    mapping.reuse.array = new SoftReference<>(fresh);
+    return fresh;
+  }
+
+  private synchronized Mapping map(long id, ElementType type, int length, String file, long offset)
+      throws IOException {
+    if (length < 0 || offset < 0) {
+      throw new InvalidObjectException(
+          "Rejected a shared-data reference: #" + id + " claims " + length + " elements at offset " + offset);
+    }
+    Path path = checkedPath(id, file);
+    Mapping known = mappings.get(id);
+    if (known != null) {
+      if (!known.file.equals(path) || known.type != type || known.length != length || known.offset != offset) {
+        throw new InvalidObjectException(
+            "Rejected a shared-data reference: #" + id + " as " + length + " " + type + " elements of " + file
+                + " at " + offset + " conflicts with the mapping made for it before, " + known.length + " "
+                + known.type + " elements of " + known.file + " at " + known.offset);
+      }
+      return known;
+    }
+    long bytes = (long) length * type.size();
+    MappedByteBuffer mapped;
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      if (offset > size || bytes > size - offset) {
+        throw new InvalidObjectException(
+            "Rejected a shared-data reference: #" + id + " claims bytes [" + offset + ", " + (offset + bytes)
+                + ") of " + path + ", which holds " + size + " bytes");
+      }
+      mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes);
+    } catch (NoSuchFileException e) {
+      throw new InvalidObjectException(
+          "Shared data #" + id + " is gone: " + path + " no longer exists. It was closed (SharedData.close(),"
+              + " or its pool) before this task ran; close shared data once the tasks that read it are done");
+    }
+    ByteBuffer readOnly = mapped.asReadOnlyBuffer();
+    Mapping mapping =
+        new Mapping(
+            path, type, length, offset, readOnly, SharedAccess.receivedHandle(id, type, length, readOnly), new Reuse());
+    mappings.put(id, mapping);
+    return mapping;
+  }
+
+  private Path checkedPath(long id, String file) throws InvalidObjectException {
+    String expected = SharedFiles.FILE_PREFIX + id;
+    Path path;
+    try {
+      path = Path.of(file);
+    } catch (RuntimeException e) {
+      path = null;
+    }
+    if (path == null || !path.isAbsolute() || !path.normalize().equals(path)
+        || !directory.equals(path.getParent()) || !expected.equals(path.getFileName().toString())) {
+      throw new InvalidObjectException(
+          "Rejected a shared-data reference to " + file + ": shared data #" + id + " is read only from "
+              + directory.resolve(expected) + ", the file of that id in this pool's directory");
+    }
+    return path;
+  }
+
+  /** Deletes the pool's directory: the parent is gone and cannot. */
+  public void deleteDirectory() {
+    deleteDirectory(directory);
+  }
+
+  /** Deletes the regular files of {@code directory}, then the directory; quietly. */
+  static void deleteDirectory(Path directory) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone already, or not ours
+    }
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException | RuntimeException e) {
+      // not empty: someone else's file; left in place
+    }
+  }
+}
