@@ -122,9 +122,9 @@ def table(args):
         lines.append(f"| {workload} | {metric} | " + " | ".join(shown)
                      + f" | {python_cell} | {versus(threads)} / {versus(processes)} |")
 
-    def w1_cell(backend, tasks):
-        value = ours("W1", backend, tasks=tasks)
-        ratio = ours("W1", backend, "ratio", tasks=tasks)
+    def w1_cell(backend, tasks, **match):
+        value = ours("W1", backend, tasks=tasks, **match)
+        ratio = ours("W1", backend, "ratio", tasks=tasks, **match)
         return None if value is None else (value, f"{fmt(value)} ({ratio:.2f}x)")
 
     py_backends_w1 = ["pool", "ppe", "ppe_c1000", "tpe", "joblib"]
@@ -136,6 +136,10 @@ def table(args):
         backends = ["loop", "jdk-executor", "parallel-stream", "threads", "processes"]
         cells = [w1_cell(b, tasks) for b in backends]
         row(f"W1 {tasks:,} cubes", "warm ms (ratio to loop)", cells, best, name)
+        if ours("W1", "threads", tasks=tasks, mode="generated map") is not None:
+            row(f"W1 {tasks:,} cubes", "warm ms, generated cubeMap (ratio to loop)",
+                [None, None, None, w1_cell("threads", tasks, mode="generated map"),
+                 w1_cell("processes", tasks, mode="generated map")], best, name)
         best_name = py_best("W1", py_backends_w1, "warm_median_s", 1e3, n=n)[1]
         cold = py("W1", best_name, "cold_total_s", n=n) if best_name else None
         row(f"W1 {tasks:,} cubes", "cold ms: create + first map + close",

@@ -5,6 +5,8 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.io.IOException;
@@ -133,7 +135,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Long> cubeMap(Iterable<Integer> inputs) {
-    return pool.map(CubesParallel::cube, inputs);
+    return Invocations.map(pool, CUBE, CubesParallel::cube, inputs);
   }
 
   /**
@@ -157,7 +159,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Void> logMap(Iterable<String> messages) {
-    return pool.map(CubesParallel::log, messages);
+    return Invocations.map(pool, LOG, CubesParallel::log, messages);
   }
 
   /**
@@ -173,7 +175,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Integer> sumMap(Iterable<int[]> inputs) {
-    return pool.map(CubesParallel::sum, inputs);
+    return Invocations.map(pool, SUM, CubesParallel::sum, inputs);
   }
 
   /**
@@ -189,7 +191,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<String> joinMap(Iterable<String[]> inputs) {
-    return pool.map(CubesParallel::join, inputs);
+    return Invocations.map(pool, JOIN, CubesParallel::join, inputs);
   }
 
   /**
@@ -205,7 +207,7 @@ public final class CubesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<Long> scaleMap(Iterable<Integer> inputs) {
-    return pool.map(CubesParallel::scale, inputs);
+    return Invocations.map(pool, SCALE_INT, CubesParallel::scale, inputs);
   }
 
   /**
@@ -239,6 +241,133 @@ public final class CubesParallel {
           return Cubes.scale((int) arguments[0]);
         case "scale(int,int)":
           return Cubes.scale((int) arguments[0], (int) arguments[1]);
+        default:
+          throw Invocations.unknownKey(Cubes.class, key);
+      }
+    }
+
+    @Override
+    public boolean batches() {
+      return true;
+    }
+
+    @Override
+    public Object invokeBatch(String key, Object[] columns, int count, BatchProgress progress)
+        throws BatchFailure {
+      switch (key) {
+        case "cube(int)": {
+          int[] column0 = (int[]) columns[0];
+          long[] results = new long[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Cubes.cube(column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "thumbnail(java.nio.file.Path,int)": {
+          Object[] column0 = (Object[]) columns[0];
+          int[] column1 = (int[]) columns[1];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Cubes.thumbnail((Path) column0[i], column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "log(java.lang.String)": {
+          Object[] column0 = (Object[]) columns[0];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              Cubes.log((String) column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, null);
+          }
+          return null;
+        }
+        case "sum(int[])": {
+          Object[] column0 = (Object[]) columns[0];
+          int[] results = new int[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Cubes.sum((int[]) column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "join(java.lang.String[])": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Cubes.join((String[]) column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "scale(int)": {
+          int[] column0 = (int[]) columns[0];
+          long[] results = new long[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Cubes.scale(column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "scale(int,int)": {
+          int[] column0 = (int[]) columns[0];
+          int[] column1 = (int[]) columns[1];
+          long[] results = new long[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Cubes.scale(column0[i], column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
         default:
           throw Invocations.unknownKey(Cubes.class, key);
       }

@@ -5,6 +5,8 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.io.IOException;
@@ -145,7 +147,7 @@ public final class ImagesParallel {
    * Blocks, then returns the results in input order (Python's {@code map}).
    */
   public List<String> describeFormatMap(Iterable<String> formats) {
-    return pool.map(ImagesParallel::describeFormat, formats);
+    return Invocations.map(pool, DESCRIBE_FORMAT, ImagesParallel::describeFormat, formats);
   }
 
   /**
@@ -165,6 +167,87 @@ public final class ImagesParallel {
           return ((Images) arguments[0]).tag(arguments[1], (int) arguments[2]);
         case "describe(java.lang.String)":
           return Images.describe((String) arguments[0]);
+        default:
+          throw Invocations.unknownKey(Images.class, key);
+      }
+    }
+
+    @Override
+    public boolean batches() {
+      return true;
+    }
+
+    @Override
+    public Object invokeBatch(String key, Object[] columns, int count, BatchProgress progress)
+        throws BatchFailure {
+      switch (key) {
+        case "resize(int)": {
+          Object[] column0 = (Object[]) columns[0];
+          int[] column1 = (int[]) columns[1];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = ((Images) column0[i]).resize(column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "save(java.nio.file.Path)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] column1 = (Object[]) columns[1];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              ((Images) column0[i]).save((Path) column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, null);
+          }
+          return null;
+        }
+        case "tag(java.lang.Object,int)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] column1 = (Object[]) columns[1];
+          int[] column2 = (int[]) columns[2];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = ((Images) column0[i]).tag(column1[i], column2[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "describe(java.lang.String)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Images.describe((String) column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
         default:
           throw Invocations.unknownKey(Images.class, key);
       }

@@ -4,6 +4,8 @@ import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.util.List;
@@ -201,6 +203,105 @@ final class Outer_RangesParallel {
               (Number & Comparable) arguments[1]);
         case "listOf(java.lang.Object[])":
           return Outer.Ranges.listOf((Object[]) arguments[0]);
+        default:
+          throw Invocations.unknownKey(Outer.Ranges.class, key);
+      }
+    }
+
+    @Override
+    public boolean batches() {
+      return true;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object invokeBatch(String key, Object[] columns, int count, BatchProgress progress)
+        throws BatchFailure {
+      switch (key) {
+        case "clamp(java.lang.Number)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] column1 = (Object[]) columns[1];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = ((Outer.Ranges) column0[i]).clamp((Number) column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "contains(java.util.List)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] column1 = (Object[]) columns[1];
+          boolean[] results = new boolean[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = ((Outer.Ranges) column0[i]).contains((List) column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "max(java.util.List)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Outer.Ranges.max((List) column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "larger(java.lang.Number,java.lang.Number)": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] column1 = (Object[]) columns[1];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Outer.Ranges.larger((Number & Comparable) column0[i],
+                  (Number & Comparable) column1[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
+        case "listOf(java.lang.Object[])": {
+          Object[] column0 = (Object[]) columns[0];
+          Object[] results = new Object[count];
+          int i = 0;
+          try {
+            for (; i < count; i++) {
+              if (progress != null) {
+                progress.started(i);
+              }
+              results[i] = Outer.Ranges.listOf((Object[]) column0[i]);
+            }
+          } catch (Throwable e) {
+            throw new BatchFailure(i, e, results);
+          }
+          return results;
+        }
         default:
           throw Invocations.unknownKey(Outer.Ranges.class, key);
       }

@@ -6,6 +6,7 @@ import dev.parallelizable.PoolStats;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.internal.events.ChunkDispatchEvent;
@@ -158,7 +159,7 @@ public abstract class AbstractPool implements Pool {
     } finally {
       if (event != null) {
         Events.endTask(event, name, worker == null ? Thread.currentThread().getName() : worker.name(),
-            chunk.firstTask(), chunk.offset(), chunk.size(), chunk.completed(),
+            chunk.firstMethod(), chunk.offset(), chunk.size(), chunk.completed(),
             Events.outcome(chunk.failure()), chunk.queueWaitNanos());
       }
     }
@@ -172,7 +173,7 @@ public abstract class AbstractPool implements Pool {
   /** Ends and records {@code event} (no effect if null): {@code chunk} was handed to {@code worker}. */
   protected final void endDispatch(ChunkDispatchEvent event, Chunk chunk, String worker) {
     if (event != null) {
-      Events.endDispatch(event, name, worker, chunk.firstTask(), chunk.offset(), chunk.size());
+      Events.endDispatch(event, name, worker, chunk.firstMethod(), chunk.offset(), chunk.size());
     }
   }
 
@@ -234,6 +235,19 @@ public abstract class AbstractPool implements Pool {
     List<R> results =
         new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
     try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, chunkSize, true)) {
+      iterator.drainTo(results);
+    }
+    return results;
+  }
+
+  /**
+   * {@link #map(Function, Iterable, int)} with the pool's chunk size, where each input is the one
+   * argument of {@code method}: a chunk run here fills its batch's column from the inputs.
+   */
+  public final <T, R> List<R> mapArguments(
+      TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    List<R> results = new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
+    try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, 0, true, method)) {
       iterator.drainTo(results);
     }
     return results;

@@ -2,6 +2,8 @@ package dev.parallelizable.internal;
 
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
+import dev.parallelizable.support.BatchFailure;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
@@ -48,6 +50,7 @@ public final class Chunk {
   private final Function<Object, ? extends Task<?>> toTask;
   private final Object[] results;
   private final long offset;
+  private final TaskMethod<?> argumentsOf;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
@@ -64,12 +67,22 @@ public final class Chunk {
   /** The first task, once {@link #runStarted()} built it. */
   private Task<?> first;
 
-  @SuppressWarnings("unchecked")
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
+    this(inputs, toTask, offset, null);
+  }
+
+  /**
+   * @param argumentsOf the method whose one argument each input is (a generated {@code ...Map}),
+   *     or null: then {@link #runHere()} may fill the batch's column from the inputs, without
+   *     building a task per input
+   */
+  @SuppressWarnings("unchecked")
+  Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset, TaskMethod<?> argumentsOf) {
     this.inputs = inputs;
     this.toTask = (Function<Object, ? extends Task<?>>) toTask;
     this.results = new Object[inputs.length];
     this.offset = offset;
+    this.argumentsOf = argumentsOf;
   }
 
   /** A chunk of one task. */
@@ -89,7 +102,8 @@ public final class Chunk {
 
   /**
    * The tasks, built from the inputs in the calling thread on first use (process pools call this to
-   * encode them). A failure of {@code toTask} fails the chunk at that element and returns null.
+   * encode them). A failure of {@code toTask} fails the chunk, naming that element, before any task
+   * ran, and returns null.
    */
   public Task<?>[] tasks() {
     Task<?>[] built = tasks;
@@ -99,7 +113,8 @@ public final class Chunk {
         try {
           built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
         } catch (RuntimeException | Error e) {
-          failBuilding(i, e);
+          // No task of the chunk ran: none has a result to deliver before the failure.
+          failBuilding(i, 0, e);
           return null;
         }
       }
@@ -138,7 +153,16 @@ public final class Chunk {
 
   /**
    * Runs every task of the chunk in the calling thread, stopping at the first failure. Used by the
-   * thread and sequential pools, and by process workers' callers that fall back to local runs.
+   * thread and sequential pools.
+   *
+   * <p>Each run of consecutive tasks of one method whose invoker has a batch loop runs as one
+   * batch ({@link Columns}): the tasks are built one by one and their arguments copied into the
+   * columns at once, so each task is garbage as soon as it is read; the generated loop then calls
+   * the method row after row and its result column is boxed into the chunk's results. A chunk
+   * made for a method of one argument ({@code argumentsOf}) fills its column from the inputs
+   * without building tasks. A task alone, or one whose arguments do not fit the columns, runs by
+   * itself. The first failure in input order ends the chunk either way; a {@code toTask} that
+   * throws fails its element after the elements before it ran.
    */
   public void runHere() {
     if (start()) {
@@ -159,20 +183,55 @@ public final class Chunk {
   }
 
   private void runStarted() {
-    Task<?>[] built = tasks;
-    for (int i = 0; i < inputs.length; i++) {
-      Task<?> task;
-      try {
-        task = built != null ? built[i] : toTask.apply(inputs[i]);
-        if (task == null) {
-          throw new NullPointerException("toTask returned null");
-        }
-      } catch (RuntimeException | Error e) {
-        failBuilding(i, e);
-        return;
+    if (tasks == null && runInputsAsBatch()) {
+      return;
+    }
+    Task<?> next = null;
+    for (int i = 0; i < inputs.length; ) {
+      Task<?> task = next != null ? next : taskAt(i);
+      next = null;
+      if (task == null) {
+        return; // building it failed the chunk
       }
       if (i == 0) {
         first = task;
+      }
+      TaskMethod<?> method = task.method();
+      if (i + 1 < inputs.length && Columns.batches(method)) {
+        byte[] kinds = Columns.parameterKinds(method);
+        Object[] columns = new Object[kinds.length];
+        for (int p = 0; p < kinds.length; p++) {
+          columns[p] = Columns.newColumn(kinds[p], inputs.length - i);
+        }
+        int end = i + 1;
+        if (Columns.put(columns, 0, task)) {
+          Throwable buildFailure = null;
+          while (end < inputs.length) {
+            Task<?> following;
+            try {
+              following = tasks != null ? tasks[end] : build(end);
+            } catch (RuntimeException | Error e) {
+              buildFailure = e;
+              break;
+            }
+            if (following.method() != method || !Columns.put(columns, end - i, following)) {
+              next = following;
+              break;
+            }
+            end++;
+          }
+          if (end > i + 1 || buildFailure != null) {
+            if (!runColumns(method, columns, i, end)) {
+              return;
+            }
+            if (buildFailure != null) {
+              failBuilding(end, buildFailure);
+              return;
+            }
+            i = end;
+            continue;
+          }
+        }
       }
       try {
         results[i] = task.call();
@@ -180,15 +239,90 @@ public final class Chunk {
         fail(i, new TaskFailedException(task, e));
         return;
       }
+      i++;
     }
     succeed();
   }
 
+  /** The task of input {@code index}: built earlier, or now; null if building it failed the chunk. */
+  private Task<?> taskAt(int index) {
+    if (tasks != null) {
+      return tasks[index];
+    }
+    try {
+      return build(index);
+    } catch (RuntimeException | Error e) {
+      failBuilding(index, e);
+      return null;
+    }
+  }
+
+  private Task<?> build(int index) {
+    return java.util.Objects.requireNonNull(toTask.apply(inputs[index]), "toTask returned null");
+  }
+
+  /**
+   * Runs the rows of {@code columns} as the batch of inputs {@code [from, to)}; true if every row
+   * succeeded, false if one failed (the chunk is then done).
+   */
+  private boolean runColumns(TaskMethod<?> method, Object[] columns, int from, int to) {
+    try {
+      Object out = method.invoker().invokeBatch(method.key(), columns, to - from, null);
+      Columns.box(out, to - from, results, from);
+      return true;
+    } catch (BatchFailure failure) {
+      Columns.box(failure.results(), failure.index(), results, from);
+      failInput(from + failure.index(), failure.getCause());
+      return false;
+    } catch (RuntimeException | Error e) {
+      failInput(from, e);
+      return false;
+    }
+  }
+
+  /**
+   * Runs the chunk as one batch whose column is the inputs themselves, if it was made for a method
+   * of one argument with a batch loop and every input fits its column; true if the chunk is then
+   * done, false if the inputs must go through {@code toTask} after all (nothing ran).
+   */
+  private boolean runInputsAsBatch() {
+    TaskMethod<?> method = argumentsOf;
+    if (method == null || inputs.length < 2 || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
+      return false;
+    }
+    Object column = Columns.ofValues(inputs, Columns.parameterKinds(method)[0]);
+    if (column == null) {
+      return false;
+    }
+    if (runColumns(method, new Object[] {column}, 0, inputs.length)) {
+      succeed();
+    }
+    return true;
+  }
+
+  /** Fails input {@code index} of a batch, naming its task as the per-task path does. */
+  private void failInput(int index, Throwable thrown) {
+    Task<?> task = taskAt(index);
+    if (task != null) {
+      fail(index, new TaskFailedException(task, asTaskThrows(task, thrown)));
+    }
+  }
+
+  /** The cause {@link Task#call()} would have thrown for {@code thrown}. */
+  private static Throwable asTaskThrows(Task<?> task, Throwable thrown) {
+    return thrown instanceof Exception || thrown instanceof Error ? thrown : new TaskFailedException(task, thrown);
+  }
+
   private void failBuilding(int index, Throwable e) {
+    failBuilding(index, index, e);
+  }
+
+  /** Fails the chunk at {@code failedAt} because no task could be built for input {@code index}. */
+  private void failBuilding(int index, int failedAt, Throwable e) {
     String input = Describe.value(inputs[index]);
     start();
     fail(
-        index,
+        failedAt,
         new TaskFailedException(
             "<building the task for input " + input + '>',
             new IllegalArgumentException(
@@ -321,6 +455,15 @@ public final class Chunk {
   /** After DONE: nanoseconds from start to completion (0 if it never started). */
   long elapsedNanos() {
     return elapsedNanos;
+  }
+
+  /**
+   * The method of the first task if it is known without calling the map's function (see {@link
+   * #firstTask()}, or the chunk was made for one method's arguments); else null.
+   */
+  public TaskMethod<?> firstMethod() {
+    Task<?> task = firstTask();
+    return task != null ? task.method() : argumentsOf;
   }
 
   /**

@@ -34,6 +34,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private final Iterator<? extends T> inputs;
   private final Function<? super T, ? extends Task<?>> toTask;
   private final TaskMethod<?> method;
+  private final TaskMethod<?> argumentsOf;
   private final ChunkSizer sizer;
   private final boolean ordered;
   private final boolean inline;
@@ -53,6 +54,20 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       Function<? super T, ? extends Task<?>> toTask,
       int chunkSize,
       boolean ordered) {
+    this(pool, inputs, toTask, chunkSize, ordered, null);
+  }
+
+  /**
+   * @param argumentsOf the method whose one argument each input is, or null if the inputs are
+   *     only what {@code toTask} takes (see {@link Chunk})
+   */
+  ChunkedResults(
+      AbstractPool pool,
+      Iterable<? extends T> inputs,
+      Function<? super T, ? extends Task<?>> toTask,
+      int chunkSize,
+      boolean ordered,
+      TaskMethod<?> argumentsOf) {
     if (chunkSize < 0) {
       throw new IllegalArgumentException(
           "chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
@@ -64,6 +79,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this.pool = pool;
     this.inputs = inputs.iterator();
     this.toTask = toTask;
+    this.argumentsOf = argumentsOf;
     this.ordered = ordered;
     this.window = 2 * pool.size() + 1;
     this.completions = ordered ? null : new LinkedBlockingQueue<>();
@@ -112,7 +128,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       if (n < batch.length) {
         batch = Arrays.copyOf(batch, n);
       }
-      Chunk chunk = new Chunk(batch, toTask, read);
+      Chunk chunk = new Chunk(batch, toTask, read, argumentsOf);
       read += n;
       chunk.done().thenAccept(this::completed);
       inFlight.add(chunk);

@@ -1,7 +1,13 @@
 package dev.parallelizable.support;
 
+import dev.parallelizable.Pool;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
+import dev.parallelizable.internal.AbstractPool;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Helpers that generated code and worker processes call. This package, {@code
@@ -28,6 +34,31 @@ public final class Invocations {
             "%s has no @Parallelizable method with key '%s': the parent and the worker run different"
                 + " versions of the class; give workers the same classpath as the application",
             declaringClass.getName(), key));
+  }
+
+  /**
+   * What a generated {@code ...Map} method of a static method of one parameter does: {@code
+   * pool.map(toTask, inputs)}, where each input is the one argument of {@code method}. Pools of
+   * this library use that to fill a batch's argument column from the inputs themselves, without a
+   * task per input, wherever they run batches in this JVM; they build the tasks with {@code toTask}
+   * wherever they need them, and for every input if an input does not fit the column (a null for
+   * a primitive parameter), so that results and failures are exactly those of {@code pool.map}.
+   *
+   * @param pool the pool to run on
+   * @param method the method; each input is its one argument
+   * @param toTask the generated factory of the method's tasks
+   * @param inputs the inputs
+   * @param <T> the input type
+   * @param <R> the result type
+   * @return the results in input order, as {@link Pool#map(Function, Iterable)} returns them
+   * @throws dev.parallelizable.ParallelException as {@link Pool#map(Function, Iterable)} does
+   */
+  public static <T, R> List<R> map(
+      Pool pool, TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    if (pool instanceof AbstractPool ours) {
+      return ours.mapArguments(method, toTask, inputs);
+    }
+    return pool.map(toTask, inputs);
   }
 
   /**

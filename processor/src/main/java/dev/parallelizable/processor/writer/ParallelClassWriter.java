@@ -29,6 +29,8 @@ import dev.parallelizable.processor.model.ClassDescriptor;
 import dev.parallelizable.processor.model.HeapPollution;
 import dev.parallelizable.processor.model.MethodDescriptor;
 import dev.parallelizable.processor.model.ParameterDescriptor;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.util.ArrayList;
@@ -74,7 +76,9 @@ public final class ParallelClassWriter {
   //
   //   public AsyncResult<Long> cubeAsync(int x) { return pool.applyAsync(cube(x)); }
   //
-  //   public List<Long> cubeMap(Iterable<Integer> xs) { return pool.map(CubesParallel::cube, xs); }
+  //   public List<Long> cubeMap(Iterable<Integer> xs) {
+  //     return Invocations.map(pool, CUBE, CubesParallel::cube, xs);
+  //   }
   //
   //   AsyncResult<Image> resizeAsync(Cubes receiver, int width) {
   //     return pool.applyAsync(resize(receiver, width));
@@ -96,6 +100,35 @@ public final class ParallelClassWriter {
   //           throw Invocations.unknownKey(Cubes.class, key);
   //       }
   //     }
+  //
+  //     @Override
+  //     public boolean batches() { return true; }
+  //
+  //     @Override
+  //     public Object invokeBatch(String key, Object[] columns, int count, BatchProgress progress)
+  //         throws BatchFailure {
+  //       switch (key) {
+  //         case "cube(int)": {
+  //           int[] column0 = (int[]) columns[0];
+  //           long[] results = new long[count];
+  //           int i = 0;
+  //           try {
+  //             for (; i < count; i++) {
+  //               if (progress != null) {
+  //                 progress.started(i);
+  //               }
+  //               results[i] = Cubes.cube(column0[i]);
+  //             }
+  //           } catch (Throwable e) {
+  //             throw new BatchFailure(i, e, results);
+  //           }
+  //           return results;
+  //         }
+  //         ... (resize: an Object[] column for the receiver, an int[] one for width)
+  //         default:
+  //           throw Invocations.unknownKey(Cubes.class, key);
+  //       }
+  //     }
   //   }
   // }
   //
@@ -113,6 +146,8 @@ public final class ParallelClassWriter {
   private static final ClassName ASYNC_RESULT = ClassName.get(AsyncResult.class);
   private static final ClassName TASK_INVOKER = ClassName.get(TaskInvoker.class);
   private static final ClassName INVOCATIONS = ClassName.get(Invocations.class);
+  private static final ClassName BATCH_FAILURE = ClassName.get(BatchFailure.class);
+  private static final ClassName BATCH_PROGRESS = ClassName.get(BatchProgress.class);
   private static final ClassName OBJECTS = ClassName.get(Objects.class);
   private static final ClassName LIST = ClassName.get(List.class);
   private static final ClassName ITERABLE = ClassName.get(Iterable.class);
@@ -357,6 +392,20 @@ public final class ParallelClassWriter {
         .receiver()
         .ifPresent(receiver -> builder.addParameters(parameterSpecs(List.of(receiver))));
     builder.addParameter(ParameterizedTypeName.get(ITERABLE, input.type().box()), inputs);
+    if (method.receiver().isEmpty() && !method.resultUsesTypeVariables()) {
+      // Each input is the method's one argument: a thread pool fills a batch's column from the
+      // inputs themselves, without a task per input.
+      return builder
+          .addStatement(
+              "return $T.map($L, $L, $T::$N, $N)",
+              INVOCATIONS,
+              poolReference(method),
+              constantReference(method),
+              generated,
+              method.generatedName(),
+              inputs)
+          .build();
+    }
     if (method.receiver().isEmpty()) {
       return builder
           .addStatement(
@@ -434,6 +483,10 @@ public final class ParallelClassWriter {
     if (!warnings.isEmpty()) {
       invoke.addAnnotation(suppressWarnings(warnings));
     }
+    MethodSpec.Builder invokeBatch = invokeBatch();
+    if (!warnings.isEmpty()) {
+      invokeBatch.addAnnotation(suppressWarnings(warnings));
+    }
     return TypeSpec.classBuilder(invoker)
         .addJavadoc(
             "Calls the methods of {@link $T} by key.\nA worker process creates it by name,"
@@ -442,7 +495,104 @@ public final class ParallelClassWriter {
         .addModifiers(PUBLIC, STATIC, FINAL)
         .addSuperinterface(TASK_INVOKER)
         .addMethod(invoke.build())
+        .addMethod(
+            MethodSpec.methodBuilder("batches")
+                .addAnnotation(Override.class)
+                .addModifiers(PUBLIC)
+                .returns(boolean.class)
+                .addStatement("return true")
+                .build())
+        .addMethod(invokeBatch.build())
         .build();
+  }
+
+  /**
+   * The batch loop of every method: the columns cast to their arrays, then one direct call per row,
+   * stopping at the first row that throws. A parameter of primitive type has a primitive column,
+   * every other parameter an {@code Object[]}; the same rule as the runtime's, which reads the
+   * parameter's type from the method's {@code TaskMethod}.
+   */
+  private MethodSpec.Builder invokeBatch() {
+    MethodSpec.Builder batch =
+        MethodSpec.methodBuilder("invokeBatch")
+            .addAnnotation(Override.class)
+            .addModifiers(PUBLIC)
+            .returns(Object.class)
+            .addParameter(String.class, "key")
+            .addParameter(Object[].class, "columns")
+            .addParameter(int.class, "count")
+            .addParameter(BATCH_PROGRESS, "progress")
+            .addException(BATCH_FAILURE)
+            .beginControlFlow("switch (key)");
+    for (MethodDescriptor method : descriptor.methods()) {
+      batch.addCode("case $S: {\n$>", method.key());
+      List<ParameterDescriptor> parameters = method.taskParameters();
+      List<CodeBlock> arguments = new ArrayList<>(parameters.size());
+      for (int p = 0; p < parameters.size(); p++) {
+        ParameterDescriptor parameter = parameters.get(p);
+        boolean primitive =
+            parameter.type().isPrimitive() && !(method.varargs() && p == parameters.size() - 1);
+        TypeName column = primitive ? ArrayTypeName.of(parameter.type()) : ArrayTypeName.of(Object.class);
+        batch.addStatement("$T column$L = ($T) columns[$L]", column, p, column, p);
+        arguments.add(primitive ? CodeBlock.of("column$L[i]", p) : cast(parameter.cast(), "column" + p + "[i]"));
+      }
+      CodeBlock call =
+          method.receiver().isEmpty()
+              ? CodeBlock.of(
+                  "$T.$N($L)",
+                  descriptor.declaringClass(),
+                  method.methodName(),
+                  CodeBlock.join(arguments, ",$W"))
+              : CodeBlock.of(
+                  "($L).$N($L)",
+                  arguments.get(0),
+                  method.methodName(),
+                  CodeBlock.join(arguments.subList(1, arguments.size()), ",$W"));
+      TypeName result = null;
+      if (!method.returnsVoid()) {
+        TypeName declared = TypeName.get(method.element().getReturnType());
+        result = declared.isPrimitive() ? ArrayTypeName.of(declared) : ArrayTypeName.of(Object.class);
+        batch.addStatement(
+            "$T results = new $T[count]", result, declared.isPrimitive() ? declared : ClassName.OBJECT);
+      }
+      batch
+          .addStatement("int i = 0")
+          .beginControlFlow("try")
+          .beginControlFlow("for (; i < count; i++)")
+          .beginControlFlow("if (progress != null)")
+          .addStatement("progress.started(i)")
+          .endControlFlow();
+      if (result == null) {
+        batch.addStatement("$L", call);
+      } else {
+        batch.addStatement("results[i] = $L", call);
+      }
+      batch
+          .endControlFlow()
+          .nextControlFlow("catch ($T e)", Throwable.class)
+          .addStatement("throw new $T(i, e, $L)", BATCH_FAILURE, result == null ? "null" : "results")
+          .endControlFlow()
+          .addStatement(result == null ? "return null" : "return results")
+          .addCode("$<}\n");
+    }
+    return batch
+        .addCode("default:\n$>")
+        .addStatement(
+            "throw $T.unknownKey($T.class, key)", INVOCATIONS, descriptor.declaringClass())
+        .addCode("$<")
+        .endControlFlow();
+  }
+
+  /** {@code value}, an {@code Object}, cast back to a parameter's type. */
+  private static CodeBlock cast(ArgumentCast cast, String value) {
+    if (!cast.isNeeded()) {
+      return CodeBlock.of("$L", value);
+    }
+    CodeBlock types =
+        cast.types().stream()
+            .map(type -> CodeBlock.of("$T", type))
+            .collect(CodeBlock.joining(" & "));
+    return CodeBlock.of("($L) $L", types, value);
   }
 
   /** {@code arguments[i]}, cast back to the parameter's type. */

@@ -1,7 +1,6 @@
 package dev.parallelizable.internal.events;
 
 import dev.parallelizable.ParallelException;
-import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerLostException;
@@ -55,9 +54,10 @@ public final class Events {
 
   /**
    * Ends and commits {@code event} (no effect if null): {@code tasks} consecutive tasks of a chunk,
-   * the first of which, {@code first} (null if unknown), is at {@code firstTask} in its map's input.
+   * of {@code method} (null if unknown), the first of which is at {@code firstTask} in its map's
+   * input.
    */
-  public static void endTask(TaskExecutionEvent event, String pool, String worker, Task<?> first,
+  public static void endTask(TaskExecutionEvent event, String pool, String worker, TaskMethod<?> method,
       long firstTask, int tasks, int succeeded, String outcome, long queueWaitNanos) {
     if (event == null) {
       return;
@@ -66,7 +66,7 @@ public final class Events {
     if (event.shouldCommit()) {
       event.pool = pool;
       event.worker = worker;
-      event.method = first == null ? null : method(first);
+      event.method = name(method);
       event.firstTask = firstTask;
       event.tasks = tasks;
       event.succeeded = succeeded;
@@ -98,7 +98,7 @@ public final class Events {
   }
 
   /** Ends and commits {@code event} (no effect if null). */
-  public static void endDispatch(ChunkDispatchEvent event, String pool, String worker, Task<?> first,
+  public static void endDispatch(ChunkDispatchEvent event, String pool, String worker, TaskMethod<?> method,
       long firstTask, int tasks) {
     if (event == null) {
       return;
@@ -107,7 +107,7 @@ public final class Events {
     if (event.shouldCommit()) {
       event.pool = pool;
       event.worker = worker;
-      event.method = first == null ? null : method(first);
+      event.method = name(method);
       event.firstTask = firstTask;
       event.tasks = tasks;
       event.commit();
@@ -161,8 +161,7 @@ public final class Events {
     }
   }
 
-  private static String method(Task<?> task) {
-    TaskMethod<?> method = task.method();
-    return method.declaringClass() + '.' + method.methodName();
+  private static String name(TaskMethod<?> method) {
+    return method == null ? null : method.declaringClass() + '.' + method.methodName();
   }
 }

@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
+import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.shared.SharedFiles;
@@ -16,17 +17,104 @@ import java.util.List;
  * that cannot be encoded fails the submit, naming the parameter), ready to be sent whole or from any
  * task on (see the tasks block of {@link Protocol}).
  *
+ * <p>A chunk of more than one task, all of one method whose invoker has a batch loop, may be
+ * encoded as a batch instead (the batch block of {@link Protocol}, sent in a RUN_BATCH): its
+ * primitive arguments kept as columns and written in bulk when a run of rows is sent, its other
+ * arguments encoded one by one, row after row, as in a tasks block. A batch has no per-task
+ * header.
+ *
  * <p>Immutable once built; read by whichever thread sends it.
  */
 final class EncodedTasks {
   private final List<TaskMethod<?>> methods;
   private final FrameOutput bytes;
   private final long[] starts;
+  /** A batch's column kinds, one per parameter; null for a tasks block. */
+  private final byte[] kinds;
+  /** A batch's primitive columns; null for reference parameters and for a tasks block. */
+  private final Object[] columns;
+  /** The bytes one row of a batch's primitive columns takes; 0 for a tasks block. */
+  private final int rowBytes;
 
-  private EncodedTasks(List<TaskMethod<?>> methods, FrameOutput bytes, long[] starts) {
+  private EncodedTasks(
+      List<TaskMethod<?>> methods, FrameOutput bytes, long[] starts, byte[] kinds, Object[] columns, int rowBytes) {
     this.methods = methods;
     this.bytes = bytes;
     this.starts = starts;
+    this.kinds = kinds;
+    this.columns = columns;
+    this.rowBytes = rowBytes;
+  }
+
+  /**
+   * Encodes {@code tasks}, as a batch where they allow it and {@code batch} is true, for the
+   * workers of a process pool whose shared data is in {@code shared} (null for none).
+   *
+   * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
+   *     cannot encode an argument
+   */
+  static EncodedTasks encode(Task<?>[] tasks, Codec codec, boolean batch, SharedFiles shared) {
+    if (batch && tasks.length > 1) {
+      TaskMethod<?> method = tasks[0].method();
+      if (Columns.runEnd(tasks, 0, tasks.length) == tasks.length && Columns.batches(method)) {
+        byte[] kinds = Columns.parameterKinds(method);
+        Object[] columns = Columns.of(tasks, 0, tasks.length, kinds);
+        if (columns != null) {
+          return encodeBatch(tasks, codec, method, kinds, columns, shared);
+        }
+      }
+    }
+    return encode(tasks, codec, shared);
+  }
+
+  private static EncodedTasks encodeBatch(
+      Task<?>[] tasks, Codec codec, TaskMethod<?> method, byte[] kinds, Object[] columns,
+      SharedFiles shared) {
+    int rowBytes = 0;
+    boolean references = false;
+    for (int p = 0; p < kinds.length; p++) {
+      rowBytes += Columns.width(kinds[p]);
+      if (kinds[p] == Columns.REFERENCE) {
+        columns[p] = null; // encoded below; the tasks hold the values
+        references = true;
+      }
+    }
+    FrameOutput bytes = new FrameOutput(references ? 64 * tasks.length : 16);
+    bytes.sharedFiles(shared);
+    long[] starts = new long[tasks.length + 1];
+    for (int t = 0; t < tasks.length; t++) {
+      starts[t] = bytes.length();
+      if (!references) {
+        continue;
+      }
+      for (int p = 0; p < kinds.length; p++) {
+        if (kinds[p] == Columns.REFERENCE) {
+          Object argument = tasks[t].argument(p);
+          try {
+            Protocol.writeValue(bytes, codec, argument);
+          } catch (IOException | RuntimeException | StackOverflowError e) {
+            throw unencodable(tasks[t], p, argument, codec, e);
+          }
+        }
+      }
+    }
+    starts[tasks.length] = bytes.length();
+    checkSize(tasks, bytes.length() + (long) rowBytes * tasks.length);
+    return new EncodedTasks(List.of(method), bytes, starts, kinds, columns, rowBytes);
+  }
+
+  private static void checkSize(Task<?>[] tasks, long length) {
+    if (length > Integer.MAX_VALUE - 1024) {
+      throw new IllegalArgumentException(
+          "The arguments of " + tasks.length + " tasks starting with " + tasks[0] + " take "
+              + length + " bytes encoded, more than the 2 GB a message to a worker can hold;"
+              + " pass a smaller chunkSize or pass large data by file");
+    }
+  }
+
+  /** Whether this is a batch (sent in a RUN_BATCH) rather than a tasks block (a RUN). */
+  boolean isBatch() {
+    return kinds != null;
   }
 
   /**
@@ -80,13 +168,8 @@ final class EncodedTasks {
       }
     }
     starts[tasks.length] = bytes.length();
-    if (bytes.length() > Integer.MAX_VALUE - 1024) {
-      throw new IllegalArgumentException(
-          "The arguments of " + tasks.length + " tasks starting with " + tasks[0] + " take "
-              + bytes.length() + " bytes encoded, more than the 2 GB a message to a worker can hold;"
-              + " pass a smaller chunkSize or pass large data by file");
-    }
-    return new EncodedTasks(methods, bytes, starts);
+    checkSize(tasks, bytes.length());
+    return new EncodedTasks(methods, bytes, starts, null, null, 0);
   }
 
   private static IllegalArgumentException unencodable(
@@ -112,9 +195,28 @@ final class EncodedTasks {
     return starts.length - 1;
   }
 
-  /** Writes the head of a tasks block for tasks {@code [from, to)}: their count and the methods. */
+  /**
+   * Writes the head of a tasks block for tasks {@code [from, to)}: their count and the methods; of
+   * a batch: the count, the method, the column kinds and the primitive columns' rows {@code [from,
+   * to)}. The rest of either is {@code bytes()} from {@code start(from)} to {@code start(to)}.
+   */
   void writeHead(FrameOutput out, int from, int to) {
     out.writeInt(to - from);
+    if (kinds != null) {
+      TaskMethod<?> method = methods.get(0);
+      out.writeString(method.invokerClassName());
+      out.writeString(method.key());
+      out.writeShort(kinds.length);
+      for (byte kind : kinds) {
+        out.writeByte(kind);
+      }
+      for (Object column : columns) {
+        if (column != null) {
+          Protocol.writeColumn(out, column, from, to);
+        }
+      }
+      return;
+    }
     out.writeShort(methods.size());
     for (TaskMethod<?> method : methods) {
       out.writeString(method.invokerClassName());
@@ -131,20 +233,25 @@ final class EncodedTasks {
     return starts[index];
   }
 
+  /** The bytes tasks {@code [0, index)} take, in {@code bytes()} and in the columns. */
+  private long end(int index) {
+    return starts[index] + (long) rowBytes * index;
+  }
+
   /**
    * The end of the longest run of tasks from {@code from}, at most to {@code to}, that encodes to at
    * most {@code maxBytes}; at least one task.
    */
   int endWithin(int from, int to, long maxBytes) {
-    long limit = starts[from] + maxBytes;
-    if (starts[to] <= limit) {
+    long limit = end(from) + maxBytes;
+    if (end(to) <= limit) {
       return to;
     }
     int low = from + 1; // always fits
     int high = to;
     while (low < high) {
       int middle = (low + high + 1) >>> 1;
-      if (starts[middle] <= limit) {
+      if (end(middle) <= limit) {
         low = middle;
       } else {
         high = middle - 1;

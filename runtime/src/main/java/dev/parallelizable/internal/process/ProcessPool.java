@@ -117,7 +117,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   @Override
   public Object encode(Task<?>[] tasks) {
     requireLoadable(tasks);
-    return EncodedTasks.encode(tasks, config.codec, sharedFiles);
+    return EncodedTasks.encode(tasks, config.codec, true, sharedFiles);
   }
 
   private void requireLoadable(Task<?>[] tasks) {

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.support.BatchProgress;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -51,6 +52,25 @@ final class ProgressSlot {
     memory.putLong(0, requestId);
     memory.putInt(8, index);
     memory.putLong(16, memory.getLong(16) + 1);
+  }
+
+  /**
+   * Worker: the rows of a batch of request {@code requestId} are about to run; the progress writes
+   * each row as {@link #started} writes a task, and keeps the count of tasks started in a field of
+   * its own, so that a row costs two plain writes.
+   */
+  BatchProgress batch(long requestId) {
+    memory.putLong(0, requestId);
+    long before = memory.getLong(16);
+    return new BatchProgress() {
+      private long started = before;
+
+      @Override
+      public void started(int index) {
+        memory.putInt(8, index);
+        memory.putLong(16, ++started);
+      }
+    };
   }
 
   /** Worker: the JVM is shutting down in order. */

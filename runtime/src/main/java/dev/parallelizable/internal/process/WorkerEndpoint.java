@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
@@ -135,7 +136,7 @@ final class WorkerEndpoint implements Runnable {
     tasks.writeHead(head, request.from(), request.to());
     try {
       connection.send(
-          Protocol.RUN, request.id(), head, tasks.bytes(), tasks.start(request.from()), tasks.start(request.to()));
+          tasks.isBatch() ? Protocol.RUN_BATCH : Protocol.RUN, request.id(), head, tasks.bytes(), tasks.start(request.from()), tasks.start(request.to()));
     } catch (IOException | RuntimeException e) {
       worker.kill();
     }
@@ -156,6 +157,8 @@ final class WorkerEndpoint implements Runnable {
         }
         if (frame.type == Protocol.RESULTS) {
           receiveResults(request, frame.body);
+        } else if (frame.type == Protocol.BATCH_RESULTS) {
+          receiveBatchResults(request, frame.body);
         } else if (frame.type == Protocol.FAILED) {
           receiveFailure(request, frame.body);
         } else {
@@ -332,6 +335,27 @@ final class WorkerEndpoint implements Runnable {
         continue;
       }
       request.result(index, value);
+    }
+    if (last) {
+      answered(request);
+    }
+  }
+
+  /** A primitive result column (or a void method's): no value to decode, none that can fail. */
+  private void receiveBatchResults(Assignment request, FrameInput in) throws IOException {
+    int first = in.readInt();
+    int count = in.readInt();
+    boolean last = in.readByte() != 0;
+    byte kind = in.readByte();
+    if (first < 0 || count < 0 || (long) request.from() + first + count > request.to()) {
+      throw new IOException(
+          "Corrupt results: rows " + first + " to " + ((long) first + count) + " of a run of "
+              + (request.to() - request.from()));
+    }
+    Object column = Protocol.readColumn(in, kind, count);
+    int index = request.from() + first;
+    for (int k = 0; k < count; k++) {
+      request.result(index + k, Columns.get(column, k));
     }
     if (last) {
       answered(request);

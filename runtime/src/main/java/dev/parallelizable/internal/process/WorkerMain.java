@@ -2,11 +2,14 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
+import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.protocol.SerializationCodec;
 import dev.parallelizable.internal.shared.SharedMappings;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -153,11 +156,15 @@ public final class WorkerMain {
         exit(0);
         return;
       }
-      if (frame.type != Protocol.RUN) {
+      frame.body.sharedMappings(shared);
+      boolean succeeded;
+      if (frame.type == Protocol.RUN) {
+        succeeded = run(frame.id, frame.body);
+      } else if (frame.type == Protocol.RUN_BATCH) {
+        succeeded = runBatch(frame.id, frame.body);
+      } else {
         throw new IOException("Unexpected frame type " + frame.type);
       }
-      frame.body.sharedMappings(shared);
-      boolean succeeded = run(frame.id, frame.body);
       watch.watchProcess();
       if (jobMode) {
         exit(succeeded ? 0 : 1);
@@ -205,6 +212,77 @@ public final class WorkerMain {
       }
     }
     sendResults(id, first, count - first, true);
+    return true;
+  }
+
+  /**
+   * Runs the rows of one RUN_BATCH frame through the invoker's batch loop, then sends the result
+   * column: a primitive one in bulk (BATCH_RESULTS), a reference one value by value (RESULTS), in
+   * frames of at most {@link #FLUSH_BYTES}; then the failure of the first row that failed, if one
+   * did. False if one failed.
+   */
+  private boolean runBatch(long id, FrameInput in) throws IOException {
+    BatchBlock batch = new BatchBlock(in, codec, name);
+    int done = batch.rows();
+    Throwable failure = batch.failure();
+    Object column = null;
+    if (done > 0) {
+      BatchProgress rows = batch.count() > 1 ? progress().batch(id) : null;
+      try {
+        column = batch.invoker().invokeBatch(batch.key(), batch.columns(), done, rows);
+      } catch (BatchFailure e) {
+        column = e.results();
+        done = e.index();
+        failure = e.getCause();
+      } catch (Throwable e) {
+        column = null;
+        done = 0;
+        failure = e;
+      }
+    }
+    if (column instanceof Object[] values) {
+      startResults(0);
+      int first = 0;
+      for (int i = 0; i < done; i++) {
+        Throwable unsent = batch.writeResult(results, values[i]);
+        if (unsent != null) {
+          if (i > first) {
+            sendResults(id, first, i - first, false);
+          }
+          sendFailure(id, i, unsent);
+          return false;
+        }
+        if (i + 1 < done && results.length() > FLUSH_BYTES) {
+          sendResults(id, first, i + 1 - first, false);
+          first = i + 1;
+          startResults(first);
+        }
+      }
+      if (done > first || failure == null) {
+        sendResults(id, first, done - first, failure == null);
+      }
+    } else {
+      byte kind = Columns.kindOf(column);
+      int piece = (int) Math.max(1, FLUSH_BYTES / Math.max(1, Columns.width(kind)));
+      int first = 0;
+      do {
+        int end = (int) Math.min(done, (long) first + piece);
+        if (end > first || failure == null) {
+          results.reset();
+          results.writeInt(first);
+          results.writeInt(end - first);
+          results.writeByte(end == done && failure == null ? 1 : 0);
+          results.writeByte(kind);
+          Protocol.writeColumn(results, column, first, end);
+          connection.send(Protocol.BATCH_RESULTS, id, results);
+        }
+        first = end;
+      } while (first < done);
+    }
+    if (failure != null) {
+      sendFailure(id, done, failure);
+      return false;
+    }
     return true;
   }
 

@@ -4,8 +4,10 @@ import dev.parallelizable.Codec;
 import dev.parallelizable.DecodeLimits;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.RemoteException;
+import dev.parallelizable.internal.Columns;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -48,13 +50,20 @@ import java.util.Map;
  *   or    START_FAILED   failure                         the codec or the initializer failed; the
  *                                                        worker exits
  * parent  RUN     (id)   tasks
+ *   or    RUN_BATCH (id) batch
  * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
+ *   or    BATCH_RESULTS (id) first:int32 count:int32 last:int8 kind:int8 column   (count elements)
  * worker  FAILED  (id)   index:int32 fatal:int8 failure
  *
  * codec    className:string maxDepth:int32 maxReferences:int64 maxArrayLength:int32 maxBytes:int64
  *          maxCollectionWorkPerObject:int64                       (the limits: DecodeLimits)
  * tasks    count:int32 methodCount:int16 (invokerClass:string key:string){methodCount}
  *          (method:int16 argumentCount:int16 value{argumentCount}){count}
+ * batch    count:int32 invokerClass:string key:string columns:int16 kind:int8{columns}
+ *          column{for each primitive kind, count elements} (value{reference kinds}){count}
+ * kind     0 reference, 1 boolean, 2 byte, 3 char, 4 short, 5 int, 6 long, 7 float, 8 double,
+ *          9 void (a result column only: no bytes)
+ * column   the elements in bulk, in native byte order (a boolean as one byte, 0 or 1)
  * failure  causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
  *          original:int32 (bytes-of-the-codec{original} | problem:string when original is -1)
  * frame    loader:string module:string moduleVersion:string class:string method:string
@@ -73,6 +82,16 @@ import java.util.Map;
  * take more than a few megabytes, the worker must be recycled within it, or a crashed chunk is
  * retried from the first task without a result. The parent closes its side of the channel to
  * retire a worker: the worker exits at end of stream.
+ *
+ * <p>A RUN_BATCH carries a run of rows of a chunk whose tasks all call one method with a batch
+ * loop (see {@link dev.parallelizable.support.TaskInvoker#invokeBatch}): one column per parameter,
+ * the receiver's first, a primitive column for a parameter of primitive type and reference values
+ * otherwise, which follow the primitive columns row after row (each row's reference arguments in
+ * parameter order). It is split, sent and retried by rows as a RUN is by tasks. The worker answers
+ * it as it answers a RUN, with the result column in BATCH_RESULTS frames for a primitive or {@code
+ * void} result and in RESULTS frames for a reference result, at most a few megabytes each, after
+ * the whole batch ran; it reports each row it starts in the progress slot, as it does tasks. An
+ * argument that cannot be decoded is the failure of its row, after the rows before it ran.
  *
  * <p>A RUN is answered by RESULTS frames for its tasks in order, the last one flagged, or by RESULTS
  * up to a failed task and then FAILED for it. The worker sends the results it has every few
@@ -100,6 +119,8 @@ public final class Protocol {
   public static final byte RUN = 5;
   public static final byte RESULTS = 6;
   public static final byte FAILED = 7;
+  public static final byte RUN_BATCH = 8;
+  public static final byte BATCH_RESULTS = 9;
 
   /** Length of the token, as hex digits. */
   public static final int TOKEN_LENGTH = 32;
@@ -149,6 +170,75 @@ public final class Protocol {
     } catch (Throwable e) {
       throw new DecodeException(e);
     }
+  }
+
+  /**
+   * Writes elements {@code [from, to)} of a primitive column in bulk, in native byte order (a
+   * {@code boolean} as one byte, 0 or 1); nothing for a {@code void} column.
+   */
+  public static void writeColumn(FrameOutput out, Object column, int from, int to) {
+    int count = to - from;
+    byte kind = Columns.kindOf(column);
+    if (kind == Columns.VOID) {
+      return;
+    }
+    ByteBuffer bytes = out.claim(Math.multiplyExact(count, Columns.width(kind)));
+    switch (kind) {
+      case Columns.INT -> bytes.asIntBuffer().put((int[]) column, from, count);
+      case Columns.LONG -> bytes.asLongBuffer().put((long[]) column, from, count);
+      case Columns.DOUBLE -> bytes.asDoubleBuffer().put((double[]) column, from, count);
+      case Columns.FLOAT -> bytes.asFloatBuffer().put((float[]) column, from, count);
+      case Columns.SHORT -> bytes.asShortBuffer().put((short[]) column, from, count);
+      case Columns.CHAR -> bytes.asCharBuffer().put((char[]) column, from, count);
+      case Columns.BYTE -> bytes.put((byte[]) column, from, count);
+      case Columns.BOOLEAN -> {
+        boolean[] values = (boolean[]) column;
+        for (int i = from; i < to; i++) {
+          bytes.put((byte) (values[i] ? 1 : 0));
+        }
+      }
+      default -> throw new IllegalArgumentException("not a primitive column: kind " + kind);
+    }
+  }
+
+  /**
+   * Reads a primitive column of {@code count} elements written by {@link #writeColumn}; null for
+   * {@link Columns#VOID}.
+   *
+   * @throws IOException if {@code kind} is no primitive kind, or the frame holds fewer bytes than
+   *     {@code count} elements take (checked before the column is allocated)
+   */
+  public static Object readColumn(FrameInput in, byte kind, int count) throws IOException {
+    if (kind == Columns.VOID) {
+      return null;
+    }
+    if (kind == Columns.REFERENCE || !Columns.isKind(kind)) {
+      throw new StreamCorruptedException("Corrupt frame: column kind " + kind + " is not a primitive kind");
+    }
+    long length = (long) count * Columns.width(kind);
+    if (count < 0 || length > in.available()) {
+      throw new StreamCorruptedException(
+          "Corrupt frame: a column of " + count + " elements claimed, but only " + in.available()
+              + " bytes are left");
+    }
+    ByteBuffer bytes = in.slice((int) length).buffer().order(in.buffer().order());
+    Object column = Columns.newColumn(kind, count);
+    switch (kind) {
+      case Columns.INT -> bytes.asIntBuffer().get((int[]) column);
+      case Columns.LONG -> bytes.asLongBuffer().get((long[]) column);
+      case Columns.DOUBLE -> bytes.asDoubleBuffer().get((double[]) column);
+      case Columns.FLOAT -> bytes.asFloatBuffer().get((float[]) column);
+      case Columns.SHORT -> bytes.asShortBuffer().get((short[]) column);
+      case Columns.CHAR -> bytes.asCharBuffer().get((char[]) column);
+      case Columns.BYTE -> bytes.get((byte[]) column);
+      default -> {
+        boolean[] values = (boolean[]) column;
+        for (int i = 0; i < count; i++) {
+          values[i] = bytes.get() != 0;
+        }
+      }
+    }
+    return column;
   }
 
   /**

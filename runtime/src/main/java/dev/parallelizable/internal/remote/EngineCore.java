@@ -86,7 +86,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       counters().idle(slot.row, ran, now - request.assignedNanos);
     }
     if (request.event != null) {
-      Events.endTask(request.event, toString(), slot.name(), request.dispatch.tasks[request.from],
+      Events.endTask(request.event, toString(), slot.name(), request.dispatch.tasks[request.from].method(),
           request.dispatch.chunk.offset() + request.from, request.to - request.from, succeeded, outcome,
           request.queueWaitNanos);
     }
@@ -278,7 +278,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       link.send((W) request.slot.worker, request);
       if (event != null) {
         Events.endDispatch(event, toString(), ((WorkerSlot<W>) request.slot).name(),
-            request.dispatch.tasks[request.from], request.dispatch.chunk.offset() + request.from,
+            request.dispatch.tasks[request.from].method(), request.dispatch.chunk.offset() + request.from,
             request.to - request.from);
       }
     }

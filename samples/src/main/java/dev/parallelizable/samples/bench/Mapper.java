@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -62,6 +63,21 @@ interface Mapper<T, R> extends AutoCloseable {
           pool.close();
         }
       };
+    };
+  }
+
+  /** A mapper that calls {@code map} (such as a generated {@code ...Map} method) on its own pool. */
+  static <T, R> Mapper<T, R> generated(Pool pool, BiFunction<Pool, List<T>, List<R>> map) {
+    return new Mapper<>() {
+      @Override
+      public List<R> map(List<T> inputs) {
+        return map.apply(pool, inputs);
+      }
+
+      @Override
+      public void close() {
+        pool.close();
+      }
     };
   }
 

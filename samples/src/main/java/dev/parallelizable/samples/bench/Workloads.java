@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -111,6 +112,15 @@ final class Workloads {
         } else {
           line.put("baseline_median", run.loopMillis().median()).put("ratio", run.ratios().median());
         }
+        emit(line.put("cold_ms", run.coldMillis()).put("ok", run.ok()));
+      }
+      // The generated cubeMap beside pool.map(BenchTasksParallel::cube, ...) above.
+      for (Backend backend : among(Backend.THREADS, Backend.PROCESSES)) {
+        MapRun run = timeMap(backend, () -> Mapper.generated(backend.pool(workers),
+            (pool, inputs) -> BenchTasksParallel.on(pool).cubeMap(inputs)), xs, check, loop, reps, null);
+        JsonLine line = new JsonLine("W1", backend.label()).put("mode", "generated map").put("tasks", xs.size());
+        run.warmMillis().into(line, "ms").put("baseline", "loop");
+        line.put("baseline_median", run.loopMillis().median()).put("ratio", run.ratios().median());
         emit(line.put("cold_ms", run.coldMillis()).put("ok", run.ok()));
       }
       loop.close();
@@ -563,8 +573,14 @@ final class Workloads {
    */
   private <T, R> MapRun timeMap(Backend backend, Function<T, R> direct, Function<T, Task<R>> toTask,
       List<T> inputs, Predicate<List<R>> check, Mapper<T, R> pairedLoop, int reps, HeapPeak heap) {
+    return timeMap(backend, () -> Mapper.of(backend, workers, direct, toTask), inputs, check, pairedLoop,
+        reps, heap);
+  }
+
+  private <T, R> MapRun timeMap(Backend backend, Supplier<Mapper<T, R>> create, List<T> inputs,
+      Predicate<List<R>> check, Mapper<T, R> pairedLoop, int reps, HeapPeak heap) {
     long t0 = System.nanoTime();
-    Mapper<T, R> mapper = Mapper.of(backend, workers, direct, toTask);
+    Mapper<T, R> mapper = create.get();
     long t1 = System.nanoTime();
     boolean ok = check.test(mapper.map(inputs));
     long t2 = System.nanoTime();

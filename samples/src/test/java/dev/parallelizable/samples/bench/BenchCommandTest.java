@@ -67,7 +67,12 @@ class BenchCommandTest {
     }
     assertEquals(expected, seen);
     long w1Lines = lines.stream().filter(l -> l.get("workload").asText().equals("W1")).count();
-    assertEquals(2 * 6, w1Lines, "W1 runs two sizes on six backends");
+    assertEquals(2 * (6 + 2), w1Lines, "W1 runs two sizes on six backends, and the generated map on two");
+    long generatedMapLines =
+        lines.stream()
+            .filter(l -> l.get("workload").asText().equals("W1") && l.path("mode").asText().equals("generated map"))
+            .count();
+    assertEquals(2 * 2, generatedMapLines, "the generated map runs on threads and processes, at both sizes");
     for (JsonNode line : lines) {
       if (line.get("workload").asText().equals("W1")) {
         assertEquals("loop", line.get("baseline").asText(), line.toString());

@@ -120,7 +120,7 @@ class TutorialProgramsTest {
     assertTrue(lines.get(1).matches("\\s+n = 999\\s+n = 20,000\\s*"), lines.get(1));
     assertTrue(lines.get(2).matches("for loop\\s+\\d+\\.\\d{3} ms\\s+\\d+\\.\\d{3} ms"), lines.get(2));
     String ratio = "\\d+\\.\\d{3} ms\\s+x\\d+\\.\\d";
-    for (int row = 3; row <= 6; row++) {
+    for (int row = 3; row <= 8; row++) {
       assertTrue(
           lines.get(row).matches("(threads|processes)\\(\\d+\\), .+?\\s+" + ratio + "\\s+" + ratio),
           lines.get(row));

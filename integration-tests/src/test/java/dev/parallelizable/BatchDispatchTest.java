@@ -1,0 +1,183 @@
+package dev.parallelizable;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parallelizable.fixtures.HostileParallel;
+import dev.parallelizable.fixtures.WorkParallel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Batch dispatch on every kind of pool: a chunk of calls of one method runs in the generated batch
+ * loop, where the pool has one (the cluster runs tasks one by one), and keeps the meaning of the
+ * per-task path: results in input order, the first failure in input order naming its element, null
+ * elements, and arguments that cannot be encoded failing the submit.
+ */
+@Timeout(value = 60, unit = SECONDS)
+class BatchDispatchTest {
+  private final List<Pool> pools = new ArrayList<>();
+
+  static List<PoolKind> kinds() {
+    return PoolKind.all();
+  }
+
+  private Pool pool(PoolKind kind) {
+    Pool pool = kind.create(2);
+    pools.add(pool);
+    return pool;
+  }
+
+  @AfterEach
+  void terminatePools() {
+    pools.forEach(Pool::terminate);
+  }
+
+  private static List<Integer> range(int from, int to) {
+    return IntStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+  }
+
+  /** Whether the kind runs a chunk of one method through the batch loop. */
+  private static boolean batches(PoolKind kind) {
+    return !kind.name().equals("cluster");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aChunkOfOneMethodRunsInTheBatchLoop(PoolKind kind) {
+    Pool pool = pool(kind);
+    String expected = batches(kind) ? "invokeBatch" : "invoke";
+    List<String> viaMethodReference = pool.map(WorkParallel::calledBy, range(1, 200), 50);
+    assertEquals(Collections.nCopies(200, expected), viaMethodReference);
+    List<String> viaImap = new ArrayList<>();
+    try (ResultIterator<String> results = pool.imapUnordered(WorkParallel::calledBy, range(1, 200), 50)) {
+      results.forEachRemaining(viaImap::add);
+    }
+    assertEquals(Collections.nCopies(200, expected), viaImap);
+    assertEquals(
+        Collections.nCopies(200, expected),
+        WorkParallel.on(pool).calledByMap(range(1, 200)),
+        "the generated map");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aTaskAloneRunsAsATask(PoolKind kind) {
+    assertEquals("invoke", pool(kind).apply(WorkParallel.calledBy(1)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mixedMethodsInOneMapKeepTheirOrderAndResults(PoolKind kind) {
+    Pool pool = pool(kind);
+    // Runs of each method within a chunk, and methods alternating element by element.
+    List<String> runs = pool.map(x -> x <= 60 ? WorkParallel.calledBy(x) : WorkParallel.taggedCalledBy(x), range(1, 100), 100);
+    List<String> alternating = pool.map(x -> x % 2 == 0 ? WorkParallel.calledBy(x) : WorkParallel.taggedCalledBy(x), range(1, 100), 25);
+    for (int i = 0; i < 100; i++) {
+      assertEquals(i < 60, !runs.get(i).startsWith("tagged "), "element " + i + ": " + runs.get(i));
+      assertEquals(i % 2 == 1, !alternating.get(i).startsWith("tagged "), "element " + i + ": " + alternating.get(i));
+    }
+    if (kind.name().equals("threads") || kind.name().equals("sequential")) {
+      assertEquals("invokeBatch", runs.get(0), "a run of one method is a batch");
+      assertEquals("tagged invokeBatch", runs.get(99));
+      assertEquals("invoke", alternating.get(1), "a run of one task is a task");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aFailureInTheMiddleOfABatchIsTheFirstInInputOrderAndNamesItsElement(PoolKind kind) {
+    Pool pool = pool(kind);
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> pool.map(x -> WorkParallel.failIf(x, 150), range(1, 400), 200));
+    assertEquals("Work.failIf(150, 150)", failure.task());
+    assertTrue(failure.getMessage().contains("Work.failIf(150, 150)"), failure.getMessage());
+    assertInstanceOf(IllegalStateException.class, failure.getCause());
+    assertEquals("input 150 is not allowed", failure.getCause().getMessage());
+
+    List<Integer> delivered = new ArrayList<>();
+    try (ResultIterator<Integer> results = pool.imap(x -> WorkParallel.failIf(x, 150), range(1, 400), 200)) {
+      TaskFailedException again = assertThrows(TaskFailedException.class, () -> results.forEachRemaining(delivered::add));
+      assertEquals("Work.failIf(150, 150)", again.task());
+    }
+    assertEquals(range(1, 149), delivered, "the results before the failure, none after it");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void theGeneratedMapReportsTheFirstFailureInInputOrderNamingItsElement(PoolKind kind) {
+    WorkParallel work = WorkParallel.on(pool(kind));
+    List<Integer> inputs = range(0, 3000);
+    inputs.set(1700, -1);
+    inputs.set(2900, -2);
+    TaskFailedException failure = assertThrows(TaskFailedException.class, () -> work.nonNegativeMap(inputs));
+    assertEquals("Work.nonNegative(-1)", failure.task());
+    assertInstanceOf(IllegalArgumentException.class, failure.getCause());
+    assertEquals("input -1 is negative", failure.getCause().getMessage());
+
+    TaskFailedException nullInput =
+        assertThrows(TaskFailedException.class, () -> work.cubeMap(Arrays.asList(1, 2, null, 4, 5, 6, 7, 8)));
+    assertTrue(nullInput.getMessage().contains("input null"), nullInput.getMessage());
+    assertInstanceOf(IllegalArgumentException.class, nullInput.getCause());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void nullReferencesTravelInAColumn(PoolKind kind) {
+    List<Object> inputs = Arrays.asList("a", null, "c", null);
+    assertEquals(inputs, pool(kind).map(WorkParallel::echo, inputs, 4));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aNullForAPrimitiveParameterFailsNamingTheElement(PoolKind kind) {
+    Pool pool = pool(kind);
+    List<Integer> inputs = Arrays.asList(1, 2, null, 4);
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> pool.map(WorkParallel::cube, inputs, 4));
+    assertTrue(failure.getMessage().contains("input null"), failure.getMessage());
+    assertInstanceOf(IllegalArgumentException.class, failure.getCause());
+    List<Long> delivered = new ArrayList<>();
+    try (ResultIterator<Long> results = pool.imap(WorkParallel::cube, inputs, 4)) {
+      assertThrows(TaskFailedException.class, () -> results.forEachRemaining(delivered::add));
+    }
+    assertTrue(delivered.isEmpty() || delivered.equals(List.of(1L, 8L)), "at most the results before it: " + delivered);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void anElementThatCannotBeEncodedFailsTheSubmitNamingMethodParameterAndType(PoolKind kind) {
+    Pool pool = pool(kind);
+    Object unencodable = new Object();
+    List<Object> inputs = Arrays.asList("a", unencodable, "c", "d");
+    if (!kind.encodes()) {
+      assertEquals(inputs, pool.map(HostileParallel::pass, inputs, 4), "nothing is encoded here");
+      return;
+    }
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class, () -> pool.map(HostileParallel::pass, inputs, 4));
+    for (String part : List.of("Hostile.pass", "'value'", "java.lang.Object")) {
+      assertTrue(error.getMessage().contains(part), part + " in: " + error.getMessage());
+    }
+    assertEquals(List.of("x", "y"), pool.map(HostileParallel::pass, List.<Object>of("x", "y"), 2));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void largeMapsOfPrimitivesMatchTheLoop(PoolKind kind) {
+    List<Integer> inputs = range(-50_000, 50_000);
+    List<Long> expected = inputs.stream().map(x -> (long) x * x * x).collect(Collectors.toList());
+    assertEquals(expected, WorkParallel.on(pool(kind)).cubeMap(inputs));
+  }
+}
