@@ -5,6 +5,8 @@
  * is the runtime's own and is not exported.
  */
 module dev.parallelizable {
+  requires jdk.jfr;
+
   exports dev.parallelizable;
   exports dev.parallelizable.support;
   exports dev.parallelizable.spi;

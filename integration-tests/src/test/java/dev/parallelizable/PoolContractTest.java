@@ -395,6 +395,114 @@ class PoolContractTest {
     assertEquals(250, succeeded.get(), "a removed listener hears nothing");
   }
 
+  /** Every task submitted is in exactly one state. */
+  private static void assertAddsUp(PoolStats stats) {
+    assertEquals(stats.submitted(),
+        stats.queued() + stats.running() + stats.completed() + stats.failed() + stats.cancelled(),
+        stats.toString());
+  }
+
+  private static long workerTasks(PoolStats stats) {
+    return stats.workers().stream().mapToLong(PoolStats.WorkerStats::tasks).sum();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void statsCountEveryTaskOfAMapAndItsWorkers(PoolKind kind) {
+    Pool pool = pool(kind);
+    PoolStats before = pool.stats(); // a cluster pool is shared by the tests: count the difference
+    pool.map(WorkParallel::cube, range(1, 999), 10);
+    PoolStats after = pool.stats();
+    assertAddsUp(after);
+    assertEquals(999, after.submitted() - before.submitted());
+    assertEquals(999, after.completed() - before.completed());
+    assertEquals(0, after.queued(), "a map that returned left nothing queued");
+    assertEquals(0, after.running(), "a map that returned left nothing running");
+    assertEquals(0, after.failed() - before.failed());
+    assertEquals(0, after.cancelled() - before.cancelled());
+    assertEquals(999, workerTasks(after) - workerTasks(before), after.workers().toString());
+    assertTrue(after.workers().size() >= 1 && after.workers().size() <= Math.max(pool.size(), 3),
+        after.workers().toString());
+    assertTrue(after.workers().stream().noneMatch(PoolStats.WorkerStats::busy), after.workers().toString());
+    assertTrue(after.workers().stream().anyMatch(w -> w.busyTime().toNanos() > 0), after.workers().toString());
+    assertEquals(pool.toString(), after.pool());
+    assertEquals(pool.size(), after.size());
+    assertTrue(after.summary().contains(after.done() + "/" + after.submitted() + " done"), after.summary());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void statsAddUpAfterAMapWithFailures(PoolKind kind) {
+    Pool pool = pool(kind);
+    PoolStats before = pool.stats();
+    assertThrows(TaskFailedException.class,
+        () -> pool.map(x -> WorkParallel.failIf(x, 37), range(1, 500), 5));
+    assertAddsUp(pool.stats());
+    // Chunks that had started when the map threw may still be finishing.
+    await().atMost(BOUND).until(() -> pool.stats().running() == 0 && pool.stats().queued() == 0);
+    PoolStats after = pool.stats();
+    assertAddsUp(after);
+    long submitted = after.submitted() - before.submitted();
+    assertTrue(submitted >= 40 && submitted <= 500, "the map reads ahead a few chunks only: " + after.summary());
+    assertEquals(1, after.failed() - before.failed(), after.summary());
+    assertTrue(after.completed() - before.completed() >= 36, after.summary());
+    assertTrue(after.cancelled() - before.cancelled() >= 3, "the rest of the failed chunk: " + after.summary());
+    assertEquals(submitted - 1, after.completed() - before.completed() + after.cancelled() - before.cancelled());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void statsCountACancelledTask(PoolKind kind) {
+    assumeFalse(kind.runsInCaller(), "needs a task that waits for a worker");
+    Pool pool = pool(kind);
+    PoolStats before = pool.stats();
+    List<AsyncResult<String>> sleeping = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sleeping.add(pool.applyAsync(WorkParallel.sleepMillis(200)));
+    }
+    AsyncResult<Long> waiting = pool.applyAsync(WorkParallel.cube(2));
+    boolean cancelled = waiting.cancel();
+    sleeping.forEach(r -> r.waitFor(BOUND));
+    await().atMost(BOUND).until(waiting::ready);
+    PoolStats after = pool.stats();
+    assertAddsUp(after);
+    assertEquals(5, after.submitted() - before.submitted());
+    assertEquals(cancelled ? 1 : 0, after.cancelled() - before.cancelled(), after.summary());
+    assertEquals(cancelled ? 4 : 5, after.completed() - before.completed(), after.summary());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  @Timeout(value = 60, unit = SECONDS)
+  void statsMayBeReadWhileAMapRunsAndOnlyMoveForward(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    CompletableFuture<List<String>> map = CompletableFuture.supplyAsync(
+        () -> pool.map(x -> WorkParallel.sleepMillis(1), range(1, 300), 3));
+    List<CompletableFuture<Integer>> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      readers.add(CompletableFuture.supplyAsync(() -> {
+        PoolStats last = pool.stats();
+        int reads = 0;
+        while (!map.isDone() || reads == 0) {
+          PoolStats now = pool.stats();
+          assertAddsUp(now);
+          assertTrue(now.submitted() >= last.submitted(), now + " after " + last);
+          assertTrue(now.completed() >= last.completed(), now + " after " + last);
+          assertTrue(now.done() >= last.done(), now + " after " + last);
+          assertTrue(now.queued() >= 0 && now.running() >= 0, now.toString());
+          last = now;
+          reads++;
+        }
+        return reads;
+      }));
+    }
+    assertEquals(300, map.get(50, SECONDS).size());
+    for (CompletableFuture<Integer> reader : readers) {
+      assertTrue(reader.get(10, SECONDS) > 0);
+    }
+    assertEquals(0, pool.stats().running());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, -1})
   void poolSizeMustBePositive(int size) {

@@ -282,6 +282,17 @@ public interface Pool extends AutoCloseable {
   void removeProgressListener(ProgressListener listener);
 
   /**
+   * A snapshot of what this pool has done and is doing: tasks submitted, queued, running,
+   * completed, failed and cancelled, workers started, lost and replaced, and each worker's tasks
+   * and busy time. Cheap (a lock held for a copy of a few counters), so a progress line may call it
+   * every second while a map runs; thread-safe, on every kind of pool. See {@link PoolStats} for
+   * what each count means per kind of pool.
+   *
+   * @return a new, immutable snapshot
+   */
+  PoolStats stats();
+
+  /**
    * The number of workers.
    *
    * @return the number of workers

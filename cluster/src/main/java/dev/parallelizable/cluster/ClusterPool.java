@@ -12,6 +12,7 @@ import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.Outcome;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
+import dev.parallelizable.PoolStats;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.RetryPolicy;
@@ -433,6 +434,17 @@ public final class ClusterPool implements Pool {
   @Override
   public void removeProgressListener(ProgressListener listener) {
     engine.removeProgressListener(listener);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On a cluster pool the workers are the members the pool uses, named by their address; a
+   * member that leaves while the pool uses it counts as lost, and is not replaced.
+   */
+  @Override
+  public PoolStats stats() {
+    return engine.stats();
   }
 
   @Override

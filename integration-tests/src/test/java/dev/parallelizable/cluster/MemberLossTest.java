@@ -11,6 +11,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.Outcome;
+import dev.parallelizable.PoolStats;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.TaskFailedException;
 import java.time.Duration;
@@ -91,6 +92,13 @@ class MemberLossTest {
     ClusterWork.release(lost);
     assertEquals(List.of(0, 1, 2, 3, 4), map.get(30, SECONDS), "every result once, in order");
     assertEquals(2, runs(lost), "the lost task ran again, once");
+    PoolStats stats = pool.stats();
+    assertEquals(5, stats.submitted(), stats.summary());
+    assertEquals(5, stats.completed(), "a task run again counts once: " + stats.summary());
+    assertEquals(0, stats.failed() + stats.cancelled() + stats.running() + stats.queued(), stats.summary());
+    assertEquals(1, stats.workersLost(), stats.summary());
+    assertEquals(0, stats.workersReplaced(), "a cluster pool replaces no member");
+    assertEquals(2, stats.workers().size(), "the member that left took its row: " + stats.workers());
   }
 
   @Test

@@ -3,12 +3,16 @@ package dev.parallelizable.internal;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Outcome;
 import dev.parallelizable.Pool;
+import dev.parallelizable.PoolStats;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.WaitInterruptedException;
+import dev.parallelizable.internal.events.ChunkDispatchEvent;
+import dev.parallelizable.internal.events.Events;
+import dev.parallelizable.internal.events.TaskExecutionEvent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -64,6 +68,7 @@ public abstract class AbstractPool implements Pool {
   private final TaskCosts costs = new TaskCosts();
   private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
   private final Callbacks callbacks;
+  private final PoolCounters counters = new PoolCounters();
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
@@ -110,6 +115,7 @@ public abstract class AbstractPool implements Pool {
 
   final void submit(Chunk chunk) {
     checkAccepting();
+    chunk.observe(counters);
     inFlight.add(chunk);
     chunk.done().thenRun(() -> inFlight.remove(chunk));
     reportProgress(chunk);
@@ -119,8 +125,67 @@ public abstract class AbstractPool implements Pool {
   /** Runs {@code chunk} in the calling thread (see {@link #mayRunInCaller()}). */
   final void runInCaller(Chunk chunk) {
     checkAccepting();
+    chunk.observe(counters);
     reportProgress(chunk);
-    chunk.runHere();
+    runOn(chunk, null);
+  }
+
+  /** The counts behind {@link #stats()}, which the pool's workers update. */
+  protected final PoolCounters counters() {
+    return counters;
+  }
+
+  /**
+   * A worker of this pool that runs chunks in a thread of the JVM (a pool thread, the caller of the
+   * sequential pool): gets a row in {@link #stats()} and a WorkerStart event.
+   */
+  protected final PoolCounters.Worker newLocalWorker(String workerName) {
+    PoolCounters.Worker worker = counters.addWorker(workerName);
+    Events.workerStarted(name, workerName, 0);
+    return worker;
+  }
+
+  /**
+   * Runs {@code chunk} in the calling thread, unless it was cancelled first, as {@code worker}
+   * (null: the caller, with no row of its own): counts the worker's tasks and busy time and records
+   * the TaskExecution event.
+   */
+  protected final void runOn(Chunk chunk, PoolCounters.Worker worker) {
+    if (!chunk.start()) {
+      return;
+    }
+    TaskExecutionEvent event = Events.beginTask();
+    try {
+      chunk.runStarted(worker);
+    } finally {
+      if (event != null) {
+        Events.endTask(event, name, worker == null ? Thread.currentThread().getName() : worker.name(),
+            chunk.firstMethod(), chunk.offset(), chunk.size(), chunk.completed(),
+            Events.outcome(chunk.failure()), chunk.queueWaitNanos());
+      }
+    }
+  }
+
+  /** A ChunkDispatch event begun now, or null when no recording wants it. */
+  protected static ChunkDispatchEvent beginDispatch() {
+    return Events.beginDispatch();
+  }
+
+  /** Ends and records {@code event} (no effect if null): {@code chunk} was handed to {@code worker}. */
+  protected final void endDispatch(ChunkDispatchEvent event, Chunk chunk, String worker) {
+    if (event != null) {
+      Events.endDispatch(event, name, worker, chunk.firstMethod(), chunk.offset(), chunk.size());
+    }
+  }
+
+  /**
+   * A snapshot of this pool's counts and workers; see {@link PoolStats}.
+   *
+   * @return a new snapshot
+   */
+  @Override
+  public PoolStats stats() {
+    return counters.snapshot(name, size);
   }
 
   private void reportProgress(Chunk chunk) {

@@ -42,11 +42,16 @@ import java.util.function.Function;
  * failure of the whole chunk ({@link #fail}, {@link #cancel}, {@link #abort}) is the outcome of
  * every element at or after {@code completed} that has no failure of its own. {@link #outcome(int)}
  * reads them. A task with a {@link dev.parallelizable.RetryPolicy} runs by itself, never in a batch.
+ *
+ * <p>A chunk submitted to a pool reports its transitions to the pool's {@link PoolCounters} (NEW
+ * when submitted, STARTED, DONE with its outcome), DONE before {@link #done()} completes, so that
+ * whoever sees the chunk done sees it counted.
  */
 public final class Chunk {
   private static final int NEW = 0;
   private static final int STARTED = 1;
   private static final int DONE = 2;
+  private static final Function<Object, Task<?>> IDENTITY = input -> (Task<?>) input;
 
   private final Object[] inputs;
   private final Function<Object, ? extends Task<?>> toTask;
@@ -64,6 +69,13 @@ public final class Chunk {
   private long startNanos;
   private boolean started;
   private long elapsedNanos;
+  /** The counts of the pool it was submitted to, or null; set before it is published. */
+  private PoolCounters counters;
+  private long submittedNanos;
+  /** The pool thread running it, counted with it when it is done; null for other runners. */
+  private volatile PoolCounters.Worker runner;
+  /** The first task, once {@link #runStarted()} built it. */
+  private Task<?> first;
 
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
     this(inputs, toTask, offset, null, false);
@@ -91,7 +103,7 @@ public final class Chunk {
 
   /** A chunk of one task. */
   static Chunk of(Task<?> task) {
-    return new Chunk(new Object[] {task}, Function.identity(), 0);
+    return new Chunk(new Object[] {task}, IDENTITY, 0);
   }
 
   /** The number of tasks. */
@@ -131,14 +143,32 @@ public final class Chunk {
     return built;
   }
 
+  /**
+   * Counts the chunk as submitted to a pool with {@code counters}, which then hear of its start and
+   * its end. Called once, before the chunk is handed to anyone.
+   */
+  void observe(PoolCounters counters) {
+    this.counters = counters;
+    this.submittedNanos = System.nanoTime();
+    counters.submitted(inputs.length);
+  }
+
   /** Claims the chunk for running. False if it was cancelled or aborted first: skip it. */
   public boolean start() {
     if (state.compareAndSet(NEW, STARTED)) {
       started = true;
       startNanos = System.nanoTime();
+      if (counters != null) {
+        counters.started(inputs.length);
+      }
       return true;
     }
     return false;
+  }
+
+  /** After start: nanoseconds from its submission to its start (0 if never submitted to a pool). */
+  public long queueWaitNanos() {
+    return submittedNanos == 0 ? 0 : startNanos - submittedNanos;
   }
 
   /**
@@ -155,9 +185,24 @@ public final class Chunk {
    * throws fails its element after the elements before it ran.
    */
   public void runHere() {
-    if (!start()) {
-      return;
+    if (start()) {
+      runStarted();
     }
+  }
+
+  /**
+   * As {@link #runHere()}, for a chunk this thread has {@link #start() started}, as {@code worker}
+   * (null: no worker's row) whose tasks and busy time are counted when the chunk is done.
+   */
+  void runStarted(PoolCounters.Worker worker) {
+    if (worker != null && counters != null) {
+      runner = worker;
+      counters.busy(worker);
+    }
+    runStarted();
+  }
+
+  private void runStarted() {
     if (keepGoing) {
       runEachKeepingGoing();
       return;
@@ -171,6 +216,9 @@ public final class Chunk {
       next = null;
       if (task == null) {
         return; // building it failed the chunk
+      }
+      if (i == 0) {
+        first = task;
       }
       TaskMethod<?> method = task.method();
       if (i + 1 < inputs.length && task.retryPolicy() == null && Columns.batches(method)) {
@@ -406,7 +454,7 @@ public final class Chunk {
   public void succeed() {
     if (state.compareAndSet(STARTED, DONE)) {
       completed = inputs.length;
-      finish();
+      finish(true);
     }
   }
 
@@ -415,7 +463,7 @@ public final class Chunk {
     if (state.compareAndSet(STARTED, DONE)) {
       completed = index;
       failure = exception;
-      finish();
+      finish(true);
     }
   }
 
@@ -424,7 +472,7 @@ public final class Chunk {
     if (state.compareAndSet(NEW, DONE)) {
       completed = 0;
       failure = new TaskCancelledException(reason);
-      finish();
+      finish(false);
       return true;
     }
     return false;
@@ -440,7 +488,7 @@ public final class Chunk {
       if (state.compareAndSet(current, DONE)) {
         completed = 0;
         failure = exception;
-        finish();
+        finish(current == STARTED);
         return true;
       }
       current = state.get();
@@ -448,8 +496,12 @@ public final class Chunk {
     return false;
   }
 
-  private void finish() {
+  private void finish(boolean fromStarted) {
     elapsedNanos = started ? System.nanoTime() - startNanos : 0;
+    if (counters != null) {
+      // before the completion, so that whoever sees the chunk done sees it counted
+      counters.finished(inputs.length, fromStarted, completed, failure, runner, elapsedNanos);
+    }
     done.complete(this);
   }
 
@@ -495,12 +547,12 @@ public final class Chunk {
   }
 
   /** After DONE: the number of leading elements that succeeded. */
-  int completed() {
+  public int completed() {
     return completed;
   }
 
   /** After DONE: the failure of element {@link #completed()}, or null. */
-  ParallelException failure() {
+  public ParallelException failure() {
     return failure;
   }
 
@@ -519,6 +571,30 @@ public final class Chunk {
   /** After DONE: nanoseconds from start to completion (0 if it never started). */
   long elapsedNanos() {
     return elapsedNanos;
+  }
+
+  /**
+   * The method of the first task if it is known without calling the map's function (see {@link
+   * #firstTask()}, or the chunk was made for one method's arguments); else null.
+   */
+  public TaskMethod<?> firstMethod() {
+    Task<?> task = firstTask();
+    return task != null ? task.method() : argumentsOf;
+  }
+
+  /**
+   * The first task if it is known without calling the map's function: built already, or the input
+   * itself (an {@code applyAsync}); else null.
+   */
+  public Task<?> firstTask() {
+    Task<?>[] built = tasks;
+    if (built != null) {
+      return built[0];
+    }
+    if (first != null) {
+      return first;
+    }
+    return toTask == IDENTITY && inputs.length > 0 && inputs[0] instanceof Task<?> task ? task : null;
   }
 
   /** The input at {@code index}, for messages. */

@@ -9,12 +9,17 @@ import java.util.concurrent.TimeUnit;
  * Parallel.threads(n)}, virtual threads for {@code Parallel.virtualThreads()}. Each chunk is one
  * runnable that runs its tasks in order on one thread, so a task costs no allocation of its own
  * beyond the task and its result.
+ *
+ * <p>Each thread gets its row in {@link #stats()} (and a WorkerStart event) when it runs its first
+ * chunk; threads are never lost or replaced.
  */
 public final class ExecutorPool extends AbstractPool {
   /** How long {@link #terminate()} waits for interrupted threads before giving up on them. */
   private static final long TERMINATE_WAIT_MILLIS = 2_000;
 
   private final ExecutorService executor;
+  /** The row of the pool thread that reads it; set at its first chunk. */
+  private final ThreadLocal<PoolCounters.Worker> worker = new ThreadLocal<>();
 
   public ExecutorPool(String name, int size, ExecutorService executor) {
     super(name, size);
@@ -29,13 +34,24 @@ public final class ExecutorPool extends AbstractPool {
 
   @Override
   protected void dispatch(Chunk chunk) {
+    var event = beginDispatch();
     try {
-      executor.execute(chunk::runHere);
+      executor.execute(() -> runOn(chunk, thisWorker()));
+      endDispatch(event, chunk, "executor queue");
     } catch (RejectedExecutionException e) {
       // shutdown() raced with this submit: the executor stopped accepting after our own check.
       chunk.cancel(this + " was shut down");
       throw new IllegalStateException(this + " was shut down; create a new pool to run more tasks", e);
     }
+  }
+
+  private PoolCounters.Worker thisWorker() {
+    PoolCounters.Worker row = worker.get();
+    if (row == null) {
+      row = newLocalWorker(Thread.currentThread().getName());
+      worker.set(row);
+    }
+    return row;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Outcome;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Pool;
+import dev.parallelizable.PoolStats;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
@@ -32,7 +33,7 @@ import java.util.function.Function;
  * imap} of the wrapped pool, in input order, storing each result as it comes. {@code imap} and
  * {@code imapUnordered} read inputs lazily, keep up to {@link #lookAhead()} calls in flight, and
  * submit each miss on its own. Lifecycle, listeners and size are the wrapped pool's: closing this
- * view closes it. A hit reaches no listener.
+ * view closes it. A hit reaches no listener and no count of {@link #stats()}.
  *
  * <p>Thread-safe.
  */
@@ -394,6 +395,12 @@ public final class CachingPool implements Pool {
   @Override
   public void removeProgressListener(ProgressListener listener) {
     pool.removeProgressListener(listener);
+  }
+
+  /** The wrapped pool's: a hit is never submitted to it, so it is in no count. */
+  @Override
+  public PoolStats stats() {
+    return pool.stats();
   }
 
   @Override

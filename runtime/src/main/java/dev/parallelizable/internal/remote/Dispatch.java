@@ -41,6 +41,8 @@ final class Dispatch {
   long notBeforeNanos;
   /** Whether the chunk waits in the queue for a retry's delay. */
   boolean delayed;
+  /** When it last joined the queue (its dispatch, or the end of its last assignment). */
+  long queuedSinceNanos = System.nanoTime();
 
   Dispatch(Chunk chunk, Task<?>[] tasks, Object encoded) {
     this.chunk = chunk;

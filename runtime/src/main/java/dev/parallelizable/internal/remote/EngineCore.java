@@ -8,6 +8,7 @@ import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
 import dev.parallelizable.internal.Retries;
+import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -32,6 +33,11 @@ import java.util.function.Supplier;
  * while sending, stopping a worker, or completing a chunk: the methods that change the state
  * collect what is to be done in an {@link Outcome}, and {@link #carryOut} does it once the lock is
  * released.
+ *
+ * <p>The engine also keeps each ready worker's row in the pool's stats (its tasks and busy time,
+ * counted when a request ends) and records the JFR events of requests and workers ({@link
+ * Events}): a request's TaskExecution runs from its assignment to its end. Events are committed
+ * under the lock: a commit copies a few fields into a thread-local buffer.
  */
 abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W> {
   final RemoteSettings settings;
@@ -64,10 +70,47 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     request.ended = true;
     WorkerSlot<W> slot = (WorkerSlot<W>) request.slot;
     slot.running.remove(request);
+    long now = System.nanoTime();
     if (slot.running.isEmpty()) {
-      slot.idleSinceNanos = System.nanoTime();
+      slot.idleSinceNanos = now;
     }
+    request.dispatch.queuedSinceNanos = now;
+    String outcome = request.failedAt >= 0 ? Events.outcome(request.failure)
+        : request.received() >= request.to ? "succeeded" : request.timedOut ? "timed out" : "returned";
+    ranFor(slot, request, outcome, now);
     return slot;
+  }
+
+  /**
+   * Counts what {@code request} ran on its worker's row, and records its TaskExecution event: it
+   * ended ({@code outcome}) at {@code now}.
+   */
+  void ranFor(WorkerSlot<W> slot, Request request, String outcome, long now) {
+    int succeeded = (request.failedAt >= 0 ? request.failedAt : request.received()) - request.from;
+    int ran = succeeded + (request.failedAt >= 0 ? 1 : 0);
+    if (slot.row != null) {
+      counters().idle(slot.row, ran, now - request.assignedNanos);
+    }
+    if (request.event != null) {
+      Events.endTask(request.event, toString(), slot.name(), request.dispatch.tasks[request.from].method(),
+          request.dispatch.chunk.offset() + request.from, request.to - request.from, succeeded, outcome,
+          request.queueWaitNanos);
+    }
+  }
+
+  /**
+   * Starts a worker in place of {@code old}, which left or was recycled for {@code reason}; its
+   * WorkerReplacement event is recorded when the new one is ready.
+   */
+  List<W> replace(WorkerSlot<W> old, String reason) {
+    List<W> spawned = reserve(1);
+    for (W worker : spawned) {
+      WorkerSlot<W> slot = slots.get(worker);
+      slot.replaces = old.name();
+      slot.replaceReason = reason;
+      counters().replaced();
+    }
+    return spawned;
   }
 
   /**
@@ -89,7 +132,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       if (request != null) {
         outcome.sends.add(request);
         if (givenLastTask(slot)) {
-          handOver(slot, outcome); // the successor starts while this worker runs its last task
+          handOver(slot, outcome, "recycled"); // the successor starts while this worker runs its last task
         }
       }
     }
@@ -250,7 +293,14 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     Request request = new Request(nextRequestId++, dispatch, slot, dispatch.from, to);
     slot.running.add(request);
     request.lastStarted = link.tasksStarted(slot.worker);
-    request.lastProgressNanos = System.nanoTime();
+    long now = System.nanoTime();
+    request.lastProgressNanos = now;
+    request.assignedNanos = now;
+    request.queueWaitNanos = now - dispatch.queuedSinceNanos;
+    request.event = Events.beginTask();
+    if (slot.row != null) {
+      counters().busy(slot.row);
+    }
     return request;
   }
 
@@ -294,7 +344,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
    * finishes or is reaped, so that the two overlap. Never more than the configured number of
    * workers are live; successors that start are counted among them.
    */
-  void handOver(WorkerSlot<W> slot, Outcome outcome) {
+  void handOver(WorkerSlot<W> slot, Outcome outcome, String reason) {
     if (slot.leaving) {
       return;
     }
@@ -302,7 +352,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     if (slot.state == State.READY || slot.state == State.DOOMED) {
       live--;
       if (replaceable()) {
-        outcome.spawned.addAll(reserve(1));
+        outcome.spawned.addAll(replace(slot, reason));
       }
     }
   }
@@ -371,7 +421,13 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   @SuppressWarnings("unchecked")
   void carryOut(Outcome outcome) {
     for (Request request : outcome.sends) {
+      var event = Events.beginDispatch();
       link.send((W) request.slot.worker, request);
+      if (event != null) {
+        Events.endDispatch(event, toString(), ((WorkerSlot<W>) request.slot).name(),
+            request.dispatch.tasks[request.from].method(), request.dispatch.chunk.offset() + request.from,
+            request.to - request.from);
+      }
     }
     for (Chunk chunk : outcome.succeeded) {
       chunk.succeed();

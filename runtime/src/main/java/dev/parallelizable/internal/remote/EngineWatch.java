@@ -92,7 +92,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
         }
       }
       for (WorkerSlot<W> slot : doomed) {
-        handOver(slot, outcome); // after the loop: reserving a replacement adds a slot
+        handOver(slot, outcome, "timed out"); // after the loop: reserving a replacement adds a slot
       }
       if (delayed > 0) {
         schedule(outcome); // retries whose delay is over

@@ -6,6 +6,7 @@ import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteSettings;
@@ -209,6 +210,12 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       slot.capacity = Math.max(1, capacity);
       slot.state = State.READY;
       slot.idleSinceNanos = System.nanoTime();
+      slot.name = String.valueOf(worker);
+      slot.row = counters().addWorker(slot.name);
+      Events.workerStarted(toString(), slot.name, slot.idleSinceNanos - slot.createdNanos);
+      if (slot.replaces != null) {
+        Events.workerReplaced(toString(), slot.replaces, slot.name, slot.replaceReason);
+      }
       if (isTerminated()) {
         retire(slot, outcome);
       } else {
@@ -238,7 +245,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
           retire(slot, outcome);
         } else if (slot.leaving
             || (settings.maxTasksPerWorker() > 0 && slot.tasksRun >= settings.maxTasksPerWorker())) {
-          handOver(slot, outcome); // the successor started with the last task, unless not yet
+          handOver(slot, outcome, "recycled"); // the successor started with the last task, unless not yet
           retire(slot, outcome); // recycled
         }
       }
@@ -300,10 +307,21 @@ public final class RemoteEngine<W> extends EngineStop<W> {
         live--;
       }
       List<Request> running = new ArrayList<>(slot.running);
+      long now = System.nanoTime();
       for (Request request : running) {
         request.ended = true;
+        request.dispatch.queuedSinceNanos = now;
+        ranFor(slot, request, "lost", now);
       }
       slot.running.clear();
+      String exit = exitReason(was);
+      if (slot.row != null) {
+        counters().removeWorker(slot.row, (was == State.READY || was == State.DOOMED) && !isTerminated());
+      }
+      Events.workerExited(toString(), slot.name(), exit, slot.tasksRun);
+      if (was == State.READY && !isTerminated()) {
+        Events.workerCrashed(toString(), slot.name(), problem, running.size());
+      }
       if (!isTerminated()) {
         if (was == State.STARTING) {
           if (broken == null && !(isShutdown() && queue.isEmpty())) {
@@ -320,7 +338,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
           }
           idleExit = was == State.READY && running.isEmpty();
           if (was != State.RETIRING && !slot.leaving && replaceable()) {
-            outcome.spawned.addAll(reserve(1));
+            outcome.spawned.addAll(replace(slot, exit));
           }
         }
         schedule(outcome);
@@ -347,11 +365,25 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       if (slot == null || isTerminated()) {
         return;
       }
-      handOver(slot, outcome);
+      handOver(slot, outcome, "crashed"); // its channel ended before it was asked to leave
     } finally {
       lock.unlock();
     }
     carryOut(outcome);
+  }
+
+  /** Why a worker in state {@code was} left, for its WorkerExit event. */
+  private String exitReason(State was) {
+    switch (was) {
+      case STARTING:
+        return "failed to start";
+      case DOOMED:
+        return "timed out";
+      case READY:
+        return isTerminated() ? "terminated" : "crashed";
+      default:
+        return "retired";
+    }
   }
 
   /** A worker was lost while it ran {@code request}: queue the chunk again, or fail it. */

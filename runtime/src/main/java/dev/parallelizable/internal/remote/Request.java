@@ -2,6 +2,7 @@ package dev.parallelizable.internal.remote;
 
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
+import dev.parallelizable.internal.events.TaskExecutionEvent;
 import dev.parallelizable.spi.Assignment;
 
 /**
@@ -26,6 +27,11 @@ final class Request implements Assignment {
   /** The worker's started-task count when the current task began, and when that was. */
   long lastStarted;
   long lastProgressNanos;
+  /** When it was assigned, and how long its chunk had waited in the queue for it. */
+  long assignedNanos;
+  long queueWaitNanos;
+  /** Its TaskExecution event, begun when it was assigned; null when none is recorded. */
+  TaskExecutionEvent event;
 
   Request(long id, Dispatch dispatch, WorkerSlot<?> slot, int from, int to) {
     this.id = id;

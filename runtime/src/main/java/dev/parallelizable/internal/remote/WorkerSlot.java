@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.remote;
 
+import dev.parallelizable.internal.PoolCounters;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +37,13 @@ final class WorkerSlot<W> {
    * pool replaces workers, was reserved then rather than once it is gone.
    */
   boolean leaving;
+  /** Its row in the pool's stats, from ready until gone; null before. */
+  PoolCounters.Worker row;
+  /** Its name once ready (a worker JVM's pid is known then); null before. */
+  String name;
+  /** The worker this one replaces, and why; null if it is not a replacement. */
+  String replaces;
+  String replaceReason;
 
   WorkerSlot(W worker, State state) {
     this.worker = worker;
@@ -44,6 +52,11 @@ final class WorkerSlot<W> {
 
   int free() {
     return state == State.READY && !leaving ? capacity - running.size() : 0;
+  }
+
+  /** The worker's name for events and stats. */
+  String name() {
+    return name != null ? name : String.valueOf(worker);
   }
 
   @Override

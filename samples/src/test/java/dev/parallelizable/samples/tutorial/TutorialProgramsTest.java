@@ -53,6 +53,31 @@ class TutorialProgramsTest {
   @ParameterizedTest
   @EnumSource(Isolation.class)
   @Timeout(60)
+  void watchedPoolPrintsProgressFromStatsAndEndsWithEveryTaskDone(Isolation isolation) {
+    Captured out = new Captured();
+
+    WatchedPool.run(out.stream(), isolation, 40, 5);
+
+    List<String> lines = out.text().lines().toList();
+    assertTrue(lines.size() >= 3, lines.toString());
+    Pattern progress = Pattern.compile(
+        ".+ pool \\d+ \\(2 \\w+\\): (\\d+)/(\\d+) done, 0 failed, \\d+ running, \\d+ queued, [0-2] workers busy \\d+ ms");
+    long lastDone = -1;
+    for (String line : lines.subList(0, lines.size() - 1)) {
+      java.util.regex.Matcher matcher = progress.matcher(line);
+      assertTrue(matcher.matches(), line);
+      long done = Long.parseLong(matcher.group(1));
+      assertTrue(done >= lastDone, "progress only moves forward: " + lines);
+      lastDone = done;
+    }
+    assertTrue(lines.get(lines.size() - 2).contains(": 40/40 done, 0 failed, 0 running, 0 queued, "),
+        lines.get(lines.size() - 2));
+    assertEquals("sum of the cubes: " + 40L * 40 * 41 * 41 / 4, lines.get(lines.size() - 1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Isolation.class)
+  @Timeout(60)
   void cubePoolPrintsTheCubesFromApplyAsyncAndFromMap(Isolation isolation) {
     Captured out = new Captured();
 
