@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,23 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * elements, and arguments that cannot be encoded failing the submit.
  */
 @Timeout(value = 60, unit = SECONDS)
-class BatchDispatchTest {
-  private final List<Pool> pools = new ArrayList<>();
-
-  static List<PoolKind> kinds() {
-    return PoolKind.all();
-  }
-
-  private Pool pool(PoolKind kind) {
-    Pool pool = kind.create(2);
-    pools.add(pool);
-    return pool;
-  }
-
-  @AfterEach
-  void terminatePools() {
-    pools.forEach(Pool::terminate);
-  }
+class BatchDispatchTest extends EveryPoolKind {
 
   private static List<Integer> range(int from, int to) {
     return IntStream.rangeClosed(from, to).boxed().collect(Collectors.toList());

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,27 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Pool#imapUnorderedOutcomes}) on every kind of pool ({@link PoolKind#all()}).
  */
 @Timeout(value = 120, unit = SECONDS)
-class OutcomeContractTest {
+class OutcomeContractTest extends EveryPoolKind {
   private static final Duration FAULT_BOUND = Duration.ofSeconds(60);
   /** Fails: the first and the last input, a few in the middle, and all of the chunk 51..60. */
   private static final Set<Integer> FAILING = failing();
-
-  private final List<Pool> pools = new ArrayList<>();
-
-  static List<PoolKind> kinds() {
-    return PoolKind.all();
-  }
-
-  private Pool pool(PoolKind kind) {
-    Pool pool = kind.create(2);
-    pools.add(pool);
-    return pool;
-  }
-
-  @AfterEach
-  void terminatePools() {
-    pools.forEach(Pool::terminate);
-  }
 
   private static Set<Integer> failing() {
     Set<Integer> failing = new HashSet<>(Set.of(1, 37, 38, 95, 200));

@@ -43,23 +43,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sequential, threads, virtual threads (JDK 21+), processes and a cluster of loopback members.
  */
 @Timeout(value = 60, unit = SECONDS)
-class PoolContractTest {
+class PoolContractTest extends EveryPoolKind {
   private static final Duration BOUND = Duration.ofSeconds(20);
-  private final List<Pool> pools = new ArrayList<>();
-
-  static List<PoolKind> kinds() {
-    return PoolKind.all();
-  }
-
-  private Pool pool(PoolKind kind) {
-    Pool pool = kind.create(2);
-    pools.add(pool);
-    return pool;
-  }
 
   @AfterEach
-  void terminatePools() {
-    pools.forEach(Pool::terminate);
+  void openTheGate() {
     Work.gate = new CountDownLatch(0);
   }
 

@@ -15,12 +15,10 @@ import dev.parallelizable.fixtures.FlakyParallel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,28 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * counted in files, so the counts hold across worker JVMs and cluster members.
  */
 @Timeout(value = 120, unit = SECONDS)
-class RetryContractTest {
+class RetryContractTest extends EveryPoolKind {
   private static final Duration FAULT_BOUND = Duration.ofSeconds(60);
   private static final RetryPolicy THREE_QUICK =
       RetryPolicy.builder().maxAttempts(3).fixedDelay(Duration.ofMillis(1)).jitter(0).build();
 
-  private final List<Pool> pools = new ArrayList<>();
   @TempDir Path dir;
-
-  static List<PoolKind> kinds() {
-    return PoolKind.all();
-  }
-
-  private Pool pool(PoolKind kind) {
-    Pool pool = kind.create(2);
-    pools.add(pool);
-    return pool;
-  }
-
-  @AfterEach
-  void terminatePools() {
-    pools.forEach(Pool::terminate);
-  }
 
   private Task<Integer> failTimes(String key, int failures, String kind, RetryPolicy policy) {
     return FlakyParallel.failTimes(dir, key, failures, kind).withRetry(policy);

@@ -249,9 +249,9 @@ public final class RetryPolicy {
     public final Builder retryOn(Class<? extends Throwable>... types) {
       requireArgument(types != null && types.length > 0,
           "retryOn needs at least one exception type, e.g. retryOn(IOException.class)");
-      for (Class<? extends Throwable> type : types) {
-        requireArgument(type != null, "retryOn types must not be null, got %s", java.util.Arrays.toString(types));
-        retryOn.add(type.getName());
+      for (int i = 0; i < types.length; i++) {
+        requireArgument(types[i] != null, "retryOn types must not be null, got null at position %s", i);
+        retryOn.add(types[i].getName());
       }
       return this;
     }

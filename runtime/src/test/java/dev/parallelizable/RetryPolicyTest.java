@@ -50,7 +50,7 @@ class RetryPolicyTest {
     assertEquals("retryOn class names must be binary class names such as \"java.io.IOException\", got \" x\"",
         invalid(() -> RetryPolicy.builder().retryOn(" x")));
     assertEquals("retryOn needs at least one exception type, e.g. retryOn(IOException.class)",
-        invalid(() -> RetryPolicy.builder().retryOn(new Class[0])));
+        invalid(() -> RetryPolicy.builder().retryOn(noTypes())));
     assertEquals("retryOn needs at least one class name, e.g. retryOn(\"java.io.IOException\")",
         invalid(() -> RetryPolicy.builder().retryOn(new String[0])));
   }
@@ -86,5 +86,10 @@ class RetryPolicyTest {
     assertFalse(byDefault.retries(new StackOverflowError()));
     assertTrue(RetryPolicy.builder().retryOn("com.example.Quota").build()
         .retries(new RemoteException("com.example.Quota", "x")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<? extends Throwable>[] noTypes() {
+    return (Class<? extends Throwable>[]) new Class<?>[0];
   }
 }

@@ -62,7 +62,7 @@ final class Dispatch {
    * Counts a failed run of task {@code index} that is to run again, remembering its failure for the
    * final one, and returns how many failed runs it has had.
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type cannot be created otherwise
   int failedRun(int index, Supplier<ParallelException> failure) {
     if (earlierRuns == null) {
       earlierRuns = new List[tasks.length];
