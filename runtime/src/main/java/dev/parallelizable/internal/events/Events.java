@@ -4,6 +4,7 @@ import dev.parallelizable.ParallelException;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerLostException;
+import jdk.jfr.FlightRecorder;
 
 /**
  * The pools' JDK Flight Recorder events, all in category "Parallelizable", and the one way the
@@ -29,22 +30,35 @@ import dev.parallelizable.WorkerLostException;
  *
  * <p><b>Cost when off.</b> A hook asks {@code isEnabled()} before it creates its event, and {@code
  * shouldCommit()} before it computes any field: with no recording, or with these events disabled,
- * a hook costs a read of a flag per chunk and allocates nothing. Thread-safe: every method may be
+ * a hook costs a read of a flag per chunk and allocates nothing; until a recording starts, no
+ * event class is even loaded. Thread-safe: every method may be
  * called from any thread.
  */
 public final class Events {
+  private Events() {}
+
+  /**
+   * Whether the JVM's flight recorder has started (a recording was started, now or before). Until
+   * then no hook touches an event class: the first use of one sets up the recorder's machinery,
+   * which costs a fresh JVM about 100 ms, and every pool would pay it in every application.
+   */
+  private static boolean recorderStarted() {
+    return FlightRecorder.isInitialized();
+  }
+
   /**
    * Asked whether their kind of event is enabled, so that a hook allocates nothing when it is not:
-   * {@code isEnabled()} reads the settings of the event's class, never the instance.
+   * {@code isEnabled()} reads the settings of the event's class, never the instance. Initialized
+   * only once the recorder has started.
    */
-  private static final TaskExecutionEvent TASKS = new TaskExecutionEvent();
-  private static final ChunkDispatchEvent DISPATCHES = new ChunkDispatchEvent();
-
-  private Events() {}
+  private static final class Probes {
+    static final TaskExecutionEvent TASKS = new TaskExecutionEvent();
+    static final ChunkDispatchEvent DISPATCHES = new ChunkDispatchEvent();
+  }
 
   /** A task event begun now, or null when no recording wants it. */
   public static TaskExecutionEvent beginTask() {
-    if (!TASKS.isEnabled()) {
+    if (!recorderStarted() || !Probes.TASKS.isEnabled()) {
       return null;
     }
     TaskExecutionEvent event = new TaskExecutionEvent();
@@ -89,7 +103,7 @@ public final class Events {
 
   /** A dispatch event begun now, or null when no recording wants it. */
   public static ChunkDispatchEvent beginDispatch() {
-    if (!DISPATCHES.isEnabled()) {
+    if (!recorderStarted() || !Probes.DISPATCHES.isEnabled()) {
       return null;
     }
     ChunkDispatchEvent event = new ChunkDispatchEvent();
@@ -116,6 +130,9 @@ public final class Events {
 
   /** Records that {@code worker} became ready after {@code startupNanos}. */
   public static void workerStarted(String pool, String worker, long startupNanos) {
+    if (!recorderStarted()) {
+      return;
+    }
     WorkerStartEvent event = new WorkerStartEvent();
     if (event.shouldCommit()) {
       event.pool = pool;
@@ -127,6 +144,9 @@ public final class Events {
 
   /** Records that {@code worker} left for {@code reason} after running {@code tasks}. */
   public static void workerExited(String pool, String worker, String reason, long tasks) {
+    if (!recorderStarted()) {
+      return;
+    }
     WorkerExitEvent event = new WorkerExitEvent();
     if (event.shouldCommit()) {
       event.pool = pool;
@@ -139,6 +159,9 @@ public final class Events {
 
   /** Records that {@code worker} was lost while running {@code tasksRunning} tasks. */
   public static void workerCrashed(String pool, String worker, Throwable problem, int tasksRunning) {
+    if (!recorderStarted()) {
+      return;
+    }
     WorkerCrashEvent event = new WorkerCrashEvent();
     if (event.shouldCommit()) {
       event.pool = pool;
@@ -151,6 +174,9 @@ public final class Events {
 
   /** Records that {@code replacement} was started in place of {@code replaced}. */
   public static void workerReplaced(String pool, String replaced, String replacement, String reason) {
+    if (!recorderStarted()) {
+      return;
+    }
     WorkerReplacementEvent event = new WorkerReplacementEvent();
     if (event.shouldCommit()) {
       event.pool = pool;
