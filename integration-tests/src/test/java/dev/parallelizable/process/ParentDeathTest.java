@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Workers never outlive their parent JVM: neither when it is killed nor when it exits. And a parent
@@ -143,9 +145,11 @@ class ParentDeathTest {
     }
   }
 
-  @Test
-  void workersExitWhenTheParentExitsWithoutClosingThePool() throws Exception {
-    Process parent = startParent("exit");
+  /** {@code exit}: a pool left open; {@code kept-exit}: workers kept for reuse after their pool closed. */
+  @ParameterizedTest
+  @ValueSource(strings = {"exit", "kept-exit"})
+  void workersExitWhenTheParentExits(String mode) throws Exception {
+    Process parent = startParent(mode);
     try {
       Set<Long> workers = workers(output(parent));
       assertEquals(0, parent.waitFor());
@@ -162,18 +166,6 @@ class ParentDeathTest {
       Set<Long> workers = workers(output(parent));
       assertTrue(workers.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()), "kept alive");
       parent.destroyForcibly().waitFor();
-      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
-    } finally {
-      parent.destroyForcibly();
-    }
-  }
-
-  @Test
-  void keptWorkersExitWhenTheParentExits() throws Exception {
-    Process parent = startParent("kept-exit");
-    try {
-      Set<Long> workers = workers(output(parent));
-      assertEquals(0, parent.waitFor());
       await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
     } finally {
       parent.destroyForcibly();

@@ -74,9 +74,11 @@ class PoolEventsTest {
         .collect(Collectors.toList());
   }
 
+  /** The events of one type in the order they were committed: a file holds them by thread buffer. */
   private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
     return events.stream()
         .filter(e -> e.getEventType().getName().equals("dev.parallelizable." + name))
+        .sorted(java.util.Comparator.comparing(RecordedEvent::getEndTime))
         .collect(Collectors.toList());
   }
 
