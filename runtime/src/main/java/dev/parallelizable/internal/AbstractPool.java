@@ -233,12 +233,9 @@ public abstract class AbstractPool implements Pool {
   @Override
   public <T, R> List<R> map(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
-    List<R> results =
-        new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
     try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, chunkSize, true)) {
-      iterator.drainTo(results);
+      return iterator.drain();
     }
-    return results;
   }
 
   /**
@@ -247,11 +244,9 @@ public abstract class AbstractPool implements Pool {
    */
   public final <T, R> List<R> mapArguments(
       TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
-    List<R> results = new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
     try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, 0, true, method)) {
-      iterator.drainTo(results);
+      return iterator.drain();
     }
-    return results;
   }
 
   @Override

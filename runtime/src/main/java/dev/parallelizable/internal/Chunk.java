@@ -7,8 +7,7 @@ import dev.parallelizable.support.BatchFailure;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
-import java.util.Arrays;
-import java.util.List;
+import java.lang.reflect.Array;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,8 @@ import java.util.function.Function;
  *    +--cancel()--------+--abort()--> DONE      (cancel() only from NEW; abort() from either)
  * </pre>
  *
- * <p>When the chunk is DONE, {@code results[0, completed)} hold results in input order and, if
+ * <p>When the chunk is DONE, {@code result(0 .. completed - 1)} are the results in input order (kept
+ * as a primitive column when a batch returned them so, boxed otherwise) and, if
  * {@code failure} is set, the element at {@code completed} failed with it; elements after it did not
  * run. Results are published to waiters by the completion of {@link #done()}.
  *
@@ -55,7 +55,17 @@ public final class Chunk {
 
   private final Object[] inputs;
   private final Function<Object, ? extends Task<?>> toTask;
-  private final Object[] results;
+  /**
+   * The boxed results, allocated when the first one is stored; null while the results are in
+   * {@link #column} or there are none yet (and for a {@code void} method's batch: all null).
+   */
+  private Object[] results;
+  /**
+   * The results as one primitive column of {@code size()} elements, when a batch loop returned them
+   * so (thread pools) or a worker sent them so (process pools); then {@link #results} is null.
+   * A result stored one by one boxes the column first ({@link #boxedResults()}).
+   */
+  private Object column;
   private final long offset;
   private final TaskMethod<?> argumentsOf;
   private final boolean keepGoing;
@@ -96,7 +106,6 @@ public final class Chunk {
     this.keepGoing = keepGoing;
     this.inputs = inputs;
     this.toTask = (Function<Object, ? extends Task<?>>) toTask;
-    this.results = new Object[inputs.length];
     this.offset = offset;
     this.argumentsOf = argumentsOf;
   }
@@ -259,7 +268,10 @@ public final class Chunk {
         }
       }
       try {
-        results[i] = call(task);
+        Object result = call(task);
+        if (result != null || results != null || column != null) {
+          boxedResults()[i] = result;
+        }
       } catch (Throwable e) {
         fail(i, failureOf(task, e));
         return;
@@ -293,10 +305,10 @@ public final class Chunk {
   private boolean runColumns(TaskMethod<?> method, Object[] columns, int from, int to) {
     try {
       Object out = method.invoker().invokeBatch(method.key(), columns, to - from, null);
-      Columns.box(out, to - from, results, from);
+      storeColumn(out, from, to - from);
       return true;
     } catch (BatchFailure failure) {
-      Columns.box(failure.results(), failure.index(), results, from);
+      storeColumn(failure.results(), from, failure.index());
       failInput(from + failure.index(), failure.getCause());
       return false;
     } catch (RuntimeException | Error e) {
@@ -323,6 +335,60 @@ public final class Chunk {
       succeed();
     }
     return true;
+  }
+
+  /**
+   * Stores {@code count} results of a result column (a batch loop's, or a piece a worker sent) as
+   * those of elements {@code [from, from + count)}: kept as the chunk's column while every result
+   * came in one primitive column of one kind, else boxed into {@link #results}. A {@code void}
+   * method's missing column (null) stores nothing: its results are null. Called by the one thread
+   * that runs or reports the chunk, before it is DONE.
+   */
+  public void storeColumn(Object results, int from, int count) {
+    if (results == null || count == 0) {
+      return;
+    }
+    if (results instanceof Object[] values) {
+      if (from == 0 && count == inputs.length && values.length == count && this.results == null
+          && column == null) {
+        this.results = values; // a batch loop's own array: no one else holds it
+      } else {
+        System.arraycopy(values, 0, boxedResults(), from, count);
+      }
+      return;
+    }
+    storePrimitive(results, from, count);
+  }
+
+  private synchronized void storePrimitive(Object values, int from, int count) {
+    if (this.results == null) {
+      if (column == null) {
+        if (from == 0 && count == inputs.length && Array.getLength(values) == count) {
+          column = values; // a column of the whole chunk, which no one else holds
+          return;
+        }
+        column = Columns.newColumn(Columns.kindOf(values), inputs.length);
+      }
+      if (column.getClass() == values.getClass()) {
+        System.arraycopy(values, 0, column, from, count);
+        return;
+      }
+    }
+    Columns.box(values, count, boxedResults(), from);
+  }
+
+  /** The boxed results, allocated, or boxed from {@link #column}, on first use. */
+  private synchronized Object[] boxedResults() {
+    Object[] boxed = results;
+    if (boxed == null) {
+      boxed = new Object[inputs.length];
+      if (column != null) {
+        Columns.box(column, inputs.length, boxed, 0);
+        column = null;
+      }
+      results = boxed;
+    }
+    return boxed;
   }
 
   /** Fails input {@code index} of a batch, naming its task as the per-task path does. */
@@ -366,7 +432,7 @@ public final class Chunk {
         continue; // building it failed, and that is its outcome
       }
       try {
-        results[i] = call(task);
+        setResult(i, call(task));
       } catch (Throwable e) {
         failElement(i, failureOf(task, e));
       }
@@ -442,12 +508,13 @@ public final class Chunk {
     if (index >= completed) {
       return dev.parallelizable.Outcome.failure(position, failure);
     }
-    return dev.parallelizable.Outcome.success(position, results[index]);
+    return dev.parallelizable.Outcome.success(position, result(index));
   }
 
   /** Stores the result of element {@code index}; for executors that complete elements one by one. */
   public void setResult(int index, Object value) {
-    results[index] = value;
+    Object[] boxed = results;
+    (boxed != null ? boxed : boxedResults())[index] = value;
   }
 
   /** Completes the chunk: every element succeeded. */
@@ -558,14 +625,22 @@ public final class Chunk {
 
   /** After DONE: the result of element {@code index < completed()}. */
   Object result(int index) {
-    return results[index];
+    Object[] boxed = results;
+    if (boxed != null) {
+      return boxed[index];
+    }
+    Object values = column;
+    return values == null ? null : Columns.get(values, index);
   }
 
-  /** After DONE: adds the results of elements {@code [from, to)} to {@code out}, in bulk. */
-  @SuppressWarnings("unchecked")
-  <R> void addResultsTo(int from, int to, java.util.Collection<? super R> out) {
-    Object[] slice = from == 0 && to == results.length ? results : Arrays.copyOfRange(results, from, to);
-    out.addAll((List<R>) Arrays.asList(slice));
+  /**
+   * After DONE: the results as they are stored, for {@link ResultList}: a primitive column, an
+   * {@code Object[]}, or null if every result is null; element {@code i} is the result of element
+   * {@code i}, up to {@link #completed()}.
+   */
+  Object resultValues() {
+    Object[] boxed = results;
+    return boxed != null ? boxed : column;
   }
 
   /** After DONE: nanoseconds from start to completion (0 if it never started). */

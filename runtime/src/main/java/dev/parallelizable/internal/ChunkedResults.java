@@ -231,9 +231,24 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       return;
     }
     while (hasNext()) {
-      current.addResultsTo(position, current.completed(), out);
+      for (int i = position; i < current.completed(); i++) {
+        out.add((R) current.result(i));
+      }
       position = current.completed();
     }
+  }
+
+  /**
+   * Every remaining result, in order, as {@link #drainTo} would add them, but in a {@link
+   * ResultList} over the chunks' own results: no copy, and no box for a primitive result column.
+   */
+  ResultList<R> drain() {
+    ResultList<R> out = new ResultList<>(inFlight.size());
+    while (hasNext()) {
+      out.add(current.resultValues(), position, current.completed() - position);
+      position = current.completed();
+    }
+    return out;
   }
 
   @Override

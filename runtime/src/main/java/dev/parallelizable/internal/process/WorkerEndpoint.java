@@ -4,6 +4,7 @@ import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.internal.Columns;
+import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
@@ -357,8 +358,12 @@ final class WorkerEndpoint implements Runnable {
     }
     Object column = Protocol.readColumn(in, kind, count);
     int index = request.from() + first;
-    for (int k = 0; k < count; k++) {
-      request.result(index + k, Columns.get(column, k));
+    if (request instanceof ResultColumns results) {
+      results.results(index, column, count); // kept as a column, boxed only if the caller reads it
+    } else {
+      for (int k = 0; k < count; k++) {
+        request.result(index + k, Columns.get(column, k));
+      }
     }
     if (last) {
       answered(request);

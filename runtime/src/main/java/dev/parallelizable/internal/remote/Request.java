@@ -2,6 +2,7 @@ package dev.parallelizable.internal.remote;
 
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
+import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.events.TaskExecutionEvent;
 import dev.parallelizable.spi.Assignment;
 
@@ -10,7 +11,7 @@ import dev.parallelizable.spi.Assignment;
  * answers are written by the one thread that reports them; {@link #ended} and the timeout fields
  * are guarded by the engine's lock.
  */
-final class Request implements Assignment {
+final class Request implements Assignment, ResultColumns {
   final long id;
   final Dispatch dispatch;
   final WorkerSlot<?> slot;
@@ -78,6 +79,14 @@ final class Request implements Assignment {
       dispatch.chunk.setResult(index, value);
     }
     received = Math.max(received, index + 1);
+  }
+
+  @Override
+  public void results(int index, Object column, int count) {
+    if (failedAt < 0 && !dispatch.chunk.isDone()) {
+      dispatch.chunk.storeColumn(column, index, count);
+    }
+    received = Math.max(received, index + count);
   }
 
   @Override

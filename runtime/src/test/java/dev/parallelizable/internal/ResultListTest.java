@@ -1,0 +1,172 @@
+package dev.parallelizable.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.ConcurrentModificationException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The list a map returns, over its chunks' result columns: a List of boxed values in every way. */
+class ResultListTest {
+  /** Three chunks' results: a primitive column, boxed values, and a void method's (none). */
+  private static ResultList<Object> mixed() {
+    ResultList<Object> list = new ResultList<>(1); // grows past its first guess
+    list.add(new long[] {9, 1, 2, 3}, 1, 3);
+    list.add(new Object[] {"a", null, "c"}, 0, 3);
+    list.add(null, 0, 2);
+    list.add(new long[] {4}, 0, 0); // an empty chunk adds nothing
+    return list;
+  }
+
+  private static List<Object> expected() {
+    return new ArrayList<>(java.util.Arrays.asList(1L, 2L, 3L, "a", null, "c", null, null));
+  }
+
+  @Test
+  void readsAsTheListOfItsBoxedValues() {
+    ResultList<Object> list = mixed();
+    assertEquals(8, list.size());
+    assertEquals(expected(), list);
+    assertEquals(list, expected());
+    assertEquals(expected().hashCode(), list.hashCode());
+    assertEquals(expected().toString(), list.toString());
+    assertArrayEquals(expected().toArray(), list.toArray());
+    assertArrayEquals(expected().toArray(new Object[0]), list.toArray(new Object[0]));
+    List<Object> walked = new ArrayList<>();
+    list.forEach(walked::add);
+    assertEquals(expected(), walked);
+    List<Object> iterated = new ArrayList<>();
+    for (Object value : list) {
+      iterated.add(value);
+    }
+    assertEquals(expected(), iterated);
+    assertEquals(1, list.indexOf(2L));
+    assertEquals(List.of(3L, "a"), list.subList(2, 4));
+  }
+
+  @Test
+  void aPrimitiveColumnNeverYieldsNull() {
+    ResultList<Long> list = new ResultList<>(2);
+    list.add(new long[3], 0, 3);
+    list.add(new long[] {-1, 5}, 0, 2);
+    for (Long value : list) {
+      assertTrue(value != null);
+    }
+    assertFalse(list.contains(null));
+    assertEquals(List.of(0L, 0L, 0L, -1L, 5L), list);
+  }
+
+  @Test
+  void anIndexOutOfRangeNamesTheIndexAndTheSize() {
+    ResultList<Object> list = mixed();
+    IndexOutOfBoundsException high = assertThrows(IndexOutOfBoundsException.class, () -> list.get(8));
+    assertEquals("Index 8 out of bounds for the 8 results of this map", high.getMessage());
+    IndexOutOfBoundsException low = assertThrows(IndexOutOfBoundsException.class, () -> list.get(-1));
+    assertEquals("Index -1 out of bounds for the 9 results of this map".replace("9", "8"), low.getMessage());
+    assertThrows(java.util.NoSuchElementException.class, () -> {
+      Iterator<Object> iterator = new ResultList<>(1).iterator();
+      iterator.next();
+    });
+  }
+
+  @Test
+  void modifiesLikeTheArrayListMapReturnedBefore_withoutTouchingTheChunksColumns() {
+    long[] column = {3, 1, 2};
+    ResultList<Long> list = new ResultList<>(1);
+    list.add(column, 0, 3);
+    List<Long> reference = new ArrayList<>(List.of(3L, 1L, 2L));
+    Collections.sort(list);
+    Collections.sort(reference);
+    assertEquals(reference, list);
+    list.add(7L);
+    reference.add(7L);
+    list.set(0, null);
+    reference.set(0, null);
+    list.remove(Long.valueOf(2L));
+    reference.remove(Long.valueOf(2L));
+    list.removeIf(value -> value != null && value == 7L);
+    reference.removeIf(value -> value != null && value == 7L);
+    assertEquals(reference, list);
+    assertArrayEquals(new long[] {3, 1, 2}, column);
+    list.clear();
+    assertTrue(list.isEmpty());
+  }
+
+  @Test
+  void anIteratorFailsFastOnceTheListIsModified() {
+    ResultList<Object> list = mixed();
+    Iterator<Object> iterator = list.iterator();
+    iterator.next();
+    list.set(0, "changed");
+    assertThrows(ConcurrentModificationException.class, iterator::next);
+    assertEquals("changed", list.get(0));
+  }
+
+  @Test
+  void serializesAsAnArrayList() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(mixed());
+    }
+    Object read;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      read = in.readObject();
+    }
+    assertInstanceOf(ArrayList.class, read);
+    assertEquals(expected(), read);
+  }
+
+  @Test
+  void aChunkKeepsAWholeColumnAndBoxesItWhenAResultComesAlone() {
+    Chunk chunk = new Chunk(new Object[4], Function.identity(), 0);
+    assertTrue(chunk.start());
+    chunk.storeColumn(new long[] {1, 2}, 0, 2);
+    chunk.storeColumn(new long[] {3, 4, 99}, 2, 2); // a piece as a worker sends it
+    assertInstanceOf(long[].class, chunk.resultValues());
+    assertArrayEquals(new long[] {1, 2, 3, 4}, (long[]) chunk.resultValues());
+    chunk.setResult(3, 40L);
+    chunk.succeed();
+    assertArrayEquals(new Object[] {1L, 2L, 3L, 40L}, (Object[]) chunk.resultValues());
+  }
+
+  @Test
+  void aChunkTakesAColumnOfItsWholeSizeAsItIs() {
+    Chunk whole = new Chunk(new Object[3], Function.identity(), 0);
+    assertTrue(whole.start());
+    int[] column = {5, 6, 7};
+    whole.storeColumn(column, 0, 3);
+    assertSame(column, whole.resultValues());
+    assertEquals(6, whole.result(1));
+
+    Chunk nothing = new Chunk(new Object[2], Function.identity(), 0);
+    assertTrue(nothing.start());
+    nothing.storeColumn(null, 0, 2); // a void method's results
+    assertNull(nothing.resultValues());
+    assertNull(nothing.result(1));
+  }
+
+  @Test
+  void aChunkBoxesPiecesOfAnotherKindBesideItsColumn() {
+    Chunk chunk = new Chunk(new Object[3], Function.identity(), 0);
+    assertTrue(chunk.start());
+    chunk.storeColumn(new int[] {1}, 0, 1);
+    chunk.storeColumn(new Object[] {"two"}, 1, 1);
+    chunk.storeColumn(new double[] {3.0}, 2, 1);
+    assertArrayEquals(new Object[] {1, "two", 3.0}, (Object[]) chunk.resultValues());
+  }
+}
