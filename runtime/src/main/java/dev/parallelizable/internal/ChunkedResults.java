@@ -9,7 +9,9 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.RandomAccess;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
@@ -36,6 +38,10 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
 
   private final AbstractPool pool;
   private final Iterator<? extends T> inputs;
+  /** The inputs when they are a list that {@link #fill()} may copy at once; else null. */
+  private final List<?> inputList;
+  /** The number of inputs if known in advance; else -1. */
+  private final long known;
   private final Function<? super T, ? extends Task<?>> toTask;
   private final TaskMethod<?> method;
   private final TaskMethod<?> argumentsOf;
@@ -52,6 +58,8 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private Chunk current;
   private int position;
   private boolean finished;
+  /** Whether every input was read: {@link #fillInline()} took them all from their list. */
+  private boolean allRead;
 
   ChunkedResults(
       AbstractPool pool,
@@ -113,8 +121,11 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this.completions = ordered ? null : new LinkedBlockingQueue<>();
     this.hasFirst = this.inputs.hasNext();
     this.first = hasFirst ? this.inputs.next() : null;
-    this.method = hasFirst ? methodOf(first) : null;
+    // A map of one method's arguments knows its method without building a task.
+    this.method = argumentsOf != null ? argumentsOf : hasFirst ? methodOf(first) : null;
     long known = inputs instanceof Collection<?> c ? c.size() : -1;
+    this.known = known;
+    this.inputList = inputs instanceof List<?> list && inputs instanceof RandomAccess ? list : null;
     long estimate = pool.costs().estimate(method);
     this.sizer = new ChunkSizer(chunkSize, known, pool.size(), () -> pool.costs().estimate(method));
     this.inline =
@@ -138,9 +149,12 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   }
 
   private void fill() {
+    if (allRead || (inline && hasFirst && inputList != null && fillInline())) {
+      return;
+    }
     while (inFlight.size() < window && (hasFirst || inputs.hasNext())) {
       int size = inline ? Integer.MAX_VALUE : sizer.next();
-      Object[] batch = new Object[inline ? 16 : size];
+      Object[] batch = new Object[inline ? (int) Math.min(Math.max(known, 1), 1 << 20) : size];
       int n = 0;
       if (hasFirst) {
         batch[n++] = first;
@@ -156,18 +170,43 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       if (n < batch.length) {
         batch = Arrays.copyOf(batch, n);
       }
-      Chunk chunk = new Chunk(batch, toTask, read, argumentsOf, outcomes);
-      read += n;
-      chunk.done().thenAccept(this::completed);
-      inFlight.add(chunk);
-      if (inline) {
-        pool.runInCaller(chunk);
-      } else {
-        pool.submit(chunk);
-      }
+      start(batch);
     }
   }
 
+  /**
+   * The whole map as one chunk run here, its inputs copied from their list at once rather than
+   * one by one; false, with nothing read, if the list's size changed since it was taken or its first
+   * element is no longer the one read.
+   */
+  private boolean fillInline() {
+    Object[] batch = inputList.toArray();
+    if (batch.length != known || batch.length == 0 || batch[0] != first) {
+      return false;
+    }
+    hasFirst = false;
+    first = null;
+    allRead = true;
+    start(batch);
+    return true;
+  }
+
+  /** Makes the chunk of {@code batch}, the next inputs, and submits it (or runs it here). */
+  private void start(Object[] batch) {
+    Chunk chunk = new Chunk(batch, toTask, read, argumentsOf, outcomes);
+    read += batch.length;
+    if (!ordered) {
+      chunk.done().thenAccept(this::completed);
+    }
+    inFlight.add(chunk);
+    if (inline) {
+      pool.runInCaller(chunk);
+    } else {
+      pool.submit(chunk);
+    }
+  }
+
+  /** Records the cost of a chunk once done; queues it for an unordered iterator. */
   private void completed(Chunk chunk) {
     if (chunk.failure() == null) {
       pool.costs().record(method, chunk.completed(), chunk.elapsedNanos());
@@ -194,6 +233,9 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       }
       current = ordered ? inFlight.poll() : takeCompleted();
       current.await();
+      if (ordered) {
+        completed(current); // an unordered iterator did when the chunk completed
+      }
       position = 0;
       if (current.failure() == null || outcomes) {
         fill(); // after a failure no more input is read: the loop throws it
