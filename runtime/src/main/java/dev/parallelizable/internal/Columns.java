@@ -115,6 +115,25 @@ public final class Columns {
   }
 
   /**
+   * The argument columns of {@code tasks}, as {@link #of} makes them, if every task calls {@code
+   * method} with arguments that fit; else null. Reads each task once, checking its method as it
+   * copies its arguments.
+   */
+  public static Object[] ofMethod(Task<?>[] tasks, TaskMethod<?> method, byte[] kinds) {
+    Object[] columns = new Object[kinds.length];
+    for (int p = 0; p < kinds.length; p++) {
+      columns[p] = newColumn(kinds[p], tasks.length);
+    }
+    for (int i = 0; i < tasks.length; i++) {
+      Task<?> task = tasks[i];
+      if (task.method() != method || !put(columns, i, task)) {
+        return null;
+      }
+    }
+    return columns;
+  }
+
+  /**
    * A column of {@code kind} holding {@code values}, unboxed for a primitive kind; null if a value
    * does not fit (a null, or another type, for a primitive kind).
    */

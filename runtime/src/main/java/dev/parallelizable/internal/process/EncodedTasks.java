@@ -56,9 +56,10 @@ final class EncodedTasks {
   static EncodedTasks encode(Task<?>[] tasks, Codec codec, boolean batch, SharedFiles shared) {
     if (batch && tasks.length > 1) {
       TaskMethod<?> method = tasks[0].method();
-      if (Columns.runEnd(tasks, 0, tasks.length) == tasks.length && Columns.batches(method)) {
+      if (Columns.batches(method)) {
         byte[] kinds = Columns.parameterKinds(method);
-        Object[] columns = Columns.of(tasks, 0, tasks.length, kinds);
+        // One pass over the tasks: a chunk of a million tasks does not fit in a cache.
+        Object[] columns = Columns.ofMethod(tasks, method, kinds);
         if (columns != null) {
           return encodeBatch(tasks, codec, method, kinds, columns, shared);
         }
