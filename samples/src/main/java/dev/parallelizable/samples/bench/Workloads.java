@@ -130,8 +130,45 @@ final class Workloads {
         line.put("baseline_median", run.loopMillis().median()).put("ratio", run.ratios().median());
         emit(line.put("cold_ms", run.coldMillis()).put("ok", run.ok()));
       }
+      if (runs(Backend.PROCESSES)) {
+        emit(channelBound(xs, loop, reps));
+      }
       loop.close();
     }
+  }
+
+  /**
+   * The floor of W1 on processes: only the bytes its map moves (an int argument, a long result per
+   * task) over one Unix domain socket per worker, in chunks as the pool first cuts them, paired
+   * with the loop as the pools are.
+   */
+  private JsonLine channelBound(List<Integer> xs, Mapper<Integer, Long> loop, int reps) {
+    int chunk = Math.max(1, (xs.size() + 4 * workers - 1) / (4 * workers));
+    List<Double> millis = new ArrayList<>();
+    List<Double> loopMillis = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    try (ChannelBound bound = new ChannelBound(workers, Integer.BYTES, Long.BYTES)) {
+      long until = System.nanoTime() + warmupNanos;
+      while (System.nanoTime() - until < 0) {
+        bound.move(xs.size(), chunk);
+      }
+      for (int rep = 0; rep < reps; rep++) {
+        long start = System.nanoTime();
+        loop.map(xs);
+        loopMillis.add((System.nanoTime() - start) / 1e6);
+        start = System.nanoTime();
+        bound.move(xs.size(), chunk);
+        millis.add((System.nanoTime() - start) / 1e6);
+        ratios.add(millis.get(rep) / loopMillis.get(rep));
+      }
+    } catch (java.io.IOException e) {
+      return new JsonLine("W1", "bound").put("mode", "channel bytes").put("tasks", xs.size())
+          .put("ok", false).put("error", e.toString());
+    }
+    JsonLine line = new JsonLine("W1", "bound").put("mode", "channel bytes").put("tasks", xs.size());
+    Stats.of(millis).into(line, "ms").put("baseline", "loop");
+    return line.put("baseline_median", Stats.of(loopMillis).median())
+        .put("ratio", Stats.of(ratios).median()).put("chunk", chunk).put("ok", true);
   }
 
   private static long cubeSum(List<Integer> xs) {
