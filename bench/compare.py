@@ -142,6 +142,9 @@ def table(args):
             row(f"W1 {tasks:,} cubes", "warm ms, generated cubeMap (ratio to loop)",
                 [None, None, None, w1_cell("threads", tasks, mode="generated map"),
                  w1_cell("processes", tasks, mode="generated map")], best, name)
+        if ours("W1", "processes-bound", tasks=tasks) is not None:
+            row(f"W1 {tasks:,} cubes", "bound: the same bytes over a Unix socket per worker, ms (ratio to loop)",
+                [None, None, None, None, w1_cell("processes-bound", tasks)], None, None)
         best_name = py_best("W1", py_backends_w1, "warm_median_s", 1e3, n=n)[1]
         cold = py("W1", best_name, "cold_total_s", n=n) if best_name else None
         row(f"W1 {tasks:,} cubes", "cold ms: create + first map + close",

@@ -162,10 +162,10 @@ final class Workloads {
         ratios.add(millis.get(rep) / loopMillis.get(rep));
       }
     } catch (java.io.IOException e) {
-      return new JsonLine("W1", "bound").put("mode", "channel bytes").put("tasks", xs.size())
+      return new JsonLine("W1", "processes-bound").put("mode", "channel bytes").put("tasks", xs.size())
           .put("ok", false).put("error", e.toString());
     }
-    JsonLine line = new JsonLine("W1", "bound").put("mode", "channel bytes").put("tasks", xs.size());
+    JsonLine line = new JsonLine("W1", "processes-bound").put("mode", "channel bytes").put("tasks", xs.size());
     Stats.of(millis).into(line, "ms").put("baseline", "loop");
     return line.put("baseline_median", Stats.of(loopMillis).median())
         .put("ratio", Stats.of(ratios).median()).put("chunk", chunk).put("ok", true);
