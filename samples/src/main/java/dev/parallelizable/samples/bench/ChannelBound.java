@@ -91,15 +91,15 @@ final class ChannelBound implements AutoCloseable {
 
   /**
    * Moves the bytes of a map of {@code tasks} tasks in chunks of {@code chunk} tasks, the workers'
-   * sockets in parallel (one caller thread each), and returns when every answer was read.
+   * sockets in parallel (the calling thread, and one thread for each other worker), and returns when every answer was read.
    */
   void move(int tasks, int chunk) {
     int workers = callers.size();
     Thread[] threads = new Thread[workers];
-    for (int w = 0; w < workers; w++) {
+    for (int w = workers - 1; w >= 0; w--) {
       SocketChannel caller = callers.get(w);
       int share = (int) ((long) tasks * (w + 1) / workers - (long) tasks * w / workers);
-      threads[w] = new Thread(() -> {
+      Runnable exchange = () -> {
         try {
           ByteBuffer request = ByteBuffer.allocate(4 + chunk * argumentBytes);
           ByteBuffer answer = ByteBuffer.allocate(chunk * resultBytes);
@@ -117,12 +117,17 @@ final class ChannelBound implements AutoCloseable {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      });
-      threads[w].start();
+      };
+      if (w == 0) {
+        exchange.run(); // the calling thread's own share, the others' threads started
+      } else {
+        threads[w] = new Thread(exchange);
+        threads[w].start();
+      }
     }
-    for (Thread thread : threads) {
+    for (int w = 1; w < workers; w++) {
       try {
-        thread.join();
+        threads[w].join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);

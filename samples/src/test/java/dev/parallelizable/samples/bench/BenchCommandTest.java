@@ -65,9 +65,12 @@ class BenchCommandTest {
     for (String backend : List.of("loop", "threads", "processes")) {
       expected.add("W1-scale " + backend);
     }
+    expected.add("W1 processes-bound"); // the floors of the process pool's figures
+    expected.add("W5 processes-bound");
     assertEquals(expected, seen);
     long w1Lines = lines.stream().filter(l -> l.get("workload").asText().equals("W1")).count();
-    assertEquals(2 * (6 + 2), w1Lines, "W1 runs two sizes on six backends, and the generated map on two");
+    assertEquals(2 * (6 + 2 + 1), w1Lines,
+        "W1 runs two sizes on six backends, the generated map on two, and the bound of processes");
     long generatedMapLines =
         lines.stream()
             .filter(l -> l.get("workload").asText().equals("W1") && l.path("mode").asText().equals("generated map"))
