@@ -198,12 +198,14 @@ final class StartWorkloads {
   /**
    * W2's worker floor: {@code count} JVMs started together, each running the worker's main class
    * with the collector options a pool gives it until it has connected to its socket and sent
-   * its token, the handshake; then their standard input is closed, which makes a worker halt as
+   * its token, the handshake (with the median CPU time a worker used up to it, as the operating
+ * system counts it); then their standard input is closed, which makes a worker halt as
    * when its parent is gone, until all exited. What a job adds above it is the pool's.
    */
   private void workerFloor(int count, int reps) {
     List<Double> seconds = new ArrayList<>();
     List<Double> handshakes = new ArrayList<>();
+    List<Double> cpuMillis = new ArrayList<>();
     boolean ok = true;
     for (int rep = 0; rep < reps; rep++) {
       Path directory = null;
@@ -245,6 +247,9 @@ final class StartWorkloads {
         }
         handshakes.add((System.nanoTime() - start) / 1e9);
         for (Process process : started) {
+          process.info().totalCpuDuration().ifPresent(cpu -> cpuMillis.add(cpu.toNanos() / 1e6));
+        }
+        for (Process process : started) {
           process.getOutputStream().close();
         }
         for (Process process : started) {
@@ -273,6 +278,7 @@ final class StartWorkloads {
     sink.accept(Stats.of(seconds).into(new JsonLine("W2", "worker-floor"), "s")
         .put("jvms", count)
         .put("handshake_s", Stats.of(handshakes).median())
+        .put("cpu_ms_to_handshake", cpuMillis.isEmpty() ? 0 : Stats.of(cpuMillis).median())
         .put("ok", ok));
   }
 
