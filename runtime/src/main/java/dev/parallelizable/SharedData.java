@@ -41,8 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Each worker maps the file, read-only, the first time one of its tasks receives the handle,
  *       and keeps the mapping while it lives: the operating system shares the same physical pages
  *       among the workers, so the data is in memory once however many workers read it.
- *   <li>A cluster pool sends the data with each task, as the bytes of the array (members are other
- *       machines, which cannot map the parent's file).
+ *   <li>A cluster pool puts the bytes into the cluster once, the first time the handle is passed to
+ *       that pool (a Hazelcast map, keyed by the pool and the handle); every task then carries a
+ *       reference, and each member gets the bytes the first time one of its tasks needs them and
+ *       keeps them for the later ones: the data crosses once per member, not once per task.
  * </ul>
  *
  * <p><b>Read-only.</b> The views are read-only buffers: their {@code put} methods throw {@link
@@ -52,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process pool reads the array once).
  *
  * <p><b>Lifetime.</b> {@link #close()} deletes the files of this handle in every process pool it
- * was passed to; a pool deletes what remains when it is closed or terminated, and its workers delete
+ * was passed to, and its bytes in every cluster pool; a pool deletes what remains when it is closed
+ * or terminated, and its workers delete
  * the pool's directory if the parent JVM is killed. Close the handle once the tasks that read it
  * are complete: a worker that has not mapped it yet fails such a task with a message saying the
  * data was closed. Passing a closed handle to a process pool fails the submit with an {@link
@@ -315,8 +318,8 @@ public final class SharedData implements AutoCloseable, Serializable {
   }
 
   /**
-   * Deletes the files of this handle in every process pool it was passed to; later submits that
-   * pass it to a process pool fail. Idempotent; does nothing where the handle was received (in a
+   * Deletes the files of this handle in every process pool it was passed to, and its bytes in every
+   * cluster pool; later submits that pass it to such a pool fail. Idempotent; does nothing where the handle was received (in a
    * worker). Does not wait for tasks: a task queued with the handle and run by a worker that has not
    * mapped it yet fails, saying the data was closed.
    */

@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.internal.shared.SharedFiles;
+import dev.parallelizable.internal.shared.StoredShares;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,6 +35,8 @@ public final class FrameOutput extends OutputStream {
   private long sharedLength;
   /** Where the codec writes large arrays and shared data: a process pool's, or null. */
   private SharedFiles sharedFiles;
+  /** Where the codec puts the data of handles for a remote pool (a cluster's), or null. */
+  private StoredShares storedShares;
 
   public FrameOutput(int initialCapacity) {
     bytes = new byte[Math.max(16, initialCapacity)];
@@ -48,6 +51,16 @@ public final class FrameOutput extends OutputStream {
   /** Where the codec writes shared data; null when values are encoded in full. */
   public SharedFiles sharedFiles() {
     return sharedFiles;
+  }
+
+  /** Lets the codec put shared data into a remote pool's store and encode references to it. */
+  public void storedShares(StoredShares stored) {
+    this.storedShares = stored;
+  }
+
+  /** Where the codec puts the data of handles for a remote pool; null if it has no store. */
+  public StoredShares storedShares() {
+    return storedShares;
   }
 
   /** The logical length: buffered bytes plus shared arrays. */
