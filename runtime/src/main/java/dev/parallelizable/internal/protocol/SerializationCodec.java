@@ -161,17 +161,17 @@ public final class SerializationCodec implements Codec {
       int[] ints = (int[]) value;
       out.writeByte(INTS);
       out.writeInt(ints.length);
-      out.claim(Math.multiplyExact(ints.length, 4)).asIntBuffer().put(ints);
+      out.writeShared(ints, Math.multiplyExact(ints.length, 4));
     } else if (type == long[].class) {
       long[] longs = (long[]) value;
       out.writeByte(LONGS);
       out.writeInt(longs.length);
-      out.claim(Math.multiplyExact(longs.length, 8)).asLongBuffer().put(longs);
+      out.writeShared(longs, Math.multiplyExact(longs.length, 8));
     } else if (type == double[].class) {
       double[] doubles = (double[]) value;
       out.writeByte(DOUBLES);
       out.writeInt(doubles.length);
-      out.claim(Math.multiplyExact(doubles.length, 8)).asDoubleBuffer().put(doubles);
+      out.writeShared(doubles, Math.multiplyExact(doubles.length, 8));
     } else if (type == Float.class) {
       out.writeByte(FLOAT);
       out.writeInt(Float.floatToRawIntBits((Float) value));
