@@ -193,6 +193,11 @@ def table(args):
         if name_p and name_p != name:
             row("W5 round trip", "µs, Python's best with processes",
                 [None, None, None, None, ours("W5", "processes")], best_p, name_p)
+        bound = ours("W5", "processes-bound")
+        if bound is not None:
+            ratio = ours("W5", "processes-bound", "processes_to_bound")
+            row("W5 bound: echo by a child JVM", "µs, 8 bytes over a Unix socket, answer read by a reader thread",
+                [None, None, None, None, (bound, f"{fmt(bound)} (processes: {ratio:.2f}x)")], None, None)
 
     if any(r["workload"] == "W6" for r in java):
         best, name = py_best("W6", ["pool", "pool_c1", "ppe", "joblib"], "warm_MB_per_s",

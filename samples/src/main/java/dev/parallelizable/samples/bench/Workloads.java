@@ -433,7 +433,35 @@ final class Workloads {
             .put("ratio", stats.median() / baseline.median());
       }
       emit(line.put("ok", ok));
+      if (backend == Backend.PROCESSES) {
+        roundTripBound(calls, warmupCalls, reps, stats);
+      }
     }
+  }
+
+  /** W5's bound for processes, in the same run: see {@link RoundTripBound}. */
+  private void roundTripBound(int calls, int warmupCalls, int reps, Stats processes) {
+    boolean ok = true;
+    List<Double> micros = new ArrayList<>();
+    try (RoundTripBound bound = new RoundTripBound()) {
+      for (int i = 0; i < warmupCalls; i++) {
+        ok &= bound.call(i) == i;
+      }
+      for (int rep = 0; rep < reps; rep++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+          ok &= bound.call(i) == i;
+        }
+        micros.add((System.nanoTime() - start) / 1e3 / calls);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("W5 bound: " + e, e);
+    }
+    Stats stats = Stats.of(micros);
+    emit(stats.into(new JsonLine("W5", "processes-bound"), "us/call").put("calls", calls)
+        .put("processes_median", processes.median())
+        .put("processes_to_bound", processes.median() / stats.median())
+        .put("ok", ok));
   }
 
   // ---------------------------------------------------------------- W6
