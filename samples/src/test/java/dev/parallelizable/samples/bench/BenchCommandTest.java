@@ -62,6 +62,7 @@ class BenchCommandTest {
       expected.add("W5 " + backend);
       expected.add("W6 " + backend);
     }
+    expected.add("W5 processes-bound");
     for (String backend : List.of("loop", "threads", "processes")) {
       expected.add("W1-scale " + backend);
     }
