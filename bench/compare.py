@@ -223,6 +223,9 @@ def table(args):
         best, name = py_best("W7", ["pool"], "median_s")
         row("W7 200 tasks, maxTasksPerWorker(1)", "cold s: create + map + close",
             [None, None, None, None, ours("W7", "processes")], best, "Pool(2, maxtasksperchild=1)")
+        if ours("W7", "bare-jvms") is not None:
+            row("W7 bound: 200 JVMs of a no-op main, 2 at a time", "s (workers' classpath and collector)",
+                [None, None, None, None, ours("W7", "bare-jvms")], None, None)
 
     if any(r["workload"] == "W1-cold" for r in java):
         reused = ours("W1-cold", "processes-reused")
@@ -244,6 +247,10 @@ def table(args):
         if jobs is not None:
             lines.append(f"| W2 10 jobs against their bound | s | – | – | – | – | {fmt(jobs)} (target {fmt(bare + 0.5)})"
                          " | – | – |")
+        floor = ours("W2", "worker-floor")
+        if floor is not None:
+            row("W2 worker floor: 10 worker mains to their handshake", "s, started together, until all exited",
+                [None, None, None, None, floor], None, None)
 
     scale = [r for r in java if r["workload"] == "W1-scale"]
     print("\n".join(lines))

@@ -2,6 +2,7 @@ package dev.parallelizable;
 
 import dev.parallelizable.internal.shared.SharedAccess;
 import dev.parallelizable.internal.shared.SharedOwner;
+import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
@@ -11,6 +12,10 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,22 +32,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  *
- * <p>Create it from an array with one of the {@code of} methods and pass it as an argument of a
+ * <p>Create it from an array with one of the {@code of} methods, or over a region of a file with
+ * {@link #ofFile}, and pass it as an argument of a
  * {@link Parallelizable} method whose parameter is declared {@code SharedData}; the task reads it
  * through a typed, read-only view ({@link #asDoubleBuffer()} and the like). What each kind of pool
  * does with it:
  *
  * <ul>
- *   <li>Sequential and thread pools pass this object itself: the views wrap the array, nothing is
- *       copied.
+ *   <li>Sequential and thread pools pass this object itself: the views wrap the array (or the
+ *       mapping of the file), nothing is copied.
  *   <li>A process pool writes the data once, the first time the handle is passed to that pool, to
  *       a file in the pool's private directory (mode 0700, in {@code /dev/shm} where it has 1 GiB
  *       free, so the file is memory, not disk; else in {@code java.io.tmpdir}); every task then carries a reference of a few dozen bytes.
  *       Each worker maps the file, read-only, the first time one of its tasks receives the handle,
  *       and keeps the mapping while it lives: the operating system shares the same physical pages
- *       among the workers, so the data is in memory once however many workers read it.
- *   <li>A cluster pool sends the data with each task, as the bytes of the array (members are other
- *       machines, which cannot map the parent's file).
+ *       among the workers, so the data is in memory once however many workers read it. A handle
+ *       over a file region is not written: the pool writes only a small file naming the region, and
+ *       the workers map the region of the caller's file itself.
+ *   <li>A cluster pool puts the bytes into the cluster once, the first time the handle is passed to
+ *       that pool (a Hazelcast map, keyed by the pool and the handle); every task then carries a
+ *       reference, and each member gets the bytes the first time one of its tasks needs them and
+ *       keeps them for the later ones: the data crosses once per member, not once per task.
  * </ul>
  *
  * <p><b>Read-only.</b> The views are read-only buffers: their {@code put} methods throw {@link
@@ -52,7 +62,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process pool reads the array once).
  *
  * <p><b>Lifetime.</b> {@link #close()} deletes the files of this handle in every process pool it
- * was passed to; a pool deletes what remains when it is closed or terminated, and its workers delete
+ * was passed to, and its bytes in every cluster pool; a pool deletes what remains when it is closed
+ * or terminated, and its workers delete
  * the pool's directory if the parent JVM is killed. Close the handle once the tasks that read it
  * are complete: a worker that has not mapped it yet fails such a task with a message saying the
  * data was closed. Passing a closed handle to a process pool fails the submit with an {@link
@@ -119,19 +130,33 @@ public final class SharedData implements AutoCloseable, Serializable {
   private final int length;
   /** The caller's array, in the JVM that created the handle; null where the data was received. */
   private final transient Object array;
-  /** The received data, read-only, native byte order; null where the handle was created. */
+  /**
+   * The received data, or the mapped region of a file handle; read-only, native byte order; null
+   * where the handle was created from an array.
+   */
   private final transient ByteBuffer received;
+  /** The file of a handle over a region of a file (real path), where it was created; else null. */
+  private final transient Path file;
+  /** Where the region of {@link #file} starts, in bytes. */
+  private final transient long fileOffset;
   /** The process pools that hold a file of this handle; accessed only under this object's lock. */
   private transient List<SharedOwner> owners = new ArrayList<>(1);
   /** Accessed only under this object's lock. */
   private transient boolean closed;
 
   private SharedData(long id, ElementType type, int length, Object array, ByteBuffer received) {
+    this(id, type, length, array, received, null, 0);
+  }
+
+  private SharedData(
+      long id, ElementType type, int length, Object array, ByteBuffer received, Path file, long fileOffset) {
     this.id = id;
     this.type = type;
     this.length = length;
     this.array = array;
     this.received = received;
+    this.file = file;
+    this.fileOffset = fileOffset;
   }
 
   private static SharedData of(Object array, ElementType type, int length, String what) {
@@ -203,6 +228,69 @@ public final class SharedData implements AutoCloseable, Serializable {
    */
   public static SharedData of(double[] doubles) {
     return of(doubles, ElementType.DOUBLE, doubles == null ? 0 : doubles.length, "double[]");
+  }
+
+  /**
+   * Shares a region of an existing file, whose bytes are elements of {@code type} in the machine's
+   * byte order (as {@code numpy.ndarray.tofile} writes them on the same machine). The file is not
+   * copied: this JVM and the workers of a process pool map the region read-only, and a cluster pool
+   * sends its bytes once per member. The file stays the caller's: closing the handle or a pool never
+   * deletes or changes it. Do not change or truncate it while the handle is in use (reading a
+   * mapped region that a truncation removed fails with an {@link InternalError}).
+   *
+   * <pre>{@code
+   * try (SharedData weights = SharedData.ofFile(Path.of("model.bin"), 4096, 8L << 20, ElementType.DOUBLE)) {
+   *   ...
+   * }
+   * }</pre>
+   *
+   * @param file an existing regular file; not null
+   * @param offset where the region starts, in bytes; a multiple of the element size
+   * @param byteLength the size of the region, in bytes; a multiple of the element size, at most
+   *     about 2 GB
+   * @param type the type of the elements; not null
+   * @return a new open handle over the region
+   * @throws NullPointerException if {@code file} or {@code type} is null
+   * @throws IllegalArgumentException naming the value, if the file does not exist or is not a
+   *     regular file, the offset or length is negative or not a multiple of the element size, the
+   *     region takes more than 2 GB, or it reaches past the end of the file
+   * @throws IOException if the file cannot be read or mapped
+   */
+  public static SharedData ofFile(Path file, long offset, long byteLength, ElementType type) throws IOException {
+    Objects.requireNonNull(file, "file must not be null");
+    Objects.requireNonNull(type, "type must not be null");
+    String region = "the region of " + byteLength + " bytes at offset " + offset + " of " + file;
+    if (offset < 0 || byteLength < 0) {
+      throw new IllegalArgumentException(region + ": offset and length must not be negative");
+    }
+    if (offset % type.size != 0 || byteLength % type.size != 0) {
+      throw new IllegalArgumentException(
+          region + ": offset and length must be multiples of " + type.size + ", the size of a " + type
+              + " element");
+    }
+    if (byteLength > MAX_BYTES) {
+      throw new IllegalArgumentException(
+          region + ": SharedData holds at most " + MAX_BYTES + " bytes (one mapping of a file); split it into"
+              + " several handles");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "No file to share at " + file.toAbsolutePath() + (Files.exists(file) ? ": it is not a regular file"
+              : ": it does not exist"));
+    }
+    Path real = file.toRealPath();
+    ByteBuffer mapped;
+    try (FileChannel channel = FileChannel.open(real, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (offset > size || byteLength > size - offset) {
+        throw new IllegalArgumentException(
+            region + ": the region ends at byte " + (offset + byteLength) + ", past the end of the file, which"
+                + " holds " + size + " bytes");
+      }
+      mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, byteLength).asReadOnlyBuffer();
+    }
+    return new SharedData(
+        IDS.incrementAndGet(), type, (int) (byteLength / type.size), null, mapped, real, offset);
   }
 
   /**
@@ -315,8 +403,8 @@ public final class SharedData implements AutoCloseable, Serializable {
   }
 
   /**
-   * Deletes the files of this handle in every process pool it was passed to; later submits that
-   * pass it to a process pool fail. Idempotent; does nothing where the handle was received (in a
+   * Deletes the files of this handle in every process pool it was passed to, and its bytes in every
+   * cluster pool; later submits that pass it to such a pool fail. Idempotent; does nothing where the handle was received (in a
    * worker). Does not wait for tasks: a task queued with the handle and run by a worker that has not
    * mapped it yet fails, saying the data was closed.
    */
@@ -324,7 +412,7 @@ public final class SharedData implements AutoCloseable, Serializable {
   public void close() {
     List<SharedOwner> toRelease;
     synchronized (this) {
-      if (closed || array == null) {
+      if (closed || (array == null && file == null)) {
         closed = true;
         return;
       }
@@ -340,7 +428,8 @@ public final class SharedData implements AutoCloseable, Serializable {
   /** For messages: the id, type and length. */
   @Override
   public String toString() {
-    return "SharedData#" + id + "(" + type.name().toLowerCase(java.util.Locale.ROOT) + "[" + length + "])";
+    String elements = type.name().toLowerCase(java.util.Locale.ROOT) + "[" + length + "]";
+    return "SharedData#" + id + "(" + elements + (file == null ? "" : " at " + fileOffset + " of " + file) + ")";
   }
 
   /**
@@ -429,6 +518,16 @@ public final class SharedData implements AutoCloseable, Serializable {
     @Override
     protected ByteBuffer doReceived(SharedData data) {
       return data.received;
+    }
+
+    @Override
+    protected Path doFile(SharedData data) {
+      return data.file;
+    }
+
+    @Override
+    protected long doFileOffset(SharedData data) {
+      return data.fileOffset;
     }
 
     @Override

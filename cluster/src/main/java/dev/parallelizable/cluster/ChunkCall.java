@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
  *
  *   caller --ChunkCall--> member     request   the tasks, encoded by the runtime's Codec
  *                                              (Codec.serialization(), with its deserialization
- *                                              filter): invoker class names, method keys, arguments
+ *                                              filter): invoker class names, method keys, arguments;
+ *                                              a SharedData argument as a key in the map of
+ *                                              ClusterShares, whose bytes the member gets once
  *   caller &lt;--ChunkOutcome-- member  member    the member's address, host:port
  *                                    answer    the results of the tasks that completed, in order,
  *                                              and the failure of the task after them, if any
@@ -44,6 +46,8 @@ final class ChunkCall implements Callable<ChunkOutcome>, Serializable, Hazelcast
   @Override
   public ChunkOutcome call() {
     String address = ClusterMember.localAddress(member);
-    return new ChunkOutcome(address, EncodedChunk.run(request, Codec.serialization(), "cluster member " + address));
+    return new ChunkOutcome(
+        address,
+        EncodedChunk.run(request, Codec.serialization(), "cluster member " + address, ClusterShares.receiver(member)));
   }
 }

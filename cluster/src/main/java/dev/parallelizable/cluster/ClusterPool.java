@@ -375,6 +375,11 @@ public final class ClusterPool implements Pool {
         e);
   }
 
+  /** How many SharedData handles this pool put into the cluster; for tests. */
+  long sharedPuts() {
+    return workers.sharedPuts();
+  }
+
   /**
    * The Hazelcast instance the pool submits through.
    *

@@ -17,6 +17,7 @@ import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.EncodedChunk;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteWorkers;
+import dev.parallelizable.spi.SharedDataPublisher;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -54,6 +55,8 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   private final CompletableFuture<Void> released = new CompletableFuture<>();
   private volatile RemoteDispatcher<Member> engine;
   private volatile UUID membershipRegistration;
+  /** Puts the data of SharedData arguments into the cluster once; removes it when the pool stops. */
+  private final SharedDataPublisher shares;
 
   ClusterWorkers(HazelcastInstance hazelcast, boolean ownsInstance, String executorName,
       ClassLoader classLoader, ExecutorService results) {
@@ -61,6 +64,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
     this.ownsInstance = ownsInstance;
     this.executor = hazelcast.getExecutorService(executorName);
     this.executorName = executorName;
+    this.shares = SharedDataPublisher.create(ClusterShares.store(hazelcast), ClusterShares.newPrefix(hazelcast));
     this.classLoader = classLoader;
     this.results = results;
     this.resultThread = command -> {
@@ -85,6 +89,11 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
     }
   }
 
+  /** How many SharedData handles this pool put into the cluster: one each, however many tasks. */
+  long sharedPuts() {
+    return shares.puts();
+  }
+
   /** Completes once the pool released what it owns. */
   CompletableFuture<Void> released() {
     return released;
@@ -92,7 +101,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
 
   @Override
   public Object encode(Task<?>[] tasks) {
-    return EncodedChunk.encode(tasks, Codec.serialization());
+    return EncodedChunk.encode(tasks, Codec.serialization(), shares);
   }
 
   @Override
@@ -278,6 +287,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   /** Stops what the pool owns: its listener, its result thread and, if it started it, its instance. */
   @Override
   public void stopped() {
+    shares.close();
     try {
       if (ownsInstance) {
         hazelcast.shutdown();

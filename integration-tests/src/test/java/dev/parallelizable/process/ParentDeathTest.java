@@ -159,6 +159,20 @@ class ParentDeathTest {
     }
   }
 
+  /** Without standard input, the watch on the parent's process, set up once the input closed, ends them. */
+  @Test
+  void workersWhoseTasksClosedStandardInputExitWhenTheParentIsKilled() throws Exception {
+    Process parent = startParent("closed-stdin");
+    try {
+      Set<Long> workers = workers(output(parent));
+      assertTrue(workers.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()), "alive after the close");
+      parent.destroyForcibly().waitFor();
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
   @Test
   void keptWorkersExitWhenTheParentIsKilled() throws Exception {
     Process parent = startParent("kept");

@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  * large array on both workers (so both have mapped their files), then keeps them busy.
  * closes the pool. In modes {@code kept} and {@code kept-exit} it closes a pool whose workers are
  * kept for reuse, prints {@code WORKERS} and their pids, and then waits to be killed ({@code kept})
- * or exits ({@code kept-exit}).
+ * or exits ({@code kept-exit}). In mode {@code closed-stdin} the workers' tasks close their standard
+ * input, which then no longer tells them the parent is gone; it prints {@code WORKERS} and waits to
+ * be killed.
  */
 public final class ParentMain {
   private ParentMain() {}
@@ -44,6 +46,14 @@ public final class ParentMain {
       return;
     }
     pool.apply(WorkParallel.cube(2));
+    if (args[0].equals("closed-stdin")) {
+      pool.map(i -> WorkParallel.closeStandardInput(), List.of(1, 2, 3, 4), 1);
+      System.out.println(
+          "WORKERS " + Workers.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+      System.out.flush();
+      Thread.sleep(60_000);
+      return;
+    }
     if (args[0].equals("shared")) {
       SharedData data = SharedData.of(new double[1 << 20]);
       double[] large = new double[1 << 18];

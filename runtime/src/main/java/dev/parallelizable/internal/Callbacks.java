@@ -33,7 +33,16 @@ import java.util.function.Supplier;
 final class Callbacks {
   /** How long an idle callback thread waits for more before it ends. */
   static final long KEEP_ALIVE_MILLIS = 2_000;
-  private static final Logger LOG = System.getLogger(Callbacks.class.getName());
+
+  /**
+   * The logger, found on first use: {@code System.getLogger} starts the logging backend (with
+   * {@code java.util.logging}, reading its configuration), tens of milliseconds that a pool created
+   * in a fresh JVM would otherwise spend before its first result, for a callback that may never
+   * throw.
+   */
+  private static final class Log {
+    static final Logger LOG = System.getLogger(Callbacks.class.getName());
+  }
 
   private final String threadName;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>(); // accessed only under this
@@ -96,7 +105,7 @@ final class Callbacks {
       callback.run();
     } catch (Throwable e) {
       try {
-        LOG.log(Level.WARNING, () -> what.get() + " threw " + Describe.throwable(e)
+        Log.LOG.log(Level.WARNING, () -> what.get() + " threw " + Describe.throwable(e)
             + "; the pool ignored it and went on delivering callbacks", e);
       } catch (Throwable ignored) {
         // A broken logging configuration must not stop the delivery of callbacks either.

@@ -31,7 +31,25 @@ public final class EncodedChunk {
    *     cannot encode an argument
    */
   public static EncodedChunk encode(Task<?>[] tasks, Codec codec) {
-    return new EncodedChunk(RemoteChunks.encode(tasks, codec));
+    return new EncodedChunk(RemoteChunks.encode(tasks, codec, null));
+  }
+
+  /**
+   * Encodes {@code tasks} in the calling thread, for workers that get the data of {@link
+   * dev.parallelizable.SharedData} handles from a store: the first time a handle is passed to the
+   * pool its bytes are put into the store, and each task carries a reference to them. Only the
+   * default codec ({@link Codec#serialization()}) writes references; another codec encodes a
+   * handle as it does any other value.
+   *
+   * @param tasks the chunk's tasks; not null
+   * @param codec the pool's codec
+   * @param shared the pool's publisher of shared data; not null
+   * @return the encoded chunk
+   * @throws IllegalArgumentException naming the method, the parameter and its type, if the codec
+   *     cannot encode an argument, or if a handle was closed
+   */
+  public static EncodedChunk encode(Task<?>[] tasks, Codec codec, SharedDataPublisher shared) {
+    return new EncodedChunk(RemoteChunks.encode(tasks, codec, shared.shares()));
   }
 
   /**
@@ -56,7 +74,22 @@ public final class EncodedChunk {
    * @return the answer, to send back to the caller
    */
   public static byte[] run(byte[] request, Codec codec, String where) {
-    return RemoteChunks.run(request, codec, where);
+    return RemoteChunks.run(request, codec, where, null);
+  }
+
+  /**
+   * On the worker: runs a request made by {@link #encode(Task[], Codec, SharedDataPublisher)},
+   * resolving its references to shared data through {@code shared}; otherwise as {@link #run(byte[],
+   * Codec, String)}. A reference that cannot be resolved fails its task.
+   *
+   * @param request a request made by {@link #request}
+   * @param codec the pool's codec, as the worker created it
+   * @param where the worker, for messages
+   * @param shared the worker's receiver of shared data; not null
+   * @return the answer, to send back to the caller
+   */
+  public static byte[] run(byte[] request, Codec codec, String where, SharedDataReceiver shared) {
+    return RemoteChunks.run(request, codec, where, shared.shares());
   }
 
   /**

@@ -106,6 +106,20 @@ final class Connection implements Closeable, FrameOutput.Sink {
     }
   }
 
+  /** Copies the array's bytes straight into the direct buffer: one copy in user space. */
+  @Override
+  public void putArray(Object array, long byteOffset, int count) throws IOException {
+    int done = 0;
+    while (done < count) {
+      if (out.remaining() < 8) {
+        drain();
+      }
+      int n = Math.min(count - done, out.remaining() & ~7); // whole elements while the offset is aligned
+      FrameOutput.putArrayBytes(array, byteOffset + done, n, out);
+      done += n;
+    }
+  }
+
   private void drain() throws IOException {
     out.flip();
     while (out.hasRemaining()) {
@@ -188,6 +202,10 @@ final class Connection implements Closeable, FrameOutput.Sink {
     byte[] target = new byte[length];
     int done = Math.min(length, in.remaining());
     in.get(target, 0, done);
+    if (in.capacity() < MAX_BUFFER) {
+      // A large frame: read it in pieces of MAX_BUFFER rather than of the small initial buffer.
+      in = ByteBuffer.allocateDirect(MAX_BUFFER).order(ByteOrder.nativeOrder());
+    }
     while (done < length) {
       in.clear();
       in.limit(Math.min(in.capacity(), length - done));

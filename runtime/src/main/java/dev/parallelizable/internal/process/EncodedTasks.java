@@ -7,6 +7,7 @@ import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.shared.SharedFiles;
+import dev.parallelizable.internal.shared.StoredShares;
 import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -125,7 +126,18 @@ final class EncodedTasks {
    *     cannot encode an argument
    */
   static EncodedTasks encode(Task<?>[] tasks, Codec codec) {
-    return encode(tasks, codec, null);
+    return encode(tasks, codec, (SharedFiles) null);
+  }
+
+  /**
+   * Encodes {@code tasks} for remote workers that get the data of shared handles from the store of
+   * {@code stored} (null: handles travel with their data).
+   *
+   * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
+   *     cannot encode an argument
+   */
+  static EncodedTasks encode(Task<?>[] tasks, Codec codec, StoredShares stored) {
+    return encode(tasks, codec, null, stored);
   }
 
   /**
@@ -136,9 +148,14 @@ final class EncodedTasks {
    *     cannot encode an argument
    */
   static EncodedTasks encode(Task<?>[] tasks, Codec codec, SharedFiles shared) {
+    return encode(tasks, codec, shared, null);
+  }
+
+  private static EncodedTasks encode(Task<?>[] tasks, Codec codec, SharedFiles shared, StoredShares stored) {
     List<TaskMethod<?>> methods = new ArrayList<>(1);
     FrameOutput bytes = new FrameOutput(64 * tasks.length);
     bytes.sharedFiles(shared);
+    bytes.storedShares(stored);
     long[] starts = new long[tasks.length + 1];
     TaskMethod<?> last = null;
     int lastIndex = -1;

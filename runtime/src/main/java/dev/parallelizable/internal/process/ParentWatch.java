@@ -13,7 +13,9 @@ import java.util.Optional;
  * Ends the worker as soon as its parent is gone, deleting what the parent can no longer delete (its
  * directory, and the pool's shared data): its standard input ends (at once, the pipe's
  * only writer was the parent), or its process exits (polled by the JDK). The second watch is set
- * up after the first task, off the path of the pool's first result.
+ * up once the worker has answered its second frame, off the path of the pool's first result and
+ * never in a worker that runs one task (a job, a pool recycling after every task), or at once if a
+ * task closes standard input.
  */
 final class ParentWatch extends Thread {
   private final FileChannel stdin;
@@ -32,8 +34,8 @@ final class ParentWatch extends Thread {
   }
 
   /**
-   * Also watches the parent's process; called by the main thread once it has answered a RUN, and
-   * by this thread if a task closed standard input.
+   * Also watches the parent's process; called by the main thread once it has answered its second
+   * frame, and by this thread if a task closed standard input.
    */
   synchronized void watchProcess() {
     if (watchingProcess) {

@@ -9,6 +9,8 @@ import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.shared.ReceivedShares;
+import dev.parallelizable.internal.shared.StoredShares;
 import dev.parallelizable.spi.Assignment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,9 +30,12 @@ import java.nio.ByteBuffer;
 public final class RemoteChunks {
   private RemoteChunks() {}
 
-  /** Encodes tasks in the caller; an argument the codec rejects throws IllegalArgumentException. */
-  public static Object encode(Task<?>[] tasks, Codec codec) {
-    return EncodedTasks.encode(tasks, codec);
+  /**
+   * Encodes tasks in the caller, handles of shared data as references to {@code stored} (null:
+   * with their data); an argument the codec rejects throws IllegalArgumentException.
+   */
+  public static Object encode(Task<?>[] tasks, Codec codec, StoredShares stored) {
+    return EncodedTasks.encode(tasks, codec, stored);
   }
 
   /** The request for tasks {@code [from, to)} of an encoded chunk. */
@@ -58,9 +63,13 @@ public final class RemoteChunks {
     return bytes;
   }
 
-  /** On the worker: decodes the tasks of a request, runs them in order, and encodes the answer. */
-  public static byte[] run(byte[] request, Codec codec, String where) {
+  /**
+   * On the worker: decodes the tasks of a request, runs them in order, and encodes the answer;
+   * references to shared data resolve through {@code received} (null: rejected).
+   */
+  public static byte[] run(byte[] request, Codec codec, String where, ReceivedShares received) {
     FrameInput in = new FrameInput(ByteBuffer.wrap(request));
+    in.receivedShares(received);
     FrameOutput out = new FrameOutput(256);
     out.writeInt(0);
     int completed = 0;

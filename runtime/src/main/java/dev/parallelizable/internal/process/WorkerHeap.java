@@ -65,6 +65,26 @@ final class WorkerHeap {
     return "-Xmx" + perWorkerMib(VisibleMemory.BYTES, Runtime.getRuntime().maxMemory(), workers) + "m";
   }
 
+  /**
+   * The {@code MemTotal} line of {@code /proc/meminfo}'s text in bytes, or 0 if it has none. Parsed
+   * by hand: a regular expression would compile a pattern on a fresh JVM's way to its first pool.
+   */
+  static long memTotal(String meminfo) {
+    int at = meminfo.startsWith("MemTotal:") ? 0 : meminfo.indexOf("\nMemTotal:");
+    if (at < 0) {
+      return 0;
+    }
+    int from = meminfo.indexOf(':', at) + 1;
+    while (from < meminfo.length() && (meminfo.charAt(from) == ' ' || meminfo.charAt(from) == '\t')) {
+      from++;
+    }
+    int to = from;
+    while (to < meminfo.length() && Character.isDigit(meminfo.charAt(to))) {
+      to++;
+    }
+    return to == from ? 0 : Long.parseLong(meminfo.substring(from, to)) * 1024;
+  }
+
   /** Read on first use. */
   private static final class VisibleMemory {
     static final long BYTES = read();
@@ -82,16 +102,10 @@ final class WorkerHeap {
     /** MemTotal of /proc/meminfo in bytes, or 0. */
     private static long meminfoTotal() {
       try {
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-          if (line.startsWith("MemTotal:")) {
-            String kib = line.substring("MemTotal:".length()).trim().split("\\s+")[0];
-            return Long.parseLong(kib) * 1024;
-          }
-        }
+        return memTotal(Files.readString(Path.of("/proc/meminfo")));
       } catch (IOException | RuntimeException e) {
-        // not Linux
+        return 0; // not Linux
       }
-      return 0;
     }
 
     /** The memory limit of this process's cgroup in bytes, or 0 if none. */

@@ -150,6 +150,7 @@ public final class WorkerMain {
       return;
     }
     connection.send(Protocol.READY, 0, null);
+    int frames = 0;
     while (true) {
       Connection.Frame frame = connection.receive();
       if (frame == null) {
@@ -165,10 +166,15 @@ public final class WorkerMain {
       } else {
         throw new IOException("Unexpected frame type " + frame.type);
       }
-      watch.watchProcess();
       if (jobMode) {
         exit(succeeded ? 0 : 1);
         return;
+      }
+      // The watch on the parent's process backs up the one on standard input for a worker that
+      // lives on; a job's worker, or one recycled after its first task, exits before it would
+      // help, and would pay a thread and a few dozen classes for it.
+      if (++frames == 2) {
+        watch.watchProcess();
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.protocol;
 
+import dev.parallelizable.internal.shared.ReceivedShares;
 import dev.parallelizable.internal.shared.SharedMappings;
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,6 +26,8 @@ public final class FrameInput extends InputStream {
   private final ByteBuffer buffer;
   /** Where references to shared data resolve: set in a worker of a process pool, else null. */
   private SharedMappings sharedMappings;
+  /** Where references to a remote pool's store resolve: set on a cluster member, else null. */
+  private ReceivedShares receivedShares;
 
   public FrameInput(ByteBuffer buffer) {
     this.buffer = buffer.order(ByteOrder.nativeOrder());
@@ -38,6 +41,16 @@ public final class FrameInput extends InputStream {
   /** Where references to shared data resolve; null outside a process pool's worker. */
   public SharedMappings sharedMappings() {
     return sharedMappings;
+  }
+
+  /** Lets the codec resolve references to a remote pool's store through {@code received}. */
+  public void receivedShares(ReceivedShares received) {
+    this.receivedShares = received;
+  }
+
+  /** Where references to a remote pool's store resolve; null outside a remote worker. */
+  public ReceivedShares receivedShares() {
+    return receivedShares;
   }
 
   /** The underlying buffer; its position is this stream's position. */
@@ -157,6 +170,7 @@ public final class FrameInput extends InputStream {
     buffer.position(buffer.position() + length);
     FrameInput slice = new FrameInput(part);
     slice.sharedMappings = sharedMappings;
+    slice.receivedShares = receivedShares;
     return slice;
   }
 }

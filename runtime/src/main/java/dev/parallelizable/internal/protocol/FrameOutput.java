@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.internal.shared.SharedFiles;
+import dev.parallelizable.internal.shared.StoredShares;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,10 +12,11 @@ import java.util.Arrays;
  * A growable buffer that frames and values are encoded into before they are sent (see {@link
  * Protocol} for the layout). Integers are written in the machine's native byte order.
  *
- * <p>Large byte arrays can be added by reference with {@link #writeShared(byte[])}: they are not
- * copied here, but straight into the channel's buffer when the frame is sent, so a 1 MB argument is
- * copied once in user space. The logical content is the buffer's bytes with the shared arrays
- * spliced in at the positions where they were added.
+ * <p>Large primitive arrays can be added by reference with {@link #writeShared(byte[])} and {@link
+ * #writeShared(Object, int)}: they are not copied here, but straight into the channel's buffer (in
+ * native byte order) when the frame is sent, so a 200 MB argument is copied once in user space and
+ * the frame never holds, nor grows to, 200 MB. The logical content is the buffer's bytes with the
+ * shared arrays' bytes spliced in at the positions where they were added.
  *
  * <p>Not thread-safe: one thread encodes; the frame is sent after it is complete.
  */
@@ -22,18 +24,23 @@ public final class FrameOutput extends OutputStream {
   /** Arrays at least this long are added by reference instead of copied. */
   static final int SHARE_THRESHOLD = 16 * 1024;
 
-  private static final byte[][] NO_ARRAYS = {};
+  private static final Object[] NO_ARRAYS = {};
   private static final int[] NO_POSITIONS = {};
 
   private byte[] bytes;
   private ByteBuffer view;
   private int position;
-  private byte[][] shared = NO_ARRAYS;
+  /** Arrays added by reference: byte[], int[], long[] or double[]. */
+  private Object[] shared = NO_ARRAYS;
   private int[] sharedAt = NO_POSITIONS;
+  /** The size in bytes of each shared array. */
+  private int[] sharedBytes = NO_POSITIONS;
   private int sharedCount;
   private long sharedLength;
   /** Where the codec writes large arrays and shared data: a process pool's, or null. */
   private SharedFiles sharedFiles;
+  /** Where the codec puts the data of handles for a remote pool (a cluster's), or null. */
+  private StoredShares storedShares;
 
   public FrameOutput(int initialCapacity) {
     bytes = new byte[Math.max(16, initialCapacity)];
@@ -48,6 +55,16 @@ public final class FrameOutput extends OutputStream {
   /** Where the codec writes shared data; null when values are encoded in full. */
   public SharedFiles sharedFiles() {
     return sharedFiles;
+  }
+
+  /** Lets the codec put shared data into a remote pool's store and encode references to it. */
+  public void storedShares(StoredShares stored) {
+    this.storedShares = stored;
+  }
+
+  /** Where the codec puts the data of handles for a remote pool; null if it has no store. */
+  public StoredShares storedShares() {
+    return storedShares;
   }
 
   /** The logical length: buffered bytes plus shared arrays. */
@@ -108,15 +125,73 @@ public final class FrameOutput extends OutputStream {
       write(array, 0, array.length);
       return;
     }
+    addShared(array, array.length);
+  }
+
+  /**
+   * Adds the elements of an {@code int[]}, {@code long[]} or {@code double[]} ({@code byteLength}
+   * bytes) in native byte order: by reference if large, in which case the caller must not change the
+   * array until the frame is sent; else copied.
+   */
+  public void writeShared(Object array, int byteLength) {
+    if (byteLength < SHARE_THRESHOLD) {
+      ensure(byteLength);
+      putArrayBytes(array, 0, byteLength, view.duplicate().position(position));
+      position += byteLength;
+      return;
+    }
+    addShared(array, byteLength);
+  }
+
+  private void addShared(Object array, int byteLength) {
+    if (sharedLength + byteLength + position > Integer.MAX_VALUE) {
+      throw new IllegalStateException("A frame cannot exceed 2 GB");
+    }
     if (sharedCount == shared.length) {
       int capacity = Math.max(4, sharedCount * 2);
       shared = Arrays.copyOf(shared, capacity);
       sharedAt = Arrays.copyOf(sharedAt, capacity);
+      sharedBytes = Arrays.copyOf(sharedBytes, capacity);
     }
     shared[sharedCount] = array;
     sharedAt[sharedCount] = position;
+    sharedBytes[sharedCount] = byteLength;
     sharedCount++;
-    sharedLength += array.length;
+    sharedLength += byteLength;
+  }
+
+  /**
+   * Puts bytes {@code [byteOffset, byteOffset + count)} of a primitive array, in native byte order,
+   * into {@code target} at its position, and advances it.
+   */
+  public static void putArrayBytes(Object array, long byteOffset, int count, ByteBuffer target) {
+    if (array instanceof byte[] b) {
+      target.put(b, (int) byteOffset, count);
+      return;
+    }
+    int size = array instanceof int[] ? 4 : 8;
+    ByteBuffer out = target.order(ByteOrder.nativeOrder());
+    if (byteOffset % size != 0 || count % size != 0) {
+      // Not on element boundaries: through the elements that cover the range.
+      long first = byteOffset / size;
+      long end = (byteOffset + count + size - 1) / size;
+      ByteBuffer covering = ByteBuffer.allocate((int) ((end - first) * size)).order(ByteOrder.nativeOrder());
+      putArrayBytes(array, first * size, covering.capacity(), covering);
+      covering.position((int) (byteOffset - first * size)).limit(covering.position() + count);
+      out.put(covering);
+      return;
+    }
+    int from = (int) (byteOffset / size);
+    int n = count / size;
+    int at = out.position();
+    if (array instanceof int[] ints) {
+      out.asIntBuffer().put(ints, from, n);
+    } else if (array instanceof long[] longs) {
+      out.asLongBuffer().put(longs, from, n);
+    } else {
+      out.asDoubleBuffer().put((double[]) array, from, n);
+    }
+    out.position(at + count);
   }
 
   public void writeByte(int value) {
@@ -159,7 +234,7 @@ public final class FrameOutput extends OutputStream {
   public void rewind(int at) {
     while (sharedCount > 0 && sharedAt[sharedCount - 1] > at) {
       sharedCount--;
-      sharedLength -= shared[sharedCount].length;
+      sharedLength -= sharedBytes[sharedCount];
       shared[sharedCount] = null;
     }
     position = at;
@@ -216,9 +291,16 @@ public final class FrameOutput extends OutputStream {
       logical = segmentEnd;
       cursor = end;
       if (i < sharedCount) {
-        byte[] array = shared[i];
-        copyRange(array, 0, logical, logical + array.length, from, to, sink);
-        logical += array.length;
+        long start = Math.max(from, logical);
+        long stop = Math.min(to, logical + sharedBytes[i]);
+        if (start < stop) {
+          if (shared[i] instanceof byte[] array) {
+            sink.put(array, (int) (start - logical), (int) (stop - start));
+          } else {
+            sink.putArray(shared[i], start - logical, (int) (stop - start));
+          }
+        }
+        logical += sharedBytes[i];
       }
     }
   }
@@ -236,5 +318,21 @@ public final class FrameOutput extends OutputStream {
   /** Where {@link #copyTo} puts bytes. */
   public interface Sink {
     void put(byte[] source, int offset, int length) throws java.io.IOException;
+
+    /**
+     * Puts bytes {@code [byteOffset, byteOffset + count)} of an {@code int[]}, {@code long[]} or
+     * {@code double[]}, in native byte order; by default through {@link #put} in pieces of 64 KB.
+     */
+    default void putArray(Object array, long byteOffset, int count) throws java.io.IOException {
+      byte[] piece = new byte[Math.min(count, 1 << 16)];
+      ByteBuffer view = ByteBuffer.wrap(piece).order(ByteOrder.nativeOrder());
+      for (int done = 0; done < count; ) {
+        int n = Math.min(piece.length, count - done);
+        view.clear();
+        putArrayBytes(array, byteOffset + done, n, view);
+        put(piece, 0, n);
+        done += n;
+      }
+    }
   }
 }

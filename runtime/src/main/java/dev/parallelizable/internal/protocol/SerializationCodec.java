@@ -8,6 +8,8 @@ import dev.parallelizable.internal.shared.ArrayBytes;
 import dev.parallelizable.internal.shared.SharedAccess;
 import dev.parallelizable.internal.shared.SharedFiles;
 import dev.parallelizable.internal.shared.SharedMappings;
+import dev.parallelizable.internal.shared.ReceivedShares;
+import dev.parallelizable.internal.shared.StoredShares;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -41,7 +43,9 @@ import java.util.Objects;
  *   SERIALIZED                            a Java serialization stream
  *   SHARED        form:int8 id:int64 elementType:int8 length:int32 offset:int64 file:string
  *                 a reference to shared data in the pool's directory: form 0 stands for a
- *                 SharedData handle, form 1 for a primitive array shared automatically
+ *                 SharedData handle, form 1 for a primitive array shared automatically; form 2
+ *                 for a SharedData handle in a remote pool's store, whose key is the string
+ *                 (offset 0)
  *   SHARED_INLINE id:int64 elementType:int8 length:int32 elements in native byte order
  *                 a SharedData handle with its data, where there is no pool directory
  *
@@ -52,8 +56,11 @@ import java.util.Objects;
  * FrameOutput#sharedFiles()}), a {@link SharedData} handle, and a {@code byte[]}, {@code int[]},
  * {@code long[]}, {@code float[]} or {@code double[]} of at least the pool's threshold, is written
  * once to a file of the pool's directory and encoded as a SHARED reference (see {@link
- * SharedFiles}); elsewhere (a cluster, a plain stream) a handle is encoded as SHARED_INLINE and an
- * array directly. A worker resolves a SHARED reference through its {@link SharedMappings}, which
+ * SharedFiles}); when it belongs to a remote pool with a store ({@link
+ * FrameOutput#storedShares()}, a cluster), a handle's bytes are put into the store once and the
+ * handle is encoded as a SHARED reference of form 2, which a member resolves through its {@link
+ * ReceivedShares}; elsewhere (a plain stream) a handle is encoded as SHARED_INLINE and an array
+ * directly. A worker resolves a SHARED reference through its {@link SharedMappings}, which
  * maps the file read-only once and rejects a reference outside the pool's directory, past the end
  * of its file, or contradicting an earlier one; where there is none (the parent, a cluster member)
  * a SHARED reference is rejected. Form 0 decodes to the worker's one {@code SharedData} for that
@@ -89,6 +96,7 @@ public final class SerializationCodec implements Codec {
   private static final byte SHARED_INLINE = 17;
   private static final byte FORM_HANDLE = 0;
   private static final byte FORM_ARRAY = 1;
+  private static final byte FORM_STORED = 2;
   private static final ElementType[] ELEMENT_TYPES = ElementType.values();
 
   private final DecodeLimits limits;
@@ -153,17 +161,17 @@ public final class SerializationCodec implements Codec {
       int[] ints = (int[]) value;
       out.writeByte(INTS);
       out.writeInt(ints.length);
-      out.claim(Math.multiplyExact(ints.length, 4)).asIntBuffer().put(ints);
+      out.writeShared(ints, Math.multiplyExact(ints.length, 4));
     } else if (type == long[].class) {
       long[] longs = (long[]) value;
       out.writeByte(LONGS);
       out.writeInt(longs.length);
-      out.claim(Math.multiplyExact(longs.length, 8)).asLongBuffer().put(longs);
+      out.writeShared(longs, Math.multiplyExact(longs.length, 8));
     } else if (type == double[].class) {
       double[] doubles = (double[]) value;
       out.writeByte(DOUBLES);
       out.writeInt(doubles.length);
-      out.claim(Math.multiplyExact(doubles.length, 8)).asDoubleBuffer().put(doubles);
+      out.writeShared(doubles, Math.multiplyExact(doubles.length, 8));
     } else if (type == Float.class) {
       out.writeByte(FLOAT);
       out.writeInt(Float.floatToRawIntBits((Float) value));
@@ -206,6 +214,18 @@ public final class SerializationCodec implements Codec {
   private static void writeSharedData(SharedData data, SharedFiles shared, FrameOutput out) throws IOException {
     if (shared != null) {
       writeReference(FORM_HANDLE, shared.reference(data), out);
+      return;
+    }
+    StoredShares stored = out.storedShares();
+    if (stored != null) {
+      String key = stored.reference(data);
+      out.writeByte(SHARED);
+      out.writeByte(FORM_STORED);
+      out.writeLong(SharedAccess.idOf(data));
+      out.writeByte(data.elementType().ordinal());
+      out.writeInt(data.length());
+      out.writeLong(0);
+      out.writeString(key);
       return;
     }
     out.writeByte(SHARED_INLINE);
@@ -321,6 +341,15 @@ public final class SerializationCodec implements Codec {
     int length = input.readInt();
     long offset = input.readLong();
     String file = input.readString();
+    if (form == FORM_STORED) {
+      ReceivedShares received = input.receivedShares();
+      if (received == null) {
+        throw new InvalidObjectException(
+            "Rejected a reference to shared data #" + id + " (" + file + "): references to a store are valid"
+                + " only on the members of the cluster pool that put it there");
+      }
+      return received.handle(id, elementType, length, file);
+    }
     SharedMappings mappings = input.sharedMappings();
     if (mappings == null) {
       throw new InvalidObjectException(

@@ -43,6 +43,20 @@ public abstract class SharedAccess {
 
   protected abstract long doNextId();
 
+  protected abstract java.nio.file.Path doFile(SharedData data);
+
+  protected abstract long doFileOffset(SharedData data);
+
+  /** The file of a handle over a region of a file, where it was created; null for any other. */
+  public static java.nio.file.Path fileOf(SharedData data) {
+    return get().doFile(data);
+  }
+
+  /** Where the region of {@link #fileOf} starts, in bytes. */
+  public static long fileOffsetOf(SharedData data) {
+    return get().doFileOffset(data);
+  }
+
   /** The handle's id, unique in the JVM that created it. */
   public static long idOf(SharedData data) {
     return get().doId(data);

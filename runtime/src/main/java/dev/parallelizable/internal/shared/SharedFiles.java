@@ -26,7 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * parallelizable-shared-<pid>-<random>}, and in it one file per shared value, {@code d<id>}, which
  * holds the elements in native byte order from offset 0. The workers are given the directory on
  * their command line, map each file the first time a task refers to it, and accept no file
- * elsewhere (see {@link SharedMappings}).
+ * elsewhere (see {@link SharedMappings}), except the one a pointer file names: a handle over a
+ * region of the caller's own file ({@code SharedData.ofFile}) gets a small file {@code f<id>}
+ * naming that file and region, which the workers map directly; the pool deletes the pointer, never
+ * the caller's file.
  *
  * <p>Two kinds of value get a file: a {@link SharedData} handle, written the first time it is
  * passed to the pool and deleted when the handle or the pool is closed; and a primitive array of at
@@ -47,6 +50,11 @@ public final class SharedFiles implements SharedOwner {
   public static final String DIRECTORY_PREFIX = "parallelizable-shared-";
   /** The prefix of a file in it, followed by the value's id in decimal. */
   public static final String FILE_PREFIX = "d";
+  /**
+   * The prefix of a pointer file, followed by the handle's id: for a handle over a region of the
+   * caller's own file, which the workers map directly; the pointer names the file and the region.
+   */
+  public static final String POINTER_PREFIX = "f";
 
   /** The least free space of {@code /dev/shm} for the pools to use it. */
   static final long MIN_SHM_BYTES = 1L << 30;
@@ -247,11 +255,17 @@ public final class SharedFiles implements SharedOwner {
       if (!SharedAccess.attach(data, this)) {
         throw new IllegalStateException(data + " was closed: create a new SharedData to pass the data again");
       }
-      if (array == null) {
-        // Received from elsewhere (a serialized copy): written from its bytes.
-        array = ArrayBytes.read(receivedBytes(data), data.elementType(), data.length());
+      Path region = SharedAccess.fileOf(data);
+      if (region != null) {
+        // Over a region of the caller's file: the workers map that file; only the pointer is ours.
+        written = writePointer(id, data, region, SharedAccess.fileOffsetOf(data));
+      } else {
+        if (array == null) {
+          // Received from elsewhere (a serialized copy): written from its bytes.
+          array = ArrayBytes.read(receivedBytes(data), data.elementType(), data.length());
+        }
+        written = write(id, array, data.elementType(), data.length());
       }
-      written = write(id, array, data.elementType(), data.length());
       handles.put(id, written);
       handleObjects.put(id, data);
       return written;
@@ -322,15 +336,34 @@ public final class SharedFiles implements SharedOwner {
     return new Written(id, type, length, file);
   }
 
+  /**
+   * Writes the pointer file {@code f<id>} of a handle over a region of the caller's file: the
+   * region's offset and size in bytes, one per line, then the file's real path (UTF-8, to the end).
+   */
+  private Written writePointer(long id, SharedData data, Path region, long offset) throws IOException {
+    Path pointer = directory.resolve(POINTER_PREFIX + id);
+    String text = offset + "\n" + data.byteSize() + "\n" + region;
+    try {
+      Files.write(pointer, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(pointer);
+      throw e;
+    }
+    return new Written(id, data.elementType(), data.length(), pointer);
+  }
+
   @Override
   public void release(long id) {
+    Written written;
     synchronized (this) {
       handleObjects.remove(id);
-      if (handles.remove(id) == null) {
+      written = handles.remove(id);
+      if (written == null) {
         return;
       }
     }
-    deleteQuietly(file(id));
+    deleteQuietly(written.file());
   }
 
   /** Deletes every file and the directory (if its own); later references fail. Idempotent. */

@@ -30,12 +30,20 @@ import java.util.Objects;
  * must agree with the first. Anything else fails the value with an {@link InvalidObjectException}
  * that says why: only that task fails.
  *
+ * <p>A reference may also name a pointer file {@code f<id>} of the pool's directory (a handle over
+ * a region of the caller's own file): the worker reads the file's path and the region from it,
+ * checks that the region is the one the reference claims and lies within that file, and maps it.
+ * Only the parent can write in the directory (mode 0700), so only files it named are mapped.
+ *
  * <p>An array reference gives each task an array with the mapped contents: the one the worker gave
  * the previous task for it when a comparison shows that no task changed it, else a new copy.
  *
  * <p>Thread-safe: the mappings are accessed only under this object's lock.
  */
 public final class SharedMappings {
+  /** The most bytes a pointer file may hold: two numbers and a path. */
+  private static final int MAX_POINTER_BYTES = 8192;
+
   private final Path directory;
   private final Map<Long, Mapping> mappings = new HashMap<>();
 
@@ -105,19 +113,31 @@ public final class SharedMappings {
       return known;
     }
     long bytes = (long) length * type.size();
-    MappedByteBuffer mapped;
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      long size = channel.size();
-      if (offset > size || bytes > size - offset) {
+    Path target = path;
+    long at = offset;
+    java.util.Set<java.nio.file.OpenOption> options = java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    if (path.getFileName().toString().startsWith(SharedFiles.POINTER_PREFIX)) {
+      Pointer pointer = readPointer(id, path);
+      if (offset != 0 || pointer.bytes != bytes) {
         throw new InvalidObjectException(
-            "Rejected a shared-data reference: #" + id + " claims bytes [" + offset + ", " + (offset + bytes)
-                + ") of " + path + ", which holds " + size + " bytes");
+            "Rejected a shared-data reference: #" + id + " claims " + bytes + " bytes at " + offset + " of "
+                + path + ", which names " + pointer.bytes + " bytes at 0");
       }
-      mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes);
+      target = pointer.file;
+      at = pointer.offset;
+      options = java.util.Set.of(StandardOpenOption.READ); // the caller's file, named by the parent in its private directory
+    }
+    MappedByteBuffer mapped;
+    try (FileChannel channel = FileChannel.open(target, options)) {
+      long size = channel.size();
+      if (at > size || bytes > size - at) {
+        throw new InvalidObjectException(
+            "Rejected a shared-data reference: #" + id + " claims bytes [" + at + ", " + (at + bytes)
+                + ") of " + target + ", which holds " + size + " bytes");
+      }
+      mapped = channel.map(FileChannel.MapMode.READ_ONLY, at, bytes);
     } catch (NoSuchFileException e) {
-      throw new InvalidObjectException(
-          "Shared data #" + id + " is gone: " + path + " no longer exists. It was closed (SharedData.close(),"
-              + " or its pool) before this task ran; close shared data once the tasks that read it are done");
+      throw gone(id, target);
     }
     ByteBuffer readOnly = mapped.asReadOnlyBuffer();
     Mapping mapping =
@@ -127,8 +147,44 @@ public final class SharedMappings {
     return mapping;
   }
 
+  /** A pointer file's contents: the caller's file and the region of it a handle stands for. */
+  private record Pointer(Path file, long offset, long bytes) {}
+
+  private Pointer readPointer(long id, Path pointer) throws IOException {
+    String text;
+    try (java.io.InputStream in = Files.newInputStream(pointer, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] head = in.readNBytes(MAX_POINTER_BYTES + 1);
+      if (head.length > MAX_POINTER_BYTES) {
+        throw new InvalidObjectException("Rejected a shared-data reference: #" + id + ": " + pointer + " is too long");
+      }
+      text = new String(head, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw gone(id, pointer);
+    }
+    String[] parts = text.split("\n", 3);
+    try {
+      Path file = Path.of(parts[2]);
+      long offset = Long.parseLong(parts[0]);
+      long bytes = Long.parseLong(parts[1]);
+      if (!file.isAbsolute() || offset < 0 || bytes < 0) {
+        throw new IllegalArgumentException("not an absolute path and a region");
+      }
+      return new Pointer(file, offset, bytes);
+    } catch (RuntimeException e) {
+      throw new InvalidObjectException(
+          "Rejected a shared-data reference: #" + id + ": " + pointer + " does not name a file and a region");
+    }
+  }
+
+  private static InvalidObjectException gone(long id, Path path) {
+    return new InvalidObjectException(
+        "Shared data #" + id + " is gone: " + path + " no longer exists. It was closed (SharedData.close(),"
+            + " or its pool) before this task ran; close shared data once the tasks that read it are done");
+  }
+
   private Path checkedPath(long id, String file) throws InvalidObjectException {
     String expected = SharedFiles.FILE_PREFIX + id;
+    String pointer = SharedFiles.POINTER_PREFIX + id;
     Path path;
     try {
       path = Path.of(file);
@@ -136,7 +192,8 @@ public final class SharedMappings {
       path = null;
     }
     if (path == null || !path.isAbsolute() || !path.normalize().equals(path)
-        || !directory.equals(path.getParent()) || !expected.equals(path.getFileName().toString())) {
+        || !directory.equals(path.getParent())
+        || !(expected.equals(path.getFileName().toString()) || pointer.equals(path.getFileName().toString()))) {
       throw new InvalidObjectException(
           "Rejected a shared-data reference to " + file + ": shared data #" + id + " is read only from "
               + directory.resolve(expected) + ", the file of that id in this pool's directory");

@@ -45,6 +45,15 @@ class WorkerHeapTest {
   }
 
   @Test
+  void theMachinesMemoryIsReadFromTheMemTotalLineOfMeminfo() {
+    assertEquals(24 * GIB, WorkerHeap.memTotal("MemTotal:       25165824 kB\nMemFree:  1 kB\n"));
+    assertEquals(
+        2 * GIB, WorkerHeap.memTotal("Inactive: 7 kB\nMemTotal:\t2097152 kB\nSwapTotal: 0 kB\n"));
+    assertEquals(0, WorkerHeap.memTotal("MemFree: 1 kB\nSwapMemTotal: 3 kB\n"), "no MemTotal line");
+    assertEquals(0, WorkerHeap.memTotal("MemTotal: kB\n"), "no number");
+  }
+
+  @Test
   void theHeapOptionsOfTheUserWinOverTheDefault() {
     assertTrue(WorkerHeap.setsMaxHeap(List.of("-Xmx2g")));
     assertTrue(WorkerHeap.setsMaxHeap(List.of("-Dx=y", "-XX:MaxRAMPercentage=50")));

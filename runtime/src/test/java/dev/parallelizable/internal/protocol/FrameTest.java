@@ -75,6 +75,40 @@ class FrameTest {
   }
 
   @Test
+  void largePrimitiveArraysAreSplicedInByReferenceAndDecodeToTheirValues() throws Exception {
+    int n = FrameOutput.SHARE_THRESHOLD / 4 + 5;
+    int[] ints = new int[n];
+    long[] longs = new long[n];
+    double[] doubles = new double[n];
+    for (int i = 0; i < n; i++) {
+      ints[i] = i * 31 - 7;
+      longs[i] = i * 1_000_003L - (1L << 40);
+      doubles[i] = i / 3.0;
+    }
+    Object[] values = {ints, longs, doubles, new int[] {1, 2}, new long[] {3}, new double[] {4.5}};
+    FrameOutput out = new FrameOutput(16);
+    for (Object value : values) {
+      CODEC.encode(value, out);
+    }
+    assertTrue(out.position() < 1024, "the large arrays are not copied into the buffer: " + out.position());
+    byte[] whole = bytesOf(out);
+    assertEquals(out.length(), whole.length);
+    // Any split, even inside an element, gives the same bytes.
+    for (long split : new long[] {1, 4 * n + 3, whole.length / 2 + 1, whole.length - 5}) {
+      ByteArrayOutputStream pieces = new ByteArrayOutputStream();
+      out.copyTo(0, split, pieces::write);
+      out.copyTo(split, out.length(), pieces::write);
+      assertArrayEquals(whole, pieces.toByteArray(), "split at " + split);
+    }
+    FrameInput in = inputOf(whole);
+    for (Object value : values) {
+      Object decoded = CODEC.decode(in, getClass().getClassLoader());
+      assertTrue(Arrays.deepEquals(new Object[] {value}, new Object[] {decoded}), value.getClass().getSimpleName());
+    }
+    assertEquals(0, in.available());
+  }
+
+  @Test
   void aRewindDropsTheValueAndItsSharedArrays() throws IOException {
     FrameOutput out = new FrameOutput(16);
     out.writeInt(1);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * References to shared data in the default codec: written to the pool's directory and mapped back,
@@ -185,6 +186,45 @@ class SharedReferenceTest {
         assertThrows(InvalidObjectException.class, () -> decode(reference(0, id, DOUBLE, 16, 0, file), null));
     assertTrue(outsideAWorker.getMessage().contains("valid only in the workers"), outsideAWorker.getMessage());
     data.close();
+  }
+
+  @Test
+  void aFileRegionIsWrittenAsAPointerAndMappedFromTheCallersFile(@TempDir Path temp) throws Exception {
+    Path user = temp.resolve("table.bin");
+    ByteBuffer content = ByteBuffer.allocate(8 + 4 * 8).order(java.nio.ByteOrder.nativeOrder());
+    content.putLong(-1).asDoubleBuffer().put(new double[] {1.5, 2.5, 3.5, 4.5});
+    Files.write(user, content.array());
+    try (SharedData data = SharedData.ofFile(user, 8, 32, SharedData.ElementType.DOUBLE)) {
+      byte[] bytes = encode(data, files);
+      long id = idOf(data);
+      Path pointer = files.directory().resolve("f" + id);
+      assertTrue(Files.isRegularFile(pointer));
+      assertFalse(Files.exists(files.directory().resolve("d" + id)), "the region is not copied");
+      assertRejected(InvalidObjectException.class, "which names 32 bytes at 0",
+          reference(0, id, DOUBLE, 5, 0, pointer.toString()));
+      SharedData mapped = (SharedData) decode(bytes, mappings);
+      assertEquals(4.5, mapped.asDoubleBuffer().get(3));
+      assertRejected(InvalidObjectException.class, "is read only from",
+          reference(0, id, DOUBLE, 4, 0, user.toString()));
+      // A pointer that names more than the file holds (the file shrank, or the pointer is corrupt).
+      Path forged = files.directory().resolve("f" + (id + 500));
+      Files.writeString(forged, "0\n4096\n" + user);
+      assertRejected(InvalidObjectException.class, "which holds 40 bytes",
+          reference(0, id + 500, DOUBLE, 512, 0, forged.toString()));
+      Path garbage = files.directory().resolve("f" + (id + 501));
+      Files.writeString(garbage, "not a pointer");
+      assertRejected(InvalidObjectException.class, "does not name a file and a region",
+          reference(0, id + 501, DOUBLE, 1, 0, garbage.toString()));
+      data.close();
+      assertFalse(Files.exists(pointer), "closing the handle deletes the pointer");
+    }
+    assertTrue(Files.exists(user), "never the caller's file");
+  }
+
+  @Test
+  void aReferenceToAClustersStoreIsRejectedOutsideAMember() {
+    byte[] stored = reference(2, 5, DOUBLE, 1, 0, "caller/pool/5");
+    assertRejected(InvalidObjectException.class, "valid only on the members of the cluster pool", stored);
   }
 
   @Test

@@ -74,10 +74,15 @@ final class RoundTripBound implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     channel.close();
     server.close();
-    child.waitFor();
+    try {
+      child.waitFor();
+    } catch (InterruptedException e) {
+      child.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
     Files.deleteIfExists(directory.resolve("socket"));
     Files.deleteIfExists(directory);
   }

@@ -4,19 +4,31 @@ import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The workloads that measure worker start: W7 (200 trivial tasks on 2 workers, each worker
  * replaced after every task, cold), W1-cold (a second pool of the same configuration in a running
- * application: create, first map of 999 cubes, close, against threads), and the bound of W2's jobs
- * (ten bare JVMs, {@code java -Xshare:auto -version}, started together).
+ * application: create, first map of 999 cubes, close, against threads), and what bounds W2's jobs
+ * and W7, measured in the same run: ten bare JVMs ({@code java -Xshare:auto -version}) started
+ * together; ten JVMs that run the worker's main class up to its handshake with the parent and exit
+ * (the worker floor); and W7's JVMs, started two at a time, running a main that does nothing on the
+ * workers' classpath.
  */
 final class StartWorkloads {
   private final int workers;
@@ -55,6 +67,49 @@ final class StartWorkloads {
     sink.accept(stats.into(new JsonLine("W7", "processes"), "s")
         .put("tasks", tasks)
         .put("ms_per_task", stats.median() * 1e3 / tasks)
+        .put("ok", ok));
+    recycleBound(tasks);
+  }
+
+  /**
+   * W7's bound: as many JVMs as W7 starts workers, two at a time as its two workers are, each
+   * running a main that returns at once ({@link ColdStart} without arguments) on this JVM's
+   * classpath with the workers' collector options. What remains of W7 above it is the pool's.
+   */
+  private void recycleBound(int jvms) {
+    List<String> command = List.of(java(), "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp",
+        System.getProperty("java.class.path"), ColdStart.class.getName());
+    long start = System.nanoTime();
+    boolean ok = true;
+    Process[] lanes = new Process[workers];
+    try {
+      for (int i = 0; i < jvms; i++) {
+        int lane = i % workers;
+        if (lanes[lane] != null) {
+          ok &= lanes[lane].waitFor() == 0;
+        }
+        lanes[lane] = new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+      }
+      for (Process process : lanes) {
+        if (process != null) {
+          ok &= process.waitFor() == 0;
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not start " + command + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the bare JVMs", e);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    log.printf("bench: W7 bound, %d bare JVMs %d at a time: %.2f s%n", jvms, workers, seconds);
+    sink.accept(Stats.of(List.of(seconds)).into(new JsonLine("W7", "bare-jvms"), "s")
+        .put("jvms", jvms)
+        .put("at_a_time", workers)
+        .put("ms_per_jvm", seconds * 1e3 / jvms)
         .put("ok", ok));
   }
 
@@ -105,9 +160,12 @@ final class StartWorkloads {
 
   // ---------------------------------------------------------------- W2's bound
 
-  /** Ten bare JVMs ({@code java -Xshare:auto -version}) started together, until all exited. */
+  /**
+   * W2's bounds: ten bare JVMs ({@code java -Xshare:auto -version}) started together, until all
+   * exited; then the worker floor.
+   */
   void bareJvms(int count, int reps) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = java();
     List<Double> seconds = new ArrayList<>();
     boolean ok = true;
     for (int rep = 0; rep < reps; rep++) {
@@ -134,5 +192,115 @@ final class StartWorkloads {
     sink.accept(Stats.of(seconds).into(new JsonLine("W2", "bare-jvms"), "s")
         .put("jvms", count)
         .put("ok", ok));
+    workerFloor(count, reps);
+  }
+
+  /**
+   * W2's worker floor: {@code count} JVMs started together, each running the worker's main class
+   * with the collector options a pool gives it until it has connected to its socket and sent
+   * its token, the handshake (with the median CPU time a worker used up to it, as the operating
+ * system counts it); then their standard input is closed, which makes a worker halt as
+   * when its parent is gone, until all exited. What a job adds above it is the pool's.
+   */
+  private void workerFloor(int count, int reps) {
+    List<Double> seconds = new ArrayList<>();
+    List<Double> handshakes = new ArrayList<>();
+    List<Double> cpuMillis = new ArrayList<>();
+    boolean ok = true;
+    for (int rep = 0; rep < reps; rep++) {
+      Path directory = null;
+      List<Process> started = new ArrayList<>();
+      List<ServerSocketChannel> servers = new ArrayList<>();
+      List<SocketChannel> channels = new ArrayList<>();
+      try {
+        directory = Files.createTempDirectory("parallelizable-floor");
+        List<Path> sockets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          Path socket = directory.resolve("s" + i);
+          ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+          server.bind(UnixDomainSocketAddress.of(socket));
+          servers.add(server);
+          sockets.add(socket);
+        }
+        byte[] token = new byte[TOKEN_LENGTH];
+        Arrays.fill(token, (byte) '0');
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+          Process process = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                  "-cp", System.getProperty("java.class.path"), WORKER_MAIN,
+                  sockets.get(i).toString(), directory.resolve("p" + i).toString(), "floor-" + i, "UTF-8")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+          started.add(process);
+          process.getOutputStream().write(token);
+          process.getOutputStream().flush();
+        }
+        for (ServerSocketChannel server : servers) {
+          SocketChannel channel = server.accept();
+          channels.add(channel); // open until the worker is gone: it must not see its channel end
+          ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
+          while (hello.hasRemaining() && channel.read(hello) >= 0) {
+            // the frame header and the token
+          }
+          ok &= !hello.hasRemaining();
+        }
+        handshakes.add((System.nanoTime() - start) / 1e9);
+        for (Process process : started) {
+          process.info().totalCpuDuration().ifPresent(cpu -> cpuMillis.add(cpu.toNanos() / 1e6));
+        }
+        for (Process process : started) {
+          process.getOutputStream().close();
+        }
+        for (Process process : started) {
+          ok &= process.waitFor() == EXIT_ORPHANED;
+        }
+        seconds.add((System.nanoTime() - start) / 1e9);
+      } catch (IOException e) {
+        throw new IllegalStateException("Could not run the worker floor: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for the worker floor's JVMs", e);
+      } finally {
+        started.forEach(Process::destroyForcibly);
+        List<java.io.Closeable> open = new ArrayList<>(channels);
+        open.addAll(servers);
+        for (java.io.Closeable closeable : open) {
+          try {
+            closeable.close();
+          } catch (IOException e) {
+            // its socket file is deleted with the directory below
+          }
+        }
+        deleteTree(directory);
+      }
+    }
+    sink.accept(Stats.of(seconds).into(new JsonLine("W2", "worker-floor"), "s")
+        .put("jvms", count)
+        .put("handshake_s", Stats.of(handshakes).median())
+        .put("cpu_ms_to_handshake", cpuMillis.isEmpty() ? 0 : Stats.of(cpuMillis).median())
+        .put("ok", ok));
+  }
+
+  /** The worker's main class, its token length, and the length of its first frame (header and token). */
+  private static final String WORKER_MAIN = "dev.parallelizable.internal.process.WorkerMain";
+  private static final int TOKEN_LENGTH = 32;
+  private static final int HELLO_BYTES = 4 + 1 + 8 + TOKEN_LENGTH;
+  /** The exit code of a worker whose parent is gone. */
+  private static final int EXIT_ORPHANED = 4;
+
+  private static void deleteTree(Path directory) {
+    if (directory == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a leftover in the temporary directory is harmless
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

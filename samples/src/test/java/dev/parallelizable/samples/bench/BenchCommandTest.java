@@ -52,7 +52,8 @@ class BenchCommandTest {
       expected.add("W1 " + backend);
       expected.add("W3 " + backend);
     }
-    for (String backend : List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes", "bare-jvms")) {
+    for (String backend :
+        List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes", "bare-jvms", "worker-floor")) {
       expected.add("W2 " + backend);
     }
     for (String backend : List.of("jdk-executor", "sequential", "threads", "processes")) {
@@ -62,6 +63,7 @@ class BenchCommandTest {
       expected.add("W5 " + backend);
       expected.add("W6 " + backend);
     }
+    expected.add("W5 processes-bound");
     for (String backend : List.of("loop", "threads", "processes")) {
       expected.add("W1-scale " + backend);
     }
@@ -80,6 +82,10 @@ class BenchCommandTest {
       if (line.get("workload").asText().equals("W1")) {
         assertEquals("loop", line.get("baseline").asText(), line.toString());
         assertTrue(line.get("ratio").isNumber(), line.toString());
+      }
+      if (line.get("backend").asText().equals("worker-floor")) {
+        // ok: each worker main sent its token over its socket, and halted once its standard input ended
+        assertTrue(line.get("handshake_s").asDouble() <= line.get("median").asDouble(), line.toString());
       }
       if (line.get("workload").asText().equals("W3") && !line.get("backend").asText().equals("loop")) {
         assertTrue(line.get("speedup").isNumber(), line.toString());
@@ -138,11 +144,16 @@ class BenchCommandTest {
       if (json.get("workload").asText().equals("W1-cold")) {
         assertEquals("threads", json.get("baseline").asText(), line);
         assertTrue(json.get("ratio").isNumber(), line);
+      } else if (json.get("backend").asText().equals("bare-jvms")) {
+        assertEquals(20, json.get("jvms").asInt(), line); // as many as the quick W7 starts workers
+        assertTrue(json.get("ms_per_jvm").isNumber(), line);
       } else {
         assertTrue(json.get("ms_per_task").isNumber(), line);
       }
     }
-    assertEquals(List.of("W7 processes", "W1-cold threads", "W1-cold processes", "W1-cold processes-reused"), pairs);
+    assertEquals(
+        List.of("W7 processes", "W7 bare-jvms", "W1-cold threads", "W1-cold processes", "W1-cold processes-reused"),
+        pairs);
   }
 
   @Test
