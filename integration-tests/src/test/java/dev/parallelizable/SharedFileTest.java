@@ -133,6 +133,7 @@ class SharedFileTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the handle early to check what closing deletes
   void aProcessPoolWritesOnlyAPointerAndDeletesIt() throws IOException {
     double[] values = doubles(200_000, 37); // 1.6 MB
     Path file = file(values);

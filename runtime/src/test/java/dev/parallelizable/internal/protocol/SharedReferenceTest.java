@@ -189,6 +189,7 @@ class SharedReferenceTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the handle early to check what closing deletes
   void aFileRegionIsWrittenAsAPointerAndMappedFromTheCallersFile(@TempDir Path temp) throws Exception {
     Path user = temp.resolve("table.bin");
     ByteBuffer content = ByteBuffer.allocate(8 + 4 * 8).order(java.nio.ByteOrder.nativeOrder());
