@@ -52,7 +52,8 @@ class SharedDataTest {
     pools.forEach(Pool::terminate);
   }
 
-  private static double[] doubles(int count, long seed) {
+  /** {@code count} random doubles from {@code seed}; shared with the other tests of shared data. */
+  static double[] doubles(int count, long seed) {
     Random random = new Random(seed);
     double[] values = new double[count];
     for (int i = 0; i < values.length; i++) {
@@ -61,7 +62,8 @@ class SharedDataTest {
     return values;
   }
 
-  private static List<Integer> times(int n) {
+  /** 0 to n - 1, one input per task. */
+  static List<Integer> times(int n) {
     return IntStream.range(0, n).boxed().collect(Collectors.toList());
   }
 

@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,23 +58,10 @@ class SharedFileTest {
     return file;
   }
 
-  private static double[] doubles(int count, long seed) {
-    Random random = new Random(seed);
-    double[] values = new double[count];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = random.nextDouble();
-    }
-    return values;
-  }
-
-  private static List<Integer> times(int n) {
-    return IntStream.range(0, n).boxed().collect(Collectors.toList());
-  }
-
   @ParameterizedTest
   @MethodSource("kinds")
   void everyTaskReadsTheRegionAndTheFileIsLeftAsItWas(PoolKind kind) throws IOException {
-    double[] values = doubles(50_000, 31);
+    double[] values = SharedDataTest.doubles(50_000, 31);
     Path file = file(values);
     byte[] before = Files.readAllBytes(file);
     long expected = SharedReads.checksum(SharedData.of(values));
@@ -85,10 +70,10 @@ class SharedFileTest {
     try (SharedData data = SharedData.ofFile(file, HEADER, values.length * 8L, ElementType.DOUBLE)) {
       assertEquals(values.length, data.length());
       assertEquals(expected, SharedReads.checksum(data), "the caller's view");
-      assertEquals(Collections.nCopies(8, expected), pool.map(n -> SharedReadsParallel.checksum(data), times(8), 1));
+      assertEquals(Collections.nCopies(8, expected), pool.map(n -> SharedReadsParallel.checksum(data), SharedDataTest.times(8), 1));
       assertEquals(
           Collections.nCopies(2, "java.nio.ReadOnlyBufferException"),
-          pool.map(n -> SharedReadsParallel.tryToWrite(data), times(2), 1));
+          pool.map(n -> SharedReadsParallel.tryToWrite(data), SharedDataTest.times(2), 1));
     }
     pool.close();
     assertTrue(Files.isRegularFile(file), "closing the handle and the pool leaves the caller's file");
@@ -135,7 +120,7 @@ class SharedFileTest {
   @Test
   @SuppressWarnings("try") // closes the handle early to check what closing deletes
   void aProcessPoolWritesOnlyAPointerAndDeletesIt() throws IOException {
-    double[] values = doubles(200_000, 37); // 1.6 MB
+    double[] values = SharedDataTest.doubles(200_000, 37); // 1.6 MB
     Path file = file(values);
     List<Path> before = poolDirectories();
     try (Pool pool = Parallel.processes(1);

@@ -72,7 +72,8 @@ public interface Pool extends AutoCloseable {
    * @param <R> the result type
    * @param toTask builds the task for one input; not null
    * @param inputs the inputs, read once; not null
-   * @return the results, one per input, in input order
+   * @return the results, one per input, in input order, in a new list the caller may modify (a
+   *     method that returns a primitive keeps its results unboxed until they are read)
    * @throws TaskFailedException for the first failed task in input order, after cancelling the
    *     tasks that had not started
    */
