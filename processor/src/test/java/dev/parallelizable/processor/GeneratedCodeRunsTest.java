@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.google.testing.compile.Compilation;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.Parallel;
@@ -17,16 +16,11 @@ import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,39 +186,6 @@ class GeneratedCodeRunsTest {
       return (Task<?>) generated.getMethod(name, parameterTypes).invoke(null, arguments);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError("cannot call " + GENERATED + "." + name, e);
-    }
-  }
-
-  /** Loads the classes a compilation wrote, and everything else from the test's class path. */
-  private static final class CompiledClassLoader extends ClassLoader {
-    private final Map<String, JavaFileObject> classFiles = new HashMap<>();
-
-    CompiledClassLoader(Compilation compilation, ClassLoader parent) {
-      super(parent);
-      for (JavaFileObject file : compilation.generatedFiles()) {
-        String path = file.toUri().getPath();
-        int start = path.indexOf("/CLASS_OUTPUT/");
-        if (file.getKind() == JavaFileObject.Kind.CLASS && start >= 0) {
-          String binaryName =
-              path.substring(start + "/CLASS_OUTPUT/".length(), path.length() - ".class".length())
-                  .replace('/', '.');
-          classFiles.put(binaryName, file);
-        }
-      }
-    }
-
-    @Override
-    protected Class<?> findClass(String name) throws ClassNotFoundException {
-      JavaFileObject file = classFiles.get(name);
-      if (file == null) {
-        throw new ClassNotFoundException(name);
-      }
-      try (InputStream in = file.openInputStream()) {
-        byte[] bytes = in.readAllBytes();
-        return defineClass(name, bytes, 0, bytes.length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -6,19 +6,12 @@ import static dev.parallelizable.processor.Compilations.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.google.testing.compile.Compilation;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.ResultCache;
 import dev.parallelizable.Task;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,7 +111,7 @@ class SourceFingerprintTest {
   private static ClassLoader build(String[] lines) {
     Compilation compilation = compile(source(CLASS, lines));
     assertThat(compilation).succeededWithoutWarnings();
-    return new OutputClassLoader(compilation);
+    return new CompiledClassLoader(compilation, SourceFingerprintTest.class.getClassLoader());
   }
 
   private static String fingerprint(ClassLoader loader, String method) throws Exception {
@@ -128,38 +121,5 @@ class SourceFingerprintTest {
   private static Task<?> task(ClassLoader loader, String method, int argument) throws Exception {
     return (Task<?>)
         loader.loadClass(CLASS + "Parallel").getMethod(method, int.class).invoke(null, argument);
-  }
-
-  /** Loads the classes of one compilation, and everything else from the test's class path. */
-  private static final class OutputClassLoader extends ClassLoader {
-    private final Map<String, JavaFileObject> classFiles = new HashMap<>();
-
-    OutputClassLoader(Compilation compilation) {
-      super(SourceFingerprintTest.class.getClassLoader());
-      for (JavaFileObject file : compilation.generatedFiles()) {
-        String path = file.toUri().getPath();
-        int start = path.indexOf("/CLASS_OUTPUT/");
-        if (file.getKind() == JavaFileObject.Kind.CLASS && start >= 0) {
-          String binaryName =
-              path.substring(start + "/CLASS_OUTPUT/".length(), path.length() - ".class".length())
-                  .replace('/', '.');
-          classFiles.put(binaryName, file);
-        }
-      }
-    }
-
-    @Override
-    protected Class<?> findClass(String name) throws ClassNotFoundException {
-      JavaFileObject file = classFiles.get(name);
-      if (file == null) {
-        throw new ClassNotFoundException(name);
-      }
-      try (InputStream in = file.openInputStream()) {
-        byte[] bytes = in.readAllBytes();
-        return defineClass(name, bytes, 0, bytes.length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

@@ -62,6 +62,17 @@ public final class Describe {
   }
 
   /**
+   * Argument {@code index} of {@code method} as an error message names it: {@code parameter 'size'
+   * (declared int)}, or {@code argument 3} past the declared parameters (varargs).
+   */
+  public static String parameter(dev.parallelizable.TaskMethod<?> method, int index) {
+    return index < method.parameterNames().size()
+        ? "parameter '" + method.parameterNames().get(index) + "' (declared "
+            + method.parameterTypes().get(index) + ")"
+        : "argument " + (index + 1);
+  }
+
+  /**
    * A user exception's {@code toString()}, cut to {@link #THROWABLE_CHARS}; its class name and
    * identity if that throws.
    */

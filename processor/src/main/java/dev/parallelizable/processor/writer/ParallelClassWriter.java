@@ -447,18 +447,7 @@ public final class ParallelClassWriter {
         unchecked |= parameter.cast().unchecked();
         rawtypes |= parameter.cast().raw();
       }
-      CodeBlock call =
-          method.receiver().isEmpty()
-              ? CodeBlock.of(
-                  "$T.$N($L)",
-                  descriptor.declaringClass(),
-                  method.methodName(),
-                  CodeBlock.join(arguments, ",$W"))
-              : CodeBlock.of(
-                  "($L).$N($L)",
-                  arguments.get(0),
-                  method.methodName(),
-                  CodeBlock.join(arguments.subList(1, arguments.size()), ",$W"));
+      CodeBlock call = directCall(method, arguments);
       invoke.addCode("case $S:\n$>", method.key());
       if (method.returnsVoid()) {
         invoke.addStatement("$L", call).addStatement("return null");
@@ -536,18 +525,7 @@ public final class ParallelClassWriter {
         batch.addStatement("$T column$L = ($T) columns[$L]", column, p, column, p);
         arguments.add(primitive ? CodeBlock.of("column$L[i]", p) : cast(parameter.cast(), "column" + p + "[i]"));
       }
-      CodeBlock call =
-          method.receiver().isEmpty()
-              ? CodeBlock.of(
-                  "$T.$N($L)",
-                  descriptor.declaringClass(),
-                  method.methodName(),
-                  CodeBlock.join(arguments, ",$W"))
-              : CodeBlock.of(
-                  "($L).$N($L)",
-                  arguments.get(0),
-                  method.methodName(),
-                  CodeBlock.join(arguments.subList(1, arguments.size()), ",$W"));
+      CodeBlock call = directCall(method, arguments);
       TypeName result = null;
       if (!method.returnsVoid()) {
         TypeName declared = TypeName.get(method.element().getReturnType());
@@ -771,5 +749,20 @@ public final class ParallelClassWriter {
       return name.substring(0, name.length() - 1) + "ies";
     }
     return name + "s";
+  }
+
+  /**
+   * The direct call of {@code method} with {@code arguments}: {@code Declaring.name(a, b)} for a
+   * static method, {@code (a).name(b)} for an instance method, whose receiver is the first.
+   */
+  private CodeBlock directCall(MethodDescriptor method, List<CodeBlock> arguments) {
+    return method.receiver().isEmpty()
+        ? CodeBlock.of(
+            "$T.$N($L)", descriptor.declaringClass(), method.methodName(), CodeBlock.join(arguments, ",$W"))
+        : CodeBlock.of(
+            "($L).$N($L)",
+            arguments.get(0),
+            method.methodName(),
+            CodeBlock.join(arguments.subList(1, arguments.size()), ",$W"));
   }
 }

@@ -242,11 +242,7 @@ public final class CacheCore {
   private static IllegalArgumentException unencodable(
       Task<?> task, int index, Object argument, Throwable problem) {
     TaskMethod<?> method = task.method();
-    String parameter =
-        index < method.parameterNames().size()
-            ? "parameter '" + method.parameterNames().get(index) + "' (declared "
-                + method.parameterTypes().get(index) + ")"
-            : "argument " + (index + 1);
+    String parameter = Describe.parameter(method, index);
     return new IllegalArgumentException(
         String.format(
             "Cannot cache %s: %s of %s is a %s, which the cache's codec cannot encode (%s). The"

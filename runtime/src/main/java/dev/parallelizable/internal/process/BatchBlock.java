@@ -138,17 +138,6 @@ final class BatchBlock {
    * codec cannot encode it (the output is left as it was).
    */
   Throwable writeResult(FrameOutput out, Object value) {
-    try {
-      Protocol.writeValue(out, codec, value);
-      return null;
-    } catch (Throwable e) {
-      if (e instanceof OutOfMemoryError) {
-        out.release(8192);
-      }
-      return new ParallelException(
-          "The result of " + key + ", a " + value.getClass().getName() + ", could not be sent back from "
-              + where + ": " + codec + " cannot encode it (" + Describe.throwable(e) + ")",
-          e);
-    }
+    return TaskBlock.writeResult(out, codec, value, key, where);
   }
 }

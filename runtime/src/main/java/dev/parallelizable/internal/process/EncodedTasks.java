@@ -193,11 +193,7 @@ final class EncodedTasks {
   private static IllegalArgumentException unencodable(
       Task<?> task, int index, Object argument, Codec codec, Throwable problem) {
     TaskMethod<?> method = task.method();
-    String parameter =
-        index < method.parameterNames().size()
-            ? "parameter '" + method.parameterNames().get(index) + "' (declared "
-                + method.parameterTypes().get(index) + ")"
-            : "argument " + (index + 1);
+    String parameter = Describe.parameter(method, index);
     return new IllegalArgumentException(
         String.format(
             "Cannot send %s to a worker: %s of %s is a %s, which %s cannot encode (%s)."

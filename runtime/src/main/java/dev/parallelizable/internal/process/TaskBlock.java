@@ -75,6 +75,15 @@ final class TaskBlock {
    * is not fatal: the memory was the encoding's own, and it is given back.
    */
   Throwable writeResult(FrameOutput out, Object value) {
+    return writeResult(out, codec, value, lastKey, where);
+  }
+
+  /**
+   * Encodes {@code value}, the result of a call of {@code key}, with {@code codec}; returns null,
+   * or the failure of that call if it cannot be encoded (the output is left as it was). Shared by
+   * the task and batch blocks, whose results fail alike.
+   */
+  static Throwable writeResult(FrameOutput out, Codec codec, Object value, String key, String where) {
     try {
       Protocol.writeValue(out, codec, value);
       return null;
@@ -83,7 +92,7 @@ final class TaskBlock {
         out.release(8192);
       }
       return new ParallelException(
-          "The result of " + lastKey + ", a " + value.getClass().getName() + ", could not be sent back from "
+          "The result of " + key + ", a " + value.getClass().getName() + ", could not be sent back from "
               + where + ": " + codec + " cannot encode it (" + Describe.throwable(e) + ")",
           e);
     }
