@@ -162,6 +162,74 @@ class OutcomeContractTest extends EveryPoolKind {
     }
   }
 
+  /** Inputs the function of {@link #cubeUnlessUnreadable} throws a checked exception for. */
+  private static final Set<Integer> UNREADABLE = unreadable();
+
+  private static Set<Integer> unreadable() {
+    Set<Integer> unreadable = new HashSet<>(Set.of(1, 17, 50));
+    IntStream.rangeClosed(31, 40).forEach(unreadable::add);
+    return unreadable;
+  }
+
+  /**
+   * A function that cannot build the task of an {@link #UNREADABLE} input and says so with a
+   * checked exception it does not declare, as a Kotlin function does.
+   */
+  private static Task<Long> cubeUnlessUnreadable(int x) {
+    if (UNREADABLE.contains(x)) {
+      throw SneakyThrow.raise(new IOException("cannot read input " + x));
+    }
+    return WorkParallel.cube(x);
+  }
+
+  /** Checks that {@code outcomes} hold input {@code i+1}'s outcome at index {@code i}, of 1..50. */
+  private static void assertOutcomesOfCubeUnlessUnreadable(List<Outcome<Long>> outcomes) {
+    assertEquals(50, outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      Outcome<Long> outcome = outcomes.get(i);
+      int input = i + 1;
+      assertEquals(i, outcome.position(), "position of input " + input);
+      if (UNREADABLE.contains(input)) {
+        TaskFailedException failure = assertInstanceOf(TaskFailedException.class, outcome.failure(),
+            () -> "input " + input + ": " + outcome);
+        assertTrue(failure.getMessage().contains("input " + input), failure.getMessage());
+        IOException cause = assertInstanceOf(IOException.class, failure.getCause().getCause());
+        assertEquals("cannot read input " + input, cause.getMessage());
+      } else {
+        assertEquals((long) input * input * input, outcome.value(), () -> "input " + input + ": " + outcome);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  @Timeout(value = 90, unit = SECONDS)
+  void aCheckedExceptionThrownSneakilyByTheFunctionIsOnlyThatInputsOutcome(PoolKind kind) {
+    Pool pool = pool(kind);
+    for (int chunkSize : new int[] {10, 50, 0}) {
+      assertOutcomesOfCubeUnlessUnreadable(assertTimeoutPreemptively(FAULT_BOUND,
+          () -> pool.mapOutcomes(OutcomeContractTest::cubeUnlessUnreadable, range(1, 50), chunkSize),
+          "mapOutcomes in chunks of " + chunkSize));
+    }
+    assertEquals(List.of(8L, 27L), pool.map(WorkParallel::cube, List.of(2, 3)), "the pool is still in service");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  @Timeout(value = 90, unit = SECONDS)
+  void imapOutcomesYieldsACheckedExceptionThrownSneakilyByTheFunctionAsThatInputsOutcome(PoolKind kind) {
+    Pool pool = pool(kind);
+    List<Outcome<Long>> outcomes = assertTimeoutPreemptively(FAULT_BOUND, () -> {
+      List<Outcome<Long>> read = new ArrayList<>();
+      try (ResultIterator<Outcome<Long>> iterator =
+          pool.imapOutcomes(OutcomeContractTest::cubeUnlessUnreadable, range(1, 50), 10)) {
+        iterator.forEachRemaining(read::add);
+      }
+      return read;
+    });
+    assertOutcomesOfCubeUnlessUnreadable(outcomes);
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void aTaskPastTheTimeoutIsItsOutcomeAndTheRestRun(PoolKind kind) {

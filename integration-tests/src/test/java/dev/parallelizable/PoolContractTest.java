@@ -167,6 +167,41 @@ class PoolContractTest extends EveryPoolKind {
     assertTrue(failure.getMessage().contains("input 3"), failure.getMessage());
   }
 
+  /** A function that throws a checked exception it does not declare for {@code unreadable}. */
+  private static Task<Long> cubeUnless(int x, int unreadable) {
+    if (x == unreadable) {
+      throw SneakyThrow.raise(new java.io.IOException("cannot read input " + x));
+    }
+    return WorkParallel.cube(x);
+  }
+
+  private static void assertCannotBuild(TaskFailedException failure, int input) {
+    assertTrue(failure.getMessage().contains("input " + input), failure.getMessage());
+    java.io.IOException cause = assertInstanceOf(java.io.IOException.class, failure.getCause().getCause());
+    assertEquals("cannot read input " + input, cause.getMessage());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  @Timeout(value = 60, unit = SECONDS)
+  void aFunctionThatThrowsACheckedExceptionSneakilyFailsTheMapNamingTheInput(PoolKind kind) {
+    Pool pool = pool(kind);
+    // The first input's task is also built before the map starts, to learn its method.
+    for (int unreadable : new int[] {1, 3}) {
+      TaskFailedException failure = assertTimeoutPreemptively(BOUND, () -> assertThrows(
+          TaskFailedException.class, () -> pool.map(x -> cubeUnless(x, unreadable), range(1, 5), 2)));
+      assertCannotBuild(failure, unreadable);
+    }
+    assertTimeoutPreemptively(BOUND, () -> {
+      ResultIterator<Long> results = pool.imap(x -> cubeUnless(x, 3), range(1, 10), 1);
+      assertEquals(1L, results.next());
+      assertEquals(8L, results.next());
+      assertCannotBuild(assertThrows(TaskFailedException.class, results::next), 3);
+      assertFalse(results.hasNext());
+    });
+    assertEquals(cubes(1, 20), pool.map(WorkParallel::cube, range(1, 20), 1), "the pool is still in service");
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void imapIsOrderedAndLazyOverAnEndlessInput(PoolKind kind) {

@@ -65,8 +65,10 @@ public interface Pool extends AutoCloseable {
    * pool.map(p -> ImagesParallel.thumbnail(p, 128), paths)}). {@code toTask} only builds the task,
    * and should do nothing else: a thread pool calls it on its worker threads, a process pool in the
    * calling thread (a lambda never crosses a process), and every pool may call it twice for the
-   * first input, to look up what earlier tasks of that method cost. If it throws or returns null,
-   * the map fails with a {@link TaskFailedException} naming the input.
+   * first input, to look up what earlier tasks of that method cost. If it throws (anything: an
+   * error, or a checked exception it does not declare, as Kotlin code may) or returns null, the map
+   * fails with a {@link TaskFailedException} naming the input, whose cause's cause is what it threw;
+   * no pool thread is lost to it.
    *
    * @param <T> the input type
    * @param <R> the result type
@@ -179,7 +181,8 @@ public interface Pool extends AutoCloseable {
    * input, in input order, each the task's result or the failure {@code map} would have thrown for
    * it, naming the input. It never throws a task's failure: a task that threw (after its {@link
    * RetryPolicy}, if any), a worker lost past the {@link CrashPolicy}, a task past the per-task
-   * timeout, a {@code toTask} that threw for that input, are each that input's outcome, and the
+   * timeout, a {@code toTask} that threw anything (a checked exception it does not declare
+   * included) or returned null for that input, are each that input's outcome, and the
    * inputs after it still run, those of the same chunk included. A failure of the whole pool (it
    * was terminated, or could not start its workers) is the outcome of every input it stopped.
    *

@@ -127,8 +127,9 @@ public final class Chunk {
 
   /**
    * The tasks, built from the inputs in the calling thread on first use (process pools call this to
-   * encode them). A failure of {@code toTask} fails the chunk, naming that element, before any task
-   * ran, and returns null.
+   * encode them). A failure of {@code toTask} ({@link #build}) fails the chunk, naming that element,
+   * before any task ran, and returns null; in a chunk that keeps going it is that element's outcome,
+   * and its task is null.
    */
   public Task<?>[] tasks() {
     Task<?>[] built = tasks;
@@ -136,14 +137,14 @@ public final class Chunk {
       built = new Task<?>[inputs.length];
       for (int i = 0; i < inputs.length; i++) {
         try {
-          built[i] = java.util.Objects.requireNonNull(toTask.apply(inputs[i]), "toTask returned null");
-        } catch (RuntimeException | Error e) {
+          built[i] = build(i);
+        } catch (UnbuiltTask e) {
           if (keepGoing) {
-            failElement(i, buildFailure(i, e)); // its task stays null, and is never run
+            failElement(i, e.failure); // its task stays null, and is never run
             continue;
           }
           // No task of the chunk ran: none has a result to deliver before the failure.
-          failBuilding(i, 0, e);
+          failUnbuilt(0, e.failure);
           return null;
         }
       }
@@ -238,13 +239,13 @@ public final class Chunk {
         }
         int end = i + 1;
         if (Columns.put(columns, 0, task)) {
-          Throwable buildFailure = null;
+          TaskFailedException unbuilt = null;
           while (end < inputs.length) {
             Task<?> following;
             try {
               following = tasks != null ? tasks[end] : build(end);
-            } catch (RuntimeException | Error e) {
-              buildFailure = e;
+            } catch (UnbuiltTask e) {
+              unbuilt = e.failure;
               break;
             }
             if (following.method() != method || following.retryPolicy() != null
@@ -254,12 +255,12 @@ public final class Chunk {
             }
             end++;
           }
-          if (end > i + 1 || buildFailure != null) {
+          if (end > i + 1 || unbuilt != null) {
             if (!runColumns(method, columns, i, end)) {
               return;
             }
-            if (buildFailure != null) {
-              failBuilding(end, buildFailure);
+            if (unbuilt != null) {
+              failUnbuilt(end, unbuilt);
               return;
             }
             i = end;
@@ -288,14 +289,50 @@ public final class Chunk {
     }
     try {
       return build(index);
-    } catch (RuntimeException | Error e) {
-      failBuilding(index, e);
+    } catch (UnbuiltTask e) {
+      failUnbuilt(index, e.failure);
       return null;
     }
   }
 
-  private Task<?> build(int index) {
-    return java.util.Objects.requireNonNull(toTask.apply(inputs[index]), "toTask returned null");
+  /**
+   * Builds the task of input {@code index}: the one place a chunk calls the map's function. Whatever
+   * it throws (a checked exception it does not declare, as Kotlin code may, included) or a null it
+   * returns becomes that input's failure, naming it, and never escapes into the thread that runs
+   * the chunk, which would then die without completing it.
+   */
+  private Task<?> build(int index) throws UnbuiltTask {
+    Task<?> task;
+    try {
+      task = toTask.apply(inputs[index]);
+    } catch (Throwable e) {
+      throw new UnbuiltTask(unbuilt(index, e));
+    }
+    if (task == null) {
+      throw new UnbuiltTask(unbuilt(index, new NullPointerException("toTask returned null")));
+    }
+    return task;
+  }
+
+  /** Why input {@code index} has no task: its function threw {@code e}. */
+  private TaskFailedException unbuilt(int index, Throwable e) {
+    String input = Describe.value(inputs[index]);
+    return new TaskFailedException(
+        "<building the task for input " + input + '>',
+        new IllegalArgumentException(
+            "the function passed to map could not build a task for input " + input, e));
+  }
+
+  /** The failure of an input whose task {@link #build} could not build; checked, so none is missed. */
+  private static final class UnbuiltTask extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    final TaskFailedException failure;
+
+    UnbuiltTask(TaskFailedException failure) {
+      super(failure.getMessage(), null, false, false); // a carrier: no stack trace of its own
+      this.failure = failure;
+    }
   }
 
   /**
@@ -424,8 +461,8 @@ public final class Chunk {
       Task<?> task;
       try {
         task = built != null ? built[i] : build(i);
-      } catch (RuntimeException | Error e) {
-        failElement(i, buildFailure(i, e));
+      } catch (UnbuiltTask e) {
+        failElement(i, e.failure);
         continue;
       }
       if (task == null) {
@@ -440,28 +477,10 @@ public final class Chunk {
     succeed();
   }
 
-  private TaskFailedException buildFailure(int index, Throwable e) {
-    String input = Describe.value(inputs[index]);
-    return new TaskFailedException(
-        "<building the task for input " + input + '>',
-        new IllegalArgumentException(
-            "the function passed to map could not build a task for input " + input, e));
-  }
-
-  private void failBuilding(int index, Throwable e) {
-    failBuilding(index, index, e);
-  }
-
-  /** Fails the chunk at {@code failedAt} because no task could be built for input {@code index}. */
-  private void failBuilding(int index, int failedAt, Throwable e) {
-    String input = Describe.value(inputs[index]);
+  /** Fails the chunk at {@code failedAt} with {@code failure}: an input's task could not be built. */
+  private void failUnbuilt(int failedAt, TaskFailedException failure) {
     start();
-    fail(
-        failedAt,
-        new TaskFailedException(
-            "<building the task for input " + input + '>',
-            new IllegalArgumentException(
-                "the function passed to map could not build a task for input " + input, e)));
+    fail(failedAt, failure);
   }
 
   /** Whether this chunk belongs to a map that keeps going past failures (see the class comment). */

@@ -143,8 +143,10 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     try {
       Task<?> task = toTask.apply((T) input);
       return task == null ? null : task.method();
-    } catch (RuntimeException e) {
-      return null; // the chunk that holds this input reports the failure, naming the input
+    } catch (Throwable e) {
+      // Whatever it threw, undeclared checked exceptions included: the chunk that holds this input
+      // builds it again and reports the failure, naming the input.
+      return null;
     }
   }
 
