@@ -230,6 +230,51 @@ class OutcomeContractTest extends EveryPoolKind {
     assertOutcomesOfCubeUnlessUnreadable(outcomes);
   }
 
+  /**
+   * Fails: tasks of the inputs divisible by 7 throw (10 of 1..70), and the function cannot build
+   * the task of input 33.
+   */
+  private static Task<Integer> failEverySeventhAndUnbuildable33(int x) {
+    return x == 33 ? null : WorkParallel.failIf(x, x % 7 == 0 ? x : -1);
+  }
+
+  /** Checks the changes of {@code pool}'s stats from {@code before}, after the map of 1..70 above. */
+  private static void assertCountedAsTheirOutcomes(
+      Pool pool, PoolStats before, List<Outcome<Integer>> outcomes) {
+    PoolStats after = pool.stats();
+    assertEquals(70, outcomes.size());
+    assertEquals(11, outcomes.stream().filter(o -> !o.isSuccess()).count(), outcomes.toString());
+    assertEquals(70, after.submitted() - before.submitted(), after.summary());
+    assertEquals(59, after.completed() - before.completed(), "completed: " + after.summary());
+    assertEquals(11, after.failed() - before.failed(), "failed: " + after.summary());
+    assertEquals(0, after.cancelled() - before.cancelled(), "cancelled: " + after.summary());
+    assertEquals(0, after.queued(), after.summary());
+    assertEquals(0, after.running(), after.summary());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void statsCountEachInputOfMapOutcomesAsItsOutcomeSays(PoolKind kind) {
+    Pool pool = pool(kind);
+    PoolStats before = pool.stats(); // a cluster's members are shared by the tests: count the difference
+    List<Outcome<Integer>> outcomes =
+        pool.mapOutcomes(OutcomeContractTest::failEverySeventhAndUnbuildable33, range(1, 70), 4);
+    assertCountedAsTheirOutcomes(pool, before, outcomes);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void statsCountEachInputOfImapOutcomesAsItsOutcomeSays(PoolKind kind) {
+    Pool pool = pool(kind);
+    PoolStats before = pool.stats();
+    List<Outcome<Integer>> outcomes = new ArrayList<>();
+    try (ResultIterator<Outcome<Integer>> iterator =
+        pool.imapOutcomes(OutcomeContractTest::failEverySeventhAndUnbuildable33, range(1, 70), 4)) {
+      iterator.forEachRemaining(outcomes::add);
+    }
+    assertCountedAsTheirOutcomes(pool, before, outcomes);
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void aTaskPastTheTimeoutIsItsOutcomeAndTheRestRun(PoolKind kind) {

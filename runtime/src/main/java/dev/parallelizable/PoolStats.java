@@ -17,7 +17,13 @@ import java.util.Objects;
  * and then {@code completed} (it returned), {@code failed} (it threw, timed out, was lost with its
  * worker, or its pool could not start a worker) or {@code cancelled} (it never ran to an outcome of
  * its own: cancelled before it started, skipped after an earlier failure of its chunk or map, or
- * failed by {@link Pool#terminate()}). When a {@code map} returns, none of its tasks is queued or
+ * failed by {@link Pool#terminate()}). An input whose task the function given to a map could not
+ * build counts as a failed task. In a map that keeps going ({@link Pool#mapOutcomes} and its lazy
+ * forms) every task is counted as its {@link Outcome} says: {@code completed} if it succeeded,
+ * {@code failed} if it failed, {@code cancelled} if its failure is a {@link
+ * TaskCancelledException}; so a {@code mapOutcomes} of 70 inputs of which 10 fail adds 70 to
+ * {@code submitted}, 60 to {@code completed} and 10 to {@code failed}, on every kind of pool. When
+ * a {@code map} returns, none of its tasks is queued or
  * running any more, and its workers' rows count its tasks; when it throws, its chunks that had not
  * started are cancelled, and those that had may still be finishing. A tiny map that a thread pool
  * runs in the calling thread is counted like any other, but in no worker's row.

@@ -521,13 +521,21 @@ public final class Chunk {
   /** After DONE, in a chunk that keeps going: the outcome of element {@code index}. */
   dev.parallelizable.Outcome<Object> outcome(int index) {
     long position = offset + index;
+    ParallelException failed = failureOfElement(index);
+    return failed != null
+        ? dev.parallelizable.Outcome.failure(position, failed)
+        : dev.parallelizable.Outcome.success(position, result(index));
+  }
+
+  /**
+   * After DONE, in a chunk that keeps going: the failure that is the outcome of element {@code
+   * index}, its own or the chunk's, or null if it succeeded.
+   */
+  private ParallelException failureOfElement(int index) {
     if (elementFailures != null && elementFailures[index] != null) {
-      return dev.parallelizable.Outcome.failure(position, elementFailures[index]);
+      return elementFailures[index];
     }
-    if (index >= completed) {
-      return dev.parallelizable.Outcome.failure(position, failure);
-    }
-    return dev.parallelizable.Outcome.success(position, result(index));
+    return index >= completed ? failure : null;
   }
 
   /** Stores the result of element {@code index}; for executors that complete elements one by one. */
@@ -586,9 +594,35 @@ public final class Chunk {
     elapsedNanos = started ? System.nanoTime() - startNanos : 0;
     if (counters != null) {
       // before the completion, so that whoever sees the chunk done sees it counted
-      counters.finished(inputs.length, fromStarted, completed, failure, runner, elapsedNanos);
+      countOutcomes(fromStarted);
     }
     done.complete(this);
+  }
+
+  /**
+   * Tells the pool's counters how the tasks ended. A chunk that keeps going counts each task as its
+   * {@link #outcome} says (succeeded; failed; cancelled if its failure is a cancellation), so that
+   * stats agree with what the map yields. Another counts the tasks before {@code completed} as
+   * succeeded, the one at it as failed unless the chunk was cancelled, and the rest, which never
+   * ran to an outcome of their own, as cancelled.
+   */
+  private void countOutcomes(boolean fromStarted) {
+    int succeeded = 0;
+    int failed = 0;
+    if (keepGoing) {
+      for (int i = 0; i < inputs.length; i++) {
+        ParallelException outcome = failureOfElement(i);
+        if (outcome == null) {
+          succeeded++;
+        } else if (!(outcome instanceof TaskCancelledException)) {
+          failed++;
+        }
+      }
+    } else {
+      succeeded = completed;
+      failed = failure == null || failure instanceof TaskCancelledException ? 0 : 1;
+    }
+    counters.finished(inputs.length, fromStarted, succeeded, failed, runner, elapsedNanos);
   }
 
   /** Completes with this chunk when it is DONE. */

@@ -1,8 +1,6 @@
 package dev.parallelizable.internal;
 
-import dev.parallelizable.ParallelException;
 import dev.parallelizable.PoolStats;
-import dev.parallelizable.TaskCancelledException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +14,13 @@ import java.util.List;
  *                      started:   queued -= n, running += n
  *                      done:      running (or queued, if it never started) -= n, then
  *                                 completed += the tasks that returned,
- *                                 failed += 1 if one failed with its own failure,
+ *                                 failed += the tasks that failed with a failure of their own,
  *                                 cancelled += the rest
  * </pre>
+ *
+ * The chunk says which tasks are which ({@code Chunk.countOutcomes}): in a map that stops at the
+ * first failure at most one task of a chunk fails; in one that keeps going, each task is counted as
+ * its outcome says.
  *
  * Every count is moved under one lock, so a snapshot always adds up. The lock is taken once per
  * chunk transition, never while calling anything else; a remote engine takes it while it holds its
@@ -70,12 +72,11 @@ public final class PoolCounters {
   }
 
   /**
-   * A chunk of {@code tasks} is done: {@code succeeded} returned, then {@code failure} or none; it
-   * ran on {@code runner} for {@code nanos}, if it was run by a worker of the JVM's own threads.
+   * A chunk of {@code tasks} is done: {@code succeeded} returned, {@code failedHere} failed, the
+   * rest were cancelled; it ran on {@code runner} for {@code nanos}, if it was run by a worker of the
+   * JVM's own threads.
    */
-  void finished(int tasks, boolean wasStarted, int succeeded, ParallelException failure,
-      Worker runner, long nanos) {
-    int failedHere = failure == null || failure instanceof TaskCancelledException ? 0 : 1;
+  void finished(int tasks, boolean wasStarted, int succeeded, int failedHere, Worker runner, long nanos) {
     synchronized (lock) {
       if (runner != null) {
         runner.runningChunks--;
