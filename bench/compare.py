@@ -2,12 +2,17 @@
 """Runs the Python reference scripts and prints the side-by-side table for bench/run.
 
   compare.py run-python --python-dir DIR [--workloads W1,W3] [--quick]   > python.jsonl
-  compare.py table --java java.jsonl --python python.jsonl               > table.md
+  compare.py table --java java.jsonl --python python.jsonl [--svg chart.svg] > table.md
+
+--svg also draws the last column of the table as a chart: for every row with a Python figure, our
+time (threads and processes) divided by Python's best, on a logarithmic scale.
 
 Every ratio in the table compares figures measured in the same run on the same machine.
 """
 import argparse
+import html
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -108,6 +113,7 @@ def table(args):
     lines = ["| Workload | Metric | Loop | JDK executor | Parallel streams | Ours: threads | Ours: processes"
              " | Python's best | Ours (threads / processes) vs Python's best |",
              "|---|---|---|---|---|---|---|---|---|"]
+    chart_rows = []
 
     def row(workload, metric, cells, best, best_name, lower_is_better=True):
         # a cell is a number, None, or (number, text shown)
@@ -119,6 +125,10 @@ def table(args):
             factor = value / best if lower_is_better else best / value
             return f"{factor:.2f}x" if factor >= 0.01 else f"{factor:.2g}x"
 
+        factors = [None if v is None or best is None or v == 0 else
+                   (v / best if lower_is_better else best / v) for v in (threads, processes)]
+        if any(f is not None for f in factors):
+            chart_rows.append((f"{workload}: {metric}", factors[0], factors[1], best_name))
         shown = [c[1] if isinstance(c, tuple) else fmt(c) for c in cells]
         python_cell = f"{fmt(best)} ({best_name})" if best is not None else "–"
         lines.append(f"| {workload} | {metric} | " + " | ".join(shown)
@@ -254,6 +264,9 @@ def table(args):
 
     scale = [r for r in java if r["workload"] == "W1-scale"]
     print("\n".join(lines))
+    if args.svg:
+        with open(args.svg, "w") as f:
+            f.write(svg_chart(chart_rows))
     if scale:
         print()
         print("| W1-scale | tasks | ns per task | heap |")
@@ -287,6 +300,47 @@ def table(args):
           " (for speedups and MB/s, Python's figure by ours): below 1.00x we are faster.")
 
 
+def svg_chart(rows):
+    """Bars of our time over Python's best (threads and processes), log scale, 1x marked."""
+    low, high = 1 / 64, 64
+    label_width, plot_width, bar, gap, top = 520, 420, 9, 10, 48
+    height = top + len(rows) * (2 * bar + gap) + 40
+
+    def x(factor):
+        factor = min(max(factor, low), high)
+        return label_width + plot_width * (math.log2(factor) - math.log2(low)) / (math.log2(high) - math.log2(low))
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + plot_width + 20}" height="{height}"'
+           ' font-family="sans-serif" font-size="11">',
+           '<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="10" y="18" font-size="13" font-weight="bold">Our time divided by Python\'s best'
+           ' in the same run (left of 1x: faster)</text>',
+           f'<rect x="10" y="28" width="10" height="8" fill="#4477aa"/><text x="24" y="36">threads</text>',
+           f'<rect x="84" y="28" width="10" height="8" fill="#ee6677"/><text x="98" y="36">processes</text>']
+    for tick in [1 / 64, 1 / 16, 1 / 4, 1, 4, 16, 64]:
+        tx = x(tick)
+        text = f"{tick:g}x" if tick >= 1 else f"1/{round(1 / tick)}x"
+        out.append(f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - 30}"'
+                   f' stroke="{"black" if tick == 1 else "#dddddd"}"/>')
+        out.append(f'<text x="{tx:.1f}" y="{height - 16}" text-anchor="middle">{text}</text>')
+    y = top
+    for label, threads, processes, best_name in rows:
+        name = f" (vs {best_name})" if best_name else ""
+        out.append(f'<text x="{label_width - 6}" y="{y + bar + 3}" text-anchor="end">'
+                   f'{html.escape((label + name)[:95])}</text>')
+        for offset, factor, colour in [(0, threads, "#4477aa"), (bar, processes, "#ee6677")]:
+            if factor is None:
+                continue
+            one, end = x(1), x(factor)
+            out.append(f'<rect x="{min(one, end):.1f}" y="{y + offset}" width="{max(abs(end - one), 1):.1f}"'
+                       f' height="{bar - 1}" fill="{colour}"><title>{factor:.3g}x</title></rect>')
+            out.append(f'<text x="{max(one, end) + 3:.1f}" y="{y + offset + bar - 2}" font-size="9">'
+                       f'{factor:.2g}x</text>')
+        y += 2 * bar + gap
+    out.append("</svg>\n")
+    return "\n".join(out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -297,6 +351,7 @@ def main():
     show = commands.add_parser("table")
     show.add_argument("--java", required=True)
     show.add_argument("--python")
+    show.add_argument("--svg", help="also write the chart of the last column to this file")
     args = parser.parse_args()
     if args.command == "run-python":
         run_python(args)

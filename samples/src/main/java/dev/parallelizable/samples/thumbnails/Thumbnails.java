@@ -1,10 +1,19 @@
 package dev.parallelizable.samples.thumbnails;
 
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import dev.parallelizable.Parallelizable;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.geom.AffineTransform;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,14 +31,19 @@ public final class Thumbnails {
 
   private Thumbnails() {}
 
-  /** What was written for one image. */
+  /**
+   * What was written for one image. The sizes are as the image is shown: a photo whose EXIF
+   * orientation turns it a quarter has its stored width and height swapped.
+   */
   public record Thumbnail(String source, String output, int sourceWidth, int sourceHeight,
       int width, int height) implements Serializable {}
 
   /**
    * Writes a copy of {@code source} into {@code outputFolder}, under the same name and in the same
    * format, scaled so that its longest side is {@code size} pixels, keeping its aspect ratio. An
-   * image already that small is copied at its own size: thumbnails never enlarge.
+   * image already that small is copied at its own size: thumbnails never enlarge. A JPEG's EXIF
+   * orientation (as cameras and phones write it) is applied, so that the thumbnail is upright
+   * without it; an orientation that is missing or cannot be read leaves the pixels as stored.
    *
    * @throws IOException if the file cannot be read as an image or the thumbnail cannot be written
    */
@@ -46,24 +60,29 @@ public final class Thumbnails {
       ImageReader reader = readers.next();
       try {
         reader.setInput(input, true, true);
-        return thumbnail(source, reader, outputFolder, size);
+        int orientation = formatOf(source).equals("jpeg") ? exifOrientation(source) : 1;
+        return thumbnail(source, reader, orientation, outputFolder, size);
       } finally {
         reader.dispose();
       }
     }
   }
 
-  private static Thumbnail thumbnail(Path source, ImageReader reader, Path outputFolder, int size)
+  private static Thumbnail thumbnail(
+      Path source, ImageReader reader, int orientation, Path outputFolder, int size)
       throws IOException {
-    int sourceWidth = reader.getWidth(0);
-    int sourceHeight = reader.getHeight(0);
+    boolean quarterTurn = orientation >= 5;
+    int storedWidth = reader.getWidth(0);
+    int storedHeight = reader.getHeight(0);
+    int sourceWidth = quarterTurn ? storedHeight : storedWidth;
+    int sourceHeight = quarterTurn ? storedWidth : storedHeight;
     int longest = Math.max(sourceWidth, sourceHeight);
     // Decoding every pixel of a large image allocates tens of megabytes only to throw most away;
     // decode every n-th pixel instead, keeping at least twice the thumbnail's size to scale from.
     int step = Math.max(1, longest / (2 * size));
     ImageReadParam subsampling = reader.getDefaultReadParam();
     subsampling.setSourceSubsampling(step, step, 0, 0);
-    BufferedImage image = reader.read(0, subsampling);
+    BufferedImage image = upright(reader.read(0, subsampling), orientation);
     double scale = Math.min(1.0, size / (double) longest);
     int width = Math.max(1, (int) Math.round(sourceWidth * scale));
     int height = Math.max(1, (int) Math.round(sourceHeight * scale));
@@ -77,6 +96,71 @@ public final class Thumbnails {
     }
     return new Thumbnail(source.getFileName().toString(), output.toString(),
         sourceWidth, sourceHeight, width, height);
+  }
+
+  /**
+   * The EXIF orientation of a JPEG (1 to 8, TIFF tag 274), or 1 (as stored) when it has none or it
+   * cannot be read: a broken tag must not cost the thumbnail.
+   */
+  static int exifOrientation(Path jpeg) {
+    try (ImageInputStream input = ImageIO.createImageInputStream(jpeg.toFile())) {
+      if (input == null) {
+        return 1;
+      }
+      for (JPEGSegment segment : JPEGSegmentUtil.readSegments(input, JPEG.APP1, "Exif")) {
+        try (InputStream data = segment.data()) {
+          // After the identifier "Exif\0" comes one pad byte, then a TIFF structure.
+          if (data.read() < 0) {
+            continue;
+          }
+          Directory directory = new TIFFReader().read(ImageIO.createImageInputStream(data));
+          Entry entry = directory.getEntryById(TIFF.TAG_ORIENTATION);
+          if (entry != null && entry.getValue() instanceof Number number) {
+            int orientation = number.intValue();
+            return orientation >= 1 && orientation <= 8 ? orientation : 1;
+          }
+        }
+      }
+      return 1;
+    } catch (IOException | RuntimeException e) {
+      return 1;
+    }
+  }
+
+  /**
+   * The image turned and mirrored as EXIF orientation {@code orientation} says it is shown: 2
+   * mirrored left to right, 3 turned a half, 4 mirrored top to bottom, 5 mirrored along the
+   * diagonal, 6 turned a quarter clockwise, 7 mirrored along the other diagonal, 8 turned a quarter
+   * counterclockwise.
+   */
+  static BufferedImage upright(BufferedImage image, int orientation) {
+    if (orientation <= 1 || orientation > 8) {
+      return image;
+    }
+    int width = image.getWidth();
+    int height = image.getHeight();
+    AffineTransform transform = new AffineTransform();
+    switch (orientation) {
+      case 2 -> transform.setTransform(-1, 0, 0, 1, width, 0);
+      case 3 -> transform.setTransform(-1, 0, 0, -1, width, height);
+      case 4 -> transform.setTransform(1, 0, 0, -1, 0, height);
+      case 5 -> transform.setTransform(0, 1, 1, 0, 0, 0);
+      case 6 -> transform.setTransform(0, 1, -1, 0, height, 0);
+      case 7 -> transform.setTransform(0, -1, -1, 0, height, width);
+      default -> transform.setTransform(0, -1, 1, 0, 0, width); // 8
+    }
+    boolean quarterTurn = orientation >= 5;
+    BufferedImage turned = new BufferedImage(
+        quarterTurn ? height : width,
+        quarterTurn ? width : height,
+        image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    Graphics2D graphics = turned.createGraphics();
+    try {
+      graphics.drawImage(image, transform, null);
+    } finally {
+      graphics.dispose();
+    }
+    return turned;
   }
 
   /** The ImageIO format name for a file's extension. */
