@@ -422,6 +422,45 @@ class PoolContractTest extends EveryPoolKind {
     assertEquals(250, succeeded.get(), "a removed listener hears nothing");
   }
 
+  /** What a slow callback or listener does: the calls queue up behind it on the callback thread. */
+  private static void slowly() {
+    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void closeReturnsOnlyAfterEveryCallbackAndProgressCallHasRun(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger heard = new AtomicInteger();
+    AtomicInteger called = new AtomicInteger();
+    pool.addProgressListener((ok, bad) -> {
+      slowly();
+      heard.addAndGet(ok + bad);
+    });
+    for (int i = 0; i < 20; i++) {
+      pool.applyAsync(WorkParallel.cube(i)).onSuccess(cube -> {
+        slowly();
+        called.incrementAndGet();
+      });
+    }
+    assertEquals(cubes(1, 200), pool.map(WorkParallel::cube, range(1, 200), 1));
+    pool.close();
+    assertEquals(220, heard.get(), "every task was heard of before close() returned");
+    assertEquals(20, called.get(), "every callback ran before close() returned");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aCallbackMayCloseItsOwnPool(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    CompletableFuture<Boolean> closed = new CompletableFuture<>();
+    pool.applyAsync(WorkParallel.cube(2)).onSuccess(cube -> {
+      pool.close(); // on the callback thread: does not wait for itself
+      closed.complete(pool.isShutdown());
+    });
+    assertTrue(closed.get(20, SECONDS));
+  }
+
   /** Every task submitted is in exactly one state. */
   private static void assertAddsUp(PoolStats stats) {
     assertEquals(stats.submitted(),

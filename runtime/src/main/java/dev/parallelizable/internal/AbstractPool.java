@@ -349,6 +349,9 @@ public abstract class AbstractPool implements Pool {
     }
     try {
       awaitStopped();
+      // Every chunk is done, so every callback and progress call of the pool is queued: wait for
+      // them, as Python's join() waits for its result handler (not on the callback thread itself).
+      callbacks.awaitIdle();
       callbacks.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
