@@ -131,6 +131,18 @@ final class WorkerEndpoint implements Runnable {
     }
   }
 
+  /**
+   * Asks a kept worker, now its new pool's, to prove it is alive: the reader reports it ready when
+   * it answers. If the ping cannot be sent the worker is killed, and reported gone.
+   */
+  void ping() {
+    try {
+      connection.send(Protocol.PING, 0, null);
+    } catch (IOException | RuntimeException e) {
+      worker.kill();
+    }
+  }
+
   /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
   void send(Assignment request) {
     current = request;
@@ -155,6 +167,11 @@ final class WorkerEndpoint implements Runnable {
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
         Assignment request = current;
+        if (frame.type == Protocol.READY && request == null) {
+          worker.pingAnswered();
+          worker.owner().engine().ready(worker, 1); // a kept worker answered the pool that took it
+          continue;
+        }
         if (request == null) {
           throw new IOException("A frame of type " + frame.type + " came with no request in flight");
         }
