@@ -233,6 +233,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       }
       current = ordered ? inFlight.poll() : takeCompleted();
       current.await();
+      current.decode(); // here, in the caller: a result's readObject never stalls the pool's threads
       if (ordered) {
         completed(current); // an unordered iterator did when the chunk completed
       }

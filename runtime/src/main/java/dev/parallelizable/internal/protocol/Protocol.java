@@ -177,6 +177,27 @@ public final class Protocol {
   }
 
   /**
+   * Reads a framed value's bytes without decoding them, for {@link #decode} later, in another
+   * thread: a copy, since the frame's buffer is reused.
+   */
+  public static byte[] readValueBytes(FrameInput in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      throw new StreamCorruptedException("Corrupt value length " + length);
+    }
+    return in.readBytes(length);
+  }
+
+  /** Decodes the bytes of a value read by {@link #readValueBytes}, as {@link #decodeValue} does. */
+  public static Object decode(byte[] bytes, Codec codec, ClassLoader loader) throws DecodeException {
+    try {
+      return codec.decode(new FrameInput(ByteBuffer.wrap(bytes)), loader);
+    } catch (Throwable e) {
+      throw new DecodeException(e);
+    }
+  }
+
+  /**
    * Writes elements {@code [from, to)} of a primitive column in bulk, in native byte order (a
    * {@code boolean} as one byte, 0 or 1); nothing for a {@code void} column.
    */
