@@ -52,10 +52,13 @@ import java.util.function.Function;
  *   <li>Callbacks ({@code onSuccess}, {@code onFailure}, dependents of {@code toCompletableFuture}
  *       views) and progress listeners: run on the pool's {@link Callbacks} thread, never on a
  *       thread that runs tasks or reads results, so one that waits on its own pool cannot deadlock
- *       it; one that throws is logged and the next still runs.
+ *       it; one that throws is logged and the next still runs. {@link #join()} waits for them all
+ *       (but on the callback thread itself).
  *   <li>{@code readObject}/{@code readResolve} while decoding an argument, result or exception (the
  *       process and cluster pools): through the codec's deserialization filter; a decoding failure
- *       fails that task and leaves the worker in service.
+ *       fails that task and leaves the worker in service. A process pool's results are decoded by
+ *       the thread that reads them ({@link Undecoded}), never by the thread that reads the worker's
+ *       answers.
  *   <li>Worker initializers and a worker's shutdown hooks: bounded by the worker's start timeout
  *       and the retire grace period; the worker is killed past them and the failure names the
  *       bound.
