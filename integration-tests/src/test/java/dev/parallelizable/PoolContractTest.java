@@ -372,6 +372,45 @@ class PoolContractTest extends EveryPoolKind {
     pool.join();
   }
 
+  /** A map of every form, over an endless input, as one call that returns what it returned. */
+  private static final List<java.util.function.BiFunction<Pool, Iterable<Integer>, Object>> MAP_FORMS = List.of(
+      (pool, inputs) -> pool.map(WorkParallel::cube, inputs, 1),
+      (pool, inputs) -> {
+        ResultIterator<Long> results = pool.imapUnordered(WorkParallel::cube, inputs, 1);
+        results.forEachRemaining(result -> {});
+        return results;
+      },
+      (pool, inputs) -> pool.mapOutcomes(WorkParallel::cube, inputs, 1));
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void terminateWhileAMapReadsItsInputsEndsTheMapWithTaskCancelled(PoolKind kind) throws Exception {
+    for (var form : MAP_FORMS) {
+      Pool pool = pool(kind);
+      int window = 2 * pool.size() + 1; // the chunks a map keeps in flight
+      CountDownLatch reading = new CountDownLatch(1);
+      CountDownLatch terminated = new CountDownLatch(1);
+      // Endless: the map reads on as chunks complete, and stops in the middle of it at input 3 * window.
+      Iterable<Integer> inputs = () -> Stream.iterate(1, x -> x + 1).peek(x -> {
+        if (x == 3 * window) {
+          reading.countDown();
+          try {
+            terminated.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }).iterator();
+      CompletableFuture<Object> map = CompletableFuture.supplyAsync(() -> form.apply(pool, inputs));
+      assertTrue(reading.await(20, SECONDS), "the map read its inputs past its first chunks");
+      pool.terminate();
+      terminated.countDown();
+      ExecutionException ended = assertThrows(ExecutionException.class, () -> map.get(20, SECONDS));
+      assertInstanceOf(TaskCancelledException.class, ended.getCause(), chain(ended.getCause()));
+      assertTrue(ended.getCause().getMessage().contains("terminated"), ended.getCause().getMessage());
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void badArgumentsAreRejectedWithTheValue(PoolKind kind) {
@@ -416,6 +455,45 @@ class PoolContractTest extends EveryPoolKind {
     pool.removeProgressListener(listener);
     pool.map(WorkParallel::cube, range(1, 10));
     assertEquals(250, succeeded.get(), "a removed listener hears nothing");
+  }
+
+  /** What a slow callback or listener does: the calls queue up behind it on the callback thread. */
+  private static void slowly() {
+    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void closeReturnsOnlyAfterEveryCallbackAndProgressCallHasRun(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger heard = new AtomicInteger();
+    AtomicInteger called = new AtomicInteger();
+    pool.addProgressListener((ok, bad) -> {
+      slowly();
+      heard.addAndGet(ok + bad);
+    });
+    for (int i = 0; i < 20; i++) {
+      pool.applyAsync(WorkParallel.cube(i)).onSuccess(cube -> {
+        slowly();
+        called.incrementAndGet();
+      });
+    }
+    assertEquals(cubes(1, 200), pool.map(WorkParallel::cube, range(1, 200), 1));
+    pool.close();
+    assertEquals(220, heard.get(), "every task was heard of before close() returned");
+    assertEquals(20, called.get(), "every callback ran before close() returned");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aCallbackMayCloseItsOwnPool(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    CompletableFuture<Boolean> closed = new CompletableFuture<>();
+    pool.applyAsync(WorkParallel.cube(2)).onSuccess(cube -> {
+      pool.close(); // on the callback thread: does not wait for itself
+      closed.complete(pool.isShutdown());
+    });
+    assertTrue(closed.get(20, SECONDS));
   }
 
   /** Every task submitted is in exactly one state. */

@@ -21,7 +21,11 @@ import java.util.function.Consumer;
  * the same pool waits for ever. An exception or error a callback throws is logged through {@link
  * System.Logger} (level WARNING, logger {@code dev.parallelizable.internal.Callbacks}) and the next
  * callback runs. The thread starts with the first callback and ends when the pool has stopped and
- * every queued callback has run (or after two idle seconds; it starts again when needed).
+ * every queued callback has run (or after two idle seconds; it starts again when needed). The
+ * pool's {@link Pool#close()} and {@link Pool#join()} return only after every callback added
+ * before they were called has run. A process pool's result is decoded where it is read: by {@code
+ * get()}'s caller, or by the callback thread for {@code onSuccess}; a result that cannot be decoded
+ * there goes to {@code onFailure} instead.
  *
  * <p>The view of {@link #toCompletableFuture()} is completed the same way, so its dependents run on
  * the callback thread too, except for a thread that waits on the view itself with {@code get} or

@@ -20,10 +20,16 @@ import java.util.stream.Stream;
  * <p><b>Thread safety.</b> All methods are thread-safe; many threads may submit to one pool.
  *
  * <p><b>Lifecycle</b> (Python's meanings). {@link #shutdown()} (Python's {@code close}) accepts no new
- * work and lets accepted work finish; {@link #join()} waits for that and for the workers to stop;
- * {@link #terminate()} stops now and fails every pending result with {@link TaskCancelledException};
- * {@link #close()} is {@code shutdown()} then {@code join()}, for try-with-resources. Submitting to a
- * pool that was shut down throws {@link IllegalStateException}.
+ * work and lets accepted work finish; {@link #join()} waits for that, for the workers to stop, and
+ * for every callback and progress listener call of the pool to have run; {@link #terminate()} stops
+ * now and fails every pending result, and every map still reading its inputs, with {@link
+ * TaskCancelledException}; {@link #close()} is {@code shutdown()} then {@code join()}, for
+ * try-with-resources. Submitting to a pool that was shut down throws {@link IllegalStateException}.
+ *
+ * <p><b>Callbacks.</b> The callbacks of its results ({@link AsyncResult#onSuccess}, {@link
+ * AsyncResult#onFailure}, the dependents of {@link AsyncResult#toCompletableFuture}) and its {@link
+ * ProgressListener}s run on the pool's callback thread, one at a time: never on a thread that runs
+ * tasks or reads results.
  *
  * <p><b>Failures.</b> A task's exception reaches the caller as {@link TaskFailedException} with the
  * original as its cause. A {@code map} fails with the first failure in input order and cancels the
@@ -192,6 +198,7 @@ public interface Pool extends AutoCloseable {
    * @param inputs the inputs, read once; not null
    * @return one outcome per input, in input order; {@link Outcome#position()} is the index
    * @throws IllegalStateException if the pool was shut down before or while it read the inputs
+   * @throws TaskCancelledException if the pool was terminated while it read the inputs
    */
   default <T, R> List<Outcome<R>> mapOutcomes(Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
     return mapOutcomes(toTask, inputs, 0);
@@ -272,7 +279,8 @@ public interface Pool extends AutoCloseable {
 
   /**
    * Adds a listener that hears about every task this pool finishes from now on, whichever call
-   * submitted it. Thread-safe.
+   * submitted it. It is called on the pool's callback thread (see {@link ProgressListener}); {@link
+   * #close()} and {@link #join()} return after its last call. Thread-safe.
    *
    * @param listener the listener to add; not null
    */
@@ -307,7 +315,12 @@ public interface Pool extends AutoCloseable {
   void shutdown();
 
   /**
-   * Waits until all accepted work is done and the workers have stopped.
+   * Waits until all accepted work is done, the workers have stopped, and every callback and
+   * progress listener call of the pool has run (as Python's {@code join()} waits for its result
+   * handler): a count a listener keeps is final when it returns. Called on the pool's callback
+   * thread (from one of its callbacks), it cannot wait for the callbacks queued behind the running
+   * one, and does not: it returns once the workers have stopped, and those callbacks run after. A
+   * callback that never returns keeps it waiting.
    *
    * @throws IllegalStateException if the pool was not shut down or terminated first, as in Python
    * @throws WaitInterruptedException if the waiting thread is interrupted
@@ -317,7 +330,9 @@ public interface Pool extends AutoCloseable {
   /**
    * Stops now: tasks that have not started are cancelled, running ones are interrupted (threads) or
    * their workers killed (processes), and every pending result fails with {@link
-   * TaskCancelledException}. Returns once the workers are gone. Idempotent.
+   * TaskCancelledException}, as does every map (of any form) still reading its inputs, whatever
+   * thread runs it. Returns once the workers are gone; it does not wait for the callbacks of the
+   * failed results, which {@link #join()} does. Idempotent.
    */
   void terminate();
 
@@ -328,7 +343,11 @@ public interface Pool extends AutoCloseable {
    */
   boolean isShutdown();
 
-  /** {@link #shutdown()} then {@link #join()}. */
+  /**
+   * {@link #shutdown()} then {@link #join()}: returns once accepted work is done, the workers have
+   * stopped, and every callback and progress listener call of the pool has run (on the callback
+   * thread itself: without waiting for the callbacks queued behind the running one).
+   */
   @Override
   default void close() {
     shutdown();

@@ -11,7 +11,10 @@ package dev.parallelizable;
  * pools is called from their callback threads at once and must be thread-safe. A listener may wait
  * on the pool, but a slow one delays the pool's other callbacks. An exception or error it throws is
  * logged through {@link System.Logger} (level WARNING) and the other listeners are still called.
- * Tasks cancelled before they ran are not reported.
+ * Tasks cancelled before they ran are not reported. The pool's {@link Pool#close()} and {@link
+ * Pool#join()} return only after every call of its listeners has run, so a count a listener keeps
+ * is final then. A process pool's task whose result cannot be decoded in the caller counts as
+ * succeeded: its task ran, and the failure is the reader's.
  */
 @FunctionalInterface
 public interface ProgressListener {

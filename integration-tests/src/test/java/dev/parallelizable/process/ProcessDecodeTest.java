@@ -1,6 +1,8 @@
 package dev.parallelizable.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +13,14 @@ import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.fixtures.Hostile;
+import dev.parallelizable.fixtures.HostileParallel;
 import dev.parallelizable.fixtures.Work;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +64,26 @@ class ProcessDecodeTest {
   private static void assertSameWorkerServes() {
     assertEquals(worker, pool.apply(WorkParallel.pid()), "the worker was left in service");
     assertEquals(27L, pool.apply(WorkParallel.cube(3)));
+  }
+
+  @Test
+  void aResultWhoseDecodingBlocksStallsOnlyTheThreadThatReadsIt() throws Exception {
+    Hostile.BlocksWhenRead.reading = new CountDownLatch(1);
+    Hostile.BlocksWhenRead.gate = new CountDownLatch(1);
+    try {
+      AsyncResult<Object> blocked = pool.applyAsync(HostileParallel.returnBlocksWhenRead());
+      CompletableFuture<Object> reader = CompletableFuture.supplyAsync(blocked::get);
+      assertTrue(Hostile.BlocksWhenRead.reading.await(20, TimeUnit.SECONDS), "its reader decodes it");
+      // The one worker answered; its next tasks run while the first result is still being read.
+      assertEquals(27L, pool.applyAsync(WorkParallel.cube(3)).get(REJECTED_WITHIN));
+      assertEquals(List.of(1L, 8L, 27L), pool.map(WorkParallel::cube, List.of(1, 2, 3)));
+      assertFalse(reader.isDone(), "the first result is still being decoded");
+      Hostile.BlocksWhenRead.gate.countDown();
+      assertInstanceOf(Hostile.BlocksWhenRead.class, reader.get(20, TimeUnit.SECONDS));
+    } finally {
+      Hostile.BlocksWhenRead.gate.countDown();
+    }
+    assertSameWorkerServes();
   }
 
   @Test

@@ -129,6 +129,23 @@ class WorkerReuseTest {
   }
 
   @Test
+  void aKeptWorkerKilledBeforeTheNextPoolIsBuiltIsReplacedAndNoTaskIsBlamedForIt() {
+    for (int round = 0; round < 5; round++) {
+      long kept;
+      try (Pool pool = reusing(KEPT).build()) {
+        kept = pidOf(pool);
+      }
+      // SIGKILL, and the next pool at once: its reader may not have seen the channel end yet.
+      assertTrue(ProcessHandle.of(kept).orElseThrow().destroyForcibly());
+      try (Pool pool = reusing(KEPT).build()) {
+        long next = pidOf(pool); // never a WorkerCrashedException: the task never reached the dead worker
+        assertNotEquals(kept, next, "round " + round + ": a new worker runs the task");
+        assertEquals(27L, pool.apply(WorkParallel.cube(3)));
+      }
+    }
+  }
+
+  @Test
   void crashedTimedOutAndRecycledWorkersAreNeverKept() {
     long crashed;
     long afterCrash;

@@ -52,10 +52,13 @@ import java.util.function.Function;
  *   <li>Callbacks ({@code onSuccess}, {@code onFailure}, dependents of {@code toCompletableFuture}
  *       views) and progress listeners: run on the pool's {@link Callbacks} thread, never on a
  *       thread that runs tasks or reads results, so one that waits on its own pool cannot deadlock
- *       it; one that throws is logged and the next still runs.
+ *       it; one that throws is logged and the next still runs. {@link #join()} waits for them all
+ *       (but on the callback thread itself).
  *   <li>{@code readObject}/{@code readResolve} while decoding an argument, result or exception (the
  *       process and cluster pools): through the codec's deserialization filter; a decoding failure
- *       fails that task and leaves the worker in service.
+ *       fails that task and leaves the worker in service. A process pool's results are decoded by
+ *       the thread that reads them ({@link Undecoded}), never by the thread that reads the worker's
+ *       answers.
  *   <li>Worker initializers and a worker's shutdown hooks: bounded by the worker's start timeout
  *       and the retire grace period; the worker is killed past them and the failure names the
  *       bound.
@@ -71,6 +74,8 @@ public abstract class AbstractPool implements Pool {
   private final PoolCounters counters = new PoolCounters();
   private volatile boolean shutdown;
   private volatile boolean terminated;
+  /** What {@link #terminate()} failed the chunks in flight with; null before. */
+  private volatile TaskCancelledException terminatedBy;
 
   protected AbstractPool(String name, int size) {
     this.name = name;
@@ -113,18 +118,60 @@ public abstract class AbstractPool implements Pool {
     }
   }
 
+  /**
+   * Checks that a map this pool accepted may go on reading its inputs: if the pool was terminated
+   * since, the map ends as its chunks in flight did, with a {@link TaskCancelledException}; if it
+   * was shut down, with the {@link IllegalStateException} of new work.
+   */
+  final void checkMapGoesOn() {
+    if (terminatedBy != null) {
+      throw new TaskCancelledException(
+          name + " was terminated before the map finished; its remaining inputs were not read");
+    }
+    checkAccepting();
+  }
+
+  /** Submits a chunk of new work: refused if the pool was shut down. */
   final void submit(Chunk chunk) {
     checkAccepting();
+    enqueue(chunk);
+  }
+
+  /** Submits the next chunk of a map this pool accepted (see {@link #checkMapGoesOn()}). */
+  final void submitNext(Chunk chunk) {
+    checkMapGoesOn();
+    enqueue(chunk);
+  }
+
+  private void enqueue(Chunk chunk) {
     chunk.observe(counters);
     inFlight.add(chunk);
     chunk.done().thenRun(() -> inFlight.remove(chunk));
     reportProgress(chunk);
+    if (abortIfTerminated(chunk)) {
+      return; // terminate() ran since the check, and may have aborted the chunks in flight before this one joined them
+    }
     dispatch(chunk);
   }
 
-  /** Runs {@code chunk} in the calling thread (see {@link #mayRunInCaller()}). */
+  /**
+   * Aborts {@code chunk} as {@link #terminate()} aborts the chunks in flight, if the pool was
+   * terminated; for a dispatch that lost the race with it (its workers are stopped).
+   *
+   * @return whether the pool was terminated and the chunk is done
+   */
+  protected final boolean abortIfTerminated(Chunk chunk) {
+    TaskCancelledException cancelled = terminatedBy;
+    if (cancelled == null) {
+      return false;
+    }
+    chunk.abort(cancelled);
+    return true;
+  }
+
+  /** Runs {@code chunk}, of a map this pool accepted, in the calling thread (see {@link #mayRunInCaller()}). */
   final void runInCaller(Chunk chunk) {
-    checkAccepting();
+    checkMapGoesOn();
     chunk.observe(counters);
     reportProgress(chunk);
     runOn(chunk, null);
@@ -305,6 +352,9 @@ public abstract class AbstractPool implements Pool {
     }
     try {
       awaitStopped();
+      // Every chunk is done, so every callback and progress call of the pool is queued: wait for
+      // them, as Python's join() waits for its result handler (not on the callback thread itself).
+      callbacks.awaitIdle();
       callbacks.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -320,9 +370,9 @@ public abstract class AbstractPool implements Pool {
       }
       terminated = true;
       shutdown = true;
+      terminatedBy = new TaskCancelledException(name + " was terminated before the task finished");
     }
-    TaskCancelledException cancelled =
-        new TaskCancelledException(name + " was terminated before the task finished");
+    TaskCancelledException cancelled = terminatedBy;
     for (Chunk chunk : inFlight) {
       chunk.abort(cancelled);
     }

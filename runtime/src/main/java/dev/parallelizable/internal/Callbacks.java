@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * <p>The thread is started on the first callback, is a daemon, and ends once its queue stays empty
  * for {@link #KEEP_ALIVE_MILLIS} or, after {@link #stop()}, as soon as the queue is empty; a
  * callback handed over after that starts a new thread. So no thread outlives the pool's work, and
- * no callback is ever refused. Thread-safe.
+ * no callback is ever refused. {@link #awaitIdle()} waits until every callback handed over has run:
+ * the pool's {@code join()} returns only after it. Thread-safe.
  */
 final class Callbacks {
   /** How long an idle callback thread waits for more before it ends. */
@@ -48,6 +49,8 @@ final class Callbacks {
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>(); // accessed only under this
   private boolean running; // accessed only under this: a thread drains the queue
   private boolean stopped; // accessed only under this: the pool is stopped, end when idle
+  private int pending; // accessed only under this: callbacks handed over and not yet returned
+  private Thread thread; // accessed only under this: the thread that drains the queue, or null
 
   Callbacks(String poolName) {
     this.threadName = "parallelizable-callbacks (" + poolName + ")";
@@ -55,17 +58,35 @@ final class Callbacks {
 
   /** Queues {@code callback}; {@code what} names it in the log if it throws. */
   void execute(Supplier<String> what, Runnable callback) {
+    Thread started;
     synchronized (this) {
       queue.add(() -> runGuarded(what, callback));
+      pending++;
       if (running) {
         notifyAll();
         return;
       }
       running = true;
+      started = new Thread(this::drain, threadName);
+      started.setDaemon(true);
+      thread = started;
     }
-    Thread thread = new Thread(this::drain, threadName);
-    thread.setDaemon(true);
-    thread.start();
+    started.start();
+  }
+
+  /**
+   * Waits until every callback handed over so far, and every one those hand over in turn, has run.
+   * Returns at once when called on the callback thread itself, which cannot wait for the callbacks
+   * queued behind the one it runs.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  void awaitIdle() throws InterruptedException {
+    synchronized (this) {
+      while (pending > 0 && Thread.currentThread() != thread) {
+        wait();
+      }
+    }
   }
 
   /** The pool has stopped: the thread ends as soon as it has run what is queued. */
@@ -85,6 +106,7 @@ final class Callbacks {
           long left = deadline - System.nanoTime();
           if (stopped || left <= 0) {
             running = false;
+            thread = null;
             return;
           }
           try {
@@ -95,7 +117,15 @@ final class Callbacks {
         }
         next = queue.poll();
       }
-      next.run();
+      try {
+        next.run();
+      } finally {
+        synchronized (this) {
+          if (--pending == 0) {
+            notifyAll();
+          }
+        }
+      }
     }
   }
 

@@ -75,6 +75,8 @@ public final class Chunk {
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
   private ParallelException failure;
+  /** Whether a result is stored {@link Undecoded}, until {@link #decode()} decoded them all. */
+  private volatile boolean undecoded;
   private volatile Task<?>[] tasks;
   private long startNanos;
   private boolean started;
@@ -538,10 +540,59 @@ public final class Chunk {
     return index >= completed ? failure : null;
   }
 
-  /** Stores the result of element {@code index}; for executors that complete elements one by one. */
+  /**
+   * Stores the result of element {@code index}; for executors that complete elements one by one.
+   * An {@link Undecoded} value is decoded when the chunk is read ({@link #decode()}).
+   */
   public void setResult(int index, Object value) {
     Object[] boxed = results;
     (boxed != null ? boxed : boxedResults())[index] = value;
+    if (value instanceof Undecoded) {
+      undecoded = true;
+    }
+  }
+
+  /**
+   * After DONE: decodes the results stored {@link Undecoded}, in the calling thread, which is the
+   * one that reads them: the caller of {@code get()}, the map's iterator, the callback thread. A
+   * result that cannot be decoded is that element's failure, as if its task had failed there: the
+   * chunk ends at it, or, in a chunk that keeps going, it is that element's outcome. Every reader of
+   * a done chunk's results, {@link #completed()} and {@link #failure()} calls it first; the counts of
+   * the pool and its progress listeners, taken when the chunk completed, count such an element as
+   * completed (its task did). Thread-safe; the first caller decodes, the others wait for it.
+   */
+  void decode() {
+    if (!undecoded) {
+      return;
+    }
+    synchronized (this) {
+      if (!undecoded) {
+        return;
+      }
+      Object[] boxed = results;
+      for (int i = 0; i < completed; i++) {
+        if (boxed[i] instanceof Undecoded value) {
+          if (elementFailures != null && elementFailures[i] != null) {
+            continue; // its outcome is its failure; the value is never read
+          }
+          try {
+            boxed[i] = value.decode();
+          } catch (ParallelException e) {
+            boxed[i] = null;
+            if (!keepGoing) {
+              completed = i;
+              failure = e;
+              break;
+            }
+            if (elementFailures == null) {
+              elementFailures = new ParallelException[inputs.length];
+            }
+            elementFailures[i] = e;
+          }
+        }
+      }
+      undecoded = false;
+    }
   }
 
   /** Completes the chunk: every element succeeded. */

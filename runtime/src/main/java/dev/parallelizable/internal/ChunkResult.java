@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  *
  * <p>Callbacks and the completion of {@link #toCompletableFuture() views} are handed to the pool's
  * {@link Callbacks} thread when the chunk is done; the thread that completed the chunk (a worker, a
- * result reader) only queues them. A thread that waits on a view with {@code get}/{@code join}
+ * result reader) only queues them. A result that came from a worker as bytes is decoded by the
+ * thread that reads it ({@link Chunk#decode()}): {@code get()}'s caller, or the callback thread. A thread that waits on a view with {@code get}/{@code join}
  * completes it itself once the chunk is done, so it never waits for the callback thread.
  */
 final class ChunkResult<R> implements AsyncResult<R> {
@@ -42,6 +43,7 @@ final class ChunkResult<R> implements AsyncResult<R> {
 
   @SuppressWarnings("unchecked")
   private R value() {
+    chunk.decode();
     ParallelException failure = chunk.failure();
     if (failure != null) {
       throw failure;
@@ -84,24 +86,25 @@ final class ChunkResult<R> implements AsyncResult<R> {
   @SuppressWarnings("unchecked")
   public AsyncResult<R> onSuccess(Consumer<? super R> callback) {
     Objects.requireNonNull(callback, "callback");
-    chunk.done().thenRun(() -> {
+    // Decided on the callback thread, where the result is decoded: never on the thread that completed it.
+    chunk.done().thenRun(() -> callbacks.execute(() -> "The onSuccess callback of " + chunk.describe(), () -> {
+      chunk.decode();
       if (chunk.failure() == null) {
-        callbacks.execute(() -> "The onSuccess callback of " + chunk.describe(),
-            () -> callback.accept((R) chunk.result(0)));
+        callback.accept((R) chunk.result(0));
       }
-    });
+    }));
     return this;
   }
 
   @Override
   public AsyncResult<R> onFailure(Consumer<? super ParallelException> callback) {
     Objects.requireNonNull(callback, "callback");
-    chunk.done().thenRun(() -> {
+    chunk.done().thenRun(() -> callbacks.execute(() -> "The onFailure callback of " + chunk.describe(), () -> {
+      chunk.decode();
       if (chunk.failure() != null) {
-        callbacks.execute(() -> "The onFailure callback of " + chunk.describe(),
-            () -> callback.accept(chunk.failure()));
+        callback.accept(chunk.failure());
       }
-    });
+    }));
     return this;
   }
 
@@ -120,6 +123,7 @@ final class ChunkResult<R> implements AsyncResult<R> {
   private final class View extends CompletableFuture<R> {
     @SuppressWarnings("unchecked")
     void settle() {
+      chunk.decode();
       if (chunk.failure() == null) {
         complete((R) chunk.result(0));
       } else {

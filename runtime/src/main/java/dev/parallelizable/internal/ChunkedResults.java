@@ -200,12 +200,12 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (!ordered) {
       chunk.done().thenAccept(this::completed);
     }
-    inFlight.add(chunk);
     if (inline) {
       pool.runInCaller(chunk);
     } else {
-      pool.submit(chunk);
+      pool.submitNext(chunk);
     }
+    inFlight.add(chunk); // only once submitted: a chunk the pool refused is never waited for
   }
 
   /** Records the cost of a chunk once done; queues it for an unordered iterator. */
@@ -235,6 +235,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       }
       current = ordered ? inFlight.poll() : takeCompleted();
       current.await();
+      current.decode(); // here, in the caller: a result's readObject never stalls the pool's threads
       if (ordered) {
         completed(current); // an unordered iterator did when the chunk completed
       }

@@ -39,7 +39,11 @@ public final class ExecutorPool extends AbstractPool {
       executor.execute(() -> runOn(chunk, thisWorker()));
       endDispatch(event, chunk, "executor queue");
     } catch (RejectedExecutionException e) {
-      // shutdown() raced with this submit: the executor stopped accepting after our own check.
+      // shutdown() or terminate() raced with this submit: the executor stopped accepting after our
+      // own check. A terminated pool fails the chunk as it failed those in flight.
+      if (abortIfTerminated(chunk)) {
+        return;
+      }
       chunk.cancel(this + " was shut down");
       throw new IllegalStateException(this + " was shut down; create a new pool to run more tasks", e);
     }

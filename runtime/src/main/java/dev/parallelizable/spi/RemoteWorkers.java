@@ -153,11 +153,13 @@ public interface RemoteWorkers<W> {
 
   /**
    * The exception that breaks the pool when a started worker could not start: queued and later
-   * tasks fail with it. Under the engine's lock.
+   * tasks fail with it; or null if the worker's loss before it was ready is no start failure (it
+   * had started before, for another pool that kept it): the engine then replaces it. Under the
+   * engine's lock.
    *
    * @param worker the worker that could not start
    * @param problem why it could not start
-   * @return the exception the pool fails with
+   * @return the exception the pool fails with, or null to replace the worker instead
    */
   default WorkerStartException startFailure(W worker, Throwable problem) {
     return new WorkerStartException("Worker " + worker + " could not start: " + problem, problem);

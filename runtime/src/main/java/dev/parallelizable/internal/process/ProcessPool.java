@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 |                    |                                   |   tasks, idle timeout, shut down)
  *                 +--------------------+--died, killed (timeout)-----------+--> gone (replaced)
  * READY, idle, of a closed pool that reuses workers --release()--> kept (WorkerCache) --taken by a
- *     pool of the same configuration--> READY in that pool
+ *     pool of the same configuration--> STARTING in that pool --answered a PING--> READY in that pool
+ *     (gone before it answered: replaced by a new worker, never given a task, never a start failure)
  * }</pre>
  *
  * A successor starts before its predecessor is gone: when the predecessor is given its last task
@@ -164,7 +165,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
     return !config.jobMode && !config.reuseWorkersFor.isZero();
   }
 
-  /** Starts new workers' JVMs, and reports kept workers ready at once. */
+  /** Starts new workers' JVMs, and pings kept workers, which are ready once they answer. */
   @Override
   public void launch(List<WorkerProcess> workers) {
     List<WorkerProcess> kept = new ArrayList<>(0);
@@ -181,7 +182,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
       }
     }
     for (WorkerProcess worker : kept) {
-      engine.ready(worker, 1);
+      worker.confirmAlive();
     }
   }
 
@@ -282,8 +283,12 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
         task.toString(), worker.pid(), worker.exitStatus(), what + stderrText(worker), fatal);
   }
 
+  /** Null for a kept worker that died before it answered this pool's ping: it is replaced. */
   @Override
   public WorkerStartException startFailure(WorkerProcess worker, Throwable problem) {
+    if (worker.startedBefore()) {
+      return null;
+    }
     String reason =
         problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : Describe.throwable(problem);
     return new WorkerStartException(

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * a pool is shut down, a worker idle and healthy --keep()--> KEPT (no pool; its reader still reads)
- *   KEPT --a pool of the same configuration starts--> take(): the worker serves that pool, ready
+ *   KEPT --a pool of the same configuration starts--> take(): the worker serves that pool once it
+ *       answered the pool's ping (dead by then: the pool replaces it)
  *   KEPT --its time is up--> LEAVING (told to exit in order) --its shutdown timeout passed--> killed
  *   KEPT or LEAVING --its channel ended (exit, crash, kill)--> ended(): forgotten, nothing told
  *   any --the JVM exits--> killed by WorkerRegistry's shutdown hook; --the JVM is killed--> the
@@ -76,7 +77,8 @@ final class WorkerCache {
 
   /**
    * A kept worker of {@code config}'s configuration, now working for {@code pool}, or null if none
-   * is kept. The worker is ready: the pool reports it so without starting anything.
+   * is kept. The worker started long ago: the pool pings it, and it is ready once it answers
+   * ({@link WorkerProcess#confirmAlive}).
    */
   static WorkerProcess take(ProcessPool pool, WorkerConfig config) {
     synchronized (LOCK) {

@@ -1,14 +1,11 @@
 package dev.parallelizable.internal.process;
 
-import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.ResultColumns;
-import dev.parallelizable.internal.Describe;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
-import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
@@ -28,9 +25,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The parent's end of the protocol with one worker: listens on the worker's socket, hands the
  * worker its token, and runs the result-reader thread, which accepts the peer that presents the
- * token, performs the handshake (codec, initializer), decodes the worker's frames into the
+ * token, performs the handshake (codec, initializer), reads the worker's frames into the
  * assignments they answer, and reports to the engine when the worker is ready or has answered an
- * assignment; when the channel ends, it hands over to {@link WorkerProcess#end}.
+ * assignment; when the channel ends, it hands over to {@link WorkerProcess#end}. It decodes no
+ * result: a result stays as the worker's bytes ({@link EncodedResult}) until the caller reads it,
+ * so that no result's {@code readObject} can stall the worker's later answers.
  *
  * <p>Thread-safe. {@link #current} is written by the thread that sends an assignment, before it
  * sends it, and cleared by the reader thread before it reports the answer; the server, a peer not
@@ -131,6 +130,18 @@ final class WorkerEndpoint implements Runnable {
     }
   }
 
+  /**
+   * Asks a kept worker, now its new pool's, to prove it is alive: the reader reports it ready when
+   * it answers. If the ping cannot be sent the worker is killed, and reported gone.
+   */
+  void ping() {
+    try {
+      connection.send(Protocol.PING, 0, null);
+    } catch (IOException | RuntimeException e) {
+      worker.kill();
+    }
+  }
+
   /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
   void send(Assignment request) {
     current = request;
@@ -155,6 +166,11 @@ final class WorkerEndpoint implements Runnable {
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
         Assignment request = current;
+        if (frame.type == Protocol.READY && request == null) {
+          worker.pingAnswered();
+          worker.owner().engine().ready(worker, 1); // a kept worker answered the pool that took it
+          continue;
+        }
         if (request == null) {
           throw new IOException("A frame of type " + frame.type + " came with no request in flight");
         }
@@ -324,21 +340,8 @@ final class WorkerEndpoint implements Runnable {
         invoker = task.method().invoker().getClass();
         loader = invoker.getClassLoader();
       }
-      Object value;
-      try {
-        value = Protocol.decodeValue(in, config.codec, loader);
-      } catch (DecodeException e) {
-        request.fail(
-            index,
-            new TaskFailedException(
-                task,
-                new ParallelException(
-                    "The result of " + task + " could not be decoded in the caller by " + config.codec
-                        + ": " + Describe.throwable(e.getCause()),
-                    e.getCause())));
-        continue;
-      }
-      request.result(index, value);
+      // Decoded where it is read, never here: its readObject may block (see Undecoded).
+      request.result(index, new EncodedResult(Protocol.readValueBytes(in), config.codec, loader, task));
     }
     if (last) {
       answered(request);

@@ -157,6 +157,10 @@ public final class WorkerMain {
         exit(0);
         return;
       }
+      if (frame.type == Protocol.PING) {
+        connection.send(Protocol.READY, 0, null); // alive, for the pool that took it
+        continue;
+      }
       frame.body.sharedMappings(shared);
       boolean succeeded;
       if (frame.type == Protocol.RUN) {

@@ -55,6 +55,11 @@ final class WorkerProcess {
   volatile boolean initializing;
   /** Set by the watchdog when it killed the worker for running its initializer too long. */
   volatile boolean initializerTimedOut;
+  /**
+   * When a pool that took this kept worker pinged it ({@link #confirmAlive}), until it answered; 0
+   * otherwise. Bounded by the start timeout, as a new worker's handshake is.
+   */
+  volatile long pingSentNanos;
 
   WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
     this.pool = pool;
@@ -115,6 +120,27 @@ final class WorkerProcess {
     pool = owner;
     config = ownerConfig;
     retiringSinceNanos = 0;
+  }
+
+  /**
+   * Called by the pool that took this kept worker: the worker was idle for a while, and may have
+   * died unnoticed (a signal, the OOM killer) just before. It serves the pool only once it has
+   * answered a ping, as a new worker only once it has answered INIT; if it is gone instead, the
+   * pool replaces it ({@link ProcessPool#startFailure}), and no task is ever sent to it.
+   */
+  void confirmAlive() {
+    pingSentNanos = System.nanoTime();
+    endpoint.ping();
+  }
+
+  /** The worker answered {@link #confirmAlive}'s ping. */
+  void pingAnswered() {
+    pingSentNanos = 0;
+  }
+
+  /** Whether the worker started once, for this pool or for one that kept it before. */
+  boolean startedBefore() {
+    return ready;
   }
 
   /** Whether the worker may serve another pool: it started, never failed and is not stopping. */
@@ -205,6 +231,11 @@ final class WorkerProcess {
         startTimedOut = true;
         kill();
       }
+    }
+    long pinged = pingSentNanos;
+    if (pinged != 0 && now - pinged > TimeUnit.SECONDS.toNanos(ProcessPool.START_TIMEOUT_SECONDS)) {
+      pingSentNanos = 0;
+      kill(); // a kept worker that does not answer: its pool replaces it
     }
     long retiring = retiringSinceNanos;
     if (retiring != 0 && !shutdownTimedOut && now - retiring > config.shutdownTimeout.toNanos()) {

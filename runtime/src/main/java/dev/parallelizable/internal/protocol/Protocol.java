@@ -54,6 +54,8 @@ import java.util.Map;
  * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
  *   or    BATCH_RESULTS (id) first:int32 count:int32 last:int8 kind:int8 column   (count elements)
  * worker  FAILED  (id)   index:int32 fatal:int8 failure
+ * parent  PING           (empty)                         a kept worker is handed to another pool
+ * worker  READY          (empty)                         the answer: it is alive; RUNs may come
  *
  * codec    className:string maxDepth:int32 maxReferences:int64 maxArrayLength:int32 maxBytes:int64
  *          maxCollectionWorkPerObject:int64                       (the limits: DecodeLimits)
@@ -81,7 +83,8 @@ import java.util.Map;
  * <p>A RUN carries a run of consecutive tasks of one chunk: the whole chunk, unless its arguments
  * take more than a few megabytes, the worker must be recycled within it, or a crashed chunk is
  * retried from the first task without a result. The parent closes its side of the channel to
- * retire a worker: the worker exits at end of stream.
+ * retire a worker: the worker exits at end of stream. A worker kept between pools is sent a PING,
+ * between two RUNs, when another pool takes it; it serves that pool once it has answered READY.
  *
  * <p>A RUN_BATCH carries a run of rows of a chunk whose tasks all call one method with a batch
  * loop (see {@link dev.parallelizable.support.TaskInvoker#invokeBatch}): one column per parameter,
@@ -121,6 +124,7 @@ public final class Protocol {
   public static final byte FAILED = 7;
   public static final byte RUN_BATCH = 8;
   public static final byte BATCH_RESULTS = 9;
+  public static final byte PING = 10;
 
   /** Length of the token, as hex digits. */
   public static final int TOKEN_LENGTH = 32;
@@ -167,6 +171,27 @@ public final class Protocol {
     FrameInput value = in.slice(length);
     try {
       return codec.decode(value, loader);
+    } catch (Throwable e) {
+      throw new DecodeException(e);
+    }
+  }
+
+  /**
+   * Reads a framed value's bytes without decoding them, for {@link #decode} later, in another
+   * thread: a copy, since the frame's buffer is reused.
+   */
+  public static byte[] readValueBytes(FrameInput in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      throw new StreamCorruptedException("Corrupt value length " + length);
+    }
+    return in.readBytes(length);
+  }
+
+  /** Decodes the bytes of a value read by {@link #readValueBytes}, as {@link #decodeValue} does. */
+  public static Object decode(byte[] bytes, Codec codec, ClassLoader loader) throws DecodeException {
+    try {
+      return codec.decode(new FrameInput(ByteBuffer.wrap(bytes)), loader);
     } catch (Throwable e) {
       throw new DecodeException(e);
     }

@@ -324,13 +324,17 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       }
       if (!isTerminated()) {
         if (was == State.STARTING) {
-          if (broken == null && !(isShutdown() && queue.isEmpty())) {
-            broken = link.startFailure(worker, problem);
+          WorkerStartException failure =
+              broken == null && !(isShutdown() && queue.isEmpty()) ? link.startFailure(worker, problem) : null;
+          if (failure != null) {
+            broken = failure;
             for (Dispatch dispatch : queue) {
               outcome.aborted.add(dispatch.chunk);
             }
             queue.clear();
             delayed = 0;
+          } else if (broken == null && replaceable()) {
+            outcome.spawned.addAll(replace(slot, "crashed")); // it had started, for another pool
           }
         } else {
           for (Request request : running) {
@@ -362,8 +366,8 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     lock.lock();
     try {
       WorkerSlot<W> slot = slots.get(worker);
-      if (slot == null || isTerminated()) {
-        return;
+      if (slot == null || isTerminated() || slot.state == State.STARTING) {
+        return; // a worker not yet ready has no work to hand over: gone() decides about it
       }
       handOver(slot, outcome, "crashed"); // its channel ended before it was asked to leave
     } finally {
