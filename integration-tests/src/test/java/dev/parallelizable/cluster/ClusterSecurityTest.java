@@ -25,6 +25,7 @@ import com.hazelcast.map.IMap;
 import dev.parallelizable.Codec;
 import dev.parallelizable.SharedData;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.fixtures.SharedReadsParallel;
 import dev.parallelizable.fixtures.WorkParallel;
 import dev.parallelizable.spi.EncodedChunk;
@@ -261,6 +262,38 @@ class ClusterSecurityTest {
       rogue.shutdown();
     }
     assertEquals(1, ClusterWork.TALLIES.get(key).get(), "the captured chunk ran once");
+  }
+
+  @Test
+  void eachNumberOfASessionIsAdmittedOnceInAnyOrderWithinItsWindow() {
+    MemberSessions sessions = MemberSessions.of(cluster.members.get(0));
+    byte[] id = sessions.open(UUID.randomUUID(), 1); // a window of 1024 numbers
+    List<Boolean> admitted = new ArrayList<>();
+    for (long number : new long[] {5, 3, 4, 3, 1, 5, 0, -1, 2000, 976, 977, 977, 3000}) {
+      admitted.add(sessions.admit(id, number) == null);
+    }
+    assertEquals(List.of(true, true, true, false, true, false, false, false, true, false, true, false, true), admitted);
+    assertTrue(String.valueOf(sessions.admit(id, 3000)).contains("chunk 3000 of its session ran already or is too old"));
+    sessions.end(id);
+    assertTrue(String.valueOf(sessions.admit(id, 3001)).contains("its session is unknown to this member"));
+  }
+
+  @Test
+  void aPoolWhoseSessionAMemberForgotGetsARefusalNamingTheMemberAndWhy() {
+    try (ClusterPool pool = cluster.poolBuilder().build()) {
+      // As if every member had lost its sessions: the pool's chunks are then refused, unread.
+      cluster.members.forEach(member -> member.getUserContext().remove(MemberSessions.class.getName()));
+      TaskFailedException failure = assertThrows(TaskFailedException.class, () -> pool.apply(WorkParallel.cube(3)));
+      String message = failure.getCause().getMessage();
+      for (String part : List.of("Cluster member 127.0.0.1:", "could not run", "cube(3)",
+          "the member refused it: its session is unknown to this member")) {
+        assertTrue(message.contains(part), part + " in: " + message);
+      }
+    }
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("refused a chunk: its session is unknown")), warnings.toString());
+    try (ClusterPool pool = LoopbackCluster.sharedPool()) {
+      assertThePoolWorks(pool); // a new pool opens new sessions
+    }
   }
 
   @Test
