@@ -4,7 +4,6 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.parallelizable.AsyncResult;
@@ -43,15 +42,19 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * try (Pool pool = ClusterPool.builder()
- *         .clusterName("render").members("10.0.0.5:5701", "10.0.0.6:5701").build()) {
+ *         .clusterName("render").members("10.0.0.5:5701", "10.0.0.6:5701")
+ *         .secret(ClusterSecret.fromFile(Path.of("/etc/render/cluster.secret"))).build()) {
  *   List<Long> cubes = pool.map(CubesParallel::cube, inputs);
  * }
- * // or, with a HazelcastInstance the application already has:
+ * // or, with a HazelcastInstance the application started from ClusterMember.config or secure:
  * Pool pool = ClusterPool.connect(hazelcastInstance);
  * }</pre>
  *
  * <p>Members are JVMs started with {@link ClusterMember} (or configured with {@link
- * ClusterMember#config}) and the application's classpath. A task crosses as its invoker class name,
+ * ClusterMember#config}) and the application's classpath. Members and pools share a {@link
+ * ClusterSecret}: a member runs only chunks signed with it, and the pool reads only answers signed
+ * with it, so that whoever reaches the members' ports without it runs nothing on them and forges no
+ * result; a member that does not hold it gets no work. A task crosses as its invoker class name,
  * method key and Java-serialized arguments; the member calls the generated invoker by name, so no
  * lambda and no class bytes cross. {@link #size()} is the number of tasks the members run at once
  * (the sum of their executors' threads) when the pool is created; members that join later also get
@@ -113,9 +116,11 @@ public final class ClusterPool implements Pool {
    * closing the pool leaves it running. Tasks run on every member that is not a lite member,
    * including {@code hazelcast} itself if it is one.
    *
-   * @param hazelcast a running instance of the cluster; not null
+   * @param hazelcast a running instance of the cluster, configured by {@link ClusterMember#config}
+   *     or {@link ClusterMember#secure}; not null
    * @return a new pool, ready to run tasks
-   * @throws IllegalStateException if no member can run tasks, or one does not answer, naming it
+   * @throws IllegalStateException if no member can run tasks, or one does not answer or does not
+   *     hold the instance's secret, naming it; or if the instance has no secret or filter
    */
   public static ClusterPool connect(HazelcastInstance hazelcast) {
     return builder().instance(hazelcast).build();
@@ -141,6 +146,7 @@ public final class ClusterPool implements Pool {
     private int port;
     private int threadsHere;
     private String executorName = ClusterMember.EXECUTOR_NAME;
+    private ClusterSecret secret;
     private CrashPolicy crashPolicy = CrashPolicy.retry(1);
     private Duration taskTimeout;
     private RetryPolicy retryPolicy;
@@ -198,6 +204,20 @@ public final class ClusterPool implements Pool {
      */
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /**
+     * The secret the cluster's members and pools share, for the pool's own instance; by default the
+     * one in the environment variable {@value ClusterSecret#ENVIRONMENT_VARIABLE}. An instance given
+     * with {@link #instance} brings its own, from {@link ClusterMember#config} or {@link
+     * ClusterMember#secure}.
+     *
+     * @param secret the secret, such as {@code ClusterSecret.fromFile(path)}; not null
+     * @return this builder
+     */
+    public Builder secret(ClusterSecret secret) {
+      this.secret = Objects.requireNonNull(secret, "secret");
       return this;
     }
 
@@ -273,22 +293,33 @@ public final class ClusterPool implements Pool {
     }
 
     /**
-     * Creates the pool: starts the pool's own instance if no {@link #instance} was given, and asks
-     * every member how many tasks it runs at once.
+     * Creates the pool: starts the pool's own instance if no {@link #instance} was given, and opens
+     * a session with every member, which proves that both hold the secret and tells how many tasks
+     * the member runs at once.
      *
      * @return the new pool, ready to run tasks
-     * @throws IllegalStateException if no member can run tasks, or one does not answer, naming it
-     * @throws IllegalArgumentException if neither an instance nor a cluster name was given
+     * @throws IllegalStateException if no member can run tasks, one does not answer or does not hold
+     *     the secret, naming it; if no secret was given and the environment variable {@value
+     *     ClusterSecret#ENVIRONMENT_VARIABLE} is not set; or if the instance given was not prepared
+     *     by {@link ClusterMember#config} or {@link ClusterMember#secure}
+     * @throws IllegalArgumentException if neither an instance nor a cluster name was given, or both
+     *     an instance and a secret
      */
     public ClusterPool build() {
       if (instance != null) {
+        if (secret != null) {
+          throw new IllegalArgumentException(
+              "secret(...) is for the pool's own instance; the instance given with instance(...) has its own:"
+                  + " start it from ClusterMember.config(..., secret), or pass its Config through"
+                  + " ClusterMember.secure(config, secret)");
+        }
         return create(instance, false, this);
       }
       if (clusterName == null) {
         throw new IllegalArgumentException(
             "Give either instance(hazelcastInstance) or clusterName(name) and members(host:port...)");
       }
-      Config config = ClusterMember.config(clusterName, members, port, Math.max(1, threadsHere));
+      Config config = ClusterMember.config(clusterName, members, port, Math.max(1, threadsHere), secretOrDefault());
       config.setLiteMember(threadsHere == 0);
       HazelcastInstance own = Hazelcast.newHazelcastInstance(config);
       try {
@@ -298,22 +329,80 @@ public final class ClusterPool implements Pool {
         throw e;
       }
     }
+
+    private ClusterSecret secretOrDefault() {
+      if (secret != null) {
+        return secret;
+      }
+      if (System.getenv(ClusterSecret.ENVIRONMENT_VARIABLE) != null) {
+        return ClusterSecret.fromEnvironment(ClusterSecret.ENVIRONMENT_VARIABLE);
+      }
+      throw new IllegalStateException(
+          "ClusterPool.builder() has no cluster secret for cluster '" + clusterName + "': its members and"
+              + " pools must share one. Set the environment variable " + ClusterSecret.ENVIRONMENT_VARIABLE
+              + " to it, or call .secret(ClusterSecret.fromFile(path)) with a file made by `openssl rand"
+              + " -base64 32 > cluster.secret` and given to the members too (--secret-file); only where"
+              + " whoever can reach the members may run code on them, .secret(ClusterSecret.insecureNone())"
+              + " runs without one");
+    }
   }
 
   private static ClusterPool create(HazelcastInstance hazelcast, boolean owns, Builder builder) {
     String executorName = builder.executorName;
     String clusterName = hazelcast.getConfig().getClusterName();
-    IExecutorService executor = hazelcast.getExecutorService(executorName);
-    Map<Member, Integer> capacities = new LinkedHashMap<>();
+    ClusterSecret secret = ClusterSecret.of(hazelcast);
+    String unfit = secret == null ? "it has no cluster secret" : ClusterFilter.problem(hazelcast.getConfig());
+    if (unfit != null) {
+      throw new IllegalStateException(
+          "The Hazelcast instance " + hazelcast.getName() + " of cluster '" + clusterName + "' cannot carry a"
+              + " ClusterPool: " + unfit + ". Start it from ClusterMember.config(..., secret), or pass its"
+              + " Config through ClusterMember.secure(config, secret) before Hazelcast.newHazelcastInstance");
+    }
+    int number = POOLS.incrementAndGet();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader loader = context != null ? context : ClusterPool.class.getClassLoader();
+    String threadName = "parallelizable-cluster-pool-" + number + "-results";
+    ExecutorService results = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, threadName);
+      thread.setDaemon(true);
+      thread.setContextClassLoader(loader);
+      return thread;
+    });
+    ClusterWorkers workers = new ClusterWorkers(hazelcast, owns, executorName, secret, loader, results);
+    Map<Member, Integer> capacities;
+    try {
+      capacities = capacities(hazelcast, clusterName, workers);
+    } catch (RuntimeException | Error e) {
+      workers.stopped();
+      throw e;
+    }
+    int size = capacities.values().stream().mapToInt(Integer::intValue).sum();
+    String name = String.format(
+        "cluster pool %d (cluster '%s', %d members, %d threads)", number, clusterName, capacities.size(), size);
+    RemoteSettings settings = RemoteSettings.builder(name, size)
+        .crashPolicy(builder.crashPolicy)
+        .retryPolicy(builder.retryPolicy)
+        .taskTimeout(builder.taskTimeout)
+        .maxTasksPerAssignment(builder.taskTimeout == null ? 0 : 1)
+        .build();
+    RemoteDispatcher<Member> engine = RemoteDispatcher.create(settings, workers);
+    capacities.forEach(engine::ready);
+    workers.follow();
+    return new ClusterPool(hazelcast, engine, workers);
+  }
+
+  /** Opens a session with every member that runs tasks: how many tasks each runs at once. */
+  private static Map<Member, Integer> capacities(HazelcastInstance hazelcast, String clusterName, ClusterWorkers workers) {
     Map<Member, Future<Integer>> answers = new LinkedHashMap<>();
     for (Member member : hazelcast.getCluster().getMembers()) {
       if (!member.isLiteMember()) {
-        answers.put(member, executor.submitToMember(new MemberCapacity(executorName), member));
+        answers.put(member, workers.open(member));
       }
     }
     if (answers.isEmpty()) {
       throw noWorkers(clusterName);
     }
+    Map<Member, Integer> capacities = new LinkedHashMap<>();
     long deadline = System.nanoTime() + CAPACITY_TIMEOUT.toNanos();
     answers.forEach((member, answer) -> {
       try {
@@ -327,6 +416,10 @@ public final class ClusterPool implements Pool {
         if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException) {
           return; // left while asked: not a worker of this pool
         }
+        if (cause instanceof MemberCapacity.Refused) {
+          throw new IllegalStateException("Cluster member " + ClusterMember.address(member) + " of cluster '"
+              + clusterName + "' cannot work for this pool: " + cause.getMessage(), cause);
+        }
         throw cannotRun(clusterName, member, cause.toString(), e);
       } catch (TimeoutException e) {
         throw cannotRun(clusterName, member, "no answer within " + CAPACITY_TIMEOUT, e);
@@ -335,30 +428,7 @@ public final class ClusterPool implements Pool {
     if (capacities.isEmpty()) {
       throw noWorkers(clusterName);
     }
-    int size = capacities.values().stream().mapToInt(Integer::intValue).sum();
-    int number = POOLS.incrementAndGet();
-    String name = String.format(
-        "cluster pool %d (cluster '%s', %d members, %d threads)", number, clusterName, capacities.size(), size);
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
-    ClassLoader loader = context != null ? context : ClusterPool.class.getClassLoader();
-    String threadName = "parallelizable-cluster-pool-" + number + "-results";
-    ExecutorService results = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, threadName);
-      thread.setDaemon(true);
-      thread.setContextClassLoader(loader);
-      return thread;
-    });
-    ClusterWorkers workers = new ClusterWorkers(hazelcast, owns, executorName, loader, results);
-    RemoteSettings settings = RemoteSettings.builder(name, size)
-        .crashPolicy(builder.crashPolicy)
-        .retryPolicy(builder.retryPolicy)
-        .taskTimeout(builder.taskTimeout)
-        .maxTasksPerAssignment(builder.taskTimeout == null ? 0 : 1)
-        .build();
-    RemoteDispatcher<Member> engine = RemoteDispatcher.create(settings, workers);
-    capacities.forEach(engine::ready);
-    workers.follow();
-    return new ClusterPool(hazelcast, engine, workers);
+    return capacities;
   }
 
   private static IllegalStateException noWorkers(String clusterName) {

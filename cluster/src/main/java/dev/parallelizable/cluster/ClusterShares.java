@@ -23,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *       listener). A member that leaves takes its copies with its JVM.
  *   <li>When a caller leaves the cluster without closing its pools (its JVM died), the members that
  *       received shared data remove the keys of that caller.
+ *   <li>Beside each key, {@code <key>#mac} holds the HMAC of the key and the bytes with the {@link
+ *       ClusterSecret}: a member uses bytes only if it proves that a pool holding the secret put
+ *       them, so whoever can write to the map without the secret cannot change what tasks read.
  * </ul>
  *
  * <p>Thread-safe.
@@ -31,16 +34,19 @@ final class ClusterShares implements SharedDataStore {
   /** The distributed map of the bytes. */
   static final String MAP_NAME = "parallelizable-shared-data";
   private static final String RECEIVER = ClusterShares.class.getName() + ".receiver";
+  private static final String MAC_SUFFIX = "#mac";
 
   private final IMap<String, byte[]> map;
+  private final ClusterSecret secret;
 
-  private ClusterShares(HazelcastInstance hazelcast) {
+  private ClusterShares(HazelcastInstance hazelcast, ClusterSecret secret) {
     this.map = hazelcast.getMap(MAP_NAME);
+    this.secret = secret;
   }
 
-  /** The store of {@code hazelcast}'s cluster. */
-  static ClusterShares store(HazelcastInstance hazelcast) {
-    return new ClusterShares(hazelcast);
+  /** The store of {@code hazelcast}'s cluster, whose entries are signed with {@code secret}. */
+  static ClusterShares store(HazelcastInstance hazelcast, ClusterSecret secret) {
+    return new ClusterShares(hazelcast, secret);
   }
 
   /** The start of the keys of a new pool that submits through {@code hazelcast}. */
@@ -56,22 +62,35 @@ final class ClusterShares implements SharedDataStore {
 
   @Override
   public void put(String key, byte[] bytes) {
+    map.set(key + MAC_SUFFIX, secret.sign("shared", ClusterSecret.bytes(key), bytes));
     map.set(key, bytes);
   }
 
   @Override
   public void remove(String key) {
     map.delete(key);
+    map.delete(key + MAC_SUFFIX);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the bytes are not signed with this member's secret
+   */
   @Override
   public byte[] get(String key) {
-    return map.get(key);
+    byte[] bytes = map.get(key);
+    if (bytes != null && !secret.verifies(map.get(key + MAC_SUFFIX), "shared", ClusterSecret.bytes(key), bytes)) {
+      throw new IllegalStateException("the bytes under " + key + " are not signed with this member's cluster"
+          + " secret: someone without the secret wrote them");
+    }
+    return bytes;
   }
 
   /**
    * The receiver of the member {@code hazelcast}: one per member, made by the first task that needs
-   * it, kept in the instance's user context.
+   * it, kept in the instance's user context. Checks the bytes with the member's secret, which it
+   * must have.
    */
   static SharedDataReceiver receiver(HazelcastInstance hazelcast) {
     Object known = hazelcast.getUserContext().get(RECEIVER);
@@ -83,7 +102,7 @@ final class ClusterShares implements SharedDataStore {
       if (known != null) {
         return (SharedDataReceiver) known;
       }
-      ClusterShares store = store(hazelcast);
+      ClusterShares store = store(hazelcast, ClusterSecret.of(hazelcast));
       SharedDataReceiver receiver = SharedDataReceiver.create(store);
       store.map.addEntryListener((EntryRemovedListener<String, byte[]>) event -> receiver.forget(event.getKey()), false);
       hazelcast.getCluster().addMembershipListener(new CallerGone(store.map));

@@ -31,12 +31,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The adapter of the members of a Hazelcast cluster to the runtime's dispatch engine: sends
  * assignments to members' task executors, follows members joining and leaving, and words the loss
  * of a member. Every report to the engine is made on the pool's one result thread, never on a
  * Hazelcast thread, so that decoding and the application's callbacks never hold Hazelcast up.
+ *
+ * <p>The pool works with a member once it has opened a session with it ({@link MemberCapacity}),
+ * which proves that both hold the instance's {@link ClusterSecret}; each chunk is then signed and
+ * numbered in that session, and each answer is read only once its signature is checked.
  * Thread-safe.
  */
 final class ClusterWorkers implements RemoteWorkers<Member> {
@@ -50,6 +55,9 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   private final ExecutorService results;
   /** Hands work to {@link #results}; drops it once the pool has stopped, when no one waits for it. */
   private final Executor resultThread;
+  private final ClusterSecret secret;
+  /** The session of this pool with each member that opened one. */
+  private final Map<Member, Session> sessions = new ConcurrentHashMap<>();
   private final Map<Assignment, Future<ChunkOutcome>> sent = new ConcurrentHashMap<>();
   private final Set<UUID> probing = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> released = new CompletableFuture<>();
@@ -58,13 +66,14 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   /** Puts the data of SharedData arguments into the cluster once; removes it when the pool stops. */
   private final SharedDataPublisher shares;
 
-  ClusterWorkers(HazelcastInstance hazelcast, boolean ownsInstance, String executorName,
+  ClusterWorkers(HazelcastInstance hazelcast, boolean ownsInstance, String executorName, ClusterSecret secret,
       ClassLoader classLoader, ExecutorService results) {
     this.hazelcast = hazelcast;
     this.ownsInstance = ownsInstance;
     this.executor = hazelcast.getExecutorService(executorName);
     this.executorName = executorName;
-    this.shares = SharedDataPublisher.create(ClusterShares.store(hazelcast), ClusterShares.newPrefix(hazelcast));
+    this.secret = secret;
+    this.shares = SharedDataPublisher.create(ClusterShares.store(hazelcast, secret), ClusterShares.newPrefix(hazelcast));
     this.classLoader = classLoader;
     this.results = results;
     this.resultThread = command -> {
@@ -79,6 +88,29 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   @Override
   public void attach(RemoteDispatcher<Member> dispatcher) {
     this.engine = dispatcher;
+  }
+
+  /**
+   * Opens this pool's session with {@code member}: completes with the member's thread count once
+   * the member proved it holds the secret, or with a {@link MemberCapacity.Refused} saying why it
+   * cannot work for the pool.
+   */
+  @SuppressWarnings("unchecked")
+  CompletableFuture<Integer> open(Member member) {
+    byte[] challenge = ClusterSecret.randomBytes(16);
+    UUID caller = hazelcast.getCluster().getLocalMember().getUuid();
+    CompletionStage<byte[]> answer;
+    try {
+      answer = (CompletionStage<byte[]>) executor.submitToMember(
+          MemberCapacity.open(secret, executorName, challenge, caller, member.getUuid()), member);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return answer.toCompletableFuture().thenApply(bytes -> {
+      MemberCapacity.Opened opened = MemberCapacity.read(secret, bytes, challenge, member.getUuid());
+      sessions.put(member, new Session(opened.session()));
+      return opened.threads();
+    });
   }
 
   /** Starts following members; a member that joined since the capacity query is probed here. */
@@ -107,26 +139,52 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   @Override
   @SuppressWarnings("unchecked")
   public void send(Member member, Assignment assignment) {
-    ChunkCall call = new ChunkCall(((EncodedChunk) assignment.encoded()).request(assignment.from(), assignment.to()));
+    Session session = sessions.get(member); // opened before the engine knew the member
+    if (session == null) { // the member left, and the engine has not heard yet
+      resultThread.execute(() -> completed(member, assignment, null, null,
+          new TargetNotMemberException("cluster member " + ClusterMember.address(member) + " left")));
+      return;
+    }
+    long number = session.numbers.incrementAndGet();
+    byte[] request = ((EncodedChunk) assignment.encoded()).request(assignment.from(), assignment.to());
+    ChunkCall call = ChunkCall.signed(secret, session.id, number, request);
     Future<ChunkOutcome> future;
     try {
       future = executor.submitToMember(call, member);
     } catch (RuntimeException e) {
-      resultThread.execute(() -> completed(member, assignment, null, e));
+      resultThread.execute(() -> completed(member, assignment, null, null, e));
       return;
     }
     sent.put(assignment, future);
-    ((CompletionStage<ChunkOutcome>) future)
-        .whenCompleteAsync((outcome, error) -> completed(member, assignment, outcome, error), resultThread);
+    ((CompletionStage<ChunkOutcome>) future).whenCompleteAsync((outcome, error) -> {
+      byte[] answer = null;
+      Throwable problem = error;
+      if (error == null) {
+        try {
+          answer = outcome.answer(secret, session.id, number);
+        } catch (IllegalStateException refused) {
+          problem = refused;
+        }
+      }
+      completed(member, assignment, outcome, answer, problem);
+    }, resultThread);
   }
 
-  private void completed(Member member, Assignment assignment, ChunkOutcome outcome, Throwable error) {
+  private void completed(Member member, Assignment assignment, ChunkOutcome outcome, byte[] answer, Throwable error) {
     sent.remove(assignment);
     if (!assignment.isActive()) {
       return; // lost with its member, timed out, or terminated: already accounted for
     }
     if (error == null) {
-      deliver(assignment, outcome);
+      deliver(assignment, outcome.member(), answer);
+      engine.answered(assignment);
+      return;
+    }
+    if (outcome != null) { // the member answered, but refused the chunk, or its answer is not signed
+      Task<?> task = assignment.tasks()[assignment.from()];
+      assignment.fail(assignment.from(), new TaskFailedException(task.toString(), new IllegalStateException(
+          "Cluster member " + ClusterMember.address(member) + " could not run " + task + ": " + error.getMessage(),
+          error)));
       engine.answered(assignment);
       return;
     }
@@ -147,12 +205,12 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
     }
   }
 
-  private void deliver(Assignment assignment, ChunkOutcome outcome) {
+  private void deliver(Assignment assignment, String member, byte[] answer) {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(classLoader);
     try {
-      EncodedChunk.readAnswer(outcome.answer(), assignment, Codec.serialization(), "cluster member " + outcome.member());
+      EncodedChunk.readAnswer(answer, assignment, Codec.serialization(), "cluster member " + member);
     } finally {
       thread.setContextClassLoader(previous);
     }
@@ -234,28 +292,27 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
     return !probing.isEmpty();
   }
 
-  /** Asks a member that is new to this pool how many threads it has, then gives it work. */
+  /**
+   * Opens a session with a member that is new to this pool, then gives it work; a member that
+   * refuses the pool's secret, or answers without it, gets none.
+   */
   private void probe(Member member) {
-    if (member.isLiteMember() || engine.isShutdown() || !probing.add(member.getUuid())) {
-      return;
+    if (member.isLiteMember() || engine.isShutdown() || sessions.containsKey(member)
+        || !probing.add(member.getUuid())) {
+      return; // not a worker, or opened already
     }
-    CompletionStage<Integer> answer;
-    try {
-      @SuppressWarnings("unchecked")
-      CompletionStage<Integer> stage =
-          (CompletionStage<Integer>) executor.submitToMember(new MemberCapacity(executorName), member);
-      answer = stage;
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    answer.whenCompleteAsync((threads, error) -> {
+    open(member).whenCompleteAsync((threads, error) -> {
       probing.remove(member.getUuid());
+      Throwable cause = error == null ? null : unwrap(error);
       if (error == null && running() && hazelcast.getCluster().getMembers().contains(member)) {
         engine.ready(member, threads);
-      } else if (error != null && running() && !leftBeforeAnswering(member, unwrap(error))) {
+      } else if (cause instanceof MemberCapacity.Refused && running()) {
+        LOG.log(System.Logger.Level.WARNING, "Cluster member " + ClusterMember.address(member)
+            + " joined but gets no tasks from " + engine + ": " + cause.getMessage());
+      } else if (error != null && running() && !leftBeforeAnswering(member, cause)) {
         LOG.log(System.Logger.Level.WARNING,
             "Cluster member " + ClusterMember.address(member) + " joined but cannot run tasks for " + engine
-                + "; start it with ClusterMember and the application's classpath", unwrap(error));
+                + "; start it with ClusterMember and the application's classpath", cause);
       }
       engine.workersChanged();
     }, resultThread);
@@ -271,6 +328,28 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
         || !hazelcast.getCluster().getMembers().contains(member);
   }
 
+  /** Asks each member to end this pool's session, without waiting: the instance goes on. */
+  private void endSessions() {
+    sessions.forEach((member, session) -> {
+      try {
+        executor.executeOnMember(new SessionEnd(secret, session.id), member);
+      } catch (RuntimeException e) {
+        // the member left, and its sessions with it
+      }
+    });
+    sessions.clear();
+  }
+
+  /** This pool's session with one member: its id, and the number of the last chunk sent in it. */
+  private static final class Session {
+    final byte[] id;
+    final AtomicLong numbers = new AtomicLong();
+
+    Session(byte[] id) {
+      this.id = id;
+    }
+  }
+
   /** Follows members joining and leaving, on the result thread rather than Hazelcast's event thread. */
   private final class Membership implements MembershipListener {
     @Override
@@ -280,19 +359,28 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-      resultThread.execute(() -> engine.gone(event.getMember(), null));
+      resultThread.execute(() -> {
+        engine.gone(event.getMember(), null);
+        sessions.remove(event.getMember()); // the member forgot it with its JVM, or ended it
+      });
     }
   }
 
-  /** Stops what the pool owns: its listener, its result thread and, if it started it, its instance. */
+  /**
+   * Stops what the pool owns: its sessions, its listener, its result thread and, if it started it,
+   * its instance.
+   */
   @Override
   public void stopped() {
     shares.close();
     try {
       if (ownsInstance) {
-        hazelcast.shutdown();
-      } else if (running() && membershipRegistration != null) {
-        hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+        hazelcast.shutdown(); // the members end its sessions when it leaves
+      } else if (running()) {
+        endSessions();
+        if (membershipRegistration != null) {
+          hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+        }
       }
     } catch (HazelcastInstanceNotActiveException e) {
       // the application shut its instance down first; nothing to undo

@@ -185,7 +185,7 @@ class ClusterPoolTest {
 
   @Test
   void aPoolThatStartsItsOwnInstanceJoinsAsALiteMemberAndShutsItDown() {
-    ClusterPool pool = ClusterPool.builder().clusterName(cluster.name).members(cluster.addresses).build();
+    ClusterPool pool = cluster.poolBuilder().build();
     HazelcastInstance own = pool.hazelcastInstance();
     try (pool) {
       assertTrue(own.getCluster().getLocalMember().isLiteMember());
@@ -198,7 +198,7 @@ class ClusterPoolTest {
   @Test
   void runTasksHereMakesThePoolsInstanceAWorkerToo() {
     try (ClusterPool pool =
-        ClusterPool.builder().clusterName(cluster.name).members(cluster.addresses).runTasksHere(1).build()) {
+        cluster.poolBuilder().runTasksHere(1).build()) {
       assertEquals(7, pool.size());
       String local = pool.hazelcastInstance().getName();
       Set<String> threads = Set.copyOf(pool.map(x -> WorkParallel.threadName(), range(1, 40), 1));
@@ -213,7 +213,7 @@ class ClusterPoolTest {
     IllegalStateException refused =
         assertThrows(
             IllegalStateException.class,
-            () -> ClusterPool.builder().clusterName(empty.name).members(empty.addresses).port(empty.port(0)).build());
+            () -> empty.poolBuilder().port(empty.port(0)).build());
     assertTrue(refused.getMessage().contains("'" + empty.name + "' has no member that runs tasks"), refused.getMessage());
     assertTrue(refused.getMessage().contains("ClusterMember"), refused.getMessage());
     assertEquals(before, Hazelcast.getAllHazelcastInstances().size(), "the pool's own instance was shut down");
@@ -229,10 +229,10 @@ class ClusterPoolTest {
   @Test
   void memberConfigurationRejectsBadValuesNamingThem() {
     IllegalArgumentException port =
-        assertThrows(IllegalArgumentException.class, () -> ClusterMember.config("c", List.of(), 70_000, 1));
+        assertThrows(IllegalArgumentException.class, () -> ClusterMember.config("c", List.of(), 70_000, 1, ClusterSecret.random()));
     assertTrue(port.getMessage().contains("70000"), port.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ClusterMember.config(" ", List.of(), 0, 1));
-    assertThrows(IllegalArgumentException.class, () -> ClusterMember.config("c", List.of(), 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> ClusterMember.config(" ", List.of(), 0, 1, ClusterSecret.random()));
+    assertThrows(IllegalArgumentException.class, () -> ClusterMember.config("c", List.of(), 0, 0, ClusterSecret.random()));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.parallelizable.Codec;
@@ -118,7 +119,7 @@ class ClusterSharedDataTest {
 
   @Test
   void theBytesOfACallerThatLeavesWithoutClosingItsPoolAreRemoved() {
-    ClusterPool pool = ClusterPool.builder().clusterName(cluster.name).members(cluster.addresses).build();
+    ClusterPool pool = cluster.poolBuilder().build();
     HazelcastInstance caller = pool.hazelcastInstance();
     try (SharedData data = doubles(10_000, 23)) {
       pool.apply(SharedReadsParallel.checksum(data));
@@ -150,11 +151,11 @@ class ClusterSharedDataTest {
       Task<?>[] tasks = {SharedReadsParallel.checksum(data)};
       byte[] request = EncodedChunk.encode(tasks, Codec.serialization(), publisher).request(0, 1);
       HazelcastInstance member = cluster.members.get(1);
+      Member self = member.getCluster().getLocalMember();
+      LoopbackCluster.SignedChunk chunk = LoopbackCluster.signedChunk(member, self, request);
       ChunkOutcome outcome =
-          member.getExecutorService(ClusterMember.EXECUTOR_NAME)
-              .submitToMember(new ChunkCall(request), member.getCluster().getLocalMember())
-              .get(20, SECONDS);
-      String answer = new String(outcome.answer(), StandardCharsets.ISO_8859_1);
+          member.getExecutorService(ClusterMember.EXECUTOR_NAME).submitToMember(chunk.call(), self).get(20, SECONDS);
+      String answer = new String(chunk.answerOf(outcome), StandardCharsets.ISO_8859_1);
       assertTrue(answer.contains("is gone: the pool's store holds nothing under forged/"), answer);
     }
   }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -82,6 +83,15 @@ public final class ClusterWork {
     RELEASES.values().forEach(CountDownLatch::countDown);
     RELEASES.clear();
     STARTS.clear();
+  }
+
+  /** For {@link #tally}: how many times it ran in this JVM, per key. */
+  public static final Map<String, AtomicInteger> TALLIES = new ConcurrentHashMap<>();
+
+  /** Counts its runs under {@code key} (in {@link #TALLIES}) and returns the count. */
+  @Parallelizable
+  public static int tally(String key) {
+    return TALLIES.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
   }
 
   /** The process id of the JVM that runs the task. */

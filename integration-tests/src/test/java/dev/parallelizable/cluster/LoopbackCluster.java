@@ -1,5 +1,8 @@
 package dev.parallelizable.cluster;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -13,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hazelcast members for tests: loopback only, TCP-IP discovery of listed ports, fast failure
- * detection (see the surefire system properties in the pom), each cluster with a name of its own.
+ * detection (see the surefire system properties in the pom), each cluster with a name of its own
+ * and a random secret that only this JVM knows.
  */
 public final class LoopbackCluster implements AutoCloseable {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
@@ -21,6 +25,7 @@ public final class LoopbackCluster implements AutoCloseable {
 
   final String name;
   final List<String> addresses;
+  final ClusterSecret secret = ClusterSecret.random();
   final List<HazelcastInstance> members = new ArrayList<>();
 
   private LoopbackCluster(String name, List<String> addresses) {
@@ -78,11 +83,43 @@ public final class LoopbackCluster implements AutoCloseable {
     return member;
   }
 
+  /** A builder for a pool that starts its own instance, a lite member, in this cluster. */
+  ClusterPool.Builder poolBuilder() {
+    return ClusterPool.builder().clusterName(name).members(addresses).secret(secret);
+  }
+
   /** The configuration of the member on slot {@code slot}. */
   Config config(int slot, int threads) {
-    Config config = ClusterMember.config(name, addresses, port(slot), threads);
+    return config(slot, threads, secret);
+  }
+
+  /** The configuration of the member on slot {@code slot}, holding {@code secret}. */
+  Config config(int slot, int threads, ClusterSecret secret) {
+    Config config = ClusterMember.config(name, addresses, port(slot), threads, secret);
     config.setInstanceName(name + "-member-" + slot);
     return config;
+  }
+
+  /**
+   * Chunk 1 of {@code request} for {@code target}, signed as a pool of the instance {@code via}
+   * signs it, in a session of its own that this opens with {@code target}.
+   */
+  static SignedChunk signedChunk(HazelcastInstance via, Member target, byte[] request) throws Exception {
+    ClusterSecret secret = ClusterSecret.of(via);
+    byte[] challenge = ClusterSecret.randomBytes(16);
+    MemberCapacity open = MemberCapacity.open(
+        secret, ClusterMember.EXECUTOR_NAME, challenge, via.getCluster().getLocalMember().getUuid(), target.getUuid());
+    byte[] answer = via.getExecutorService(ClusterMember.EXECUTOR_NAME).submitToMember(open, target).get(20, SECONDS);
+    byte[] session = MemberCapacity.read(secret, answer, challenge, target.getUuid()).session();
+    return new SignedChunk(ChunkCall.signed(secret, session, 1, request), secret, session, 1);
+  }
+
+  /** A chunk signed as a pool signs it, and what the pool needs to read its answer. */
+  record SignedChunk(ChunkCall call, ClusterSecret secret, byte[] session, long number) {
+    /** The answer of {@code outcome}, once its signature is checked as the pool checks it. */
+    byte[] answerOf(ChunkOutcome outcome) {
+      return outcome.answer(secret, session, number);
+    }
   }
 
   int port(int slot) {

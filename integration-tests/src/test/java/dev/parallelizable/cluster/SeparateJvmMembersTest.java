@@ -15,8 +15,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,15 +33,17 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two members in JVMs of their own, started with {@code java -cp <this test's classpath>
- * dev.parallelizable.cluster.ClusterMember ...} as a user starts them: tasks resolve by name in a
- * JVM that shares only the classpath. The pool joins as a lite member from this JVM, so no task
- * runs here. The last test kills a member JVM in the middle of a map.
+ * dev.parallelizable.cluster.ClusterMember ...} as a user starts them, with a secret file: tasks
+ * resolve by name in a JVM that shares only the classpath and the secret. The pool joins as a lite
+ * member from this JVM, so no task runs here. The last test kills a member JVM in the middle of a
+ * map.
  */
 @Timeout(value = 90, unit = SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,14 +52,17 @@ class SeparateJvmMembersTest {
   private static LoopbackCluster cluster;
   private static final List<Process> members = new ArrayList<>();
   private static ClusterPool pool;
+  @TempDir static Path secrets;
 
   @BeforeAll
   static void startMembers() throws Exception {
     cluster = LoopbackCluster.reserve(3); // slots 0 and 1: member JVMs; slot 2: the pool
+    Path secretFile = secrets.resolve("cluster.secret");
+    Files.writeString(secretFile, Base64.getEncoder().encodeToString(ClusterSecret.randomBytes(32)) + "\n");
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     for (int slot = 0; slot < 2; slot++) {
       Process member = launch(slot, "--cluster", cluster.name, "--members", String.join(",", cluster.addresses),
-          "--port", String.valueOf(cluster.port(slot)), "--threads", "2");
+          "--secret-file", secretFile.toString(), "--port", String.valueOf(cluster.port(slot)), "--threads", "2");
       members.add(member);
       ready.add(awaitLine(member, READY));
       // One at a time: members that start together race to be the master and merge slowly.
@@ -65,6 +72,7 @@ class SeparateJvmMembersTest {
         .clusterName(cluster.name)
         .members(cluster.addresses)
         .port(cluster.port(2))
+        .secret(ClusterSecret.fromFile(secretFile))
         .build();
   }
 
@@ -87,6 +95,7 @@ class SeparateJvmMembersTest {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterMember.class.getName()));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove(ClusterSecret.ENVIRONMENT_VARIABLE); // only what the test passes
     if (slot >= 0) { // a member's log, for when a test fails; a bad command line is read by the test
       File log = Path.of("target", "member-" + cluster.name + "-" + slot + ".log").toFile();
       builder.redirectError(ProcessBuilder.Redirect.appendTo(log));
@@ -158,6 +167,21 @@ class SeparateJvmMembersTest {
     assertEquals(1, memberPids().size());
     assertEquals(memberPids(), new HashSet<>(pool.map(x -> ClusterWorkParallel.pid(), List.of(1, 2, 3), 1)),
         "the pool goes on with the member that remains");
+  }
+
+  @Test
+  void aLauncherWithoutASecretExitsWith2NamingTheOptionsAndTheVariable() throws Exception {
+    Process launcher = launch(-1, "--cluster", "c", "--members", "127.0.0.1:1");
+    if (!launcher.waitFor(30, SECONDS)) {
+      launcher.destroyForcibly();
+      throw new TimeoutException("the launcher did not exit without a secret");
+    }
+    assertEquals(2, launcher.exitValue());
+    String error = new String(launcher.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    for (String part : List.of("no cluster secret", "--secret-file PATH", ClusterSecret.ENVIRONMENT_VARIABLE,
+        "openssl rand -base64 32", "--insecure-no-secret")) {
+      assertTrue(error.contains(part), part + " in: " + error);
+    }
   }
 
   @ParameterizedTest

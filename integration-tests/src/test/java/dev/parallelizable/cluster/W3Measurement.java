@@ -6,8 +6,10 @@ import dev.parallelizable.Task;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,15 +34,18 @@ public final class W3Measurement {
     List<Task<Long>> w3 = Collections.nCopies(TASKS, ClusterWorkParallel.sumOfSquaresMod7(n));
 
     LoopbackCluster cluster = LoopbackCluster.reserve(4); // three member JVMs and this JVM's pool
+    Path secretFile = Files.createTempFile("w3-", ".secret");
+    Files.writeString(secretFile, Base64.getEncoder().encodeToString(ClusterSecret.randomBytes(32)));
     List<Process> members = new ArrayList<>();
     try {
       for (int slot = 0; slot < 3; slot++) {
-        members.add(startMember(cluster, slot));
+        members.add(startMember(cluster, slot, secretFile));
       }
       try (Pool pool = ClusterPool.builder()
           .clusterName(cluster.name)
           .members(cluster.addresses)
           .port(cluster.port(3))
+          .secret(ClusterSecret.fromFile(secretFile))
           .build();
           Pool processes = Parallel.processes(2)) {
         pool.run(w3); // warms up the members' JIT and connections
@@ -84,17 +89,21 @@ public final class W3Measurement {
         start = System.nanoTime();
         pool.map(t -> t, empties, 1);
         long perChunk = (System.nanoTime() - start) / 5_000;
-        // Hazelcast alone: the same round trip to one member with the smallest callable there is.
+        // Hazelcast alone: the same round trip to one member with the smallest call there is, the
+        // one that opens a session.
         ClusterPool clusterPool = (ClusterPool) pool;
-        var executor = clusterPool.hazelcastInstance().getExecutorService(ClusterMember.EXECUTOR_NAME);
-        var member = clusterPool.hazelcastInstance().getCluster().getMembers().stream()
+        var instance = clusterPool.hazelcastInstance();
+        var executor = instance.getExecutorService(ClusterMember.EXECUTOR_NAME);
+        var member = instance.getCluster().getMembers().stream()
             .filter(m -> !m.isLiteMember()).findFirst().orElseThrow();
+        var open = MemberCapacity.open(ClusterSecret.of(instance), ClusterMember.EXECUTOR_NAME,
+            ClusterSecret.randomBytes(16), instance.getCluster().getLocalMember().getUuid(), member.getUuid());
         for (int i = 0; i < 200; i++) {
-          executor.submitToMember(new MemberCapacity(ClusterMember.EXECUTOR_NAME), member).get();
+          executor.submitToMember(open, member).get();
         }
         start = System.nanoTime();
         for (int i = 0; i < 500; i++) {
-          executor.submitToMember(new MemberCapacity(ClusterMember.EXECUTOR_NAME), member).get();
+          executor.submitToMember(open, member).get();
         }
         long hazelcastRoundTrip = (System.nanoTime() - start) / 500;
         System.out.printf(
@@ -104,6 +113,7 @@ public final class W3Measurement {
       }
     } finally {
       members.forEach(Process::destroyForcibly);
+      Files.deleteIfExists(secretFile);
     }
   }
 
@@ -122,7 +132,7 @@ public final class W3Measurement {
     return n;
   }
 
-  private static Process startMember(LoopbackCluster cluster, int slot) throws Exception {
+  private static Process startMember(LoopbackCluster cluster, int slot, Path secretFile) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dhazelcast.logging.type=none",
@@ -133,6 +143,7 @@ public final class W3Measurement {
         ClusterMember.class.getName(),
         "--cluster", cluster.name,
         "--members", String.join(",", cluster.addresses),
+        "--secret-file", secretFile.toString(),
         "--port", String.valueOf(cluster.port(slot)),
         "--threads", "1"));
     Process member = new ProcessBuilder(command).redirectErrorStream(true).start();
