@@ -69,6 +69,27 @@ class RetryContractTest extends EveryPoolKind {
 
   @ParameterizedTest
   @MethodSource("kinds")
+  void aPolicyOfAsManyAttemptsAsAnIntHoldsRetriesUntilTheTaskSucceeds(PoolKind kind) throws IOException {
+    RetryPolicy unbounded = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE).fixedDelay(Duration.ZERO).build();
+    assertEquals(3, pool(kind).apply(failTimes("unbounded", 2, "io", unbounded)));
+    assertEquals(3, Flaky.runs(dir, "unbounded"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void theFinalFailureKeepsTheFirstAndTheLatestEarlierRunsOnly(PoolKind kind) throws IOException {
+    RetryPolicy fifteen = RetryPolicy.builder().maxAttempts(15).fixedDelay(Duration.ZERO).build();
+    TaskFailedException failure = assertThrows(TaskFailedException.class,
+        () -> pool(kind).apply(failTimes("many", 100, "io", fifteen)));
+    assertEquals("many failed run 15", failure.getCause().getMessage());
+    List<String> kept = IntStream.of(1, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+        .mapToObj(run -> "many failed run " + run).collect(Collectors.toList());
+    assertEquals(kept, messages(failure.getSuppressed()));
+    assertEquals(15, Flaky.runs(dir, "many"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
   void onlyTheListedExceptionTypesAreRetried(PoolKind kind) throws IOException {
     Pool pool = pool(kind);
     RetryPolicy ioOnly = RetryPolicy.builder().retryOn(IOException.class).fixedDelay(Duration.ZERO).build();

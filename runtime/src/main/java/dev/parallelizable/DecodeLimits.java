@@ -8,13 +8,17 @@ package dev.parallelizable;
  * raises it; the task fails with that cause and the pool is not affected.
  *
  * <pre>{@code
- * Codec codec = Codec.serialization(DecodeLimits.defaults().withMaxArrayLength(1 << 30));
+ * Codec codec = Codec.serialization(DecodeLimits.defaults().withMaxDepth(10_000));
  * }</pre>
  *
- * <p>The {@linkplain #defaults() defaults} accept what ordinary programs send and reject the
- * classic deserialization bombs: a stream of a few bytes that claims a huge array, and nested
- * sets whose shared elements make rebuilding them cost 2<sup>depth</sup> calls of {@code
- * hashCode}.
+ * <p>The limits bound what a few hostile bytes can make the decoder allocate or compute, not what
+ * an honest value carries: an array whose elements are in the value's bytes is accepted whatever
+ * its length (a task may return a {@code byte[]} of a gigabyte), since the bytes that back it were
+ * sent already. The {@linkplain #defaults() defaults} accept what ordinary programs send and reject
+ * the classic deserialization bombs: a stream of a few bytes that claims a huge array (rejected
+ * whatever the limits, as forged, before anything is allocated), nested sets whose shared elements
+ * make rebuilding them cost 2<sup>depth</sup> calls of {@code hashCode}, and nesting deep enough to
+ * overflow the decoding thread's stack.
  *
  * <p>Immutable and thread-safe; each {@code with} method returns a new instance.
  */
@@ -40,8 +44,9 @@ public final class DecodeLimits {
   }
 
   /**
-   * The default limits: depth 1,000; 100,000,000 references; arrays of 2<sup>28</sup> elements;
-   * 2<sup>31</sup>-1 bytes (what a frame can carry); collection work 64 per object.
+   * The default limits: depth 1,000; 100,000,000 references; 2<sup>28</sup> array elements not
+   * carried by the value's bytes; 2<sup>31</sup>-1 bytes (what a frame can carry); collection work
+   * 64 per object.
    *
    * @return the default limits
    */
@@ -69,11 +74,15 @@ public final class DecodeLimits {
   }
 
   /**
-   * How many elements an array may have. Independently of this limit, an array, string or
-   * collection whose claimed length does not fit the bytes left in the value is rejected before
-   * anything is allocated for it.
+   * How many elements an array may claim that the value's bytes do not carry. An array, string or
+   * collection whose elements are in the bytes left in the value is accepted whatever its length
+   * (within {@link #maxBytes()}): those bytes were sent, so the array costs what the value weighs.
+   * A claimed length that the bytes left cannot carry is rejected as forged or corrupt before
+   * anything is allocated for it, whatever this limit. This limit bounds the one length that need
+   * not be carried: the one {@code Collections.nCopies} claims, one element standing for all its
+   * copies.
    *
-   * @return the largest array length accepted
+   * @return the largest array length accepted without the bytes of its elements
    */
   public int maxArrayLength() {
     return maxArrayLength;
@@ -129,7 +138,8 @@ public final class DecodeLimits {
   /**
    * These limits with {@link #maxArrayLength()} set to {@code maxArrayLength} (0 or more).
    *
-   * @param maxArrayLength the largest array length to accept; 0 or more
+   * @param maxArrayLength the largest array length to accept without the bytes of its elements; 0
+   *     or more
    * @return new limits; this instance is unchanged
    * @throws IllegalArgumentException if {@code maxArrayLength} is negative
    */

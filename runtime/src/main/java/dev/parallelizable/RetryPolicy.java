@@ -47,7 +47,11 @@ import java.util.Set;
  * When the last allowed run throws, or throws an exception that is not retried, the task fails
  * with that run's {@link TaskFailedException}, and the exceptions of the earlier runs are {@linkplain
  * Throwable#getSuppressed() suppressed} on it, oldest first (the exceptions the task threw; a
- * timeout's {@link TaskTimeoutException} itself).
+ * timeout's {@link TaskTimeoutException} itself). At most ten earlier runs are carried: the first
+ * run's exception and those of the nine runs just before the last; the runs in between are counted
+ * but their exceptions are not kept. So a policy's memory does not grow with its {@link
+ * #maxAttempts()}: with {@code maxAttempts(Integer.MAX_VALUE)} a task runs until it succeeds or
+ * fails in a way that is not retried.
  *
  * <h2>With crashes, outcomes and jobs</h2>
  *
@@ -168,8 +172,13 @@ public final class RetryPolicy {
     if (retry <= 0) {
       throw new IllegalArgumentException("retry counts from 1 (the second run), got " + retry);
     }
-    double nanos = initialDelay.toNanos() * Math.pow(multiplier, retry - 1);
-    return Duration.ofNanos((long) Math.min(maxDelay.toNanos(), nanos));
+    long initial = initialDelay.toNanos(); // at most a day: no overflow
+    long max = maxDelay.toNanos();
+    if (initial == 0) {
+      return Duration.ZERO; // not 0 * multiplier^(retry-1), which is NaN once the power is infinite
+    }
+    double nanos = initial * Math.pow(multiplier, retry - 1); // at most +Infinity, never negative
+    return Duration.ofNanos(nanos >= max ? max : (long) nanos);
   }
 
   /**
@@ -223,7 +232,8 @@ public final class RetryPolicy {
     /**
      * How many times a task runs at most, the first run included (default 3).
      *
-     * @param attempts the most runs; at least 1 (1: never retried)
+     * @param attempts the most runs; at least 1 (1: never retried); {@code Integer.MAX_VALUE} for
+     *     retrying until the task succeeds
      * @return this builder
      * @throws IllegalArgumentException if {@code attempts} is less than 1
      * @throws IllegalStateException if it was already set
@@ -281,8 +291,8 @@ public final class RetryPolicy {
      * The delays between runs: {@code initial} before the first retry, multiplied by {@code
      * multiplier} for each next one, at most {@code max} (default 100 ms, 10 s, 2.0).
      *
-     * @param initial the delay before the first retry; not negative (zero: no delay)
-     * @param max the largest delay; at least {@code initial}
+     * @param initial the delay before the first retry; not negative (zero: no delay), at most a day
+     * @param max the largest delay; at least {@code initial}, at most a day
      * @param multiplier the factor each delay grows by; at least 1 and finite
      * @return this builder
      * @throws IllegalArgumentException if a value is out of range
@@ -294,6 +304,8 @@ public final class RetryPolicy {
       java.util.Objects.requireNonNull(initial, "backoff's initial delay");
       java.util.Objects.requireNonNull(max, "backoff's largest delay");
       requireArgument(!initial.isNegative(), "backoff's initial delay must not be negative, got %s", initial);
+      requireArgument(initial.compareTo(Duration.ofDays(1)) <= 0,
+          "backoff's initial delay must be at most a day, got %s", initial);
       requireArgument(max.compareTo(initial) >= 0,
           "backoff's largest delay (%s) must not be shorter than its initial delay (%s)", max, initial);
       requireArgument(max.compareTo(Duration.ofDays(1)) <= 0,
@@ -310,9 +322,9 @@ public final class RetryPolicy {
     /**
      * The same delay before every retry, without growth: {@code backoff(delay, delay, 1)}.
      *
-     * @param delay the delay before each retry; not negative
+     * @param delay the delay before each retry; not negative, at most a day
      * @return this builder
-     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws IllegalArgumentException if {@code delay} is negative or longer than a day
      * @throws IllegalStateException if the backoff was already set
      */
     public Builder fixedDelay(Duration delay) {

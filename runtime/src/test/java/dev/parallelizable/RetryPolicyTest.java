@@ -75,6 +75,45 @@ class RetryPolicyTest {
   }
 
   @Test
+  void theExtremesOfEachNumericOptionAreAcceptedOrRejectedByName() {
+    assertEquals(1, RetryPolicy.builder().maxAttempts(1).build().maxAttempts());
+    assertEquals(Integer.MAX_VALUE, RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE).build().maxAttempts());
+    assertEquals("maxAttempts must be at least 1 (the first run), got -2147483648; 1 never retries",
+        invalid(() -> RetryPolicy.builder().maxAttempts(Integer.MIN_VALUE)));
+
+    assertEquals("backoff's initial delay must be at most a day, got PT2400000H",
+        invalid(() -> RetryPolicy.builder().fixedDelay(Duration.ofDays(100_000))));
+    assertEquals("backoff's initial delay must be at most a day, got PT2562047H47M16.854775807S",
+        invalid(() -> RetryPolicy.builder().fixedDelay(Duration.ofNanos(Long.MAX_VALUE))));
+    assertEquals("backoff's initial delay must be at most a day, got PT2562047788015215H30M7.999999999S",
+        invalid(() -> RetryPolicy.builder().fixedDelay(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))));
+    assertEquals("backoff's initial delay must not be negative, got PT-2562047788015215H-30M-8S",
+        invalid(() -> RetryPolicy.builder().fixedDelay(Duration.ofSeconds(Long.MIN_VALUE))));
+    assertEquals("backoff's largest delay must be at most a day, got PT2562047H47M16.854775807S",
+        invalid(() -> RetryPolicy.builder().backoff(Duration.ZERO, Duration.ofNanos(Long.MAX_VALUE), 2)));
+    assertEquals("backoff's multiplier must be at least 1 and finite, got Infinity",
+        invalid(() -> RetryPolicy.builder().backoff(Duration.ZERO, Duration.ZERO, Double.POSITIVE_INFINITY)));
+    assertEquals("jitter must be between 0 and 1, got NaN", invalid(() -> RetryPolicy.builder().jitter(Double.NaN)));
+
+    // the largest values accepted give delays within [0, maxDelay], never a negative or overflowed one
+    Duration day = Duration.ofDays(1);
+    RetryPolicy steepest = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE)
+        .backoff(day, day, Double.MAX_VALUE).jitter(1).build();
+    RetryPolicy fromZero = RetryPolicy.builder().backoff(Duration.ZERO, day, Double.MAX_VALUE).build();
+    RetryPolicy flat = RetryPolicy.builder().fixedDelay(Duration.ZERO).jitter(0).build();
+    for (int retry : new int[] {1, 2, 1_000, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
+      assertEquals(day, steepest.delay(retry), "steepest, retry " + retry);
+      assertEquals(Duration.ZERO, fromZero.delay(retry), "0 times any multiplier, retry " + retry);
+      assertEquals(Duration.ZERO, flat.delay(retry), "no delay, retry " + retry);
+    }
+    RetryPolicy smallest = RetryPolicy.builder().backoff(Duration.ofNanos(1), day, Double.MAX_VALUE).build();
+    assertEquals(List.of(Duration.ofNanos(1), day, day),
+        List.of(smallest.delay(1), smallest.delay(2), smallest.delay(Integer.MAX_VALUE)));
+    assertEquals("retry counts from 1 (the second run), got -2147483648",
+        invalid(() -> steepest.delay(Integer.MIN_VALUE)));
+  }
+
+  @Test
   void typesMatchWithTheirSubclassesAndRemoteNames() {
     RetryPolicy io = RetryPolicy.builder().retryOn(IOException.class).build();
     assertTrue(io.retries(new FileNotFoundException("x")));

@@ -42,10 +42,22 @@ class ParentDeathTest {
   }
 
   private static Process startParent(String classpath, String mode) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", classpath, ParentMain.class.getName(), mode)
-        .redirectErrorStream(true)
-        .start();
+    return startParent(classpath, null, mode);
+  }
+
+  /** A parent whose temporary directory, where its workers' directories go, is {@code tmpdir}. */
+  private static Process startParent(Path tmpdir, String mode) throws IOException {
+    return startParent(System.getProperty("java.class.path"), tmpdir, mode);
+  }
+
+  private static Process startParent(String classpath, Path tmpdir, String mode) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (tmpdir != null) {
+      command.add("-Djava.io.tmpdir=" + tmpdir);
+    }
+    command.addAll(List.of("-cp", classpath, ParentMain.class.getName(), mode));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   @Test
@@ -142,6 +154,65 @@ class ParentDeathTest {
       await().atMost(WORKERS_GONE_WITHIN).until(() -> !Files.exists(directories.get(0)));
     } finally {
       parent.destroyForcibly();
+    }
+  }
+
+  /** The entries of {@code tmpdir} named like a worker's directory. */
+  private static List<Path> workerDirectories(Path tmpdir) throws IOException {
+    try (Stream<Path> entries = Files.list(tmpdir)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("parallelizable-")).collect(Collectors.toList());
+    }
+  }
+
+  /** Runs a parent that starts a pool in {@code tmpdir}, runs a task and closes the pool. */
+  private static void runParent(Path tmpdir) throws Exception {
+    Process parent = startParent(tmpdir, "apply");
+    try {
+      assertEquals("RESULT 27", lineStartingWith(output(parent), "RESULT"));
+      assertEquals(0, parent.waitFor());
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  /** Sends {@code signal} to the processes {@code pids} (kill(1)). */
+  private static void signal(String signal, Set<Long> pids) throws Exception {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
+    assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor(), command.toString());
+  }
+
+  /**
+   * A parent killed together with its workers (its process group or container killed, say: nothing
+   * runs to clean up) leaves its workers' directories, with their exit traces, in the temporary
+   * directory; the next parent that starts workers there deletes them, but never those of a parent
+   * that still runs.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void theNextParentDeletesTheWorkerDirectoriesOfAKilledOne(@TempDir Path tmpdir) throws Exception {
+    Process killed = startParent(tmpdir, "busy");
+    try {
+      BufferedReader output = output(killed);
+      Set<Long> workers = workers(output);
+      lineStartingWith(output, "[worker-");
+      lineStartingWith(output, "[worker-");
+      List<Path> left = workerDirectories(tmpdir); // the only parent's so far
+      assertEquals(2, left.size(), left.toString());
+
+      runParent(tmpdir);
+      assertTrue(left.stream().allMatch(Files::isDirectory), "the directories of a running parent are kept");
+
+      signal("STOP", workers); // frozen, they cannot clean up after the parent they outlive
+      killed.destroyForcibly().waitFor();
+      signal("KILL", workers);
+      await().atMost(WORKERS_GONE_WITHIN).until(() -> Workers.allGone(workers));
+      assertTrue(left.stream().allMatch(Files::isDirectory), "left behind by the killed parent");
+
+      runParent(tmpdir);
+      assertEquals(List.of(), workerDirectories(tmpdir), "swept, and the last parent's deleted as it closed");
+    } finally {
+      killed.destroyForcibly();
     }
   }
 

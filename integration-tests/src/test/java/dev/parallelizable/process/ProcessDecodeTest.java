@@ -138,7 +138,7 @@ class ProcessDecodeTest {
   void theWorkersDecodeWithinTheLimitsOfThePoolsCodec() {
     Pool limited =
         Parallel.processPool()
-            .codec(Codec.serialization(DecodeLimits.defaults().withMaxArrayLength(1_000)))
+            .codec(Codec.serialization(DecodeLimits.defaults().withMaxBytes(10_000)))
             .build();
     try (limited) {
       AsyncResult<Object> result = limited.applyAsync(WorkParallel.echo(new long[][] {new long[2_000]}));
@@ -146,10 +146,29 @@ class ProcessDecodeTest {
       assertTrue(
           failure.getCause().getMessage().contains("Argument 1 of echo"), failure.getCause().getMessage());
       assertTrue(
-          failure.getCause().getMessage().contains("maxArrayLength = 1000"), failure.getCause().getMessage());
+          failure.getCause().getMessage().contains("maxBytes = 10000"), failure.getCause().getMessage());
       Object[] small = (Object[]) limited.apply(WorkParallel.echo(new long[][] {new long[1_000]}));
       assertEquals(1_000, ((long[]) small[0]).length);
     }
     assertEquals(2_000, ((long[][]) pool.apply(WorkParallel.echo(new long[][] {new long[2_000]})))[0].length);
+  }
+
+  /**
+   * The limits bound what a few bytes can claim, not what a value carries: 300 MB, more than
+   * 2<sup>28</sup> elements, cross both ways with the default limits, as a result in its frame and
+   * as an argument in a shared file.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void anArrayOfThreeHundredMegabytesCrossesBothWaysByDefault() {
+    int length = 300 << 20;
+    try (Pool large = Parallel.processPool().workers(1).maxHeap("1500m").build()) {
+      byte[] result = large.apply(WorkParallel.countingBytes(length));
+      assertEquals(length, result.length);
+      for (int i : new int[] {0, 1, 255, 256, length / 2 + 3, length - 1}) {
+        assertEquals((byte) i, result[i], "byte " + i);
+      }
+      assertEquals(length, large.apply(WorkParallel.length(result)));
+    }
   }
 }

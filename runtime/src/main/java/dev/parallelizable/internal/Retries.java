@@ -6,7 +6,6 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerLostException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +57,7 @@ public final class Retries {
     return failure.getCause() != null ? failure.getCause() : failure;
   }
 
-  /** {@code failure} with the earlier runs' exceptions suppressed on it, oldest first. */
+  /** {@code failure} with the kept earlier runs' exceptions suppressed on it, oldest first ({@link EarlierRuns}). */
   public static ParallelException withEarlier(ParallelException failure, List<Throwable> earlier) {
     if (earlier != null) {
       for (Throwable e : earlier) {
@@ -76,10 +75,10 @@ public final class Retries {
    * longer wanted (its chunk was aborted) or the thread is interrupted.
    *
    * @return the task's result
-   * @throws ParallelException the final failure, with the earlier runs' exceptions suppressed
+   * @throws ParallelException the final failure, with the kept earlier runs' exceptions suppressed
    */
   static Object call(Task<?> task, RetryPolicy policy, BooleanSupplier abandoned) {
-    List<Throwable> earlier = null;
+    EarlierRuns<Throwable> earlier = new EarlierRuns<>();
     for (int attempt = 1; ; attempt++) {
       ParallelException failure;
       try {
@@ -89,10 +88,7 @@ public final class Retries {
       }
       if (!retries(policy, failure, attempt) || abandoned.getAsBoolean() || !sleep(delayNanos(policy, attempt))
           || abandoned.getAsBoolean()) {
-        throw withEarlier(failure, earlier);
-      }
-      if (earlier == null) {
-        earlier = new ArrayList<>(policy.maxAttempts() - 1);
+        throw withEarlier(failure, earlier.kept());
       }
       earlier.add(attempt(failure));
     }

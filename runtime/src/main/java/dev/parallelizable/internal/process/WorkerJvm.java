@@ -1,16 +1,14 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import dev.parallelizable.internal.shared.OwnedDirectories;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +28,10 @@ final class WorkerJvm {
   private static final long DRAIN_MILLIS = 1_000;
   /** The file, in the worker's directory, that its JVM writes to as it exits. */
   static final String EXIT_TRACE = "x";
+  /** The prefix of a worker's directory in the temporary directory. */
+  static final String DIRECTORY_PREFIX = "parallelizable-";
+  /** The longest socket path accepted everywhere: 104 bytes on macOS, 108 on Linux, with a zero. */
+  private static final int MAX_SOCKET_PATH = 100;
 
   private final WorkerProcess owner;
   /** The configuration the JVM started with; the shutdown timeout is the current pool's. */
@@ -126,29 +128,17 @@ final class WorkerJvm {
   }
 
   /**
-   * A new directory only the user can open. Named from the kernel's random bytes rather than by
-   * {@code Files.createTempDirectory}, whose {@code SecureRandom} takes tens of milliseconds to seed
-   * in a fresh JVM, on the path of the pool's first result.
+   * A new directory only the user can open, recording this JVM as its owner so that it is swept
+   * if this JVM is killed before it deletes it ({@link OwnedDirectories}). In the temporary
+   * directory, or in {@code /tmp} when the socket's path would be too long there.
    */
   private static Path privateDirectory() throws IOException {
-    Path root = Path.of(System.getProperty("java.io.tmpdir"));
-    if (root.toAbsolutePath().toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
-      root = Path.of("/tmp"); // a socket path is limited to about 100 bytes
+    Path root = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    int socketPath = root.toString().length() + 1 + OwnedDirectories.nameLength(DIRECTORY_PREFIX) + 2;
+    if (socketPath > MAX_SOCKET_PATH && Files.isDirectory(Path.of("/tmp"))) {
+      root = Path.of("/tmp");
     }
-    for (int attempt = 0; ; attempt++) {
-      Path directory = root.resolve("parallelizable-" + HexFormat.of().formatHex(randomBytes(8)));
-      try {
-        return Files.createDirectory(
-            directory,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (FileAlreadyExistsException e) {
-        if (attempt == 10) {
-          throw e;
-        }
-      } catch (UnsupportedOperationException e) {
-        return Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
-      }
-    }
+    return OwnedDirectories.create(root, DIRECTORY_PREFIX);
   }
 
   /** The worker's process id, or -1 before its process started. */

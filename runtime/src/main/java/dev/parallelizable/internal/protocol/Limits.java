@@ -5,7 +5,7 @@ final class Limits {
   private Limits() {}
 
   /**
-   * "the value has 300000000 array elements, over maxArrayLength = 268435456; raise it with ...".
+   * "the value has objects nested 1200 deep, over maxDepth = 1000; ... raise it with ...".
    *
    * @param what what was counted
    * @param found how many were found or claimed

@@ -23,11 +23,14 @@ import java.util.Map;
  *       the public gadget catalogues: Commons Collections functors, Groovy, Spring's bean factory,
  *       Xalan's TemplatesImpl, C3P0, Rome, BeanShell, Rhino, Jython, Clojure, JNDI and RMI
  *       internals, and the like);
- *   <li>a stream over the {@link DecodeLimits} of the codec: nesting depth, references, bytes,
- *       array length;
+ *   <li>a stream over the {@link DecodeLimits} of the codec: nesting depth, references, bytes;
  *   <li>an array, or the table of a hash map or set, whose claimed length cannot fit the bytes
  *       left in the value (every element takes at least one byte, a primitive element its size):
- *       a few bytes claiming 2<sup>28</sup> longs are rejected before the 2 GB are allocated;
+ *       a few bytes claiming 2<sup>28</sup> longs are rejected before the 2 GB are allocated. A
+ *       length that fits is accepted however large, since the bytes that carry it were sent: the
+ *       array costs what the value weighs. The one length that need not fit is the one {@code
+ *       Collections.nCopies} claims (one element repeated), bounded by {@link
+ *       DecodeLimits#maxArrayLength()};
  *   <li>a value whose JDK collections would cost too much to rebuild (below);
  *   <li>whatever the JVM-wide filter ({@code -Djdk.serialFilter}) rejects, when one is set.
  * </ul>
@@ -148,12 +151,9 @@ final class SerialFilter implements ObjectInputFilter {
     }
     Class<?> type = info.serialClass();
     if (info.arrayLength() >= 0) {
-      if (info.arrayLength() > limits.maxArrayLength()) {
-        return reject(Limits.exceeded("array elements", info.arrayLength(), "", "MaxArrayLength", limits.maxArrayLength()));
-      }
-      String misfit = misfit(type, info.arrayLength());
-      if (misfit != null) {
-        return reject(misfit);
+      String refused = checkArrayLength(type, info.arrayLength());
+      if (refused != null) {
+        return reject(refused);
       }
     }
     if (type != null) {
@@ -174,34 +174,47 @@ final class SerialFilter implements ObjectInputFilter {
     return Status.UNDECIDED;
   }
 
-  /** Why an array of {@code length} cannot fit the bytes left, or null if it can. */
-  private String misfit(Class<?> type, long length) {
+  /**
+   * Why an array of {@code length} is refused, or null if it is accepted: a length whose elements
+   * fit the bytes left in the value is accepted whatever it is, since those bytes are already there
+   * to be read; one that does not fit is a forged or corrupt length, unless {@code
+   * Collections.nCopies} claims it, whose elements are one value repeated: then {@link
+   * DecodeLimits#maxArrayLength()} bounds it.
+   */
+  private String checkArrayLength(Class<?> type, long length) {
     long left;
     try {
       left = source.available() + READ_AHEAD;
     } catch (java.io.IOException e) {
-      return null; // a plain stream with no count: the length limit alone applies
+      left = -1; // a stream with no count of what is left: nothing is known to back the length
     }
-    Class<?> component = type == null ? Object.class : type.getComponentType();
-    long bytes;
-    if (component == null || !component.isPrimitive()) {
-      // A hash table is sized up to 8 slots per element (load factors down to 1/4, powers of two).
-      bytes = type == Map.Entry[].class ? length / 8 : length;
-    } else if (component == long.class || component == double.class) {
-      bytes = length * 8;
-    } else if (component == int.class || component == float.class) {
-      bytes = length * 4;
-    } else if (component == short.class || component == char.class) {
-      bytes = length * 2;
-    } else {
-      bytes = length;
-    }
-    if (bytes <= left || claimedByCopiesList()) {
+    if (left >= 0 && bytesOf(type, length) <= left) {
       return null;
+    }
+    if (left < 0 || claimedByCopiesList()) {
+      return length > limits.maxArrayLength()
+          ? Limits.exceeded("array elements", length, "", "MaxArrayLength", limits.maxArrayLength())
+          : null;
     }
     return "an array of " + length + " " + (type == null ? "elements" : type.getComponentType().getName() + " elements")
         + " is claimed, but only " + (left - READ_AHEAD) + " bytes of the value are left: the stream is corrupt"
         + " or forged";
+  }
+
+  /** The fewest bytes of the value that an array of {@code length} elements takes. */
+  private static long bytesOf(Class<?> type, long length) {
+    Class<?> component = type == null ? Object.class : type.getComponentType();
+    if (component == null || !component.isPrimitive()) {
+      // A hash table is sized up to 8 slots per element (load factors down to 1/4, powers of two).
+      return type == Map.Entry[].class ? length / 8 : length;
+    } else if (component == long.class || component == double.class) {
+      return length * 8;
+    } else if (component == int.class || component == float.class) {
+      return length * 4;
+    } else if (component == short.class || component == char.class) {
+      return length * 2;
+    }
+    return length;
   }
 
   /**

@@ -67,8 +67,10 @@ import java.util.Objects;
  * id, form 1 to a new array copied from the mapping.
  *
  * Decoding is bounded by the codec's {@link DecodeLimits}: the direct encodings check each claimed
- * length against the bytes left before they allocate, and serialized values go through a {@link
- * SerialFilter} of their own (see there for what it rejects and why).
+ * length against the bytes left before they allocate (a length that fits is accepted however large:
+ * its bytes are in the frame), a reference to shared data is checked against its file, and
+ * serialized values go through a {@link SerialFilter} of their own (see there for what it rejects
+ * and why).
  *
  * <p>Thread-safe and immutable; the parent and each worker use their own instance.
  */
@@ -362,12 +364,7 @@ public final class SerializationCodec implements Codec {
     if (form != FORM_ARRAY) {
       throw new StreamCorruptedException("Unknown form " + form + " of a reference to shared data #" + id);
     }
-    if (length > limits.maxArrayLength()) {
-      throw new InvalidObjectException(
-          "Rejected by the codec: "
-              + Limits.exceeded("array elements", length, "", "MaxArrayLength", limits.maxArrayLength()));
-    }
-    return mappings.array(id, elementType, length, file, offset);
+    return mappings.array(id, elementType, length, file, offset); // checks the length against the file
   }
 
   private static ElementType elementType(byte ordinal) throws StreamCorruptedException {
@@ -377,18 +374,16 @@ public final class SerializationCodec implements Codec {
     return ELEMENT_TYPES[ordinal];
   }
 
-  /** An array's claimed length, checked before the array is allocated. */
-  private int count(FrameInput input, int elementSize, String what) throws IOException {
+  /**
+   * An array's claimed length, checked before the array is allocated: its elements must be in the
+   * bytes left, which is all it takes, since then the array costs what the value weighs.
+   */
+  private static int count(FrameInput input, int elementSize, String what) throws IOException {
     int count = input.readInt();
     if (count < 0 || (long) count * elementSize > input.available()) {
       throw new StreamCorruptedException(
           "An array of " + count + " " + what + " is claimed, but only " + input.available()
               + " bytes of the value are left: the stream is corrupt or forged");
-    }
-    if (count > limits.maxArrayLength()) {
-      throw new InvalidObjectException(
-          "Rejected by the codec: "
-              + Limits.exceeded("array elements", count, "", "MaxArrayLength", limits.maxArrayLength()));
     }
     return count;
   }

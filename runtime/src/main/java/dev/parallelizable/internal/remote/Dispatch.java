@@ -3,6 +3,7 @@ package dev.parallelizable.internal.remote;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.EarlierRuns;
 import dev.parallelizable.internal.Retries;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class Dispatch {
   /** The final failures of settled tasks, built once the lock is released; null entries: none. */
   private List<Settled> settledFailures;
   /** Failed runs of each task under its retry policy, and what they failed with; null if none. */
-  private List<Supplier<ParallelException>>[] earlierRuns;
+  private EarlierRuns<Supplier<ParallelException>>[] earlierRuns;
   /** When the next assignment may start (System.nanoTime()), if {@link #delayed}. */
   long notBeforeNanos;
   /** Whether the chunk waits in the queue for a retry's delay. */
@@ -65,29 +66,28 @@ final class Dispatch {
   @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type cannot be created otherwise
   int failedRun(int index, Supplier<ParallelException> failure) {
     if (earlierRuns == null) {
-      earlierRuns = new List[tasks.length];
+      earlierRuns = new EarlierRuns[tasks.length];
     }
     if (earlierRuns[index] == null) {
-      earlierRuns[index] = new ArrayList<>(2);
+      earlierRuns[index] = new EarlierRuns<>();
     }
-    earlierRuns[index].add(failure);
-    return earlierRuns[index].size();
+    return earlierRuns[index].add(failure);
   }
 
   /** How many failed runs task {@code index} has had under its retry policy. */
   int failedRuns(int index) {
-    return earlierRuns == null || earlierRuns[index] == null ? 0 : earlierRuns[index].size();
+    return earlierRuns == null || earlierRuns[index] == null ? 0 : earlierRuns[index].count();
   }
 
   /**
-   * The final failure of task {@code index}: {@code failure}, with the failures of its earlier runs
-   * suppressed on it. Built outside the lock.
+   * The final failure of task {@code index}: {@code failure}, with the kept failures of its earlier
+   * runs suppressed on it. Built outside the lock.
    */
   Supplier<ParallelException> withEarlierRuns(int index, Supplier<ParallelException> failure) {
     if (earlierRuns == null || earlierRuns[index] == null) {
       return failure;
     }
-    List<Supplier<ParallelException>> earlier = List.copyOf(earlierRuns[index]);
+    List<Supplier<ParallelException>> earlier = earlierRuns[index].kept();
     return () -> {
       List<Throwable> thrown = new ArrayList<>(earlier.size());
       for (Supplier<ParallelException> run : earlier) {

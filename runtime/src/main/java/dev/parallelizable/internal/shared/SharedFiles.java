@@ -6,15 +6,11 @@ import java.io.IOException;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The parent's side of a process pool's shared data: a private directory (mode 0700, in {@code
  * /dev/shm} where it exists with 1 GiB free, else in {@code java.io.tmpdir}) named {@code
- * parallelizable-shared-<pid>-<random>}, and in it one file per shared value, {@code d<id>}, which
- * holds the elements in native byte order from offset 0. The workers are given the directory on
- * their command line, map each file the first time a task refers to it, and accept no file
- * elsewhere (see {@link SharedMappings}), except the one a pointer file names: a handle over a
+ * parallelizable-shared-<pid>-<start>-<random>} (see {@link OwnedDirectories}), and in it one file
+ * per shared value, {@code d<id>}, which holds the elements in native byte order from offset 0. The
+ * workers are given the directory on their command line, map each file the first time a task
+ * refers to it, and accept no file elsewhere (see {@link SharedMappings}), except the one a
+ * pointer file names: a handle over a
  * region of the caller's own file ({@code SharedData.ofFile}) gets a small file {@code f<id>}
  * naming that file and region, which the workers map directly; the pool deletes the pointer, never
  * the caller's file.
@@ -40,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Nothing is left behind: {@link #close()} deletes the directory when the pool stops; a shutdown
  * hook deletes the directories of pools still open when the JVM exits; the workers of a parent that
  * was killed delete its directory as they exit (see {@code ParentWatch}); and the first pool of a
- * JVM deletes the directories of parents that no longer run.
+ * JVM deletes the directories of parents that no longer run ({@link OwnedDirectories}).
  *
  * <p>Thread-safe: the maps and {@code closed} are accessed only under this object's lock; a file is
  * written under it too, once.
@@ -60,7 +57,6 @@ public final class SharedFiles implements SharedOwner {
   static final long MIN_SHM_BYTES = 1L << 30;
 
   private static final Set<SharedFiles> OPEN = ConcurrentHashMap.newKeySet();
-  private static volatile boolean swept;
 
   static {
     Runtime.getRuntime().addShutdownHook(new DeleteAtExit());
@@ -148,36 +144,9 @@ public final class SharedFiles implements SharedOwner {
    * @param arrayThreshold arrays of at least this many bytes are shared; 0 for none
    */
   public static SharedFiles create(long arrayThreshold) throws IOException {
-    Path root = root();
-    if (!swept) {
-      swept = true;
-      sweep(root);
-    }
-    long pid = ProcessHandle.current().pid();
-    for (int attempt = 0; ; attempt++) {
-      Path directory =
-          root.resolve(DIRECTORY_PREFIX + pid + "-" + HexFormat.of().formatHex(randomBytes()));
-      try {
-        Files.createDirectory(
-            directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (FileAlreadyExistsException e) {
-        if (attempt == 10) {
-          throw e;
-        }
-        continue;
-      } catch (UnsupportedOperationException e) {
-        Files.createDirectory(directory); // not POSIX: the user's temporary directory is private
-      }
-      SharedFiles files = new SharedFiles(directory.toAbsolutePath(), true, arrayThreshold);
-      OPEN.add(files);
-      return files;
-    }
-  }
-
-  private static byte[] randomBytes() {
-    byte[] bytes = new byte[8];
-    new java.util.Random().nextBytes(bytes); // uniqueness only: the directory is private by its mode
-    return bytes;
+    SharedFiles files = new SharedFiles(OwnedDirectories.create(root(), DIRECTORY_PREFIX), true, arrayThreshold);
+    OPEN.add(files);
+    return files;
   }
 
   /**
@@ -196,31 +165,6 @@ public final class SharedFiles implements SharedOwner {
       // not usable: the temporary directory
     }
     return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-  }
-
-  /** Deletes the directories of pools whose parent process no longer runs. */
-  static void sweep(Path root) {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, DIRECTORY_PREFIX + "*")) {
-      for (Path entry : entries) {
-        String rest = entry.getFileName().toString().substring(DIRECTORY_PREFIX.length());
-        int dash = rest.indexOf('-');
-        if (dash <= 0) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(rest.substring(0, dash));
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-          continue;
-        }
-        deleteDirectory(entry);
-      }
-    } catch (IOException | RuntimeException e) {
-      // nothing to sweep, or not ours to delete
-    }
   }
 
   private static void deleteDirectory(Path directory) {

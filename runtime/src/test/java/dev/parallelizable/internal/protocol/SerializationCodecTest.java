@@ -230,12 +230,47 @@ class SerializationCodecTest {
     assertLimit(defaults.withMaxDepth(50), chain(60), "maxDepth");
     decode(Codec.serialization(defaults.withMaxDepth(50)), encode(CODEC, chain(20)));
     assertLimit(defaults.withMaxReferences(100), new ArrayList<>(java.util.Collections.nCopies(200, 1)), "maxReferences");
-    assertLimit(defaults.withMaxArrayLength(10), new Object[] {new long[11]}, "maxArrayLength");
+    assertLimit(defaults.withMaxArrayLength(10_000), java.util.Collections.nCopies(100_000, "x"), "maxArrayLength");
     assertLimit(defaults.withMaxBytes(100), new ArrayList<>(List.of("a long enough string to pass one hundred bytes")),
         "maxBytes");
     assertLimit(defaults.withMaxCollectionWorkPerObject(1), HostileValues.nestedSetBomb(22), "maxCollectionWorkPerObject");
-    assertLimit(defaults.withMaxArrayLength(10), new int[11], "maxArrayLength");
     assertLimit(defaults.withMaxBytes(10), "a string of more than ten bytes", "maxBytes");
+  }
+
+  @Test
+  void anArrayWhoseElementsAreInTheValueIsAcceptedWhateverMaxArrayLength() throws Exception {
+    Codec none = Codec.serialization(DecodeLimits.defaults().withMaxArrayLength(0));
+    byte[] bytes = new byte[100_000];
+    bytes[99_999] = 7;
+    assertArrayEquals(bytes, (byte[]) roundTrip(none, bytes));
+    assertArrayEquals(new int[11], (int[]) roundTrip(none, new int[11]));
+    assertArrayEquals(new double[] {1.5, 2.5}, (double[]) roundTrip(none, new double[] {1.5, 2.5}));
+    Object[] nested = (Object[]) roundTrip(none, new Object[] {new long[5_000], "x"});
+    assertEquals(5_000, ((long[]) nested[0]).length);
+    List<Integer> list = new ArrayList<>(java.util.Collections.nCopies(100_000, 7));
+    assertEquals(list, roundTrip(none, list));
+    Map<Integer, Integer> map = new HashMap<>();
+    for (int i = 0; i < 50_000; i++) {
+      map.put(i, i);
+    }
+    assertEquals(map, roundTrip(none, map));
+    // nCopies carries one element for all its copies: what it claims beyond the bytes is bounded
+    assertEquals(java.util.Collections.nCopies(1_000, "x"), roundTrip(none, java.util.Collections.nCopies(1_000, "x")));
+    assertLimit(DecodeLimits.defaults().withMaxArrayLength(0), java.util.Collections.nCopies(100_000, "x"),
+        "maxArrayLength");
+  }
+
+  @Test
+  void aForgedLengthIsRejectedWhateverMaxArrayLength() throws Exception {
+    Codec unbounded = Codec.serialization(DecodeLimits.defaults().withMaxArrayLength(Integer.MAX_VALUE));
+    byte[] forged = forgeInnerArrayLength(encode(CODEC, new long[][] {new long[0]}), Integer.MAX_VALUE);
+    InvalidObjectException failure =
+        assertTimeoutWithin(() -> assertThrows(InvalidObjectException.class, () -> decode(unbounded, forged)));
+    assertTrue(failure.getMessage().contains("an array of 2147483647 long elements is claimed"), failure.getMessage());
+    for (int tag : new int[] {10, 11, 12, 13}) { // BYTES, INTS, LONGS, DOUBLES
+      byte[] claim = Arrays13.pad(claim(tag, Integer.MAX_VALUE));
+      assertThrows(StreamCorruptedException.class, () -> decode(unbounded, claim));
+    }
   }
 
   private static void assertLimit(DecodeLimits limits, Object value, String name) throws IOException {
