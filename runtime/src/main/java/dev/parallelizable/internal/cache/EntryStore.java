@@ -44,21 +44,22 @@ import java.util.zip.CRC32C;
  * names. It never follows a symbolic link inside the directory: attributes are read without
  * following links, and anything else (links, FIFOs, devices, other names) is left alone: such a
  * thing at an entry's name is a miss, and the next store of that key moves a new entry over it
- * (replacing a link, never what it points at). A subdirectory that is not a real directory makes
- * stores of its keys fail.
+ * (replacing a link, never what it points at; a directory there makes it fail). A subdirectory that
+ * is not a real directory makes stores of its keys fail.
  *
  * <p><b>Writing.</b> An entry is written to a temporary file beside its final name, forced to disk,
  * then moved over the final name atomically. A reader therefore sees the old file or the new one,
  * whole, never a torn one, whatever number of threads and processes write the same key: the last
  * move wins, and every candidate is a complete, equivalent entry.
  *
- * <p><b>Reading.</b> A file is checked to be a regular file before it is opened (so a FIFO never
- * blocks a read) and opened without following links. It is read with a bound: its header first,
- * then only the length the header declares, if that is the file's size and within the limit. An
- * entry whose length, magic, version, key hash or checksum is wrong (a file truncated, grown or
- * garbled by something other than this store, or written by another format version) is a miss: it
- * is deleted, and the next store of its key writes a good one. An entry larger than the limit is a
- * miss too, and is left for eviction.
+ * <p><b>Reading.</b> A file is checked to be a regular file before it is opened, so that a FIFO
+ * never blocks a read (Java has no open that cannot block, so one swapped in between the check and
+ * the open still would), and opened without following links. It is read with a bound: its header
+ * first, then only the length the header declares, if that is the file's size and within the
+ * limit. An entry whose length, magic, version, key hash or checksum is wrong (a file truncated,
+ * grown or garbled by something other than this store, or written by another format version) is a
+ * miss: it is deleted, and the next store of its key writes a good one. A whole entry larger than
+ * the limit (another store's, with a larger one) is a miss too, and is kept.
  *
  * <p><b>Recency and eviction.</b> A hit sets the file's modification time to now (strictly
  * increasing within this store, so that two accesses in one clock tick keep their order). When the
@@ -99,6 +100,9 @@ final class EntryStore {
 
   /** A verified entry read back. */
   record Entry(boolean failure, String method, String fingerprint, byte[] payload) {}
+
+  /** What {@link #readEntry} finds in a whole entry it does not read: a miss, but not corrupt. */
+  private static final Entry LARGER_THAN_THE_LIMIT = new Entry(false, "", "", new byte[0]);
 
   /** What {@link #list()} finds about one entry without reading its payload. */
   record Listing(String method, String fingerprint, long bytes) {}
@@ -144,15 +148,14 @@ final class EntryStore {
 
   /**
    * The entry of {@code keyHash}, or null if there is none, it is not a regular file of this store,
-   * it is larger than the limit, or it is corrupt (then it is deleted). A hit marks the entry as
-   * just used. Never blocks on a file that is not a regular one, and reads no more than the entry's
-   * header declares.
+   * it is whole but larger than the limit, or it is corrupt (then it is deleted). A hit marks the
+   * entry as just used. Never opens a file that is not a regular one, and reads no more than the
+   * entry's header declares.
    */
   Entry read(byte[] keyHash) {
     Path file = file(keyHash);
     // Checked before it is opened: opening a FIFO would block until something writes to it.
-    BasicFileAttributes attributes = ownFile(file);
-    if (attributes == null || attributes.size() > maxEntryBytes) {
+    if (!isOwnFile(file)) {
       return null;
     }
     Entry entry;
@@ -167,6 +170,9 @@ final class EntryStore {
       deleteOwn(file);
       return null;
     }
+    if (entry == LARGER_THAN_THE_LIMIT) {
+      return null;
+    }
     try {
       Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setTimes(FileTime.fromMillis(stamp()), null, null);
@@ -177,18 +183,18 @@ final class EntryStore {
   }
 
   /**
-   * The entry in {@code channel}, or null if it is not a whole, intact entry of {@code keyHash}.
-   * Reads the header, then allocates only if the size it declares is the file's and within the
-   * limit.
+   * The entry in {@code channel}: null if it is not a whole, intact entry of {@code keyHash}, {@link
+   * #LARGER_THAN_THE_LIMIT} if it is whole but larger than this store reads. Reads the header, and
+   * allocates only if the size it declares is the file's and within the limit.
    */
   private Entry readEntry(FileChannel channel, byte[] keyHash) throws IOException {
     long size = channel.size();
-    if (size > maxEntryBytes) {
-      return null;
-    }
     ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, MAX_HEADER_BYTES));
     if (!readFully(channel, head) || declaredLength(head.flip()) != size) {
       return null;
+    }
+    if (size > maxEntryBytes) {
+      return LARGER_THAN_THE_LIMIT;
     }
     byte[] bytes = new byte[(int) size];
     head.rewind().get(bytes, 0, head.limit());
@@ -382,12 +388,11 @@ final class EntryStore {
   }
 
   /**
-   * The attributes of {@code file}, one of this store's names, if it is a regular file in a real
-   * subdirectory; null if it is missing, a link, a FIFO, a device or a directory, or if its
-   * subdirectory is a link.
+   * Whether {@code file}, one of this store's names, is a regular file in a real subdirectory; not
+   * if it is missing, a link, a FIFO, a device or a directory, or if its subdirectory is a link.
    */
-  private static BasicFileAttributes ownFile(Path file) {
-    return Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS) ? regularFile(file) : null;
+  private static boolean isOwnFile(Path file) {
+    return Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS) && regularFile(file) != null;
   }
 
   /** The attributes of {@code file} if it is a regular file (links not followed), else null. */
@@ -417,7 +422,7 @@ final class EntryStore {
    * subdirectory: never a link (nor what it points at), a FIFO, a device or a directory.
    */
   private static boolean deleteOwn(Path file) {
-    if (ownFile(file) == null) {
+    if (!isOwnFile(file)) {
       return false;
     }
     try {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.parallelizable.ResultCache;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -170,16 +171,44 @@ class EntryStoreHostileFilesTest {
   }
 
   @Test
-  void anEntryLargerThanTheLimitIsAMissWithoutReadingIt() throws IOException {
-    EntryStore store = storeWithOneEntry(1 << 20);
+  void anEntryGrownToThreeGigabytesIsAMissWithoutReadingIt() throws IOException {
+    EntryStore store = storeWithOneEntry(ResultCache.DEFAULT_MAX_BYTES);
     Path file = entryFile();
     grow(file, THREE_GIGABYTES);
 
     assertNull(store.read(KEY));
-    assertEquals(0, store.corrupt(), "it may be whole: not counted as corrupt");
+    assertEquals(1, store.corrupt());
+    assertFalse(Files.exists(file), "a corrupt entry of the store's own is deleted");
     store.write(KEY, false, "m", "", PAYLOAD);
-    assertEquals(EntryStore.format(KEY, false, "m", "", PAYLOAD).length, Files.size(file), "replaced");
     assertArrayEquals(PAYLOAD, store.read(KEY).payload());
+  }
+
+  @Test
+  void aWholeEntryLargerThanTheLimitIsAMissAndIsKept() throws IOException {
+    byte[] large = new byte[64 << 10];
+    new EntryStore(directory, 1 << 20).write(KEY, false, "m", "", large);
+    EntryStore small = new EntryStore(directory, 16 << 10);
+
+    assertNull(small.read(KEY));
+    assertEquals(0, small.corrupt(), "a whole entry, stored with a larger limit, is not corrupt");
+    assertTrue(Files.exists(entryFile()));
+    assertArrayEquals(large, new EntryStore(directory, 1 << 20).read(KEY).payload());
+  }
+
+  @Test
+  void anEntryReplacedByADirectoryIsAMissAndStoresOfItsKeyFail() throws IOException {
+    EntryStore store = storeWithOneEntry(1 << 20);
+    Path file = entryFile();
+    Files.delete(file);
+    Files.createDirectory(file);
+    Files.writeString(file.resolve("kept.txt"), "the user's");
+
+    assertNull(store.read(KEY));
+    assertThrows(IOException.class, () -> store.write(KEY, false, "m", "", PAYLOAD));
+    store.clear();
+    store.evict();
+    assertEquals("the user's", Files.readString(file.resolve("kept.txt")));
+    assertEquals(List.of(file.resolve("kept.txt")), list(file), "the failed store left nothing");
   }
 
   @Test
