@@ -50,6 +50,16 @@ import java.util.Optional;
  * entry (disk full, say) does not fail the call: it is counted in {@link Stats#storeFailures()} and
  * logged once per cache (WARNING, logger {@code dev.parallelizable.cache}).
  *
+ * <p><b>What it touches.</b> The directory is resolved when the cache is opened (a symbolic link
+ * naming it is followed then, once). Inside it, the cache reads, counts toward the limit, evicts and
+ * deletes only its own files: regular files with the names it gives entries, in the subdirectories
+ * it creates. It never follows a symbolic link inside the directory and leaves everything else
+ * alone, so links there to folders or files of the user's never lose them. An entry is checked to
+ * be a regular file before it is opened and read with a bound taken from its header: an entry that
+ * is a link, a FIFO or a device, one grown beyond what its header says or beyond the limit, or one
+ * deleted while it is looked up, is a miss (never an exception, never a wait), and the next store
+ * of its key replaces it.
+ *
  * <p><b>Thread safety.</b> Thread-safe; one instance, and the views it hands out, may be used from
  * any number of threads. Results of {@link Pool#applyAsync} on a view run their callbacks one at a
  * time on the view's own callback thread, never in the thread that adds them, hits included.
@@ -70,7 +80,8 @@ public final class ResultCache {
    * Opens the cache in {@code directory} with the defaults: a limit of {@link #DEFAULT_MAX_BYTES},
    * the default {@linkplain Codec#serialization() codec}, failures not stored.
    *
-   * @param directory where the entries are kept; created if missing
+   * @param directory where the entries are kept; created if missing, and resolved once (links
+   *     included) when the cache is opened
    * @return the cache
    * @throws java.io.UncheckedIOException if the directory cannot be created
    * @throws IllegalArgumentException if the directory is not writable
@@ -82,7 +93,8 @@ public final class ResultCache {
   /**
    * A builder for a cache in {@code directory}.
    *
-   * @param directory where the entries are kept; created if missing when the cache is built
+   * @param directory where the entries are kept; created if missing, and resolved once (links
+   *     included), when the cache is built
    * @return a new builder with the defaults of {@link #open(Path)}
    */
   public static Builder builder(Path directory) {
@@ -123,7 +135,8 @@ public final class ResultCache {
 
   /**
    * Deletes every entry in the directory, of every method, including those other processes stored.
-   * Calls in flight may still store their results afterwards.
+   * Calls in flight may still store their results afterwards. Only the cache's own files are
+   * deleted: links, and files it did not name, are left as they are.
    */
   public void clear() {
     core.clear();
@@ -152,7 +165,8 @@ public final class ResultCache {
   }
 
   /**
-   * The directory of the entries.
+   * The directory of the entries, as resolved when the cache was opened: if the path it was opened
+   * with is or goes through a symbolic link, the directory the link named then.
    *
    * @return the directory
    */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ class EntryStoreTest {
     assertEquals("com.example.Cubes.cube(int)", parsed.method());
     assertEquals("0123456789abcdef", parsed.fingerprint());
     assertArrayEquals(PAYLOAD, parsed.payload());
+    assertEquals(entry.length, EntryStore.declaredLength(ByteBuffer.wrap(entry)), "the header says its length");
   }
 
   @Test
@@ -43,6 +45,9 @@ class EntryStoreTest {
       assertNull(EntryStore.parse(garbled, KEY), "byte " + i + " changed");
     }
     assertNull(EntryStore.parse(entry, key(8)), "another key's entry");
+    for (int length = 0; length < entry.length - PAYLOAD.length - 4; length++) {
+      assertEquals(-1, EntryStore.declaredLength(ByteBuffer.wrap(entry, 0, length)), "header cut to " + length);
+    }
   }
 
   @Test
