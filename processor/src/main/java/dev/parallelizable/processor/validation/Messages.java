@@ -76,14 +76,23 @@ public final class Messages {
         simpleName);
   }
 
-  static String notSerializable(String method, String declaringClass) {
+  /**
+   * The error for an instance method whose class is not serializable. The fix compiles under
+   * {@code -Xlint:all -Werror}: a serializable class without a {@code serialVersionUID} draws a
+   * lint warning, a record does not.
+   */
+  static String notSerializable(String method, String declaringClass, boolean isRecord) {
     return tagged(
         "notSerializable",
         "@Parallelizable instance method '%s' is declared in class '%s', which does not implement"
             + " java.io.Serializable, so its receiver cannot travel with the task to a worker;"
-            + " implement java.io.Serializable, or make the method static",
+            + " %s, or make the method static",
         method,
-        declaringClass);
+        declaringClass,
+        isRecord
+            ? "add 'implements java.io.Serializable' to the record"
+            : "add 'implements java.io.Serializable' and declare"
+                + " 'private static final long serialVersionUID = 1L;' in the class");
   }
 
   static String invalidName(String value, String method, boolean isKeyword) {

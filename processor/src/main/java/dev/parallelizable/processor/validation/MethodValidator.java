@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
@@ -71,7 +72,9 @@ public final class MethodValidator {
     if (!isStatic
         && !type.getKind().isInterface()
         && !types.isAssignable(type.asType(), serializable)) {
-      report.addError(Messages.notSerializable(name, displayName(type)), method);
+      report.addError(
+          Messages.notSerializable(name, displayName(type), type.getKind() == ElementKind.RECORD),
+          method);
     }
     validateName(method, name, report);
     if (!isStatic) {
