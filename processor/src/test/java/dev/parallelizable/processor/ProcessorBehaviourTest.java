@@ -192,7 +192,8 @@ class ProcessorBehaviourTest {
         try (Writer writer =
             processingEnv.getFiler().createSourceFile("com.example.Size").openWriter()) {
           writer.write(
-              "package com.example;\npublic record Size(double width, double height) {}\n");
+              "package com.example;\npublic record Size(double width, double height)"
+                  + " implements java.io.Serializable {}\n");
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -187,7 +187,8 @@ class SourceFingerprintTest {
     List<String> versions =
         cache.inspect().stream().map(ResultCache.MethodEntries::fingerprint).toList();
     assertEquals(2, versions.size(), versions::toString);
-    assertTrue(versions.stream().allMatch(v -> v.matches("class:[0-9a-f]{16}")), versions::toString);
+    assertTrue(
+        versions.stream().allMatch(v -> v.matches("class:[0-9a-f]{16}")), versions::toString);
   }
 
   private static Compilation compile(Processor processor, String[] lines) {

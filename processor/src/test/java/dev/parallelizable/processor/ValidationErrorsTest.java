@@ -263,7 +263,7 @@ class ValidationErrorsTest {
         .onLineContaining("int scaled(int factor)");
   }
 
-  /** The fix that notSerializable advises compiles with the README's lint flags, generated code too. */
+  /** The fix notSerializable advises compiles with the README's lint flags, generated code too. */
   @Test
   void theAdvisedSerializableFixCompilesUnderLintWithWerror() {
     JavaFileObject fixedClass =

@@ -95,6 +95,28 @@ public final class Messages {
                 + " 'private static final long serialVersionUID = 1L;' in the class");
   }
 
+  /** The value of {@code @SuppressWarnings} that silences {@link #notEncodable}. */
+  static final String NOT_ENCODABLE_SUPPRESSION = "Parallelizable.notEncodable";
+
+  /**
+   * The warning for a parameter or result whose type the default codec can never encode.
+   *
+   * @param value {@code parameter 'x'} or {@code the result}
+   */
+  static String notEncodable(String value, String method, String type, String reason, String fix) {
+    return tagged(
+        "notEncodable",
+        "%s of @Parallelizable method '%s' has type '%s', %s; the default codec can never encode"
+            + " it, so calls fail on a process pool or a cluster, though they run on threads; %s,"
+            + " or, if the method only runs on threads, annotate it with"
+            + " @SuppressWarnings(\"Parallelizable.notEncodable\")",
+        value,
+        method,
+        type,
+        reason,
+        fix);
+  }
+
   static String invalidName(String value, String method, boolean isKeyword) {
     return tagged(
         "invalidName",
