@@ -35,10 +35,11 @@ import javax.lang.model.util.Types;
  *
  * <p>An array is never encodable when its element type is not. Type variables and type arguments
  * are not looked at: {@code List<Optional<String>>} passes, though it fails unless empty. So the
- * check reports only what is certain (bar a class that implements one of those interfaces and
- * {@code Serializable} both), never everything that may fail.
+ * check reports what all but certainly fails (only a serializable class that implements such an
+ * interface, say {@code Comparator.naturalOrder()}'s, escapes it), never everything that may.
  *
- * <p>Stateless apart from the compiler's utilities, which are for the processing thread only.
+ * <p>Immutable once built; it uses the compiler's utilities, which are for the processing thread
+ * only.
  */
 final class Encodability {
   /** Why a type is never encodable, and what to use instead. */

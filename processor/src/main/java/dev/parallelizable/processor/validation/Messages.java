@@ -12,6 +12,9 @@ import java.util.List;
  * that the two agree: change both together.
  */
 public final class Messages {
+  /** The value of {@code @SuppressWarnings} that silences {@link #notEncodable}. */
+  static final String NOT_ENCODABLE_SUPPRESSION = "Parallelizable.notEncodable";
+
   private Messages() {}
 
   static String privateMethod(String method) {
@@ -94,9 +97,6 @@ public final class Messages {
             : "add 'implements java.io.Serializable' and declare"
                 + " 'private static final long serialVersionUID = 1L;' in the class");
   }
-
-  /** The value of {@code @SuppressWarnings} that silences {@link #notEncodable}. */
-  static final String NOT_ENCODABLE_SUPPRESSION = "Parallelizable.notEncodable";
 
   /**
    * The warning for a parameter or result whose type the default codec can never encode.
