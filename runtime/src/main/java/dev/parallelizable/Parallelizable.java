@@ -28,7 +28,12 @@ import java.lang.annotation.Target;
  *
  * <p>Arguments and results of tasks run on a process pool cross a process boundary and must be
  * encodable by the pool's codec (by default: primitives, strings, arrays, paths and {@link
- * java.io.Serializable} values).
+ * java.io.Serializable} values). The compiler warns, with the tag {@code
+ * [Parallelizable.notEncodable]}, about a parameter or result whose type the default codec can
+ * never encode (a record or final class that is not serializable, such as {@code Optional}; a
+ * thread or I/O stream; a functional interface that does not extend {@code Serializable}); for a
+ * method that only runs on threads, {@code @SuppressWarnings("Parallelizable.notEncodable")} on the
+ * method, the parameter or the class silences it.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -26,7 +26,11 @@ import java.util.Optional;
  * body, so editing the method makes its old entries misses without anything to clear, while a
  * rebuild that leaves it unchanged keeps them. The fingerprint does not see what the method calls or
  * reads (other methods, fields, constants of other classes, library versions): after changing those,
- * {@link #clear()} the cache. Arguments that are equal but encode differently miss.
+ * {@link #clear()} the cache. A method with no fingerprint (compiled where the processor could read
+ * no source tree) is keyed by a hash of its declaring class's class file instead, so recompiling an
+ * edited class misses too; if that file cannot be read either, the method is not cached: every call
+ * runs, nothing is stored, and a WARNING is logged once per method. Arguments that are equal but
+ * encode differently miss.
  *
  * <p><b>Hits and misses.</b> A hit returns the stored value without submitting anything: no worker
  * runs it and no {@link ProgressListener} hears of it. A miss is submitted to the wrapped pool; its
@@ -193,7 +197,8 @@ public final class ResultCache {
    * The entries of one version of one method.
    *
    * @param method the declaring class and key, e.g. {@code com.example.Cubes.cube(int)}
-   * @param fingerprint the method's fingerprint when they were stored (empty if none)
+   * @param fingerprint the method's fingerprint when they were stored, or, for a method with none,
+   *     {@code class:} and a hash of its class file
    * @param entries the number of entries
    * @param bytes their size on disk, headers included
    */

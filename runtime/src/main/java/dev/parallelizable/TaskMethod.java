@@ -72,7 +72,7 @@ public final class TaskMethod<R> {
    *     "com.example.Cubes"}
    * @param methodName the method's simple name
    * @param fingerprint the hash the annotation processor computed from the method's declaration and
-   *     body; 0 if it could not compute one
+   *     body; 0 if it could not compute one (a result cache then keys the method by its class file)
    * @param parameters one {@code "type name"} string per parameter, such as {@code "int x"}; for an
    *     instance method the first is the receiver
    * @param <R> the method's result type, boxed
@@ -172,10 +172,12 @@ public final class TaskMethod<R> {
    * indentation do not count). Editing the method changes it; rebuilding an unchanged method keeps
    * it. It does not see what the method calls or reads: other methods, fields, constants of other
    * classes, library versions. {@link ResultCache} makes it part of every key, so an edited method
-   * misses its old entries.
+   * misses its old entries; for a method without one it uses a hash of the declaring class's class
+   * file instead.
    *
-   * @return the fingerprint, or the empty string if the compiler gave the processor no source tree
-   *     (a compiler other than javac, or a build tool that wraps it)
+   * @return the fingerprint, or the empty string if the processor could read no source tree (a
+   *     compiler other than javac, or a wrapper of javac's environment that hides it; those of
+   *     Gradle and IntelliJ IDEA do not)
    */
   public String fingerprint() {
     return fingerprint == 0 ? "" : String.format("%016x", fingerprint);

@@ -10,7 +10,8 @@ import javax.tools.JavaFileObject;
 
 /**
  * Loads the classes a compilation wrote, and everything else from {@code parent}: generated code
- * as the real processor compiled it, for the tests that run it.
+ * as the real processor compiled it, for the tests that run it. Their class files are its
+ * resources too, as on a class path.
  */
 final class CompiledClassLoader extends ClassLoader {
   private final Map<String, JavaFileObject> classFiles = new HashMap<>();
@@ -26,6 +27,22 @@ final class CompiledClassLoader extends ClassLoader {
                 .replace('/', '.');
         classFiles.put(binaryName, file);
       }
+    }
+  }
+
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    JavaFileObject file =
+        name.endsWith(".class")
+            ? classFiles.get(name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+            : null;
+    if (file == null) {
+      return super.getResourceAsStream(name);
+    }
+    try {
+      return file.openInputStream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

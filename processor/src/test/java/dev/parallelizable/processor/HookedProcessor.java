@@ -20,8 +20,8 @@ import javax.tools.JavaFileObject;
 
 /**
  * Runs a {@link ParallelizableProcessor} whose {@link Filer#createSourceFile} goes through a hook,
- * to observe what it writes or to make writing fail. Like a build tool that wraps javac's
- * environment, it hides javac's tree API from the processor.
+ * to observe what it writes or to make writing fail. It wraps javac's environment in a proxy, as
+ * IntelliJ's build does.
  */
 final class HookedProcessor extends AbstractProcessor {
   /** Creates a source file in place of the real filer, which it may call. */

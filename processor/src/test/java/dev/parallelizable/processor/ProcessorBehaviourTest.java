@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.parallelizable.processor.HookedProcessor.CreatedFile;
+import dev.parallelizable.processor.WrappingProcessor.Wrapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -24,6 +26,8 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** How the processor behaves around the code it generates: rounds, failures, registration. */
 class ProcessorBehaviourTest {
@@ -110,26 +114,46 @@ class ProcessorBehaviourTest {
         processor.createdFiles());
   }
 
-  /** A build tool may wrap javac's environment and so hide its tree API: nothing breaks. */
+  private static final JavaFileObject ANONYMOUS =
+      source(
+          "com.example.Tasks",
+          "package com.example;",
+          "import dev.parallelizable.Parallelizable;",
+          "class Tasks {",
+          "  Runnable task = new Runnable() {",
+          "    @Parallelizable public void run() {}",
+          "  };",
+          "}");
+
+  /** Gradle's and IntelliJ's wrappers of javac's environment do not hide its tree API. */
+  @ParameterizedTest
+  @EnumSource(
+      value = Wrapping.class,
+      names = {"DELEGATING_CLASS", "PROXY", "PROXY_AROUND_DELEGATING_CLASS"})
+  void behindABuildToolsWrapperLocalClassesAreStillReported(Wrapping wrapping) {
+    Compilation compilation =
+        javac().withProcessors(new WrappingProcessor(wrapping)).compile(ANONYMOUS, CUBES);
+
+    assertThat(compilation)
+        .hadErrorContaining("[Parallelizable.localClass] @Parallelizable method 'run'")
+        .inFile(ANONYMOUS)
+        .onLineContaining("public void run()");
+  }
+
+  /** A wrapper may hide javac's environment, and so its tree API: nothing breaks. */
   @Test
   void withoutTheTreeApiLocalClassesGoUnreportedAndTheRestWorks() {
-    JavaFileObject anonymous =
-        source(
-            "com.example.Tasks",
-            "package com.example;",
-            "import dev.parallelizable.Parallelizable;",
-            "class Tasks {",
-            "  Runnable task = new Runnable() {",
-            "    @Parallelizable public void run() {}",
-            "  };",
-            "}");
-    HookedProcessor processor = HookedProcessor.recording();
-    Compilation compilation = javac().withProcessors(processor).compile(anonymous, CUBES);
+    Compilation compilation =
+        javac()
+            .withProcessors(new WrappingProcessor(Wrapping.OPAQUE))
+            .compile(ANONYMOUS, CUBES);
 
     assertThat(compilation).succeededWithoutWarnings();
     assertEquals(
-        List.of(new CreatedFile("com.example.CubesParallel", List.of("com.example.Cubes"))),
-        processor.createdFiles());
+        List.of("CubesParallel.java"),
+        compilation.generatedSourceFiles().stream()
+            .map(file -> Path.of(file.toUri().getPath()).getFileName().toString())
+            .toList());
   }
 
   @Test
@@ -168,7 +192,8 @@ class ProcessorBehaviourTest {
         try (Writer writer =
             processingEnv.getFiler().createSourceFile("com.example.Size").openWriter()) {
           writer.write(
-              "package com.example;\npublic record Size(double width, double height) {}\n");
+              "package com.example;\npublic record Size(double width, double height)"
+                  + " implements java.io.Serializable {}\n");
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

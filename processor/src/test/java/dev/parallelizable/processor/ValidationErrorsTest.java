@@ -237,7 +237,81 @@ class ValidationErrorsTest {
         .inFile(file)
         .onLineContaining("int resize(int width)");
     assertThat(compile(file))
-        .hadErrorContaining("implement java.io.Serializable, or make the method static");
+        .hadErrorContaining(
+            "; add 'implements java.io.Serializable' and declare"
+                + " 'private static final long serialVersionUID = 1L;' in the class, or make the"
+                + " method static");
+  }
+
+  @Test
+  void instanceMethodOfRecordThatIsNotSerializable() {
+    JavaFileObject file =
+        source(
+            "com.example.Size",
+            "package com.example;",
+            "import dev.parallelizable.Parallelizable;",
+            "record Size(int width) {",
+            "  @Parallelizable int scaled(int factor) { return width * factor; }",
+            "}");
+    assertThat(compile(file))
+        .hadErrorContaining(
+            "[Parallelizable.notSerializable] @Parallelizable instance method 'scaled' is declared"
+                + " in class 'Size', which does not implement java.io.Serializable, so its receiver"
+                + " cannot travel with the task to a worker; add 'implements java.io.Serializable'"
+                + " to the record, or make the method static")
+        .inFile(file)
+        .onLineContaining("int scaled(int factor)");
+  }
+
+  /** The fix notSerializable advises compiles with the README's lint flags, generated code too. */
+  @Test
+  void theAdvisedSerializableFixCompilesUnderLintWithWerror() {
+    JavaFileObject fixedClass =
+        source(
+            "com.example.Images",
+            "package com.example;",
+            "import dev.parallelizable.Parallelizable;",
+            "class Images implements java.io.Serializable {",
+            "  private static final long serialVersionUID = 1L;",
+            "  @Parallelizable int resize(int width) { return width; }",
+            "}");
+    JavaFileObject fixedRecord =
+        source(
+            "com.example.Size",
+            "package com.example;",
+            "import dev.parallelizable.Parallelizable;",
+            "record Size(int width) implements java.io.Serializable {",
+            "  @Parallelizable int scaled(int factor) { return width * factor; }",
+            "}");
+    assertThat(compileWithLintAsErrors(fixedClass, fixedRecord)).succeededWithoutWarnings();
+  }
+
+  /** Why the advice names serialVersionUID: implementing Serializable alone fails such a build. */
+  @Test
+  void implementingSerializableAloneFailsUnderLintWithWerror() {
+    JavaFileObject file =
+        source(
+            "com.example.Images",
+            "package com.example;",
+            "import dev.parallelizable.Parallelizable;",
+            "class Images implements java.io.Serializable {",
+            "  @Parallelizable int resize(int width) { return width; }",
+            "}");
+    Compilation compilation = compileWithLintAsErrors(file);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadWarningContaining(
+            "serializable class com.example.Images has no definition of serialVersionUID")
+        .inFile(file)
+        .onLineContaining("class Images");
+  }
+
+  /** With the flags the README gives for Maven and Gradle. */
+  private static Compilation compileWithLintAsErrors(JavaFileObject... files) {
+    return javac()
+        .withOptions("-Xlint:all,-processing", "-Werror")
+        .withProcessors(new ParallelizableProcessor())
+        .compile(files);
   }
 
   @Test

@@ -15,9 +15,11 @@ import javax.lang.model.element.ExecutableElement;
  * the body in a normal form. Comments, blank lines and indentation therefore do not count; any
  * other edit of the method does. What the method calls or reads is not part of it.
  *
- * <p>The tree is a javac API. Under another compiler, or where a build tool wraps javac's
- * environment, every fingerprint is 0 (none). For the processing thread only, like the tree API it
- * uses.
+ * <p>The tree is a javac API, found through {@link CompilerTrees} also where a build tool (Gradle,
+ * IntelliJ) wraps javac's environment. Where there is none (another compiler, or a wrapper that
+ * hides javac's environment), every fingerprint is 0 (none), and the generated code passes none:
+ * the result cache then keys the method by its class file instead. For the processing thread only,
+ * like the tree API it uses.
  */
 public final class SourceFingerprints {
   private final Trees trees;
@@ -27,17 +29,14 @@ public final class SourceFingerprints {
   }
 
   /**
-   * Fingerprints for javac's environment, or ones that are all 0 under any other compiler.
+   * Fingerprints for javac's environment or a wrapper of it, or ones that are all 0 where no
+   * source tree can be had.
    *
    * @param environment the processor's environment
    * @return a new instance
    */
   public static SourceFingerprints create(ProcessingEnvironment environment) {
-    try {
-      return new SourceFingerprints(Trees.instance(environment));
-    } catch (IllegalArgumentException notJavac) {
-      return new SourceFingerprints(null);
-    }
+    return new SourceFingerprints(CompilerTrees.of(environment).orElse(null));
   }
 
   /**

@@ -10,6 +10,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.parallelizable.Parallelizable;
+import dev.parallelizable.processor.model.CompilerTrees;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -28,8 +29,9 @@ import javax.tools.Diagnostic;
  * written: {@code @dev.parallelizable.Parallelizable}, or {@code @Parallelizable} in a file that
  * imports it or its package.
  *
- * <p>The tree is a javac API. Under another compiler, or where a build tool wraps javac's
- * environment, the scan is skipped: such methods then produce no wrapper and no error. For the
+ * <p>The tree is a javac API, found through {@link CompilerTrees} also where a build tool wraps
+ * javac's environment. Where there is none (another compiler, or a wrapper that hides javac's
+ * environment), the scan is skipped: such methods then produce no wrapper and no error. For the
  * processing thread only, like the tree API it uses.
  */
 public final class LocalClassScanner {
@@ -44,17 +46,14 @@ public final class LocalClassScanner {
   }
 
   /**
-   * A scanner for javac's environment, or one that finds nothing under any other compiler.
+   * A scanner for javac's environment or a wrapper of it, or one that finds nothing where no
+   * source tree can be had.
    *
    * @param environment the processor's environment
    * @return a new scanner
    */
   public static LocalClassScanner create(ProcessingEnvironment environment) {
-    try {
-      return new LocalClassScanner(Trees.instance(environment));
-    } catch (IllegalArgumentException notJavac) {
-      return new LocalClassScanner(null);
-    }
+    return new LocalClassScanner(CompilerTrees.of(environment).orElse(null));
   }
 
   /**

@@ -12,6 +12,9 @@ import java.util.List;
  * that the two agree: change both together.
  */
 public final class Messages {
+  /** The value of {@code @SuppressWarnings} that silences {@link #notEncodable}. */
+  static final String NOT_ENCODABLE_SUPPRESSION = "Parallelizable.notEncodable";
+
   private Messages() {}
 
   static String privateMethod(String method) {
@@ -76,14 +79,42 @@ public final class Messages {
         simpleName);
   }
 
-  static String notSerializable(String method, String declaringClass) {
+  /**
+   * The error for an instance method whose class is not serializable. The fix compiles under
+   * {@code -Xlint:all -Werror}: a serializable class without a {@code serialVersionUID} draws a
+   * lint warning, a record does not.
+   */
+  static String notSerializable(String method, String declaringClass, boolean isRecord) {
     return tagged(
         "notSerializable",
         "@Parallelizable instance method '%s' is declared in class '%s', which does not implement"
             + " java.io.Serializable, so its receiver cannot travel with the task to a worker;"
-            + " implement java.io.Serializable, or make the method static",
+            + " %s, or make the method static",
         method,
-        declaringClass);
+        declaringClass,
+        isRecord
+            ? "add 'implements java.io.Serializable' to the record"
+            : "add 'implements java.io.Serializable' and declare"
+                + " 'private static final long serialVersionUID = 1L;' in the class");
+  }
+
+  /**
+   * The warning for a parameter or result whose type the default codec can never encode.
+   *
+   * @param value {@code parameter 'x'} or {@code the result}
+   */
+  static String notEncodable(String value, String method, String type, String reason, String fix) {
+    return tagged(
+        "notEncodable",
+        "%s of @Parallelizable method '%s' has type '%s', %s; the default codec can never encode"
+            + " it, so calls fail on a process pool or a cluster, though they run on threads; %s,"
+            + " or, if the method only runs on threads, annotate it with"
+            + " @SuppressWarnings(\"Parallelizable.notEncodable\")",
+        value,
+        method,
+        type,
+        reason,
+        fix);
   }
 
   static String invalidName(String value, String method, boolean isKeyword) {

@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
@@ -27,13 +28,14 @@ import javax.lang.model.util.Types;
  * Checks one {@code @Parallelizable} method against the rules that make a task of it possible: the
  * generated class, in the same package, must be able to call it and name every type in its
  * signature, and an instance method's receiver must be serializable. Adds every violation to the
- * report; stops at none. Stateless apart from the compiler's utilities, which are for the
- * processing thread only.
+ * report, and a warning for each parameter or result that can never be encoded; stops at none.
+ * Stateless apart from the compiler's utilities, which are for the processing thread only.
  */
 public final class MethodValidator {
   private final Elements elements;
   private final Types types;
   private final TypeMirror serializable;
+  private final Encodability encodability;
 
   /**
    * Creates a validator that uses the compiler's utilities of the current processing environment.
@@ -45,13 +47,14 @@ public final class MethodValidator {
     this.elements = elements;
     this.types = types;
     this.serializable = elements.getTypeElement("java.io.Serializable").asType();
+    this.encodability = new Encodability(elements, types);
   }
 
   /**
    * Adds to {@code report} every rule that {@code method} breaks.
    *
    * @param method the annotated method
-   * @param report where to add the errors
+   * @param report where to add the errors and warnings
    */
   public void validate(ExecutableElement method, ValidationReport.Builder report) {
     String name = method.getSimpleName().toString();
@@ -68,11 +71,7 @@ public final class MethodValidator {
       report.addError(Messages.interfaceMethod(name, displayName(type)), method);
     }
     validateEnclosingClasses(method, name, type, report);
-    if (!isStatic
-        && !type.getKind().isInterface()
-        && !types.isAssignable(type.asType(), serializable)) {
-      report.addError(Messages.notSerializable(name, displayName(type)), method);
-    }
+    validateSerializable(method, name, type, isStatic, report);
     validateName(method, name, report);
     if (!isStatic) {
       validateTypeVariablesDoNotHide(method, name, type, report);
@@ -105,6 +104,77 @@ public final class MethodValidator {
         innerReported = true;
       }
     }
+  }
+
+  /**
+   * What a task carries to a worker must be serializable. An instance method's receiver is the
+   * declaring class, so that class must be: an error. Parameters and the result must be encodable
+   * by the default codec, which their types tell only in part (see {@link Encodability}); one that
+   * never is draws a warning, since the method still runs on threads, unless the parameter, the
+   * method or a class around it is annotated with {@code SuppressWarnings} of {@code
+   * "Parallelizable.notEncodable"}.
+   */
+  private void validateSerializable(
+      ExecutableElement method,
+      String name,
+      TypeElement type,
+      boolean isStatic,
+      ValidationReport.Builder report) {
+    if (!isStatic
+        && !type.getKind().isInterface()
+        && !types.isAssignable(type.asType(), serializable)) {
+      report.addError(
+          Messages.notSerializable(name, displayName(type), type.getKind() == ElementKind.RECORD),
+          method);
+    }
+    if (suppressesNotEncodable(method)) {
+      return;
+    }
+    for (VariableElement parameter : method.getParameters()) {
+      if (!suppressesNotEncodable(parameter)) {
+        encodability
+            .neverEncodable(parameter.asType())
+            .ifPresent(
+                problem ->
+                    report.addWarning(
+                        Messages.notEncodable(
+                            "parameter '" + parameter.getSimpleName() + "'",
+                            name,
+                            parameter.asType().toString(),
+                            problem.reason(),
+                            problem.fix()),
+                        parameter));
+      }
+    }
+    encodability
+        .neverEncodable(method.getReturnType())
+        .ifPresent(
+            problem ->
+                report.addWarning(
+                    Messages.notEncodable(
+                        "the result",
+                        name,
+                        method.getReturnType().toString(),
+                        problem.reason(),
+                        problem.fix()),
+                    method));
+  }
+
+  /** Whether {@code element} or an element around it suppresses the notEncodable warning. */
+  private static boolean suppressesNotEncodable(Element element) {
+    for (Element e = element;
+        e != null && e.getKind() != ElementKind.PACKAGE;
+        e = e.getEnclosingElement()) {
+      SuppressWarnings suppressed = e.getAnnotation(SuppressWarnings.class);
+      if (suppressed != null) {
+        for (String value : suppressed.value()) {
+          if (value.equalsIgnoreCase(Messages.NOT_ENCODABLE_SUPPRESSION)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static void validateName(

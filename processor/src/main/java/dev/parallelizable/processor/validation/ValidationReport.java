@@ -11,9 +11,9 @@ import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
- * The errors found in one class with {@code @Parallelizable} methods. Validators add every error
- * they find, so that the user sees all of a class's problems in one compilation; the processor then
- * prints them and generates the class only if the report is clean.
+ * The errors and warnings found in one class with {@code @Parallelizable} methods. Validators add
+ * every one they find, so that the user sees all of a class's problems in one compilation; the
+ * processor then prints them and generates the class only if there is no error.
  */
 public final class ValidationReport {
   private final TypeElement subject;
@@ -44,25 +44,26 @@ public final class ValidationReport {
   }
 
   /**
-   * The errors, in the order they were found.
+   * The errors and warnings, in the order they were found.
    *
-   * @return the errors, unmodifiable
+   * @return the errors and warnings, unmodifiable
    */
   public List<Item> items() {
     return items;
   }
 
   /**
-   * Whether there is no error, so the class may be generated.
+   * Whether there is no error, so the class may be generated; warnings do not count.
    *
    * @return true if there is no error
    */
   public boolean isClean() {
-    return items.isEmpty();
+    return items.stream().noneMatch(item -> item.kind() == Diagnostic.Kind.ERROR);
   }
 
   /**
-   * Prints every error, at the position of the element (and annotation value) it is about.
+   * Prints every error and warning, at the position of the element (and annotation value) it is
+   * about.
    *
    * @param messager the compiler's messager
    */
@@ -70,32 +71,36 @@ public final class ValidationReport {
     for (Item item : items) {
       if (item.annotation().isPresent() && item.annotationValue().isPresent()) {
         messager.printMessage(
-            Diagnostic.Kind.ERROR,
+            item.kind(),
             item.message(),
             item.element(),
             item.annotation().get(),
             item.annotationValue().get());
       } else {
-        messager.printMessage(Diagnostic.Kind.ERROR, item.message(), item.element());
+        messager.printMessage(item.kind(), item.message(), item.element());
       }
     }
   }
 
   /**
-   * One error.
+   * One error or warning.
    *
+   * @param kind {@link Diagnostic.Kind#ERROR} or {@link Diagnostic.Kind#WARNING}
    * @param message the text, starting with its tag
    * @param element the element it is about, where the compiler points
    * @param annotation the annotation it is about, if any
    * @param annotationValue the annotation's value it is about, if any
    */
   public record Item(
+      Diagnostic.Kind kind,
       String message,
       Element element,
       Optional<AnnotationMirror> annotation,
       Optional<AnnotationValue> annotationValue) {}
 
-  /** Collects the errors of one class. Not thread-safe; processors run on one thread. */
+  /**
+   * Collects the errors and warnings of one class. Not thread-safe; processors run on one thread.
+   */
   public static final class Builder {
     private final TypeElement subject;
     private final List<Item> items = new ArrayList<>();
@@ -112,7 +117,21 @@ public final class ValidationReport {
      * @return this builder
      */
     public Builder addError(String message, Element element) {
-      items.add(new Item(message, element, Optional.empty(), Optional.empty()));
+      items.add(
+          new Item(Diagnostic.Kind.ERROR, message, element, Optional.empty(), Optional.empty()));
+      return this;
+    }
+
+    /**
+     * Adds a warning about {@code element}: the class is still generated.
+     *
+     * @param message the text, starting with its tag
+     * @param element the element the warning is about
+     * @return this builder
+     */
+    public Builder addWarning(String message, Element element) {
+      items.add(
+          new Item(Diagnostic.Kind.WARNING, message, element, Optional.empty(), Optional.empty()));
       return this;
     }
 
@@ -127,12 +146,18 @@ public final class ValidationReport {
      */
     public Builder addError(
         String message, Element element, AnnotationMirror annotation, AnnotationValue value) {
-      items.add(new Item(message, element, Optional.of(annotation), Optional.of(value)));
+      items.add(
+          new Item(
+              Diagnostic.Kind.ERROR,
+              message,
+              element,
+              Optional.of(annotation),
+              Optional.of(value)));
       return this;
     }
 
     /**
-     * The report with every error added so far.
+     * The report with every error and warning added so far.
      *
      * @return the report
      */

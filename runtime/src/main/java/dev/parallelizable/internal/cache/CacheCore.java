@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,10 +25,12 @@ import java.util.concurrent.atomic.LongAdder;
  * What a result cache does, for the public {@code ResultCache} and the pool view it hands out:
  * computes a task's key, looks it up, stores results and failures, and counts.
  *
- * <p>The key of a call is the SHA-256 of the method's declaring class, key and source fingerprint,
- * and each argument as the codec encodes it (length first). Equal arguments that encode to different
- * bytes (a hash set filled in another order and grown differently, say) make different keys: a miss,
- * never a wrong hit.
+ * <p>The key of a call is the SHA-256 of the method's declaring class, key and version (see {@link
+ * MethodVersions}: its source fingerprint, or a digest of its class file), and each argument as the
+ * codec encodes it (length first). Equal arguments that encode to different bytes (a hash set
+ * filled in another order and grown differently, say) make different keys: a miss, never a wrong
+ * hit. A method with no version is not cached: each of its calls is a miss, nothing is stored, and
+ * the cache logs that once per method.
  *
  * <p>Thread-safe: the counters are adders, the store takes care of its own.
  */
@@ -42,9 +46,13 @@ public final class CacheCore {
   private final LongAdder stores = new LongAdder();
   private final LongAdder storeFailures = new LongAdder();
   private final AtomicBoolean storeFailureLogged = new AtomicBoolean();
+  private final Set<String> uncachedMethodsLogged = ConcurrentHashMap.newKeySet();
 
-  /** A task with its key computed: what it is looked up and stored under. */
-  public record Keyed<R>(Task<R> task, byte[] hash) {}
+  /**
+   * A task with its key computed: what it is looked up and stored under, and the version of its
+   * method that the entry records. Both are null for a method that is not cached.
+   */
+  public record Keyed<R>(Task<R> task, byte[] hash, String version) {}
 
   /** What a lookup found: nothing, a value, or a failure that the task threw. */
   public record Lookup<R>(boolean hit, R value, TaskFailedException failure) {
@@ -81,18 +89,24 @@ public final class CacheCore {
   }
 
   /**
-   * The key of {@code task}.
+   * The key of {@code task}; for a method with no version, a key that is never looked up or stored
+   * (its arguments are not encoded).
    *
    * @throws IllegalArgumentException naming the method and the parameter if the codec cannot
    *     encode an argument
    */
   public <R> Keyed<R> key(Task<R> task) {
     TaskMethod<R> method = task.method();
+    String version = MethodVersions.of(method).orElse(null);
+    if (version == null) {
+      logUncached(method);
+      return new Keyed<>(task, null, null);
+    }
     MessageDigest digest = sha256();
     digest.update(KEY_PREFIX);
     digest.update(identity(method).getBytes(StandardCharsets.UTF_8));
     digest.update((byte) 0);
-    digest.update(method.fingerprint().getBytes(StandardCharsets.UTF_8));
+    digest.update(version.getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     for (int a = 0; a < task.argumentCount(); a++) {
       Object argument = task.argument(a);
@@ -105,7 +119,20 @@ public final class CacheCore {
       digest.update(intBytes(bytes.size()));
       digest.update(bytes.toByteArray());
     }
-    return new Keyed<>(task, digest.digest());
+    return new Keyed<>(task, digest.digest(), version);
+  }
+
+  private void logUncached(TaskMethod<?> method) {
+    if (uncachedMethodsLogged.add(identity(method))) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Not caching {0}: the annotation processor computed no fingerprint of its source, and"
+              + " its class file {1}.class cannot be read through the class loader of {2}, so an"
+              + " edited method could not be told from the old one. Every call of it runs.",
+          method,
+          method.declaringClass().replace('.', '/'),
+          method.invokerClassName());
+    }
   }
 
   /** Looks {@code keyed} up, counting a hit or a miss. */
@@ -117,6 +144,9 @@ public final class CacheCore {
 
   @SuppressWarnings("unchecked")
   private <R> Lookup<R> find(Keyed<R> keyed) {
+    if (keyed.hash() == null) {
+      return Lookup.miss();
+    }
     EntryStore.Entry entry = store.read(keyed.hash());
     if (entry == null || (entry.failure() && !cacheFailures)) {
       return Lookup.miss();
@@ -141,12 +171,16 @@ public final class CacheCore {
   }
 
   /**
-   * Encodes {@code value}, the result of {@code keyed}'s task, and stores it.
+   * Encodes {@code value}, the result of {@code keyed}'s task, and stores it; does nothing for a
+   * method that is not cached.
    *
    * @throws IllegalArgumentException naming the method if the codec cannot encode the value: the
    *     caller fails the call with it
    */
   public void storeValue(Keyed<?> keyed, Object value) {
+    if (keyed.hash() == null) {
+      return;
+    }
     byte[] payload;
     try {
       payload = encode(value);
@@ -168,7 +202,8 @@ public final class CacheCore {
    * crash, a timeout or a cancellation); otherwise does nothing.
    */
   public void storeFailure(Keyed<?> keyed, Throwable failure) {
-    if (!cacheFailures
+    if (keyed.hash() == null
+        || !cacheFailures
         || failure.getClass() != TaskFailedException.class
         || failure.getCause() == null) {
       return;
@@ -183,7 +218,7 @@ public final class CacheCore {
   private void write(Keyed<?> keyed, boolean failure, byte[] payload) {
     TaskMethod<?> method = keyed.task().method();
     try {
-      store.write(keyed.hash(), failure, identity(method), method.fingerprint(), payload);
+      store.write(keyed.hash(), failure, identity(method), keyed.version(), payload);
       stores.increment();
     } catch (IOException | RuntimeException e) {
       storeFailures.increment();
