@@ -68,4 +68,31 @@ class CachedOutcomesTest {
       assertEquals(9, Costly.runs(log), "every one a hit");
     }
   }
+
+  /** Throws {@code checked} undeclared, as Kotlin code and Lombok's {@code @SneakyThrows} do. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> RuntimeException sneaky(Exception checked) throws E {
+    throw (E) checked;
+  }
+
+  @Test
+  void aCheckedExceptionThrownSneakilyByTheFunctionIsOnlyThatInputsOutcome() throws IOException {
+    Path log = temp.resolve("runs.log");
+    ResultCache cache = ResultCache.open(temp.resolve("cache"));
+    try (Pool pool = cache.on(Parallel.threads(2))) {
+      List<Outcome<Long>> outcomes =
+          pool.mapOutcomes(
+              x -> {
+                if (x == 3) {
+                  throw CachedOutcomesTest.<RuntimeException>sneaky(new IOException("no task for 3"));
+                }
+                return CostlyParallel.square(log, x);
+              },
+              INPUTS);
+      assertOutcomes(outcomes);
+      Throwable cause = outcomes.get(3).failure().getCause();
+      assertInstanceOf(IOException.class, cause);
+      assertEquals("no task for 3", cause.getMessage());
+    }
+  }
 }

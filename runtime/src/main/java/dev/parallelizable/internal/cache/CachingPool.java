@@ -179,7 +179,8 @@ public final class CachingPool implements Pool {
     Task<R> task;
     try {
       task = toTask.apply(input);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Whatever it threw, undeclared checked exceptions included (Kotlin, Lombok's @SneakyThrows).
       throw new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", e);
     }
     if (task == null) {
