@@ -1,7 +1,6 @@
 package dev.parallelizable.processor;
 
 import com.google.auto.service.AutoService;
-import dev.parallelizable.Parallelizable;
 import dev.parallelizable.processor.model.ClassDescriptor;
 import dev.parallelizable.processor.model.DescriptorFactory;
 import dev.parallelizable.processor.model.SourceFingerprints;
@@ -70,7 +69,7 @@ public final class ParallelizableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Parallelizable.class.getCanonicalName());
+    return Set.of(RuntimeNames.PARALLELIZABLE.canonicalName());
   }
 
   @Override
@@ -99,17 +98,30 @@ public final class ParallelizableProcessor extends AbstractProcessor {
     }
     deferredClassNames.clear();
     for (ExecutableElement method :
-        ElementFilter.methodsIn(round.getElementsAnnotatedWith(Parallelizable.class))) {
+        ElementFilter.methodsIn(annotatedWithParallelizable(round))) {
       classes.computeIfAbsent((TypeElement) method.getEnclosingElement(), this::annotatedMethods);
     }
     classes.forEach((type, methods) -> processClass(type, methods, round.processingOver()));
     return false;
   }
 
+  private Set<? extends Element> annotatedWithParallelizable(RoundEnvironment round) {
+    TypeElement annotation =
+        processingEnv.getElementUtils().getTypeElement(RuntimeNames.PARALLELIZABLE.canonicalName());
+    // Without the runtime on the compile class path nothing can be annotated with it.
+    return annotation == null ? Set.of() : round.getElementsAnnotatedWith(annotation);
+  }
+
+  private static boolean isParallelizable(ExecutableElement method) {
+    String name = RuntimeNames.PARALLELIZABLE.canonicalName();
+    return method.getAnnotationMirrors().stream()
+        .anyMatch(mirror -> mirror.getAnnotationType().toString().equals(name));
+  }
+
   private List<ExecutableElement> annotatedMethods(TypeElement type) {
     List<ExecutableElement> methods = new ArrayList<>();
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      if (method.getAnnotation(Parallelizable.class) != null) {
+      if (isParallelizable(method)) {
         methods.add(method);
       }
     }

@@ -1,7 +1,7 @@
 package dev.parallelizable.processor.model;
 
+import dev.parallelizable.processor.RuntimeNames;
 import com.palantir.javapoet.ClassName;
-import dev.parallelizable.Pool;
 import java.util.List;
 import javax.lang.model.element.TypeElement;
 
@@ -31,7 +31,7 @@ public record ClassDescriptor(
 
   /** The erased signature of {@code on(Pool)}. */
   public static final MethodSignature FACTORY_SIGNATURE =
-      new MethodSignature(FACTORY_METHOD, List.of(Pool.class.getCanonicalName()));
+      new MethodSignature(FACTORY_METHOD, List.of(RuntimeNames.POOL.canonicalName()));
 
   /**
    * Copies {@code methods}, so that the descriptor is immutable.

@@ -1,9 +1,9 @@
 package dev.parallelizable.processor.model;
 
+import dev.parallelizable.processor.RuntimeNames;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
-import dev.parallelizable.Parallelizable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +30,7 @@ import javax.lang.model.util.Types;
  * compiler's utilities, which are for the processing thread only.
  */
 public final class DescriptorFactory {
-  private static final String PARALLELIZABLE = Parallelizable.class.getCanonicalName();
+  private static final String PARALLELIZABLE = RuntimeNames.PARALLELIZABLE.canonicalName();
   private static final String RECEIVER = "receiver";
 
   private final Elements elements;

@@ -1,5 +1,6 @@
 package dev.parallelizable.processor.validation;
 
+import dev.parallelizable.processor.RuntimeNames;
 import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
@@ -9,7 +10,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
-import dev.parallelizable.Parallelizable;
 import dev.parallelizable.processor.model.CompilerTrees;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,9 +35,9 @@ import javax.tools.Diagnostic;
  * processing thread only, like the tree API it uses.
  */
 public final class LocalClassScanner {
-  private static final String QUALIFIED_NAME = Parallelizable.class.getCanonicalName();
-  private static final String SIMPLE_NAME = Parallelizable.class.getSimpleName();
-  private static final String PACKAGE_NAME = Parallelizable.class.getPackageName();
+  private static final String QUALIFIED_NAME = RuntimeNames.PARALLELIZABLE.canonicalName();
+  private static final String SIMPLE_NAME = RuntimeNames.PARALLELIZABLE.simpleName();
+  private static final String PACKAGE_NAME = RuntimeNames.PARALLELIZABLE.packageName();
 
   private final Trees trees;
 

@@ -1,5 +1,6 @@
 package dev.parallelizable.processor.writer;
 
+import dev.parallelizable.processor.RuntimeNames;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
@@ -18,21 +19,12 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
-import dev.parallelizable.AsyncResult;
-import dev.parallelizable.Pool;
-import dev.parallelizable.Task;
-import dev.parallelizable.TaskFailedException;
-import dev.parallelizable.TaskMethod;
 import dev.parallelizable.processor.ParallelizableProcessor;
 import dev.parallelizable.processor.model.ArgumentCast;
 import dev.parallelizable.processor.model.ClassDescriptor;
 import dev.parallelizable.processor.model.HeapPollution;
 import dev.parallelizable.processor.model.MethodDescriptor;
 import dev.parallelizable.processor.model.ParameterDescriptor;
-import dev.parallelizable.support.BatchFailure;
-import dev.parallelizable.support.BatchProgress;
-import dev.parallelizable.support.Invocations;
-import dev.parallelizable.support.TaskInvoker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -139,15 +131,15 @@ public final class ParallelClassWriter {
   // constant and an unchecked cast of the bound task. Varargs methods stay varargs.
 
   private static final ClassName GENERATED = ClassName.get(Generated.class);
-  private static final ClassName TASK = ClassName.get(Task.class);
-  private static final ClassName TASK_METHOD = ClassName.get(TaskMethod.class);
-  private static final ClassName TASK_FAILED = ClassName.get(TaskFailedException.class);
-  private static final ClassName POOL = ClassName.get(Pool.class);
-  private static final ClassName ASYNC_RESULT = ClassName.get(AsyncResult.class);
-  private static final ClassName TASK_INVOKER = ClassName.get(TaskInvoker.class);
-  private static final ClassName INVOCATIONS = ClassName.get(Invocations.class);
-  private static final ClassName BATCH_FAILURE = ClassName.get(BatchFailure.class);
-  private static final ClassName BATCH_PROGRESS = ClassName.get(BatchProgress.class);
+  private static final ClassName TASK = RuntimeNames.TASK;
+  private static final ClassName TASK_METHOD = RuntimeNames.TASK_METHOD;
+  private static final ClassName TASK_FAILED = RuntimeNames.TASK_FAILED;
+  private static final ClassName POOL = RuntimeNames.POOL;
+  private static final ClassName ASYNC_RESULT = RuntimeNames.ASYNC_RESULT;
+  private static final ClassName TASK_INVOKER = RuntimeNames.TASK_INVOKER;
+  private static final ClassName INVOCATIONS = RuntimeNames.INVOCATIONS;
+  private static final ClassName BATCH_FAILURE = RuntimeNames.BATCH_FAILURE;
+  private static final ClassName BATCH_PROGRESS = RuntimeNames.BATCH_PROGRESS;
   private static final ClassName OBJECTS = ClassName.get(Objects.class);
   private static final ClassName LIST = ClassName.get(List.class);
   private static final ClassName ITERABLE = ClassName.get(Iterable.class);
