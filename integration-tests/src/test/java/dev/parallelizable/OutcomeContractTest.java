@@ -286,8 +286,16 @@ class OutcomeContractTest extends EveryPoolKind {
     assertEquals(5, outcomes.size());
     TaskTimeoutException timeout = assertInstanceOf(TaskTimeoutException.class, outcomes.get(2).failure());
     assertTrue(timeout.getMessage().contains("Work.sleepMillis(60000)"), timeout.getMessage());
-    for (int i : new int[] {0, 1, 3, 4}) {
+    for (int i : new int[] {3, 4}) {
       assertTrue(outcomes.get(i).isSuccess(), outcomes.get(i).toString());
+    }
+    for (int i : new int[] {0, 1}) {
+      // Before it in its chunk: returned, but a worker killed for the timeout may still hold the
+      // result; it is then lost with the worker, and not run a second time under CrashPolicy.fail().
+      Outcome<String> outcome = outcomes.get(i);
+      assertTrue(outcome.isSuccess() || (outcome.failure() instanceof WorkerLostException
+              && outcome.failure().getMessage().contains("it had returned, but its result was lost with the worker")),
+          outcome.toString());
     }
   }
 

@@ -14,12 +14,19 @@ package dev.parallelizable;
  *   <li>{@link #fail()} (a process pool's default): the task fails with a {@link
  *       WorkerLostException} naming the worker ({@link WorkerCrashedException} with its pid and
  *       exit code on a process pool, {@code MemberLostException} with its address on a cluster);
- *       a {@code map} fails with it and cancels its tasks that have not started.
+ *       a {@code map} fails with it and cancels its tasks that have not started. No task runs
+ *       twice.
  *   <li>{@link #retry(int)}: the task runs again on a new worker, up to the given number of times;
- *       when it crashed that many times more, it fails as above. Tasks of the same chunk that had
- *       finished when the worker died but whose results had not reached the caller yet (those that
- *       finished in the last few milliseconds before the crash) run again as well: retry suits tasks that can safely run twice.
+ *       when it crashed that many times more, it fails as above: retry suits tasks that can safely
+ *       run twice.
  * </ul>
+ *
+ * <p>A worker JVM sends its results every few milliseconds, and those of a batch of one method's
+ * tasks when the batch ends, so tasks of the same chunk may have returned while their results had
+ * not yet reached the caller when the worker died, or was killed for another task's timeout. Such
+ * results are lost with the worker, and so are their tasks: under {@code fail()} each fails as above
+ * (in a map that keeps going, as its own outcome), with a message saying that it had returned;
+ * under {@code retry(n)} each runs again, and that counts as one of its losses.
  *
  * <p>Immutable and thread-safe.
  */

@@ -1,5 +1,6 @@
 package dev.parallelizable.process;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,14 +12,18 @@ import dev.parallelizable.Outcome;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.RetryPolicy;
+import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.fixtures.Flaky;
 import dev.parallelizable.fixtures.FlakyParallel;
+import dev.parallelizable.fixtures.WorkParallel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -50,9 +55,78 @@ class ProcessOutcomeTest {
           WorkerCrashedException crash = assertInstanceOf(WorkerCrashedException.class, outcome.failure());
           assertEquals("Flaky.haltIf(7, 7)", crash.task());
           assertEquals(137, crash.exitCode());
+        } else if (x < 7 && !outcome.isSuccess()) {
+          // it had returned, but its result was still in the worker: it is lost, never run twice
+          WorkerCrashedException lost = assertInstanceOf(WorkerCrashedException.class, outcome.failure());
+          assertEquals("Flaky.haltIf(" + x + ", 7)", lost.task());
+          assertTrue(lost.getMessage().contains("it had returned, but its result was lost with the worker"),
+              lost.getMessage());
         } else {
           assertEquals(x, outcome.value(), "input " + x);
         }
+      }
+    }
+  }
+
+  @Test
+  void underCrashPolicyFailNoTaskOfAKilledWorkersChunkRunsTwice(@TempDir Path dir) throws Exception {
+    try (Pool pool = Parallel.processPool().workers(1).crashPolicy(CrashPolicy.fail()).build()) {
+      long worker = pool.apply(WorkParallel.pid());
+      List<Outcome<String>> outcomes = quickTasksThenOneThatWaits(pool, dir, () ->
+          assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly()));
+      WorkerCrashedException crash = assertInstanceOf(WorkerCrashedException.class, outcomes.get(3).failure());
+      assertEquals(-9, crash.exitCode());
+      assertRanOnceAndLostOrReturned(dir, outcomes);
+    }
+  }
+
+  @Test
+  void underCrashPolicyFailNoTaskOfATimedOutWorkersChunkRunsTwice(@TempDir Path dir) throws Exception {
+    try (Pool pool = Parallel.processPool().workers(1).taskTimeout(Duration.ofSeconds(1)).build()) {
+      List<Outcome<String>> outcomes = quickTasksThenOneThatWaits(pool, dir, () -> {});
+      assertInstanceOf(TaskTimeoutException.class, outcomes.get(3).failure());
+      assertRanOnceAndLostOrReturned(dir, outcomes);
+    }
+  }
+
+  /**
+   * Three quick tasks and one that waits for a minute, in one chunk of a map that keeps going: the
+   * quick ones return within the 2 ms a worker collects results for before it sends them, so their
+   * results are still in the worker while the last one waits; {@code whileItWaits} runs then.
+   */
+  private static List<Outcome<String>> quickTasksThenOneThatWaits(Pool pool, Path dir, Runnable whileItWaits)
+      throws Exception {
+    pool.apply(FlakyParallel.attempt("warm-up", dir, 0, "io", 0)); // loads the task's classes in the worker
+    CompletableFuture<List<Outcome<String>>> outcomes = CompletableFuture.supplyAsync(
+        () -> pool.mapOutcomes(key -> quickOrWaiting(dir, key), CHUNK, CHUNK.size()));
+    await().atMost(FAULT_BOUND).until(() -> Flaky.runs(dir, "waits") == 1);
+    whileItWaits.run();
+    return outcomes.get(FAULT_BOUND.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static final List<String> CHUNK = List.of("quick-0", "quick-1", "quick-2", "waits");
+
+  private static Task<String> quickOrWaiting(Path dir, String key) {
+    return FlakyParallel.attempt(key, dir, 0, "io", key.equals("waits") ? 60_000 : 0);
+  }
+
+  /**
+   * Each quick task ran once: its result reached the caller, or it was lost with the worker and is
+   * that input's failure, naming it.
+   */
+  private static void assertRanOnceAndLostOrReturned(Path dir, List<Outcome<String>> outcomes) throws IOException {
+    assertEquals(CHUNK.size(), outcomes.size());
+    for (int i = 0; i < CHUNK.size(); i++) {
+      String key = CHUNK.get(i);
+      assertEquals(1, Flaky.runs(dir, key), key + " ran once, and once only");
+      Outcome<String> outcome = outcomes.get(i);
+      if (i < 3 && outcome.isSuccess()) {
+        assertEquals(key + "#1", outcome.value());
+      } else if (i < 3) {
+        WorkerCrashedException lost = assertInstanceOf(WorkerCrashedException.class, outcome.failure(), key);
+        assertEquals(quickOrWaiting(dir, key).toString(), lost.task());
+        assertTrue(lost.getMessage().contains("it had returned, but its result was lost with the worker"),
+            lost.getMessage());
       }
     }
   }

@@ -129,7 +129,9 @@ public interface RemoteWorkers<W> {
   }
 
   /**
-   * The index of the task the worker was running when it was lost. Under the engine's lock.
+   * The index of the task the worker was running when it was lost. Under the engine's lock. The
+   * tasks before it, from {@link Assignment#received()} on, had returned but their results were
+   * lost with the worker: the engine counts each of them as lost too, under the crash policy.
    *
    * @param worker the lost worker
    * @param assignment the assignment it was running

@@ -209,6 +209,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     if (retry) {
       dispatch.failedRun(index, failure);
       dispatch.from = resumeFrom;
+      dispatch.skipSettled(); // tasks before it that were lost with its worker may be settled
       dispatch.notBeforeNanos = System.nanoTime() + Retries.delayNanos(policy, runs);
       if (!dispatch.delayed) {
         dispatch.delayed = true;

@@ -390,29 +390,64 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
   }
 
-  /** A worker was lost while it ran {@code request}: queue the chunk again, or fail it. */
+  /**
+   * A worker was lost while it ran {@code request}: queue the chunk again, or fail it. The tasks of
+   * the request before the one it was running had returned, but their results, which a worker sends
+   * a few at a time, were lost with it: each of them is lost too, under the same crash policy, so
+   * that no task runs more often than the policy allows.
+   */
   private void lost(WorkerSlot<W> slot, Request request, Outcome outcome) {
     Dispatch dispatch = request.dispatch;
     int index = clamp(request, link.runningIndex(slot.worker, request));
+    W worker = slot.worker;
+    int retries = settings.crashPolicy().retries();
+    String killedFor = request.timedOut
+        ? ", which was killed because task " + (index + 1) + " of its chunk ran past the per-task timeout" : "";
+    Supplier<ParallelException> returnedLost = null; // the first returned task that may not run again
+    for (int returned = request.received(); returned < index; returned++) {
+      int losses = dispatch.lost(returned);
+      if (losses > retries) {
+        int task = returned;
+        Supplier<ParallelException> failure = dispatch.withEarlierRuns(task, () -> link.lost(worker,
+            dispatch.tasks[task], dispatch.position(task), "; it had returned, but its result was lost with the worker"
+                + killedFor + ", and " + notAgain(losses, retries)));
+        if (dispatch.chunk.keepsGoing()) {
+          dispatch.settle(task, failure);
+        } else if (returnedLost == null) {
+          returnedLost = failure;
+        }
+      }
+    }
     if (request.timedOut) {
-      failed(dispatch, index, request.received(), null, true, () -> timeout(slot, dispatch, index), outcome);
+      Supplier<ParallelException> timeout = () -> timeout(slot, dispatch, index);
+      if (returnedLost != null) {
+        outcome.fail(dispatch, request.received(), dispatch.withEarlierRuns(index, timeout));
+      } else {
+        failed(dispatch, index, request.received(), null, true, timeout, outcome);
+      }
       return;
     }
     int losses = dispatch.lost(index);
-    dispatch.lostWith = slot.worker;
-    int retries = settings.crashPolicy().retries();
+    dispatch.lostWith = worker;
     if (losses <= retries) {
-      dispatch.from = request.received();
-      continueOrFinish(dispatch, outcome);
+      if (returnedLost != null) {
+        outcome.fail(dispatch, request.received(), returnedLost); // a chunk that stops at its first failure
+      } else {
+        dispatch.from = request.received();
+        continueOrFinish(dispatch, outcome);
+      }
       return;
     }
-    W worker = slot.worker;
     Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.tasks[index], dispatch.position(index),
-        retries == 0
-            ? "; it is not run again under " + settings.crashPolicy()
-            : "; it was lost with its worker " + losses + " times, more than "
-                + settings.crashPolicy() + " allows");
+        "; " + notAgain(losses, retries));
     failed(dispatch, index, request.received(), null, false, failure, outcome); // the crash policy's, not retried
+  }
+
+  /** Why a task lost {@code losses} times does not run again under a policy of {@code retries}. */
+  private String notAgain(int losses, int retries) {
+    return retries == 0
+        ? "it is not run again under " + settings.crashPolicy()
+        : "it was lost with its worker " + losses + " times, more than " + settings.crashPolicy() + " allows";
   }
 
   private static int clamp(Request request, int index) {

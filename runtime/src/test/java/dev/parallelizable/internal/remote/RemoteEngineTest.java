@@ -4,12 +4,14 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.CrashPolicy;
+import dev.parallelizable.Outcome;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
@@ -23,6 +25,7 @@ import dev.parallelizable.spi.RemoteWorkers;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +68,8 @@ class RemoteEngineTest {
     final List<String> stopped = new CopyOnWriteArrayList<>();
     final AtomicInteger poolStopped = new AtomicInteger();
     volatile RemoteDispatcher<String> engine;
+    /** Tasks a lost worker had returned without sending their results, before the one it ran. */
+    volatile int returnedUnsent;
 
     record Sent(String worker, Assignment assignment) {}
 
@@ -97,6 +102,11 @@ class RemoteEngineTest {
     @Override
     public void abandon(String worker, Assignment assignment) {
       engine.returned(assignment); // as a cluster member does: the task is interrupted, the worker stays
+    }
+
+    @Override
+    public int runningIndex(String worker, Assignment assignment) {
+      return assignment.received() + returnedUnsent;
     }
 
     @Override
@@ -197,6 +207,61 @@ class RemoteEngineTest {
     assertEquals(second, lost.worker());
     assertTrue(lost.getMessage().contains("lost with its worker 2 times, more than CrashPolicy.retry(1) allows"), lost.getMessage());
     assertNull(workers.sent.poll(), "not sent a third time");
+  }
+
+  @Test
+  void underCrashPolicyFailTasksWhoseResultsWereLostWithTheWorkerFailAndAreNotSentAgain() throws Exception {
+    FakeWorkers workers = new FakeWorkers();
+    RemoteDispatcher<String> pool =
+        engine(workers, RemoteSettings.builder("test pool", 2).crashPolicy(CrashPolicy.fail()));
+    pool.ready("a", 1);
+    pool.ready("b", 1);
+    CompletableFuture<List<Outcome<Long>>> outcomes =
+        CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::cube, List.of(1, 2, 3, 4), 4));
+    FakeWorkers.Sent chunk = workers.next();
+    workers.returnedUnsent = 2; // it had returned cube(1) and cube(2), and was running cube(3)
+    pool.gone(chunk.worker(), null);
+    FakeWorkers.Sent rest = workers.next();
+    assertEquals(3, rest.assignment().from(), "only the task that had not started is sent again");
+    workers.answer(rest);
+    List<Outcome<Long>> got = outcomes.get(BOUND.toSeconds(), SECONDS);
+    for (int i : new int[] {0, 1}) {
+      WorkerLostException lost = assertInstanceOf(WorkerLostException.class, got.get(i).failure());
+      assertEquals("Tasks.cube(" + (i + 1) + ")", lost.task());
+      assertTrue(lost.getMessage().contains(
+          "it had returned, but its result was lost with the worker, and it is not run again under CrashPolicy.fail()"),
+          lost.getMessage());
+    }
+    assertInstanceOf(WorkerLostException.class, got.get(2).failure());
+    assertEquals(64L, got.get(3).value());
+  }
+
+  @Test
+  void underCrashPolicyRetryTasksWhoseResultsWereLostRunAgainAsLossesOfTheirOwn() throws Exception {
+    FakeWorkers workers = new FakeWorkers();
+    RemoteDispatcher<String> pool =
+        engine(workers, RemoteSettings.builder("test pool", 3).crashPolicy(CrashPolicy.retry(1)));
+    pool.ready("a", 1);
+    pool.ready("b", 1);
+    pool.ready("c", 1);
+    CompletableFuture<List<Outcome<Long>>> outcomes =
+        CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::cube, List.of(1, 2, 3), 3));
+    workers.returnedUnsent = 1; // it had returned cube(1), and was running cube(2)
+    pool.gone(workers.next().worker(), null);
+    FakeWorkers.Sent again = workers.next();
+    assertEquals(0, again.assignment().from(), "within the policy, the returned task runs again");
+    pool.gone(again.worker(), null); // the same again: the result of cube(1) is lost a second time
+    FakeWorkers.Sent last = workers.next();
+    assertEquals(2, last.assignment().from(), "neither task lost twice is sent a third time");
+    workers.answer(last);
+    List<Outcome<Long>> got = outcomes.get(BOUND.toSeconds(), SECONDS);
+    WorkerLostException returned = assertInstanceOf(WorkerLostException.class, got.get(0).failure());
+    assertTrue(returned.getMessage().contains("it had returned, but its result was lost with the worker, and it was"
+        + " lost with its worker 2 times, more than CrashPolicy.retry(1) allows"), returned.getMessage());
+    WorkerLostException running = assertInstanceOf(WorkerLostException.class, got.get(1).failure());
+    assertTrue(running.getMessage().contains("lost with its worker 2 times, more than CrashPolicy.retry(1) allows"),
+        running.getMessage());
+    assertEquals(27L, got.get(2).value());
   }
 
   @Test
