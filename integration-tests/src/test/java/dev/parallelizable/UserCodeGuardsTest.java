@@ -230,7 +230,7 @@ class UserCodeGuardsTest {
 
   /** Captures what the callback thread logs, and keeps it off the console. */
   private static final class CapturedLog extends Handler implements AutoCloseable {
-    private final Logger logger = Logger.getLogger("dev.parallelizable.internal.Callbacks");
+    private final Logger logger = Logger.getLogger("dev.parallelizable.callbacks");
     private final boolean parentHandlers = logger.getUseParentHandlers();
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 

@@ -24,7 +24,7 @@ import java.lang.annotation.Target;
  * java.io.Serializable} (the receiver travels with the task, as the first argument of the generated
  * methods). It must not be private, abstract, or declared in a private, local, anonymous or
  * non-static inner class. The compiler reports each violation with a tag such as {@code
- * [Parallelizable.private]}; the README lists them all.
+ * [Parallelizable.private]}; {@code docs/compile-errors.md} lists them all.
  *
  * <p>Arguments and results of tasks run on a process pool cross a process boundary and must be
  * encodable by the pool's codec (by default: primitives, strings, arrays, paths and {@link

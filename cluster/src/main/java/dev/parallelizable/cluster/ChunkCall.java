@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
  */
 final class ChunkCall implements Callable<ChunkOutcome>, Serializable, HazelcastInstanceAware {
   private static final long serialVersionUID = 3L;
-  private static final System.Logger LOG = System.getLogger(ClusterMember.class.getName());
+  private static final System.Logger LOG = System.getLogger(Loggers.CLUSTER_MEMBER);
 
   private final byte[] session;
   private final long number;

@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 final class ClusterWorkers implements RemoteWorkers<Member> {
-  private static final System.Logger LOG = System.getLogger(ClusterPool.class.getName());
+  private static final System.Logger LOG = System.getLogger(Loggers.CLUSTER_POOL);
 
   private final HazelcastInstance hazelcast;
   private final boolean ownsInstance;

@@ -42,8 +42,8 @@ import javax.tools.Diagnostic;
  * Validates {@code @Parallelizable} methods and generates, for each class that declares some, a
  * {@code ...Parallel} class of tasks (see {@link ParallelClassWriter} for its shape).
  *
- * <p>Each class is handled on its own: every error in it is reported, tagged as the README's
- * catalogue lists, and then only that class is skipped. A class whose methods mention a type that
+ * <p>Each class is handled on its own: every error in it is reported, tagged as the catalogue
+ * {@code docs/compile-errors.md} lists, and then only that class is skipped. A class whose methods mention a type that
  * does not exist yet, perhaps because another processor generates it, waits for a later round. The
  * processor never throws; it claims no annotation, so other processors may see them too.
  *

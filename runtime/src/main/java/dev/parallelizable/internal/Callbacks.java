@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *
  * <p>Callbacks run one at a time, in the order they were handed over (for results: the order in
  * which they completed). One that throws is logged ({@link System.Logger}, level WARNING, logger
- * {@code dev.parallelizable.internal.Callbacks}) and the next runs.
+ * {@code dev.parallelizable.callbacks}) and the next runs.
  *
  * <pre>
  * Thread:  none --execute()--> running --queue empty for KEEP_ALIVE, or stop() and queue empty--> none
@@ -42,7 +42,7 @@ final class Callbacks {
    * throw.
    */
   private static final class Log {
-    static final Logger LOG = System.getLogger(Callbacks.class.getName());
+    static final Logger LOG = System.getLogger(Loggers.CALLBACKS);
   }
 
   private final String threadName;

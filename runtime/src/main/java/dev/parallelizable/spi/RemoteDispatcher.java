@@ -11,9 +11,33 @@ import java.util.List;
  * See {@link RemoteWorkers} for the other direction, and the engine's overview for the states of a
  * chunk and of a worker.
  *
- * <p>Thread-safe: every callback may be called from any thread. Callbacks of results (the
- * application's {@code AsyncResult.onSuccess} and the like) run in the thread that reports the
- * answer, lost worker or timeout that completes them.
+ * <p>Thread-safe: every callback may be called from any thread, and never blocks on the
+ * application. The thread that reports an answer or a lost worker completes the results it
+ * settles, as the engine's watchdog thread does for a task past its timeout; the application's
+ * callbacks on those results ({@code AsyncResult.onSuccess} and the like, progress listeners) then
+ * run on the pool's callback thread, never in the reporting thread. The adapters of the runtime and
+ * of the cluster module call them from these threads:
+ *
+ * <table>
+ *   <caption>The threads that call the callbacks</caption>
+ *   <tr><th>Callback</th><th>Process pool</th><th>Cluster pool</th></tr>
+ *   <tr><td>{@link #ready}</td><td>the worker's reader thread, once the worker has connected (or
+ *       a kept worker has answered)</td><td>the pool's result thread, once a member's session is
+ *       open</td></tr>
+ *   <tr><td>{@link #answered}</td><td>the worker's reader thread</td><td>the pool's result
+ *       thread</td></tr>
+ *   <tr><td>{@link #returned}</td><td>not called</td><td>the pool's result thread</td></tr>
+ *   <tr><td>{@link #leaving}</td><td>the worker's reader thread, as its channel ends</td><td>not
+ *       called</td></tr>
+ *   <tr><td>{@link #gone}</td><td>the worker's reader thread once the JVM is reaped (the launching
+ *       thread if the reader never started); for a worker kept for another pool, the thread in
+ *       which the engine releases it ({@link RemoteWorkers#release}: the one that shut the pool
+ *       down, or reported its last answer)</td><td>the pool's result thread (a member left, or its
+ *       call failed); the thread in which the engine stops a member ({@link
+ *       RemoteWorkers#stop})</td></tr>
+ *   <tr><td>{@link #workersChanged}</td><td>not called</td><td>the pool's result thread, after
+ *       each member's probe</td></tr>
+ * </table>
  *
  * @param <W> the adapter's handle on one worker
  */

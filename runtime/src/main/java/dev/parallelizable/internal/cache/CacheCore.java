@@ -5,6 +5,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.internal.Describe;
+import dev.parallelizable.internal.Loggers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: the counters are adders, the store takes care of its own.
  */
 public final class CacheCore {
-  private static final System.Logger LOG = System.getLogger("dev.parallelizable.cache");
+  private static final System.Logger LOG = System.getLogger(Loggers.CACHE);
   private static final byte[] KEY_PREFIX = "parallelizable-cache-1\0".getBytes(StandardCharsets.UTF_8);
 
   private final EntryStore store;

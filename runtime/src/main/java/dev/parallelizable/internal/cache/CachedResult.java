@@ -4,6 +4,7 @@ import dev.parallelizable.AsyncResult;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.ResultTimeoutException;
 import dev.parallelizable.WaitInterruptedException;
+import dev.parallelizable.internal.Loggers;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -122,7 +123,7 @@ final class CachedResult<R> implements AsyncResult<R> {
     try {
       callback.run();
     } catch (RuntimeException | Error e) {
-      System.getLogger(CachedResult.class.getName())
+      System.getLogger(Loggers.CALLBACKS)
           .log(System.Logger.Level.WARNING, "A callback of a cached result threw", e);
     }
   }

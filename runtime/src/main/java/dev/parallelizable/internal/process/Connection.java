@@ -7,7 +7,6 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -29,8 +28,8 @@ final class Connection implements Closeable, FrameOutput.Sink {
 
   private final SocketChannel channel;
   private boolean sendBufferEnlarged;
-  private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.nativeOrder());
-  private ByteBuffer in = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.nativeOrder()).flip();
+  private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(Protocol.BYTE_ORDER);
+  private ByteBuffer in = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(Protocol.BYTE_ORDER).flip();
 
   Connection(SocketChannel channel) {
     this.channel = channel;
@@ -75,7 +74,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
     }
     if (out.capacity() < length + 4 && out.capacity() < MAX_BUFFER) {
       out = ByteBuffer.allocateDirect((int) Math.min(MAX_BUFFER, Math.max(length + 4, 2L * out.capacity())))
-          .order(ByteOrder.nativeOrder());
+          .order(Protocol.BYTE_ORDER);
     }
     out.clear();
     out.putInt((int) length).put(type).putLong(id);
@@ -178,7 +177,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
     if (in.capacity() < count) {
       ByteBuffer larger =
           ByteBuffer.allocateDirect(Math.min(MAX_BUFFER, Math.max(count, 2 * in.capacity())))
-              .order(ByteOrder.nativeOrder());
+              .order(Protocol.BYTE_ORDER);
       larger.put(in);
       in = larger;
     } else {
@@ -204,7 +203,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
     in.get(target, 0, done);
     if (in.capacity() < MAX_BUFFER) {
       // A large frame: read it in pieces of MAX_BUFFER rather than of the small initial buffer.
-      in = ByteBuffer.allocateDirect(MAX_BUFFER).order(ByteOrder.nativeOrder());
+      in = ByteBuffer.allocateDirect(MAX_BUFFER).order(Protocol.BYTE_ORDER);
     }
     while (done < length) {
       in.clear();

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -139,7 +140,7 @@ final class OutputPump extends Thread {
       }
       if (!consumerFailed) {
         consumerFailed = true;
-        System.getLogger("dev.parallelizable.WorkerOutput").log(
+        System.getLogger(Loggers.WORKER_OUTPUT).log(
             System.Logger.Level.WARNING,
             "The worker output consumer " + consumer + " threw on a line of " + getName()
                 + "; the line is dropped, and so is every further line it throws on, without"

@@ -5,6 +5,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.WorkerStartException;
+import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
@@ -305,7 +306,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
 
   @Override
   public void goneWhileIdle(WorkerProcess worker) {
-    System.getLogger("dev.parallelizable.ProcessPool").log(
+    System.getLogger(Loggers.PROCESS_POOL).log(
         System.Logger.Level.WARNING,
         "[" + worker.name + "] exited while idle (" + WorkerProcess.describeExit(worker.exitStatus())
             + "); " + engine + " replaces it");

@@ -25,7 +25,8 @@ import java.nio.ByteBuffer;
  * answer  := completed:int32 value{completed} failed:int8 [failure]   (see Protocol for value, failure)
  * </pre>
  *
- * Integers are in the machine's native byte order. Stateless and thread-safe.
+ * Integers are little-endian ({@link Protocol#BYTE_ORDER}): these bytes cross between hosts.
+ * Stateless and thread-safe.
  */
 public final class RemoteChunks {
   private RemoteChunks() {}

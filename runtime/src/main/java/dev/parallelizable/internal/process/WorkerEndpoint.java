@@ -3,6 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.internal.Columns;
+import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
@@ -39,8 +40,6 @@ final class WorkerEndpoint implements Runnable {
 
   /** How long a peer that connected may take to present the token; the worker does it at once. */
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /** The {@link System.Logger} of the process pools. */
-  static final String LOGGER_NAME = "dev.parallelizable.ProcessPool";
 
   private final WorkerProcess worker;
   /** The pool the worker started for; {@link WorkerProcess#owner()} is the one it serves now. */
@@ -211,7 +210,7 @@ final class WorkerEndpoint implements Runnable {
                 : "it was stopped before it connected",
             null);
       }
-      System.getLogger(LOGGER_NAME)
+      System.getLogger(Loggers.PROCESS_POOL)
           .log(
               System.Logger.Level.WARNING,
               "Dropped a connection to the socket of " + name + " of " + pool

@@ -7,12 +7,11 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a received frame, or one value inside it, from a {@link ByteBuffer} (see {@link Protocol}).
- * Integers are in the machine's native byte order. As an {@link InputStream} it is what a {@link
+ * Integers are little-endian ({@link Protocol#BYTE_ORDER}). As an {@link InputStream} it is what a {@link
  * dev.parallelizable.Codec} decodes from; the default codec reads bulk data straight from {@link
  * #buffer()}.
  *
@@ -30,7 +29,7 @@ public final class FrameInput extends InputStream {
   private ReceivedShares receivedShares;
 
   public FrameInput(ByteBuffer buffer) {
-    this.buffer = buffer.order(ByteOrder.nativeOrder());
+    this.buffer = buffer.order(Protocol.BYTE_ORDER);
   }
 
   /** Lets the codec resolve references to shared data through {@code mappings}, here and in slices. */

@@ -4,17 +4,16 @@ import dev.parallelizable.internal.shared.SharedFiles;
 import dev.parallelizable.internal.shared.StoredShares;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A growable buffer that frames and values are encoded into before they are sent (see {@link
- * Protocol} for the layout). Integers are written in the machine's native byte order.
+ * Protocol} for the layout). Integers are written little-endian ({@link Protocol#BYTE_ORDER}).
  *
  * <p>Large primitive arrays can be added by reference with {@link #writeShared(byte[])} and {@link
- * #writeShared(Object, int)}: they are not copied here, but straight into the channel's buffer (in
- * native byte order) when the frame is sent, so a 200 MB argument is copied once in user space and
+ * #writeShared(Object, int)}: they are not copied here, but straight into the channel's buffer
+ * (little-endian) when the frame is sent, so a 200 MB argument is copied once in user space and
  * the frame never holds, nor grows to, 200 MB. The logical content is the buffer's bytes with the
  * shared arrays' bytes spliced in at the positions where they were added.
  *
@@ -44,7 +43,7 @@ public final class FrameOutput extends OutputStream {
 
   public FrameOutput(int initialCapacity) {
     bytes = new byte[Math.max(16, initialCapacity)];
-    view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+    view = ByteBuffer.wrap(bytes).order(Protocol.BYTE_ORDER);
   }
 
   /** Lets the codec write shared data and large arrays to {@code files} and encode references. */
@@ -80,7 +79,7 @@ public final class FrameOutput extends OutputStream {
     reset();
     if (bytes.length > capacity) {
       bytes = new byte[Math.max(16, capacity)];
-      view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+      view = ByteBuffer.wrap(bytes).order(Protocol.BYTE_ORDER);
     }
   }
 
@@ -99,7 +98,7 @@ public final class FrameOutput extends OutputStream {
     }
     if (needed > bytes.length) {
       bytes = Arrays.copyOf(bytes, (int) Math.max(needed, Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
-      view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+      view = ByteBuffer.wrap(bytes).order(Protocol.BYTE_ORDER);
     }
   }
 
@@ -130,7 +129,7 @@ public final class FrameOutput extends OutputStream {
 
   /**
    * Adds the elements of an {@code int[]}, {@code long[]} or {@code double[]} ({@code byteLength}
-   * bytes) in native byte order: by reference if large, in which case the caller must not change the
+   * bytes) little-endian: by reference if large, in which case the caller must not change the
    * array until the frame is sent; else copied.
    */
   public void writeShared(Object array, int byteLength) {
@@ -161,7 +160,7 @@ public final class FrameOutput extends OutputStream {
   }
 
   /**
-   * Puts bytes {@code [byteOffset, byteOffset + count)} of a primitive array, in native byte order,
+   * Puts bytes {@code [byteOffset, byteOffset + count)} of a primitive array, little-endian,
    * into {@code target} at its position, and advances it.
    */
   public static void putArrayBytes(Object array, long byteOffset, int count, ByteBuffer target) {
@@ -170,12 +169,12 @@ public final class FrameOutput extends OutputStream {
       return;
     }
     int size = array instanceof int[] ? 4 : 8;
-    ByteBuffer out = target.order(ByteOrder.nativeOrder());
+    ByteBuffer out = target.order(Protocol.BYTE_ORDER);
     if (byteOffset % size != 0 || count % size != 0) {
       // Not on element boundaries: through the elements that cover the range.
       long first = byteOffset / size;
       long end = (byteOffset + count + size - 1) / size;
-      ByteBuffer covering = ByteBuffer.allocate((int) ((end - first) * size)).order(ByteOrder.nativeOrder());
+      ByteBuffer covering = ByteBuffer.allocate((int) ((end - first) * size)).order(Protocol.BYTE_ORDER);
       putArrayBytes(array, first * size, covering.capacity(), covering);
       covering.position((int) (byteOffset - first * size)).limit(covering.position() + count);
       out.put(covering);
@@ -270,7 +269,7 @@ public final class FrameOutput extends OutputStream {
   /** A view of {@code count} bytes at the end of the buffer for bulk writes, advancing past them. */
   public ByteBuffer claim(int count) {
     ensure(count);
-    ByteBuffer slice = ByteBuffer.wrap(bytes, position, count).slice().order(ByteOrder.nativeOrder());
+    ByteBuffer slice = ByteBuffer.wrap(bytes, position, count).slice().order(Protocol.BYTE_ORDER);
     position += count;
     return slice;
   }
@@ -321,11 +320,11 @@ public final class FrameOutput extends OutputStream {
 
     /**
      * Puts bytes {@code [byteOffset, byteOffset + count)} of an {@code int[]}, {@code long[]} or
-     * {@code double[]}, in native byte order; by default through {@link #put} in pieces of 64 KB.
+     * {@code double[]}, little-endian; by default through {@link #put} in pieces of 64 KB.
      */
     default void putArray(Object array, long byteOffset, int count) throws java.io.IOException {
       byte[] piece = new byte[Math.min(count, 1 << 16)];
-      ByteBuffer view = ByteBuffer.wrap(piece).order(ByteOrder.nativeOrder());
+      ByteBuffer view = ByteBuffer.wrap(piece).order(Protocol.BYTE_ORDER);
       for (int done = 0; done < count; ) {
         int n = Math.min(piece.length, count - done);
         view.clear();

@@ -8,6 +8,7 @@ import dev.parallelizable.internal.Columns;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -39,7 +40,9 @@ import java.util.Map;
  * value   := length:int32 bytes-of-the-codec                   (each value is framed on its own)
  * </pre>
  *
- * All integers are in the machine's native byte order: both ends run on the same machine. The id
+ * All integers, and the elements of primitive arrays and columns, are little-endian ({@link
+ * #BYTE_ORDER}), whatever the machine: a process pool's frames stay on one machine, but the same
+ * encoding crosses between hosts as a cluster pool's chunks. The id
  * of a RUN is the parent's request number, which the RESULTS and FAILED frames answering it
  * repeat; every other frame has id 0. Frames, in the order they are sent:
  *
@@ -65,7 +68,7 @@ import java.util.Map;
  *          column{for each primitive kind, count elements} (value{reference kinds}){count}
  * kind     0 reference, 1 boolean, 2 byte, 3 char, 4 short, 5 int, 6 long, 7 float, 8 double,
  *          9 void (a result column only: no bytes)
- * column   the elements in bulk, in native byte order (a boolean as one byte, 0 or 1)
+ * column   the elements in bulk, little-endian (a boolean as one byte, 0 or 1)
  * failure  causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
  *          original:int32 (bytes-of-the-codec{original} | problem:string when original is -1)
  * frame    loader:string module:string moduleVersion:string class:string method:string
@@ -115,6 +118,13 @@ import java.util.Map;
  * channel goes on.
  */
 public final class Protocol {
+  /**
+   * The byte order of every frame and encoded value: fixed, since encoded chunks cross between
+   * hosts of a cluster, which need not share one; little-endian, the order of the machines the
+   * runtime runs on, so that bulk copies of arrays stay plain copies there.
+   */
+  public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
+
   public static final byte HELLO = 1;
   public static final byte INIT = 2;
   public static final byte READY = 3;
@@ -198,7 +208,7 @@ public final class Protocol {
   }
 
   /**
-   * Writes elements {@code [from, to)} of a primitive column in bulk, in native byte order (a
+   * Writes elements {@code [from, to)} of a primitive column in bulk, little-endian (a
    * {@code boolean} as one byte, 0 or 1); nothing for a {@code void} column.
    */
   public static void writeColumn(FrameOutput out, Object column, int from, int to) {

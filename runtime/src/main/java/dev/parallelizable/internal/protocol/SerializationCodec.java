@@ -39,7 +39,7 @@ import java.util.Objects;
  *   INT, FLOAT                            int32 (a float as its raw bits)
  *   LONG, DOUBLE                          int64 (a double as its raw bits)
  *   STRING, PATH                          length:int32 UTF-8 bytes (a Path as its string)
- *   BYTES, INTS, LONGS, DOUBLES           count:int32 elements in native byte order
+ *   BYTES, INTS, LONGS, DOUBLES           count:int32 elements, little-endian
  *   SERIALIZED                            a Java serialization stream
  *   SHARED        form:int8 id:int64 elementType:int8 length:int32 offset:int64 file:string
  *                 a reference to shared data in the pool's directory: form 0 stands for a

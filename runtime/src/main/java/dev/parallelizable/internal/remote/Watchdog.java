@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.remote;
 
+import dev.parallelizable.internal.Loggers;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,7 +58,7 @@ final class Watchdog extends Thread {
           }
         } catch (RuntimeException | Error e) {
           // one pool's fault must not stop the watch of the others
-          System.getLogger("dev.parallelizable.remote")
+          System.getLogger(Loggers.REMOTE)
               .log(System.Logger.Level.ERROR, "The watch of " + pool + " failed; it goes on", e);
         }
       }

@@ -8,12 +8,20 @@ import java.util.List;
 final class WorkerSlot<W> {
   /**
    * <pre>
-   * STARTING --ready--> READY --(stop: recycled, idle too long, no more work, terminate)--> RETIRING
-   *     |                 |                                                                   |
-   *     +-----------------+--gone (crashed, left, could not start)--> DEAD <------gone---------+
+   * STARTING --ready--> READY --retire or release--> RETIRING
+   *    |                  |    (recycled, idle too long, shut down with nothing queued)
+   *    |                  |
+   *    |                  +--task timeout, if the timeout stops its worker--> DOOMED
+   *    |                  |                                                     |
+   *    +--gone------------+--gone (exited, crashed, left, stopped)--> DEAD <----+--gone
+   *       (could not start, start timed out)                           ^
+   *                                                   RETIRING --gone--+
    * </pre>
-   * A READY worker runs up to {@code capacity} assignments; DOOMED is READY that is being killed
-   * (a timeout): it takes no more work and is replaced when gone.
+   * A READY worker runs up to {@code capacity} assignments. DOOMED is READY that is being killed
+   * (a worker JVM past its task timeout): it takes no more work and is replaced when gone. A
+   * cluster member's timeout interrupts the task instead, and the member stays READY. Terminate
+   * changes no state: it stops every worker, and each becomes DEAD once gone. A DEAD slot is
+   * removed.
    */
   enum State {
     STARTING,
