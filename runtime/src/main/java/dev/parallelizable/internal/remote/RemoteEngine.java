@@ -100,22 +100,30 @@ public final class RemoteEngine<W> extends EngineStop<W> {
 
   @Override
   protected void dispatch(Chunk chunk) {
-    Task<?>[] tasks = chunk.tasks();
-    if (tasks == null) {
-      return; // building a task failed, and failed the chunk
-    }
-    boolean[] unbuilt = chunk.keepsGoing() ? unbuilt(tasks) : null;
-    if (unbuilt != null) {
-      tasks = standIns(tasks);
+    // A chunk of one method's arguments goes as its columns, with no task per input.
+    Object[] columns = link instanceof BatchEncoder ? chunk.argumentColumns() : null;
+    Task<?>[] tasks = null;
+    boolean[] unbuilt = null;
+    if (columns == null) {
+      tasks = chunk.tasks();
       if (tasks == null) {
-        chunk.start();
-        chunk.succeed(); // no task could be built: each failure is its element's outcome
-        return;
+        return; // building a task failed, and failed the chunk
+      }
+      unbuilt = chunk.keepsGoing() ? unbuilt(tasks) : null;
+      if (unbuilt != null) {
+        tasks = standIns(tasks);
+        if (tasks == null) {
+          chunk.start();
+          chunk.succeed(); // no task could be built: each failure is its element's outcome
+          return;
+        }
       }
     }
     Object encoded;
     try {
-      encoded = link.encode(tasks);
+      encoded = columns != null
+          ? ((BatchEncoder) link).encodeBatch(chunk.firstMethod(), columns, chunk.size())
+          : link.encode(tasks);
     } catch (RuntimeException e) {
       chunk.abort(new TaskCancelledException("Not submitted: " + e.getMessage()));
       throw e;
@@ -407,7 +415,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       return;
     }
     W worker = slot.worker;
-    Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.tasks[index], dispatch.position(index),
+    Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.task(index), dispatch.position(index),
         retries == 0
             ? "; it is not run again under " + settings.crashPolicy()
             : "; it was lost with its worker " + losses + " times, more than "
