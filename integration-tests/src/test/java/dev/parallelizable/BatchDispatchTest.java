@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.fixtures.HostileParallel;
 import dev.parallelizable.fixtures.WorkParallel;
+import dev.parallelizable.support.Invocations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Timeout;
@@ -113,6 +116,47 @@ class BatchDispatchTest extends EveryPoolKind {
         assertThrows(TaskFailedException.class, () -> work.cubeMap(Arrays.asList(1, 2, null, 4, 5, 6, 7, 8)));
     assertTrue(nullInput.getMessage().contains("input null"), nullInput.getMessage());
     assertInstanceOf(IllegalArgumentException.class, nullInput.getCause());
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void theGeneratedMapTakesItsColumnFromTheInputsWithoutBuildingATaskPerInput(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger built = new AtomicInteger();
+    Function<Integer, Task<Integer>> counting = x -> {
+      built.incrementAndGet();
+      return WorkParallel.nonNegative(x);
+    };
+    TaskMethod<Integer> method = WorkParallel.nonNegative(0).method();
+    List<Integer> inputs = range(0, 3000);
+    assertEquals(inputs, Invocations.map(pool, method, counting, inputs));
+    inputs.set(1700, -1);
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> Invocations.map(pool, method, counting, inputs));
+    assertEquals("Work.nonNegative(-1)", failure.task(), "the failure names its element all the same");
+    assertEquals("input -1 is negative", failure.getCause().getMessage());
+    if (batches(kind)) {
+      assertEquals(0, built.get(), "tasks built from the inputs of a generated map");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void anElementThatCannotBeEncodedFailsTheGeneratedMapAsItFailsTheMap(PoolKind kind) {
+    Pool pool = pool(kind);
+    Object unencodable = new Object();
+    List<Object> inputs = Arrays.asList("a", unencodable, "c", "d");
+    HostileParallel hostile = HostileParallel.on(pool);
+    if (!kind.encodes()) {
+      assertEquals(inputs, hostile.passMap(inputs), "nothing is encoded here");
+      return;
+    }
+    IllegalArgumentException viaMap =
+        assertThrows(IllegalArgumentException.class, () -> pool.map(HostileParallel::pass, inputs, 4));
+    IllegalArgumentException viaGenerated =
+        assertThrows(IllegalArgumentException.class, () -> hostile.passMap(inputs));
+    assertEquals(viaMap.getMessage(), viaGenerated.getMessage());
+    assertEquals(List.of("x", "y"), hostile.passMap(List.<Object>of("x", "y")), "the pool still runs maps");
   }
 
   @ParameterizedTest

@@ -88,6 +88,8 @@ public final class Chunk {
   private volatile PoolCounters.Worker runner;
   /** The first task, once {@link #runStarted()} built it. */
   private Task<?> first;
+  /** Whether {@link #argumentColumns()} took the columns from the inputs: each input is its argument. */
+  private volatile boolean inputsAreArguments;
 
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
     this(inputs, toTask, offset, null, false);
@@ -284,10 +286,13 @@ public final class Chunk {
     succeed();
   }
 
-  /** The task of input {@code index}: built earlier, or now; null if building it failed the chunk. */
+  /**
+   * The task of input {@code index}: built earlier, bound from its input ({@link #task(int)}), or
+   * built now; null if building it failed the chunk.
+   */
   private Task<?> taskAt(int index) {
-    if (tasks != null) {
-      return tasks[index];
+    if (tasks != null || inputsAreArguments) {
+      return task(index);
     }
     try {
       return build(index);
@@ -362,18 +367,55 @@ public final class Chunk {
    * done, false if the inputs must go through {@code toTask} after all (nothing ran).
    */
   private boolean runInputsAsBatch() {
-    TaskMethod<?> method = argumentsOf;
-    if (method == null || inputs.length < 2 || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
+    Object[] columns = argumentColumns();
+    if (columns == null) {
       return false;
     }
-    Object column = Columns.ofValues(inputs, Columns.parameterKinds(method)[0]);
-    if (column == null) {
-      return false;
-    }
-    if (runColumns(method, new Object[] {column}, 0, inputs.length)) {
+    if (runColumns(argumentsOf, columns, 0, inputs.length)) {
       succeed();
     }
     return true;
+  }
+
+  /**
+   * The argument columns of the whole chunk taken from the inputs themselves, with no task built,
+   * if it was made for a method of one argument ({@code argumentsOf}) with a batch loop, has more
+   * than one element, and every input fits the column (a null for a primitive parameter does not);
+   * else null, and the chunk goes through {@code toTask} as any other. Once they were taken, {@link
+   * #task(int)} binds each input to that method when a task is needed after all (a failure to
+   * name), so that no task is ever built for a batch that succeeds. Called by the one thread that
+   * runs or dispatches the chunk.
+   */
+  public Object[] argumentColumns() {
+    TaskMethod<?> method = argumentsOf;
+    if (method == null || keepGoing || tasks != null || inputs.length < 2
+        || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
+      return null;
+    }
+    Object column = Columns.ofValues(inputs, Columns.parameterKinds(method)[0]);
+    if (column == null) {
+      return null;
+    }
+    inputsAreArguments = true;
+    return new Object[] {column};
+  }
+
+  /**
+   * The task of element {@code index}: the one built already, or, for a chunk whose {@link
+   * #argumentColumns()} were taken, its input bound to the chunk's method, as the generated factory
+   * of that method binds it. Neither calls the map's function, so it may be called under a lock.
+   *
+   * @throws IllegalStateException if neither holds (the tasks must be built first, by {@link #tasks()})
+   */
+  public Task<?> task(int index) {
+    Task<?>[] built = tasks;
+    if (built != null) {
+      return built[index];
+    }
+    if (!inputsAreArguments) {
+      throw new IllegalStateException("the tasks of " + describe() + " were not built");
+    }
+    return argumentsOf.bind(inputs[index]);
   }
 
   /**

@@ -1,10 +1,13 @@
 package dev.parallelizable.internal;
 
+import dev.parallelizable.Task;
+
 /**
  * An assignment ({@link dev.parallelizable.spi.Assignment}) that takes a run of results as one
  * column, as a worker sends a primitive result column, so that the reader stores them without
- * boxing each ({@link Chunk#storeColumn}). Implemented by the engine's assignments; the same
- * threading rules as {@link dev.parallelizable.spi.Assignment#result}.
+ * boxing each ({@link Chunk#storeColumn}), and whose chunk may have been sent as argument columns
+ * with no task built ({@link Chunk#argumentColumns()}). Implemented by the engine's assignments; the
+ * same threading rules as {@link dev.parallelizable.spi.Assignment#result}.
  */
 public interface ResultColumns {
   /**
@@ -17,4 +20,13 @@ public interface ResultColumns {
    * @param count the number of results
    */
   void results(int index, Object column, int count);
+
+  /**
+   * Task {@code index}, as {@code tasks()[index]} but without building the others: a chunk sent as
+   * its argument columns binds it from its input when it is asked for (to name a failure).
+   *
+   * @param index the task's index within the assignment's tasks
+   * @return the task
+   */
+  Task<?> task(int index);
 }

@@ -58,60 +58,83 @@ final class EncodedTasks {
     if (batch && tasks.length > 1) {
       TaskMethod<?> method = tasks[0].method();
       if (Columns.batches(method)) {
-        byte[] kinds = Columns.parameterKinds(method);
         // One pass over the tasks: a chunk of a million tasks does not fit in a cache.
-        Object[] columns = Columns.ofMethod(tasks, method, kinds);
+        Object[] columns = Columns.ofMethod(tasks, method, Columns.parameterKinds(method));
         if (columns != null) {
-          return encodeBatch(tasks, codec, method, kinds, columns, shared);
+          return encodeBatch(method, columns, tasks.length, codec, shared);
         }
       }
     }
     return encode(tasks, codec, shared);
   }
 
-  private static EncodedTasks encodeBatch(
-      Task<?>[] tasks, Codec codec, TaskMethod<?> method, byte[] kinds, Object[] columns,
-      SharedFiles shared) {
+  /**
+   * Encodes {@code count} calls of {@code method} whose arguments are {@code columns} (one per
+   * parameter, as {@link Columns} makes them) as a batch, for the workers of a process pool whose
+   * shared data is in {@code shared} (null for none). The primitive columns are kept as they are and
+   * written when a run of rows is sent; the others are encoded here, row after row.
+   *
+   * @throws IllegalArgumentException naming the call, the parameter and its type if the codec
+   *     cannot encode an argument
+   */
+  static EncodedTasks encodeBatch(
+      TaskMethod<?> method, Object[] columns, int count, Codec codec, SharedFiles shared) {
+    byte[] kinds = Columns.parameterKinds(method);
+    Object[] primitives = columns.clone();
     int rowBytes = 0;
     boolean references = false;
     for (int p = 0; p < kinds.length; p++) {
       rowBytes += Columns.width(kinds[p]);
       if (kinds[p] == Columns.REFERENCE) {
-        columns[p] = null; // encoded below; the tasks hold the values
+        primitives[p] = null; // encoded below
         references = true;
       }
     }
-    FrameOutput bytes = new FrameOutput(references ? 64 * tasks.length : 16);
+    FrameOutput bytes = new FrameOutput(references ? 64 * count : 16);
     bytes.sharedFiles(shared);
-    long[] starts = new long[tasks.length + 1];
-    for (int t = 0; t < tasks.length; t++) {
+    long[] starts = new long[count + 1];
+    for (int t = 0; t < count; t++) {
       starts[t] = bytes.length();
       if (!references) {
         continue;
       }
       for (int p = 0; p < kinds.length; p++) {
         if (kinds[p] == Columns.REFERENCE) {
-          Object argument = tasks[t].argument(p);
+          Object argument = ((Object[]) columns[p])[t];
           try {
             Protocol.writeValue(bytes, codec, argument);
           } catch (IOException | RuntimeException | StackOverflowError e) {
-            throw unencodable(tasks[t], p, argument, codec, e);
+            throw unencodable(row(method, columns, t), p, argument, codec, e);
           }
         }
       }
     }
-    starts[tasks.length] = bytes.length();
-    checkSize(tasks, bytes.length() + (long) rowBytes * tasks.length);
-    return new EncodedTasks(List.of(method), bytes, starts, kinds, columns, rowBytes);
+    starts[count] = bytes.length();
+    long length = bytes.length() + (long) rowBytes * count;
+    if (tooLarge(length)) {
+      throw tooLarge(count, row(method, columns, 0), length);
+    }
+    return new EncodedTasks(List.of(method), bytes, starts, kinds, primitives, rowBytes);
   }
 
-  private static void checkSize(Task<?>[] tasks, long length) {
-    if (length > Integer.MAX_VALUE - 1024) {
-      throw new IllegalArgumentException(
-          "The arguments of " + tasks.length + " tasks starting with " + tasks[0] + " take "
-              + length + " bytes encoded, more than the 2 GB a message to a worker can hold;"
-              + " pass a smaller chunkSize or pass large data by file");
+  /** The call of row {@code row} of a batch, for messages: the task it stands for. */
+  private static Task<?> row(TaskMethod<?> method, Object[] columns, int row) {
+    Object[] arguments = new Object[columns.length];
+    for (int p = 0; p < columns.length; p++) {
+      arguments[p] = Columns.get(columns[p], row);
     }
+    return method.bind(arguments);
+  }
+
+  private static boolean tooLarge(long length) {
+    return length > Integer.MAX_VALUE - 1024;
+  }
+
+  private static IllegalArgumentException tooLarge(int count, Task<?> first, long length) {
+    return new IllegalArgumentException(
+        "The arguments of " + count + " tasks starting with " + first + " take "
+            + length + " bytes encoded, more than the 2 GB a message to a worker can hold;"
+            + " pass a smaller chunkSize or pass large data by file");
   }
 
   /** Whether this is a batch (sent in a RUN_BATCH) rather than a tasks block (a RUN). */
@@ -186,7 +209,9 @@ final class EncodedTasks {
       }
     }
     starts[tasks.length] = bytes.length();
-    checkSize(tasks, bytes.length());
+    if (tooLarge(bytes.length())) {
+      throw tooLarge(tasks.length, tasks[0], bytes.length());
+    }
     return new EncodedTasks(methods, bytes, starts, null, null, 0);
   }
 

@@ -2,11 +2,13 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.Texts;
+import dev.parallelizable.internal.remote.BatchEncoder;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -61,7 +63,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (or, for a crash, the one that noticed it; for a timeout, the watchdog's); its callbacks then run
  * on the pool's callback thread (see {@code AbstractPool}), never on a reader or watchdog thread.
  */
-public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
+public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEncoder {
   static final long START_TIMEOUT_SECONDS = 60;
   /**
    * A chunk whose tasks encode to more than this is sent in several assignments, one after the
@@ -128,6 +130,15 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess> {
   public Object encode(Task<?>[] tasks) {
     requireLoadable(tasks);
     return EncodedTasks.encode(tasks, config.codec, true, sharedFiles);
+  }
+
+  @Override
+  public Object encodeBatch(TaskMethod<?> method, Object[] columns, int count) {
+    if (!config.explicitClasspath && !loadableInvokers.containsKey(method.invoker().getClass())) {
+      Classpaths.requireLoadable(config.classpath, method.invoker().getClass(), "Task class");
+      loadableInvokers.put(method.invoker().getClass(), Boolean.TRUE);
+    }
+    return EncodedTasks.encodeBatch(method, columns, count, config.codec, sharedFiles);
   }
 
   private void requireLoadable(Task<?>[] tasks) {

@@ -328,13 +328,12 @@ final class WorkerEndpoint implements Runnable {
     int first = request.from() + in.readInt();
     int count = in.readInt();
     boolean last = in.readByte() != 0;
-    Task<?>[] tasks = request.tasks();
     // Tasks of a chunk nearly always share one invoker: look its class loader up once per change.
     Class<?> invoker = null;
     ClassLoader loader = null;
     for (int k = 0; k < count; k++) {
       int index = first + k;
-      Task<?> task = tasks[index];
+      Task<?> task = taskOf(request, index);
       if (task.method().invoker().getClass() != invoker) {
         invoker = task.method().invoker().getClass();
         loader = invoker.getClassLoader();
@@ -375,7 +374,7 @@ final class WorkerEndpoint implements Runnable {
   private void receiveFailure(Assignment request, FrameInput in) throws IOException {
     int index = request.from() + in.readInt();
     boolean fatal = in.readByte() != 0;
-    Task<?> task = request.tasks()[index];
+    Task<?> task = taskOf(request, index);
     Throwable cause = Protocol.readFailure(in, config.codec, loaderOf(task));
     if (fatal) {
       worker.fatal = cause; // the worker exits now; the engine reports it with the crash
@@ -383,6 +382,11 @@ final class WorkerEndpoint implements Runnable {
       request.fail(index, new TaskFailedException(task, cause));
       answered(request);
     }
+  }
+
+  /** Task {@code index} of {@code request}, without building the others of a batch of columns. */
+  private static Task<?> taskOf(Assignment request, int index) {
+    return request instanceof ResultColumns columns ? columns.task(index) : request.tasks()[index];
   }
 
   private void answered(Assignment request) {

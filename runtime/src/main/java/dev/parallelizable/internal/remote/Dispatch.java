@@ -23,7 +23,10 @@ import java.util.function.Supplier;
  */
 final class Dispatch {
   final Chunk chunk;
-  final Task<?>[] tasks;
+  /** The tasks, or null for a batch encoded from its argument columns: see {@link #task(int)}. */
+  private volatile Task<?>[] tasks;
+  /** The number of tasks. */
+  final int size;
   final Object encoded;
   /** The first task the next assignment runs. */
   int from;
@@ -45,16 +48,41 @@ final class Dispatch {
   /** When it last joined the queue (its dispatch, or the end of its last assignment). */
   long queuedSinceNanos = System.nanoTime();
 
+  /** @param tasks the tasks {@code encoded} holds; null if it holds the chunk's argument columns */
   Dispatch(Chunk chunk, Task<?>[] tasks, Object encoded) {
     this.chunk = chunk;
     this.tasks = tasks;
+    this.size = chunk.size();
     this.encoded = encoded;
+  }
+
+  /**
+   * Task {@code index}: for a batch of argument columns, bound from its input when it is needed (to
+   * name a failure, to find its retry policy), without calling the map's function, so also under
+   * the engine's lock.
+   */
+  Task<?> task(int index) {
+    Task<?>[] built = tasks;
+    return built != null ? built[index] : chunk.task(index);
+  }
+
+  /** All the tasks, bound on first use for a batch of argument columns. */
+  Task<?>[] tasks() {
+    Task<?>[] built = tasks;
+    if (built == null) {
+      built = new Task<?>[size];
+      for (int i = 0; i < size; i++) {
+        built[i] = chunk.task(i);
+      }
+      tasks = built;
+    }
+    return built;
   }
 
   /** Counts a loss of task {@code index} with its worker and returns how many it has had. */
   int lost(int index) {
     if (losses == null) {
-      losses = new int[tasks.length];
+      losses = new int[size];
     }
     return ++losses[index];
   }
@@ -66,7 +94,7 @@ final class Dispatch {
   @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type cannot be created otherwise
   int failedRun(int index, Supplier<ParallelException> failure) {
     if (earlierRuns == null) {
-      earlierRuns = new EarlierRuns[tasks.length];
+      earlierRuns = new EarlierRuns[size];
     }
     if (earlierRuns[index] == null) {
       earlierRuns[index] = new EarlierRuns<>();
@@ -100,7 +128,7 @@ final class Dispatch {
   /** Settles task {@code index}: its outcome is {@code failure} (null: already on the chunk). */
   void settle(int index, Supplier<ParallelException> failure) {
     if (settled == null) {
-      settled = new boolean[tasks.length];
+      settled = new boolean[size];
       settledFailures = new ArrayList<>(1);
     }
     settled[index] = true;
@@ -111,16 +139,16 @@ final class Dispatch {
 
   /** Moves {@link #from} past settled tasks; false if no task is left to run. */
   boolean skipSettled() {
-    while (settled != null && from < tasks.length && settled[from]) {
+    while (settled != null && from < size && settled[from]) {
       from++;
     }
-    return from < tasks.length;
+    return from < size;
   }
 
   /** One past the last task an assignment starting at {@link #from} may include: the next settled. */
   int end() {
     int end = from;
-    while (end < tasks.length && (settled == null || !settled[end])) {
+    while (end < size && (settled == null || !settled[end])) {
       end++;
     }
     return end;
@@ -142,6 +170,6 @@ final class Dispatch {
 
   /** Empty for a chunk of one task, else where task {@code index} is in it. */
   String position(int index) {
-    return tasks.length == 1 ? "" : " (task " + (index + 1) + " of " + tasks.length + " in its chunk)";
+    return size == 1 ? "" : " (task " + (index + 1) + " of " + size + " in its chunk)";
   }
 }

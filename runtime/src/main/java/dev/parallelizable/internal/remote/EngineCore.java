@@ -92,7 +92,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       counters().idle(slot.row, ran, now - request.assignedNanos);
     }
     if (request.event != null) {
-      Events.endTask(request.event, toString(), slot.name(), request.dispatch.tasks[request.from].method(),
+      Events.endTask(request.event, toString(), slot.name(), request.dispatch.task(request.from).method(),
           request.dispatch.chunk.offset() + request.from, request.to - request.from, succeeded, outcome,
           request.queueWaitNanos);
     }
@@ -154,7 +154,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
     if (!queue.isEmpty() && settings.startsWorkers() == 0 && !link.workersMayJoin() && noWorkerLeft()) {
       for (Dispatch dispatch : queue) {
         int index = dispatch.from;
-        Task<?> task = dispatch.tasks[index];
+        Task<?> task = dispatch.task(index);
         W lostWith = dispatch.lostWith == null ? null : typed(dispatch.lostWith);
         outcome.fail(dispatch, index, () -> lostWith != null
             ? link.lost(lostWith, task, dispatch.position(index),
@@ -202,7 +202,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
    */
   void failed(Dispatch dispatch, int index, int resumeFrom, ParallelException known, boolean timedOut,
       Supplier<ParallelException> failure, Outcome outcome) {
-    RetryPolicy policy = Retries.of(dispatch.tasks[index], settings.retryPolicy());
+    RetryPolicy policy = Retries.of(dispatch.task(index), settings.retryPolicy());
     int runs = dispatch.failedRuns(index) + 1;
     boolean retry = policy != null && runs < policy.maxAttempts()
         && (timedOut ? policy.retriesTimeouts() : known != null && Retries.retries(policy, known, runs));
@@ -426,7 +426,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       link.send((W) request.slot.worker, request);
       if (event != null) {
         Events.endDispatch(event, toString(), ((WorkerSlot<W>) request.slot).name(),
-            request.dispatch.tasks[request.from].method(), request.dispatch.chunk.offset() + request.from,
+            request.dispatch.task(request.from).method(), request.dispatch.chunk.offset() + request.from,
             request.to - request.from);
       }
     }

@@ -122,7 +122,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
   }
 
   TaskTimeoutException timeout(WorkerSlot<W> slot, Dispatch dispatch, int index) {
-    Task<?> task = dispatch.tasks[index];
+    Task<?> task = dispatch.task(index);
     return new TaskTimeoutException(
         task.toString(),
         String.format("Task %s%s ran longer than the per-task timeout of %s; %s",

@@ -100,22 +100,30 @@ public final class RemoteEngine<W> extends EngineStop<W> {
 
   @Override
   protected void dispatch(Chunk chunk) {
-    Task<?>[] tasks = chunk.tasks();
-    if (tasks == null) {
-      return; // building a task failed, and failed the chunk
-    }
-    boolean[] unbuilt = chunk.keepsGoing() ? unbuilt(tasks) : null;
-    if (unbuilt != null) {
-      tasks = standIns(tasks);
+    // A chunk of one method's arguments goes as its columns, with no task per input.
+    Object[] columns = link instanceof BatchEncoder ? chunk.argumentColumns() : null;
+    Task<?>[] tasks = null;
+    boolean[] unbuilt = null;
+    if (columns == null) {
+      tasks = chunk.tasks();
       if (tasks == null) {
-        chunk.start();
-        chunk.succeed(); // no task could be built: each failure is its element's outcome
-        return;
+        return; // building a task failed, and failed the chunk
+      }
+      unbuilt = chunk.keepsGoing() ? unbuilt(tasks) : null;
+      if (unbuilt != null) {
+        tasks = standIns(tasks);
+        if (tasks == null) {
+          chunk.start();
+          chunk.succeed(); // no task could be built: each failure is its element's outcome
+          return;
+        }
       }
     }
     Object encoded;
     try {
-      encoded = link.encode(tasks);
+      encoded = columns != null
+          ? ((BatchEncoder) link).encodeBatch(chunk.firstMethod(), columns, chunk.size())
+          : link.encode(tasks);
     } catch (RuntimeException e) {
       chunk.abort(new TaskCancelledException("Not submitted: " + e.getMessage()));
       throw e;
@@ -409,7 +417,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       if (losses > retries) {
         int task = returned;
         Supplier<ParallelException> failure = dispatch.withEarlierRuns(task, () -> link.lost(worker,
-            dispatch.tasks[task], dispatch.position(task), "; it had returned, but its result was lost with the worker"
+            dispatch.task(task), dispatch.position(task), "; it had returned, but its result was lost with the worker"
                 + killedFor + ", and " + notAgain(losses, retries)));
         if (dispatch.chunk.keepsGoing()) {
           dispatch.settle(task, failure);
@@ -438,7 +446,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       }
       return;
     }
-    Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.tasks[index], dispatch.position(index),
+    Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.task(index), dispatch.position(index),
         "; " + notAgain(losses, retries));
     failed(dispatch, index, request.received(), null, false, failure, outcome); // the crash policy's, not retried
   }

@@ -50,7 +50,7 @@ final class Request implements Assignment, ResultColumns {
 
   @Override
   public Task<?>[] tasks() {
-    return dispatch.tasks;
+    return dispatch.tasks();
   }
 
   @Override
@@ -79,6 +79,11 @@ final class Request implements Assignment, ResultColumns {
       dispatch.chunk.setResult(index, value);
     }
     received = Math.max(received, index + 1);
+  }
+
+  @Override
+  public Task<?> task(int index) {
+    return dispatch.task(index);
   }
 
   @Override
