@@ -62,6 +62,9 @@ import java.util.function.Function;
  * </ul>
  */
 public abstract class AbstractPool implements Pool {
+  /** What {@link #name()} returns: the name the pool's builder was given, or its default. */
+  private final String poolName;
+  /** The pool as its messages, {@code toString()}, events and stats show it: see {@link PoolNames}. */
   private final String name;
   private final int size;
   private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
@@ -72,7 +75,8 @@ public abstract class AbstractPool implements Pool {
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
-  protected AbstractPool(String name, int size) {
+  protected AbstractPool(String poolName, String name, int size) {
+    this.poolName = poolName;
     this.name = name;
     this.size = size;
     this.callbacks = new Callbacks(name);
@@ -185,7 +189,12 @@ public abstract class AbstractPool implements Pool {
    */
   @Override
   public PoolStats stats() {
-    return counters.snapshot(name, size);
+    return counters.snapshot(name, poolName, size);
+  }
+
+  @Override
+  public String name() {
+    return poolName;
   }
 
   private void reportProgress(Chunk chunk) {

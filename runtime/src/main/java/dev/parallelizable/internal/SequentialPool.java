@@ -8,8 +8,11 @@ public final class SequentialPool extends AbstractPool {
   /** Its one worker's row in {@link #stats()}: whichever thread submits. */
   private final PoolCounters.Worker caller;
 
-  public SequentialPool() {
-    super("sequential pool", 1);
+  private static final String KIND = "sequential pool";
+
+  /** A sequential pool named {@code given}, or {@code "sequential pool"} if null. */
+  public SequentialPool(String given) {
+    super(given == null ? KIND : given, PoolNames.shown(KIND, given, KIND), 1);
     caller = newLocalWorker("calling thread");
   }
 
