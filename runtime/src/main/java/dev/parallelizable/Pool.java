@@ -306,9 +306,9 @@ public interface Pool extends AutoCloseable {
   /**
    * The pool's name: the one given to its builder ({@link ThreadPoolBuilder#name}, {@link
    * ProcessPoolBuilder#name}, {@link Parallel#sequential(String)}, the cluster pool's builder), or
-   * by default its kind and a number counted over the pools of that kind in the JVM: {@code "thread
-   * pool 3"}, {@code "virtual thread pool 4"}, {@code "process pool 1"}, {@code "cluster pool 1"},
-   * or {@code "sequential pool"}. A given name is in the pool's messages, {@link #toString()}, JFR
+   * by default its kind and a number counted from 1 in the JVM (thread and virtual-thread pools
+   * share one count): {@code "thread pool 3"}, {@code "virtual thread pool 4"}, {@code "process pool
+   * 1"}, {@code "cluster pool 1"}, or {@code "sequential pool"}. A given name is in the pool's messages, {@code toString()}, JFR
    * events and {@link PoolStats} (quoted after the kind: {@code "thread pool 'thumbnails' (4
    * threads)"}), in the names of a thread pool's threads, and is what metrics tag the pool with.
    *
