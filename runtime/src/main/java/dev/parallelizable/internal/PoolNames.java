@@ -52,7 +52,10 @@ public final class PoolNames {
     return given == null ? defaultName : kind + " '" + given + "'";
   }
 
-  /** {@code name} with each control character written as {@code \\uXXXX}, to quote it on one line. */
+  /**
+   * {@code name} with each control character written as a Java escape (a tab as {@code \\u0009}),
+   * to quote it on one line.
+   */
   private static String escaped(String name) {
     StringBuilder out = new StringBuilder(name.length() + 8);
     for (int i = 0; i < name.length(); i++) {
