@@ -1,6 +1,7 @@
 package dev.parallelizable;
 
 import dev.parallelizable.internal.ExecutorPool;
+import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.SequentialPool;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.ThreadJob;
@@ -25,21 +26,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Parallel {
   private static final AtomicInteger POOLS = new AtomicInteger();
+  /** The most tasks a pool of virtual threads runs at once, unless told. */
+  static final int DEFAULT_VIRTUAL_THREADS = 256;
 
   private Parallel() {}
 
   /**
    * A pool of {@code n} platform threads. They are daemon threads, named {@code
-   * parallelizable-threads-P-worker-K} (pool {@code P}, counted from 1 over all pools of the JVM;
-   * thread {@code K} of that pool), created on demand and kept until the pool is shut down.
+   * parallelizable-threads-P-worker-K} (pool {@code P}, counted from 1 over all thread pools of the
+   * JVM; thread {@code K} of that pool), created on demand and kept until the pool is shut down. Its
+   * name is {@code "thread pool P"}; to give it one, use {@link #threadPool()}.
    *
    * @param n the number of threads; at least 1
    * @return a new thread pool
    * @throws IllegalArgumentException if {@code n} is not positive
    */
   public static Pool threads(int n) {
-    requirePositive("threads", n);
+    return threadPool().threads(n).build();
+  }
+
+  /** A pool of {@code n} platform threads, named {@code given} ({@code "thread pool P"} if null). */
+  static Pool newThreadPool(String given, int n) {
     int number = POOLS.incrementAndGet();
+    String kind = "thread pool";
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
             n,
@@ -47,8 +56,18 @@ public final class Parallel {
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
-            threadFactory("parallelizable-threads-" + number + "-worker-"));
-    return new ExecutorPool("thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
+            threadFactory("parallelizable-" + (given == null ? "threads-" + number : given) + "-worker-"));
+    return new ExecutorPool(given == null ? kind + " " + number : given,
+        PoolNames.shown(kind, given, kind + " " + number) + " (" + Texts.count(n, "thread") + ")", n, executor);
+  }
+
+  /**
+   * A builder of a pool of platform threads with options: the number of threads, the pool's name.
+   *
+   * @return a new builder with every option at its default
+   */
+  public static ThreadPoolBuilder threadPool() {
+    return new ThreadPoolBuilder(false);
   }
 
   /**
@@ -62,7 +81,8 @@ public final class Parallel {
 
   /**
    * A pool of {@code n} virtual threads, for tasks that mostly wait (I/O): at most {@code n} tasks
-   * run at once, each on a virtual thread named {@code parallelizable-virtual-P-K}.
+   * run at once, each on a virtual thread named {@code parallelizable-virtual-P-K}. Its name is
+   * {@code "virtual thread pool P"}; to give it one, use {@link #virtualThreadPool()}.
    *
    * @param n the most tasks that run at once; at least 1
    * @return a new virtual-thread pool
@@ -70,8 +90,13 @@ public final class Parallel {
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
   public static Pool virtualThreads(int n) {
-    requirePositive("virtual threads", n);
+    return virtualThreadPool().threads(n).build();
+  }
+
+  /** A pool of {@code n} virtual threads, named {@code given} ({@code "virtual thread pool P"} if null). */
+  static Pool newVirtualThreadPool(String given, int n) {
     int number = POOLS.incrementAndGet();
+    String kind = "virtual thread pool";
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
             n,
@@ -79,9 +104,20 @@ public final class Parallel {
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
-            virtualThreadFactory("parallelizable-virtual-" + number + "-"));
-    return new ExecutorPool(
-        "virtual thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
+            virtualThreadFactory(
+                given == null ? "parallelizable-virtual-" + number + "-" : "parallelizable-" + given + "-worker-"));
+    return new ExecutorPool(given == null ? kind + " " + number : given,
+        PoolNames.shown(kind, given, kind + " " + number) + " (" + Texts.count(n, "thread") + ")", n, executor);
+  }
+
+  /**
+   * A builder of a pool of virtual threads with options: the most tasks that run at once, the
+   * pool's name.
+   *
+   * @return a new builder with every option at its default
+   */
+  public static ThreadPoolBuilder virtualThreadPool() {
+    return new ThreadPoolBuilder(true);
   }
 
   /**
@@ -91,7 +127,7 @@ public final class Parallel {
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
   public static Pool virtualThreads() {
-    return virtualThreads(256);
+    return virtualThreads(DEFAULT_VIRTUAL_THREADS);
   }
 
   private static ThreadFactory virtualThreadFactory(String prefix) {
@@ -171,12 +207,26 @@ public final class Parallel {
   }
 
   /**
-   * A pool that runs every task in the calling thread, inside the call that submits it.
+   * A pool that runs every task in the calling thread, inside the call that submits it. Its name is
+   * {@code "sequential pool"}.
    *
    * @return a new sequential pool
    */
   public static Pool sequential() {
-    return new SequentialPool();
+    return new SequentialPool(null);
+  }
+
+  /**
+   * A pool that runs every task in the calling thread, named {@code name} ({@link Pool#name()}): in
+   * its messages, JFR events and stats, and the tag of its metrics.
+   *
+   * @param name the pool's name; not blank, at most 64 characters, no control character
+   * @return a new sequential pool
+   * @throws IllegalArgumentException if {@code name} is null, blank, longer than 64 characters or
+   *     holds a control character
+   */
+  public static Pool sequential(String name) {
+    return new SequentialPool(PoolNames.check(name));
   }
 
   /**
@@ -189,13 +239,6 @@ public final class Parallel {
    */
   public static <R> Job<R> thread(Task<R> task) {
     return new ThreadJob<>(task);
-  }
-
-  static void requirePositive(String what, int n) {
-    if (n <= 0) {
-      throw new IllegalArgumentException(
-          "Number of " + what + " must be positive, got " + n);
-    }
   }
 
   private static ThreadFactory threadFactory(String prefix) {

@@ -311,6 +311,24 @@ public interface Pool extends AutoCloseable {
    */
   int size();
 
+  /**
+   * The pool's name: the one given to its builder ({@link ThreadPoolBuilder#name}, {@link
+   * ProcessPoolBuilder#name}, {@link Parallel#sequential(String)}, the cluster pool's builder), or
+   * by default its kind and a number counted from 1 in the JVM (thread and virtual-thread pools
+   * share one count): {@code "thread pool 3"}, {@code "virtual thread pool 4"}, {@code "process pool
+   * 1"}, {@code "cluster pool 1"}, or {@code "sequential pool"}. A given name is in the pool's messages, {@code toString()}, JFR
+   * events and {@link PoolStats} (quoted after the kind: {@code "thread pool 'thumbnails' (4
+   * threads)"}), in the names of a thread pool's threads, and is what metrics tag the pool with.
+   *
+   * <p>Names need not be unique: two pools may share one, and then share a metrics tag as well (a
+   * registry that keys meters by name and tags sees them as one pool). Give each pool that runs at
+   * the same time a name of its own to tell them apart. Constant for the pool's life, also after it
+   * is closed; thread-safe.
+   *
+   * @return the pool's name; never null
+   */
+  String name();
+
   /** Accepts no new work; accepted work still runs (Python's {@code close()}). Idempotent. */
   void shutdown();
 

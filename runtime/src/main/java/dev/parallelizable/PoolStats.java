@@ -39,7 +39,10 @@ import java.util.Objects;
  * virtual-thread pools have their threads; a process pool its worker JVMs; a cluster pool the
  * members it uses. Thread pools never lose or replace a worker.
  *
- * @param pool the pool's name, as in its messages, e.g. {@code "process pool 1 (4 workers)"}
+ * @param pool the pool as its messages show it, e.g. {@code "process pool 1 (4 workers)"}, or
+ *     {@code "process pool 'thumbnails' (4 workers)"} for a pool given a name
+ * @param name the pool's name ({@link Pool#name()}), e.g. {@code "process pool 1"} or {@code
+ *     "thumbnails"}: what a metrics system tags the pool's meters with
  * @param size the pool's size ({@link Pool#size()})
  * @param submitted tasks submitted since the pool was created
  * @param queued tasks waiting for a worker
@@ -54,6 +57,7 @@ import java.util.Objects;
  */
 public record PoolStats(
     String pool,
+    String name,
     int size,
     long submitted,
     long queued,
@@ -69,7 +73,8 @@ public record PoolStats(
   /**
    * Checks and copies the components.
    *
-   * @param pool the pool's name; not null
+   * @param pool the pool as its messages show it; not null
+   * @param name the pool's name; not null
    * @param size the pool's size
    * @param submitted tasks submitted
    * @param queued tasks waiting for a worker
@@ -84,6 +89,7 @@ public record PoolStats(
    */
   public PoolStats {
     Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(name, "name");
     workers = List.copyOf(workers);
   }
 

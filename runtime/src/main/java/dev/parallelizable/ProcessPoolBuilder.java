@@ -1,5 +1,6 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.process.ProcessJob;
 import dev.parallelizable.internal.process.ProcessPool;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  *   <caption>Options and defaults</caption>
  *   <tr><th>Option</th><th>Default</th></tr>
  *   <tr><td>{@link #workers(int)}</td><td>one per available processor</td></tr>
+ *   <tr><td>{@link #name(String)}</td><td>{@code "process pool N"}, {@code N} counted from 1 over
+ *       the process pools of the JVM</td></tr>
  *   <tr><td>{@link #maxHeap(String)}</td><td>a share of the memory the JVM sees: see {@link
  *       #maxHeap(String)}</td></tr>
  *   <tr><td>{@link #systemProperty}, {@link #jvmOptions}</td>
@@ -98,6 +101,7 @@ public final class ProcessPoolBuilder {
   private static final Duration DEFAULT_INITIALIZER_TIMEOUT = Duration.ofSeconds(60);
 
   private int workers = UNSET;
+  private String name;
   private final List<String> jvmOptions = new ArrayList<>();
   private String maxHeap;
   private final List<String> systemProperties = new ArrayList<>();
@@ -147,6 +151,24 @@ public final class ProcessPoolBuilder {
     requireUnset(workers == UNSET, "workers was already set to %d", workers);
     requireArgument(n > 0, "workers must be positive, got %d", n);
     workers = n;
+    return this;
+  }
+
+  /**
+   * The pool's name ({@link Pool#name()}): in its messages, its JFR events and stats, and the tag of
+   * its metrics. Its worker JVMs keep names of their own ({@code worker-N}, unique in the JVM), since
+   * a {@linkplain #reuseWorkersFor(Duration) kept} worker may serve several pools. Two pools may
+   * share a name; see {@link Pool#name()}. Not used by {@link #job(Task)}.
+   *
+   * @param name the name; not blank, at most 64 characters, no control character
+   * @return this builder
+   * @throws IllegalArgumentException if {@code name} is null, blank, longer than 64 characters or
+   *     holds a control character (a line break, a tab...)
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder name(String name) {
+    requireUnset(this.name == null, "name was already set to '%s'", this.name);
+    this.name = PoolNames.check(name);
     return this;
   }
 
@@ -579,7 +601,8 @@ public final class ProcessPoolBuilder {
     return ProcessPool.start(
         config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false)
             .retryPolicy(retryPolicy)
-            .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor));
+            .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor),
+        name);
   }
 
   /**
@@ -627,7 +650,8 @@ public final class ProcessPoolBuilder {
 
   @Override
   public String toString() {
-    return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers) + ", jvmOptions="
+    return "ProcessPoolBuilder[workers=" + (workers == UNSET ? "default" : workers)
+        + ", name=" + (name == null ? "default" : "'" + name + "'") + ", jvmOptions="
         + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
         + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", reuseWorkersFor="

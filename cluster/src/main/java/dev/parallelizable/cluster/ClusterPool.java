@@ -150,6 +150,7 @@ public final class ClusterPool implements Pool {
     private CrashPolicy crashPolicy = CrashPolicy.retry(1);
     private Duration taskTimeout;
     private RetryPolicy retryPolicy;
+    private String name;
 
     private Builder() {}
 
@@ -293,6 +294,22 @@ public final class ClusterPool implements Pool {
     }
 
     /**
+     * The pool's name ({@link Pool#name()}): in its messages, its JFR events and stats, the name of
+     * its result thread ({@code parallelizable-NAME-results}), and the tag of its metrics. By
+     * default {@code "cluster pool N"}, {@code N} counted from 1 over the cluster pools of the JVM.
+     * Two pools may share a name; see {@link Pool#name()}.
+     *
+     * @param name the name; not blank, at most 64 characters, no control character
+     * @return this builder
+     * @throws IllegalArgumentException if {@code name} is null, blank, longer than 64 characters or
+     *     holds a control character (a line break, a tab...)
+     */
+    public Builder name(String name) {
+      this.name = RemoteSettings.checkPoolName(name);
+      return this;
+    }
+
+    /**
      * Creates the pool: starts the pool's own instance if no {@link #instance} was given, and opens
      * a session with every member, which proves that both hold the secret and tells how many tasks
      * the member runs at once.
@@ -361,7 +378,9 @@ public final class ClusterPool implements Pool {
     int number = POOLS.incrementAndGet();
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     ClassLoader loader = context != null ? context : ClusterPool.class.getClassLoader();
-    String threadName = "parallelizable-cluster-pool-" + number + "-results";
+    String defaultName = "cluster pool " + number;
+    String threadName =
+        "parallelizable-" + (builder.name == null ? "cluster-pool-" + number : builder.name) + "-results";
     ExecutorService results = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, threadName);
       thread.setDaemon(true);
@@ -377,9 +396,11 @@ public final class ClusterPool implements Pool {
       throw e;
     }
     int size = capacities.values().stream().mapToInt(Integer::intValue).sum();
-    String name = String.format(
-        "cluster pool %d (cluster '%s', %d members, %d threads)", number, clusterName, capacities.size(), size);
+    String name = String.format("%s (cluster '%s', %d members, %d threads)",
+        builder.name == null ? defaultName : "cluster pool '" + builder.name + "'",
+        clusterName, capacities.size(), size);
     RemoteSettings settings = RemoteSettings.builder(name, size)
+        .poolName(builder.name == null ? defaultName : builder.name)
         .crashPolicy(builder.crashPolicy)
         .retryPolicy(builder.retryPolicy)
         .taskTimeout(builder.taskTimeout)
@@ -525,6 +546,11 @@ public final class ClusterPool implements Pool {
   @Override
   public int size() {
     return engine.size();
+  }
+
+  @Override
+  public String name() {
+    return engine.name();
   }
 
   @Override

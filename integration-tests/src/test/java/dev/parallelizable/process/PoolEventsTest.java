@@ -179,4 +179,24 @@ class PoolEventsTest {
         .map(e -> e.getString("worker")).collect(Collectors.toList());
     assertTrue(threads.size() >= 1 && threads.size() <= 2, threads.toString());
   }
+
+  @Test
+  void aNamedPoolRecordsItsEventsUnderItsName() throws Exception {
+    Pool pool = Parallel.threadPool().threads(1).name("recorded").build();
+    try {
+      pool.map(WorkParallel::cube, range(1, 8), 2);
+    } finally {
+      pool.close();
+    }
+    assertEquals("thread pool 'recorded' (1 thread)", pool.toString());
+    List<RecordedEvent> events = eventsOf(pool);
+    List<RecordedEvent> cubes = named(events, "TaskExecution").stream()
+        .filter(e -> CUBE.equals(e.getString("method"))).collect(Collectors.toList());
+    assertEquals(8, cubes.stream().mapToInt(e -> e.getInt("tasks")).sum(), cubes.toString());
+    for (RecordedEvent cube : cubes) {
+      assertEquals("parallelizable-recorded-worker-1", cube.getString("worker"));
+    }
+    assertEquals(List.of("parallelizable-recorded-worker-1"), named(events, "WorkerStart").stream()
+        .map(e -> e.getString("worker")).collect(Collectors.toList()));
+  }
 }

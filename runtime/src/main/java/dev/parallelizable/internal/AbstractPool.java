@@ -65,6 +65,9 @@ import java.util.function.Function;
  * </ul>
  */
 public abstract class AbstractPool implements Pool {
+  /** What {@link #name()} returns: the name the pool's builder was given, or its default. */
+  private final String poolName;
+  /** The pool as its messages, {@code toString()}, events and stats show it: see {@link PoolNames}. */
   private final String name;
   private final int size;
   private final Set<Chunk> inFlight = ConcurrentHashMap.newKeySet();
@@ -77,7 +80,8 @@ public abstract class AbstractPool implements Pool {
   /** What {@link #terminate()} failed the chunks in flight with; null before. */
   private volatile TaskCancelledException terminatedBy;
 
-  protected AbstractPool(String name, int size) {
+  protected AbstractPool(String poolName, String name, int size) {
+    this.poolName = poolName;
     this.name = name;
     this.size = size;
     this.callbacks = new Callbacks(name);
@@ -232,7 +236,12 @@ public abstract class AbstractPool implements Pool {
    */
   @Override
   public PoolStats stats() {
-    return counters.snapshot(name, size);
+    return counters.snapshot(name, poolName, size);
+  }
+
+  @Override
+  public String name() {
+    return poolName;
   }
 
   private void reportProgress(Chunk chunk) {

@@ -21,8 +21,12 @@ public final class ExecutorPool extends AbstractPool {
   /** The row of the pool thread that reads it; set at its first chunk. */
   private final ThreadLocal<PoolCounters.Worker> worker = new ThreadLocal<>();
 
-  public ExecutorPool(String name, int size, ExecutorService executor) {
-    super(name, size);
+  /**
+   * A pool named {@code poolName} ({@code Pool.name()}), shown in messages as {@code name}, of
+   * {@code size} threads of {@code executor}.
+   */
+  public ExecutorPool(String poolName, String name, int size, ExecutorService executor) {
+    super(poolName, name, size);
     this.executor = executor;
   }
 

@@ -137,14 +137,14 @@ public final class PoolCounters {
   }
 
   /** A consistent snapshot. */
-  PoolStats snapshot(String pool, int size) {
+  PoolStats snapshot(String pool, String name, int size) {
     synchronized (lock) {
       List<PoolStats.WorkerStats> rows = new ArrayList<>(workers.size());
       for (Worker worker : workers) {
         rows.add(new PoolStats.WorkerStats(
             worker.name, worker.tasks, Duration.ofNanos(worker.busyNanos), worker.runningChunks > 0));
       }
-      return new PoolStats(pool, size, submitted, queued, running, completed, failed, cancelled,
+      return new PoolStats(pool, name, size, submitted, queued, running, completed, failed, cancelled,
           workersStarted, workersLost, workersReplaced, rows);
     }
   }

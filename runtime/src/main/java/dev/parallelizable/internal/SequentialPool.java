@@ -5,11 +5,14 @@ package dev.parallelizable.internal;
  * For debugging and for joblib's {@code n_jobs=1}; {@code applyAsync} returns a completed result.
  */
 public final class SequentialPool extends AbstractPool {
+  private static final String KIND = "sequential pool";
+
   /** Its one worker's row in {@link #stats()}: whichever thread submits. */
   private final PoolCounters.Worker caller;
 
-  public SequentialPool() {
-    super("sequential pool", 1);
+  /** A sequential pool named {@code given}, or {@code "sequential pool"} if null. */
+  public SequentialPool(String given) {
+    super(given == null ? KIND : given, PoolNames.shown(KIND, given, KIND), 1);
     caller = newLocalWorker("calling thread");
   }
 

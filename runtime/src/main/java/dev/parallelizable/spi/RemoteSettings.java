@@ -2,6 +2,7 @@ package dev.parallelizable.spi;
 
 import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.RetryPolicy;
+import dev.parallelizable.internal.PoolNames;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,6 +12,7 @@ import java.util.Objects;
  */
 public final class RemoteSettings {
   final String name;
+  final String poolName;
   final int size;
   final CrashPolicy crashPolicy;
   final Duration taskTimeout;
@@ -24,6 +26,7 @@ public final class RemoteSettings {
 
   private RemoteSettings(Builder b) {
     this.name = b.name;
+    this.poolName = b.poolName == null ? b.name : b.poolName;
     this.size = b.size;
     this.crashPolicy = b.crashPolicy;
     this.taskTimeout = b.taskTimeout;
@@ -39,7 +42,8 @@ public final class RemoteSettings {
   /**
    * Settings for a pool called {@code name} that runs {@code size} tasks at once.
    *
-   * @param name the pool's name, for messages; not null
+   * @param name the pool as its messages show it, e.g. {@code "cluster pool 1 (cluster 'render', 3
+   *     members, 24 threads)"}; not null
    * @param size how many tasks the pool runs at once; at least 1
    * @return a new builder
    * @throws IllegalArgumentException if {@code size} is not positive
@@ -49,12 +53,34 @@ public final class RemoteSettings {
   }
 
   /**
-   * The pool's name, as its {@code toString()} and messages show it.
+   * The pool as its {@code toString()}, messages, events and stats show it.
    *
-   * @return the pool's name
+   * @return the pool as its messages show it
    */
   public String name() {
     return name;
+  }
+
+  /**
+   * The pool's name, as {@code Pool.name()} returns it and metrics tag it: the one set with {@link
+   * Builder#poolName}, else {@link #name()}.
+   *
+   * @return the pool's name
+   */
+  public String poolName() {
+    return poolName;
+  }
+
+  /**
+   * Checks a name given to a pool, by the rule of every pool's builder: not null, not blank, at most
+   * 64 characters, no control character. For an adapter's builder, to fail where the name is given.
+   *
+   * @param name the name to check
+   * @return {@code name}
+   * @throws IllegalArgumentException naming the value and the rule it breaks
+   */
+  public static String checkPoolName(String name) {
+    return PoolNames.check(name);
   }
 
   /**
@@ -150,6 +176,7 @@ public final class RemoteSettings {
   /** Builds {@link RemoteSettings}. */
   public static final class Builder {
     private final String name;
+    private String poolName;
     private final int size;
     private CrashPolicy crashPolicy = CrashPolicy.fail();
     private Duration taskTimeout;
@@ -167,6 +194,19 @@ public final class RemoteSettings {
         throw new IllegalArgumentException("size must be positive, got " + size);
       }
       this.size = size;
+    }
+
+    /**
+     * The pool's name ({@code Pool.name()}); by default the name given to {@link
+     * RemoteSettings#builder}.
+     *
+     * @param poolName the pool's name; checked as {@link RemoteSettings#checkPoolName} does
+     * @return this builder
+     * @throws IllegalArgumentException if {@code poolName} breaks the rule of names
+     */
+    public Builder poolName(String poolName) {
+      this.poolName = checkPoolName(poolName);
+      return this;
     }
 
     /**

@@ -409,6 +409,12 @@ public final class CachingPool implements Pool {
     return pool.size();
   }
 
+  /** The wrapped pool's: this view has the same stats, so it is the same pool to a metrics system. */
+  @Override
+  public String name() {
+    return pool.name();
+  }
+
   @Override
   public void shutdown() {
     pool.shutdown();

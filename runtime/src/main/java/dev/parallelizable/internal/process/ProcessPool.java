@@ -7,6 +7,7 @@ import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.Loggers;
+import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.remote.BatchEncoder;
 import dev.parallelizable.spi.Assignment;
@@ -97,14 +98,27 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
     return sharedFiles;
   }
 
-  /** Creates a pool and starts all its workers, in parallel; does not wait for them. */
-  public static RemoteDispatcher<WorkerProcess> start(WorkerConfig config) {
+  /**
+   * Creates a pool named {@code given} ({@code "process pool N"} if null) and starts all its
+   * workers, in parallel; does not wait for them.
+   */
+  public static RemoteDispatcher<WorkerProcess> start(WorkerConfig config, String given) {
+    String kind = "process pool";
+    String defaultName = kind + " " + POOLS.incrementAndGet();
     return start(
-        "process pool " + POOLS.incrementAndGet() + " (" + Texts.count(config.workers, "worker") + ")", config);
+        given == null ? defaultName : given,
+        PoolNames.shown(kind, given, defaultName) + " (" + Texts.count(config.workers, "worker") + ")",
+        config);
   }
 
+  /** Creates a pool shown in messages as {@code name}, which is also its name. */
   static RemoteDispatcher<WorkerProcess> start(String name, WorkerConfig config) {
-    RemoteSettings settings = RemoteSettings.builder(name, config.workers)
+    return start(null, name, config);
+  }
+
+  /** {@code poolName} null: the pool's name is {@code name}. */
+  private static RemoteDispatcher<WorkerProcess> start(String poolName, String name, WorkerConfig config) {
+    RemoteSettings.Builder settings = RemoteSettings.builder(name, config.workers)
         .startsWorkers(config.workers)
         .replacesWorkers(!config.jobMode)
         .crashPolicy(config.crashPolicy())
@@ -112,9 +126,11 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
         .taskTimeout(config.taskTimeout)
         .idleTimeout(config.idleTimeout)
         .maxTasksPerWorker(config.maxTasksPerWorker)
-        .startTimeout(null) // each worker bounds its connection and its initializer: see watch()
-        .build();
-    return RemoteDispatcher.create(settings, new ProcessPool(config));
+        .startTimeout(null); // each worker bounds its connection and its initializer: see watch()
+    if (poolName != null) {
+      settings.poolName(poolName);
+    }
+    return RemoteDispatcher.create(settings.build(), new ProcessPool(config));
   }
 
   RemoteDispatcher<WorkerProcess> engine() {

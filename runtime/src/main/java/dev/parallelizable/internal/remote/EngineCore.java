@@ -57,7 +57,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
   long nextDueNanos;
 
   EngineCore(RemoteSettings settings, RemoteWorkers<W> link) {
-    super(settings.name(), settings.size());
+    super(settings.poolName(), settings.name(), settings.size());
     this.settings = settings;
     this.link = link;
   }

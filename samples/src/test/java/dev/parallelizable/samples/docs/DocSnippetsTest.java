@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every Java snippet of the manual compiles: each fenced {@code ```java} block of {@code README.md}
  * and of every Markdown page under {@code docs/} (pages added later included), compiled with javac
  * and the real annotation processor on the processor path, against this module's test classpath
- * (the runtime, the cluster pool and their dependencies), with {@code -Xlint:all,-processing
- * -Werror} at release 17.
+ * (the runtime, the cluster pool, the Micrometer binder and their dependencies), with {@code
+ * -Xlint:all,-processing -Werror} at release 17.
  *
  * <p>The blocks of one page are compiled together, so a block may use what another block of the
  * same page declares, and the {@code ...Parallel} classes the processor generates for it. Pages are
