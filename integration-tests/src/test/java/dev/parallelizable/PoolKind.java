@@ -25,10 +25,16 @@ public record PoolKind(
     boolean encodes,
     Function<Duration, Pool> withTaskTimeout) {
 
-  /** The kinds of pool on this JDK: sequential, threads, virtual threads, processes, cluster. */
+  /**
+   * The kinds of pool on this JDK: sequential, sequential through the codec, threads, virtual
+   * threads, processes, cluster.
+   */
   public static List<PoolKind> all() {
     List<PoolKind> kinds = new ArrayList<>();
     kinds.add(new PoolKind("sequential", n -> Parallel.sequential(), true, true, false, null));
+    // The caller, with every argument, result and exception through the codec, as processes do.
+    kinds.add(new PoolKind("sequential through the codec", n -> Parallel.sequentialThroughCodec(), true, true,
+        true, null));
     kinds.add(new PoolKind("threads", Parallel::threads, false, true, false, null));
     if (Runtime.version().feature() >= 21) {
       kinds.add(new PoolKind("virtual threads", Parallel::virtualThreads, false, true, false, null));

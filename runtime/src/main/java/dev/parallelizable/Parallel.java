@@ -5,6 +5,7 @@ import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.SequentialPool;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.ThreadJob;
+import dev.parallelizable.internal.process.ThroughCodecPool;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Pool pool = Parallel.threads(4);      // a thread pool
  * Pool pool = Parallel.processes(4);    // a pool of 4 worker JVMs
  * Pool pool = Parallel.sequential();    // the caller, for debugging (joblib's n_jobs=1)
+ * Pool pool = Parallel.sequentialThroughCodec(); // the caller, encoding as processes do: for tests
  * }</pre>
  *
  * <p>Thread-safe; every call creates a new, independent pool or job.
@@ -227,6 +229,53 @@ public final class Parallel {
    */
   public static Pool sequential(String name) {
     return new SequentialPool(PoolNames.check(name));
+  }
+
+  /**
+   * A pool that runs every task in the calling thread, as {@link #sequential()} does, but sends it
+   * through the {@linkplain Codec#serialization() default codec} as a process pool does: for tests,
+   * so that code tested on it fails where it would fail on {@link #processes(int)}. Each argument is
+   * encoded when the task is submitted and decoded for the task; its result, or the exception it
+   * throws, is encoded and decoded back. The failures, their types and their messages are a process
+   * pool's, made by the same code:
+   *
+   * <ul>
+   *   <li>an argument the codec cannot encode (a class that is not {@code Serializable}, an {@code
+   *       Optional}, a lambda) fails the submit with an {@link IllegalArgumentException} naming the
+   *       method, the parameter and its type;
+   *   <li>a result the codec cannot encode fails its task with a {@link TaskFailedException} naming
+   *       it; an exception it cannot encode crosses as a {@link RemoteException} with the original
+   *       class name, message and stack trace, as the cause of the task's {@link
+   *       TaskFailedException};
+   *   <li>a task sees copies of its arguments, and the caller gets a copy of the result: changing
+   *       one never changes the other.
+   * </ul>
+   *
+   * <p>What it does not imitate: tasks run in the caller's JVM, so they share its static state; an
+   * {@link OutOfMemoryError} fails its task instead of replacing a worker; there is no per-task
+   * timeout, and {@code terminate()} does not stop a task that runs. {@code applyAsync} returns a
+   * completed result. Thread-safe: each submitting thread runs its own tasks.
+   *
+   * @return a new sequential pool that encodes as a process pool does
+   */
+  public static Pool sequentialThroughCodec() {
+    return sequentialThroughCodec(Codec.serialization());
+  }
+
+  /**
+   * {@link #sequentialThroughCodec()} with {@code codec}, the one the process pool under test is
+   * built with ({@link ProcessPoolBuilder#codec(Codec)}).
+   *
+   * @param codec the codec every argument, result and exception goes through; not null
+   * @return a new sequential pool that encodes as a process pool with {@code codec} does
+   * @throws IllegalArgumentException if {@code codec} is null
+   */
+  public static Pool sequentialThroughCodec(Codec codec) {
+    if (codec == null) {
+      throw new IllegalArgumentException(
+          "codec must not be null; pass Codec.serialization() or the process pool's codec");
+    }
+    return new ThroughCodecPool(codec);
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -202,12 +203,24 @@ public abstract class AbstractPool implements Pool {
    * the TaskExecution event.
    */
   protected final void runOn(Chunk chunk, PoolCounters.Worker worker) {
+    runOn(chunk, worker, null);
+  }
+
+  /**
+   * As {@link #runOn(Chunk, PoolCounters.Worker)}, with {@code run} running the started chunk's
+   * tasks and completing it (null: the chunk runs them itself, {@link Chunk#runHere()}).
+   */
+  protected final void runOn(Chunk chunk, PoolCounters.Worker worker, Consumer<Chunk> run) {
     if (!chunk.start()) {
       return;
     }
     TaskExecutionEvent event = Events.beginTask();
     try {
-      chunk.runStarted(worker);
+      if (run == null) {
+        chunk.runStarted(worker);
+      } else {
+        chunk.runStarted(worker, run);
+      }
     } finally {
       if (event != null) {
         Events.endTask(event, name, worker == null ? Thread.currentThread().getName() : worker.name(),

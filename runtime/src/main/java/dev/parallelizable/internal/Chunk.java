@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -209,11 +210,19 @@ public final class Chunk {
    * (null: no worker's row) whose tasks and busy time are counted when the chunk is done.
    */
   void runStarted(PoolCounters.Worker worker) {
+    runStarted(worker, Chunk::runStarted);
+  }
+
+  /**
+   * As {@link #runStarted(PoolCounters.Worker)}, with {@code run} running the tasks and completing
+   * the chunk instead of this class's loop (a pool that runs them through its codec).
+   */
+  void runStarted(PoolCounters.Worker worker, Consumer<Chunk> run) {
     if (worker != null && counters != null) {
       runner = worker;
       counters.busy(worker);
     }
-    runStarted();
+    run.accept(this);
   }
 
   private void runStarted() {

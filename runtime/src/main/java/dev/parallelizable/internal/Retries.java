@@ -78,11 +78,25 @@ public final class Retries {
    * @throws ParallelException the final failure, with the kept earlier runs' exceptions suppressed
    */
   static Object call(Task<?> task, RetryPolicy policy, BooleanSupplier abandoned) {
+    return call(task, task::call, policy, abandoned);
+  }
+
+  /** One run of a task: its result, or what the task threw. */
+  @FunctionalInterface
+  public interface Run {
+    Object run() throws Throwable;
+  }
+
+  /**
+   * {@link #call(Task, RetryPolicy, BooleanSupplier)} where each run of {@code task} is {@code run}
+   * (a pool that runs the task otherwise than by {@link Task#call()}, e.g. through its codec).
+   */
+  public static Object call(Task<?> task, Run run, RetryPolicy policy, BooleanSupplier abandoned) {
     EarlierRuns<Throwable> earlier = new EarlierRuns<>();
     for (int attempt = 1; ; attempt++) {
       ParallelException failure;
       try {
-        return task.call();
+        return run.run();
       } catch (Throwable e) {
         failure = new TaskFailedException(task, e);
       }
