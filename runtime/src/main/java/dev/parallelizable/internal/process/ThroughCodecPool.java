@@ -43,7 +43,11 @@ public final class ThroughCodecPool extends AbstractPool {
   private final PoolCounters.Worker caller;
 
   public ThroughCodecPool(Codec codec) {
-    super("sequential pool " + POOLS.incrementAndGet() + " through " + codec, 1);
+    this(codec, "sequential pool " + POOLS.incrementAndGet() + " through the codec");
+  }
+
+  private ThroughCodecPool(Codec codec, String name) {
+    super(name, name + " (" + codec + ")", 1);
     this.codec = codec;
     caller = newLocalWorker("calling thread");
   }
