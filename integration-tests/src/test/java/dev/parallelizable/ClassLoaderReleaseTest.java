@@ -37,6 +37,13 @@ class ClassLoaderReleaseTest {
     awaitCollected(loader);
   }
 
+  @Test
+  void anInterruptOfTheWatchdogWhileAPoolIsOpenDoesNotStopItsWatch() throws Exception {
+    WeakReference<ClassLoader> loader =
+        runAndDiscard(ThrowawayApplication.INTERRUPTED_WATCHDOG, "TaskTimeoutException");
+    awaitCollected(loader);
+  }
+
   /**
    * Loads the library and the fixtures (not this test) in a new loader whose parent is the platform
    * loader, runs {@code use} there, closes the loader, and keeps only a weak reference to it.
