@@ -2,15 +2,10 @@ package dev.parallelizable;
 
 import dev.parallelizable.internal.ExecutorPool;
 import dev.parallelizable.internal.SequentialPool;
-import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.ThreadJob;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The entry point: creates pools and jobs. Switching where tasks run is one line:
@@ -24,31 +19,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe; every call creates a new, independent pool or job.
  */
 public final class Parallel {
-  private static final AtomicInteger POOLS = new AtomicInteger();
-
   private Parallel() {}
 
   /**
    * A pool of {@code n} platform threads. They are daemon threads, named {@code
-   * parallelizable-threads-P-worker-K} (pool {@code P}, counted from 1 over all pools of the JVM;
-   * thread {@code K} of that pool), created on demand and kept until the pool is shut down.
+   * parallelizable-threads-P-worker-K} (pool {@code P}, counted from 1 over all thread pools of the
+   * JVM; thread {@code K} of that pool), created on demand and kept until the pool is shut down. For
+   * threads of your own, use {@link #threadPool()}.
    *
    * @param n the number of threads; at least 1
    * @return a new thread pool
    * @throws IllegalArgumentException if {@code n} is not positive
    */
-  public static Pool threads(int n) {
+  public static ThreadPool threads(int n) {
     requirePositive("threads", n);
-    int number = POOLS.incrementAndGet();
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            threadFactory("parallelizable-threads-" + number + "-worker-"));
-    return new ExecutorPool("thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
+    return threadPool().threads(n).build();
   }
 
   /**
@@ -56,8 +41,18 @@ public final class Parallel {
    *
    * @return a new thread pool
    */
-  public static Pool threads() {
+  public static ThreadPool threads() {
     return threads(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A builder of a pool of threads with options: the number of threads and where they come from
+   * ({@link ThreadPoolBuilder#threadFactory}).
+   *
+   * @return a new builder with every option at its default
+   */
+  public static ThreadPoolBuilder threadPool() {
+    return new ThreadPoolBuilder();
   }
 
   /**
@@ -69,19 +64,10 @@ public final class Parallel {
    * @throws IllegalArgumentException if {@code n} is not positive
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
-  public static Pool virtualThreads(int n) {
+  public static ThreadPool virtualThreads(int n) {
     requirePositive("virtual threads", n);
-    int number = POOLS.incrementAndGet();
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            virtualThreadFactory("parallelizable-virtual-" + number + "-"));
-    return new ExecutorPool(
-        "virtual thread pool " + number + " (" + Texts.count(n, "thread") + ")", n, executor);
+    return ExecutorPool.create(
+        "virtual thread pool", n, number -> virtualThreadFactory("parallelizable-virtual-" + number + "-"));
   }
 
   /**
@@ -90,7 +76,7 @@ public final class Parallel {
    * @return a new virtual-thread pool
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
-  public static Pool virtualThreads() {
+  public static ThreadPool virtualThreads() {
     return virtualThreads(256);
   }
 
@@ -196,14 +182,5 @@ public final class Parallel {
       throw new IllegalArgumentException(
           "Number of " + what + " must be positive, got " + n);
     }
-  }
-
-  private static ThreadFactory threadFactory(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
