@@ -216,8 +216,11 @@ public interface AsyncResult<R> extends Future<R> {
 
   /**
    * A {@link CompletableFuture} view that completes with the result, or exceptionally with the
-   * exception {@link #get()} would throw. Cancelling the view cancels the task if it has not
-   * started. Each call returns a new view.
+   * exception {@link #get()} would throw; a cancelled task completes it as cancelled ({@code
+   * isCancelled()} true, a {@link CancellationException} whose cause is the {@link
+   * TaskCancelledException}). It is completed on a thread of its own, where its dependents run (see
+   * above). Cancelling the view cancels the task as {@link #cancel(boolean)} does, and returns true
+   * only if it did. Each call returns a new view.
    *
    * @return a new future that mirrors this result
    */
