@@ -29,7 +29,7 @@ import java.util.Set;
  * ends starts a new one.
  */
 final class Watchdog implements Runnable {
-  static final String THREAD_NAME = "parallelizable-remote-watchdog";
+  private static final String THREAD_NAME = "parallelizable-remote-watchdog";
 
   private static final Object LOCK = new Object();
   // Guarded by LOCK:
@@ -68,13 +68,6 @@ final class Watchdog implements Runnable {
       if (POOLS.remove(pool) && POOLS.isEmpty()) {
         LOCK.notifyAll(); // the thread ends now rather than at its next tick
       }
-    }
-  }
-
-  /** The watchdog's thread while a pool is watched, else null; for tests. */
-  static Thread thread() {
-    synchronized (LOCK) {
-      return thread;
     }
   }
 
