@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * <p><b>The {@link CompletableFuture} view.</b> {@link #toCompletableFuture()} views are completed
  * on threads of their own, never on the pool's callback thread: one thread per view completed at
  * the same moment, daemon threads named {@code parallelizable-views-N} shared by every pool, each
- * ending after two idle seconds. So a dependent stage added with {@code thenApply} (which runs on
+ * ending after two idle seconds (or at once if interrupted while idle). So a dependent stage added with {@code thenApply} (which runs on
  * the thread that completes the view) may be slow or wait for any result without delaying another
  * view, a callback, or a result, of any pool; dependents of one view run one after the other, as
  * {@link CompletableFuture} runs them. A thread that waits on the view itself with {@code get} or
