@@ -114,7 +114,7 @@ final class ChunkResult<R> implements AsyncResult<R> {
   public boolean cancel(boolean mayInterruptIfRunning) {
     return cancel()
         || chunk.abort(new TaskCancelledException(
-            "Task " + chunk.describe() + " was cancelled while it ran; it ran to its end and its result was discarded"));
+            "Task " + chunk.describe() + " was cancelled while it ran; it runs to its end and its result is discarded"));
   }
 
   @Override

@@ -95,6 +95,9 @@ final class WorkerCache {
         if (kept.key.equals(key) && kept.worker.healthy()) {
           KEPT.remove(i);
           kept.worker.moveTo(pool, config);
+          if (KEPT.isEmpty() && LEAVING.isEmpty()) {
+            LOCK.notifyAll(); // the expiry thread ends now rather than at the taken worker's deadline
+          }
           return kept.worker;
         }
       }
