@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -287,6 +288,118 @@ class PoolContractTest extends EveryPoolKind {
             ExecutionException.class,
             () -> pool.applyAsync(WorkParallel.failIf(2, 2)).toCompletableFuture().get(20, SECONDS));
     assertInstanceOf(TaskFailedException.class, failed.getCause());
+  }
+
+  /**
+   * Future's invariants under races: each try cancels a fresh task, through the result or through
+   * a view, after a pause that grows with the try, so that the cancel lands before, during and after
+   * the task's run; whatever wins, the cancel's answer, isDone, isCancelled, both gets and the view
+   * agree.
+   */
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void cancelRacingCompletionKeepsFuturesInvariants(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    int cancelledCount = 0;
+    for (int i = 0; i < 60; i++) {
+      AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(i));
+      CompletableFuture<Long> view = result.toCompletableFuture();
+      long until = System.nanoTime() + (i % 20) * 50_000L;
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      boolean throughView = i % 2 == 0;
+      boolean cancelled = throughView ? view.cancel(false) : result.cancel(false);
+      String tryName = "try " + i + (throughView ? " (view)" : " (result)") + ", cancel returned " + cancelled;
+      if (cancelled) {
+        cancelledCount++;
+        assertTrue(result.isDone(), tryName);
+        assertTrue(result.isCancelled(), tryName);
+        assertThrows(TaskCancelledException.class, result::get, tryName);
+        CancellationException cancellation =
+            assertThrows(CancellationException.class, () -> result.get(0, SECONDS), tryName);
+        assertInstanceOf(TaskCancelledException.class, cancellation.getCause(), tryName);
+        if (throughView) {
+          assertTrue(view.isCancelled(), tryName + ": the view that cancelled is cancelled at once");
+        }
+        assertThrows(CancellationException.class, () -> view.get(20, SECONDS), tryName);
+        assertTrue(view.isCancelled(), tryName);
+      } else {
+        long cube = (long) i * i * i;
+        assertEquals(cube, result.get(BOUND), tryName);
+        assertEquals(cube, result.get(20, SECONDS), tryName);
+        assertEquals(cube, result.resultNow(), tryName);
+        assertFalse(result.isCancelled(), tryName);
+        assertEquals(cube, view.get(20, SECONDS), tryName);
+        assertFalse(view.isCancelled(), tryName);
+      }
+      assertFalse(result.cancel(false), tryName + ": a second cancel has nothing to cancel");
+      assertFalse(view.cancel(false), tryName + ": a second cancel has nothing to cancel");
+      assertEquals(cancelled, result.isCancelled(), tryName);
+    }
+    assertTrue(cancelledCount > 0 || kind.runsInCaller(), "no try cancelled a task");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void futureCancelOfARunningTaskCancelsItsResultAtOnceAndThePoolGoesOn(PoolKind kind) throws Exception {
+    assumeFalse(kind.runsInCaller(), "a task running in the caller is done when applyAsync returns");
+    Pool pool = pool(kind);
+    AsyncResult<String> running = pool.applyAsync(WorkParallel.sleepMillis(1_000));
+    CompletableFuture<String> view = running.toCompletableFuture();
+    await().atMost(BOUND).until(() -> pool.stats().running() == 1);
+    assertFalse(running.cancel(), "Python's cancel() leaves a running task alone");
+    assertTrue(running.cancel(false), "Future's cancel(false) cancels it, as FutureTask's does");
+    assertTrue(running.isDone());
+    assertTrue(running.isCancelled());
+    assertThrows(TaskCancelledException.class, running::get);
+    assertThrows(CancellationException.class, () -> view.get(20, SECONDS));
+    assertEquals(List.of(1L, 8L, 27L), pool.map(WorkParallel::cube, List.of(1, 2, 3)), "the pool goes on");
+    assertTrue(running.isCancelled(), "the task's own end does not undo its cancellation");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aResultIsAFutureWithFuturesCheckedExceptions(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    java.util.concurrent.Future<Long> future = pool.applyAsync(WorkParallel.cube(4));
+    assertEquals(64L, future.get(20, SECONDS));
+    assertTrue(future.isDone());
+    AsyncResult<Integer> failed = pool.applyAsync(WorkParallel.failIf(2, 2));
+    ExecutionException thrown = assertThrows(ExecutionException.class, () -> failed.get(20, SECONDS));
+    assertInstanceOf(TaskFailedException.class, thrown.getCause());
+    assertSame(thrown.getCause(), failed.exceptionNow());
+    assertThrows(IllegalStateException.class, failed::resultNow);
+    assertFalse(failed.isCancelled());
+  }
+
+  /** A view's slow dependent delays no other view: dependents run where the view is completed. */
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aSlowDependentOfOneViewDelaysNoOtherView(PoolKind kind) throws Exception {
+    Pool pool = pool(kind);
+    Thread test = Thread.currentThread();
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Long> slow = pool.applyAsync(WorkParallel.cube(2)).toCompletableFuture()
+        .thenApply(v -> {
+          // Blocks the thread that completed the view; a view complete before thenApply was called
+          // runs it in this test's thread instead, which must not block.
+          if (Thread.currentThread() != test) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return v;
+        });
+    CompletableFuture<Long> other = pool.applyAsync(WorkParallel.cube(3)).toCompletableFuture().thenApply(v -> v + 1);
+    CompletableFuture<Long> callback = new CompletableFuture<>();
+    pool.applyAsync(WorkParallel.cube(4)).onSuccess(callback::complete);
+    assertEquals(28L, other.get(20, SECONDS), "the other view's dependent ran while the slow one waits");
+    assertEquals(64L, callback.get(20, SECONDS), "callbacks run while a view's dependent waits");
+    release.countDown();
+    assertEquals(8L, slow.get(20, SECONDS));
   }
 
   @ParameterizedTest

@@ -3,16 +3,11 @@ package dev.parallelizable;
 import dev.parallelizable.internal.ExecutorPool;
 import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.SequentialPool;
-import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.ThreadJob;
 import dev.parallelizable.internal.process.ThroughCodecPool;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The entry point: creates pools and jobs. Switching where tasks run is one line:
@@ -27,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe; every call creates a new, independent pool or job.
  */
 public final class Parallel {
-  private static final AtomicInteger POOLS = new AtomicInteger();
   /** The most tasks a pool of virtual threads runs at once, unless told. */
   static final int DEFAULT_VIRTUAL_THREADS = 256;
 
@@ -43,24 +37,18 @@ public final class Parallel {
    * @return a new thread pool
    * @throws IllegalArgumentException if {@code n} is not positive
    */
-  public static Pool threads(int n) {
+  public static ThreadPool threads(int n) {
     return threadPool().threads(n).build();
   }
 
-  /** A pool of {@code n} platform threads, named {@code given} ({@code "thread pool P"} if null). */
-  static Pool newThreadPool(String given, int n) {
-    int number = POOLS.incrementAndGet();
-    String kind = "thread pool";
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            threadFactory("parallelizable-" + (given == null ? "threads-" + number : given) + "-worker-"));
-    return new ExecutorPool(given == null ? kind + " " + number : given,
-        PoolNames.shown(kind, given, kind + " " + number) + " (" + Texts.count(n, "thread") + ")", n, executor);
+  /**
+   * A pool of {@code n} platform threads, named {@code given} ({@code "thread pool P"} if null),
+   * whose threads come from {@code factory} (daemon threads named after the pool if null).
+   */
+  static ThreadPool newThreadPool(String given, int n, ThreadFactory factory) {
+    return ExecutorPool.create("thread pool", given, n, number -> factory != null
+        ? ExecutorPool.checked(factory)
+        : ExecutorPool.daemonThreads("parallelizable-" + (given == null ? "threads-" + number : given) + "-worker-"));
   }
 
   /**
@@ -77,7 +65,7 @@ public final class Parallel {
    *
    * @return a new thread pool
    */
-  public static Pool threads() {
+  public static ThreadPool threads() {
     return threads(Runtime.getRuntime().availableProcessors());
   }
 
@@ -91,25 +79,19 @@ public final class Parallel {
    * @throws IllegalArgumentException if {@code n} is not positive
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
-  public static Pool virtualThreads(int n) {
+  public static ThreadPool virtualThreads(int n) {
     return virtualThreadPool().threads(n).build();
   }
 
-  /** A pool of {@code n} virtual threads, named {@code given} ({@code "virtual thread pool P"} if null). */
-  static Pool newVirtualThreadPool(String given, int n) {
-    int number = POOLS.incrementAndGet();
-    String kind = "virtual thread pool";
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            n,
-            n,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            virtualThreadFactory(
-                given == null ? "parallelizable-virtual-" + number + "-" : "parallelizable-" + given + "-worker-"));
-    return new ExecutorPool(given == null ? kind + " " + number : given,
-        PoolNames.shown(kind, given, kind + " " + number) + " (" + Texts.count(n, "thread") + ")", n, executor);
+  /**
+   * A pool of {@code n} virtual threads, named {@code given} ({@code "virtual thread pool P"} if
+   * null), whose threads come from {@code factory} (virtual threads named after the pool if null).
+   */
+  static ThreadPool newVirtualThreadPool(String given, int n, ThreadFactory factory) {
+    return ExecutorPool.create("virtual thread pool", given, n, number -> factory != null
+        ? ExecutorPool.checked(factory)
+        : virtualThreadFactory(
+            given == null ? "parallelizable-virtual-" + number + "-" : "parallelizable-" + given + "-worker-"));
   }
 
   /**
@@ -128,7 +110,7 @@ public final class Parallel {
    * @return a new virtual-thread pool
    * @throws UnsupportedOperationException on a JDK before 21, which has no virtual threads
    */
-  public static Pool virtualThreads() {
+  public static ThreadPool virtualThreads() {
     return virtualThreads(DEFAULT_VIRTUAL_THREADS);
   }
 
@@ -288,14 +270,5 @@ public final class Parallel {
    */
   public static <R> Job<R> thread(Task<R> task) {
     return new ThreadJob<>(task);
-  }
-
-  private static ThreadFactory threadFactory(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

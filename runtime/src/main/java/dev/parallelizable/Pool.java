@@ -40,6 +40,12 @@ import java.util.stream.Stream;
  *
  * <p><b>Batching.</b> {@code map}, {@code imap}, {@code imapUnordered} and {@code run} send tasks in
  * chunks. Without an explicit chunk size the pool picks one; an explicit size overrides it.
+ *
+ * <p><b>{@code java.util.concurrent}.</b> {@link #applyAsync} is every pool's way to submit one
+ * {@link Task}, and its {@link AsyncResult} is a {@link java.util.concurrent.Future}. A pool is not an
+ * {@link java.util.concurrent.Executor}: a worker JVM or a cluster member cannot run an arbitrary
+ * {@link Runnable}, only a task. The pools of threads are {@link ThreadPool}s, whose {@link
+ * ThreadPool#executorService()} runs runnables and callables on their threads.
  */
 public interface Pool extends AutoCloseable {
 

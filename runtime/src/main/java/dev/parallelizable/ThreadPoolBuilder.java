@@ -1,6 +1,7 @@
 package dev.parallelizable;
 
 import dev.parallelizable.internal.PoolNames;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Configures and creates a pool of platform threads ({@link Parallel#threadPool()}) or of virtual
@@ -8,7 +9,7 @@ import dev.parallelizable.internal.PoolNames;
  * and {@link Parallel#virtualThreads(int)} do not take.
  *
  * <pre>{@code
- * try (Pool pool = Parallel.threadPool().threads(8).name("thumbnails").build()) {
+ * try (ThreadPool pool = Parallel.threadPool().threads(8).name("thumbnails").build()) {
  *   List<Path> thumbnails = pool.map(p -> ImagesParallel.thumbnail(p, 128), paths);
  * }
  * }</pre>
@@ -18,6 +19,8 @@ import dev.parallelizable.internal.PoolNames;
  *   <tr><th>Option</th><th>Default</th></tr>
  *   <tr><td>{@link #threads(int)}</td><td>one per available processor; 256 for virtual
  *       threads</td></tr>
+ *   <tr><td>{@link #threadFactory(ThreadFactory)}</td><td>daemon platform threads, or virtual
+ *       threads, named after the pool</td></tr>
  *   <tr><td>{@link #name(String)}</td><td>{@code "thread pool N"} or {@code "virtual thread pool
  *       N"}, {@code N} counted from 1 over the thread pools of the JVM</td></tr>
  * </table>
@@ -35,6 +38,7 @@ public final class ThreadPoolBuilder {
   private final boolean virtual;
   private int threads = UNSET;
   private String name;
+  private ThreadFactory threadFactory;
 
   ThreadPoolBuilder(boolean virtual) {
     this.virtual = virtual;
@@ -79,23 +83,54 @@ public final class ThreadPoolBuilder {
   }
 
   /**
-   * Creates the pool. Its threads are daemon threads, created on demand and kept until the pool is
-   * shut down.
+   * Where the pool's worker threads come from: the pool asks {@code factory} for a thread each time
+   * it needs one more worker, up to {@link #threads(int)}, and for no other thread (its callbacks
+   * and {@code CompletableFuture} views run on threads of the library's own, see {@link
+   * AsyncResult}). The factory decides the threads' names, daemon status, priority, context class
+   * loader and uncaught-exception handler; a factory of virtual threads ({@code
+   * Thread.ofVirtual().factory()}) makes a pool of virtual threads. A factory that returns null or
+   * throws fails the submission that needed the thread. Default: daemon platform threads named
+   * {@code parallelizable-threads-P-worker-K} (of a pool of virtual threads, virtual threads named
+   * {@code parallelizable-virtual-P-K}), or {@code parallelizable-NAME-worker-K} for a named pool.
+   *
+   * <p>Threads that are not daemons keep the JVM alive until the pool is shut down.
+   *
+   * @param factory makes the pool's worker threads; not null
+   * @return this builder
+   * @throws IllegalArgumentException if {@code factory} is null
+   * @throws IllegalStateException if it was already set
+   */
+  public ThreadPoolBuilder threadFactory(ThreadFactory factory) {
+    if (threadFactory != null) {
+      throw new IllegalStateException("threadFactory was already set to " + threadFactory);
+    }
+    if (factory == null) {
+      throw new IllegalArgumentException("threadFactory must not be null");
+    }
+    threadFactory = factory;
+    return this;
+  }
+
+  /**
+   * Creates the pool. Its threads are created on demand and kept until the pool is shut down.
    *
    * @return a new pool
-   * @throws UnsupportedOperationException for virtual threads on a JDK before 21, which has none
+   * @throws UnsupportedOperationException for virtual threads on a JDK before 21, which has none,
+   *     unless a {@link #threadFactory(ThreadFactory)} makes the threads
    */
-  public Pool build() {
+  public ThreadPool build() {
     if (virtual) {
-      return Parallel.newVirtualThreadPool(name, threads == UNSET ? Parallel.DEFAULT_VIRTUAL_THREADS : threads);
+      return Parallel.newVirtualThreadPool(
+          name, threads == UNSET ? Parallel.DEFAULT_VIRTUAL_THREADS : threads, threadFactory);
     }
-    return Parallel.newThreadPool(name, threads == UNSET ? Runtime.getRuntime().availableProcessors() : threads);
+    return Parallel.newThreadPool(
+        name, threads == UNSET ? Runtime.getRuntime().availableProcessors() : threads, threadFactory);
   }
 
   @Override
   public String toString() {
     return "ThreadPoolBuilder[" + (virtual ? "virtual" : "platform") + ", threads="
         + (threads == UNSET ? "default" : threads) + ", name=" + (name == null ? "default" : "'" + name + "'")
-        + "]";
+        + ", threadFactory=" + (threadFactory == null ? "default" : threadFactory) + "]";
   }
 }

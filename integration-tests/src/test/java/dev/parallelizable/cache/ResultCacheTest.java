@@ -1,5 +1,6 @@
 package dev.parallelizable.cache;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerCrashedException;
 import dev.parallelizable.fixtures.Costly;
 import dev.parallelizable.fixtures.CostlyParallel;
+import dev.parallelizable.fixtures.Work;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -29,6 +31,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,6 +210,36 @@ class ResultCacheTest {
     }
     assertEquals(0, cache.stats().stores());
     assertEquals(List.of(), cache.inspect());
+  }
+
+  @Test
+  void aCancelledMissIsDoneAndCancelledAtOnceThroughTheResultOrItsViewAndStoresNothing() throws Exception {
+    ResultCache cache = ResultCache.builder(temp.resolve("cache")).cacheFailures(true).build();
+    Work.gate = new CountDownLatch(1);
+    try (Pool pool = cache.on(Parallel.threads(1))) {
+      AsyncResult<Integer> running = pool.applyAsync(WorkParallel.awaitGate(1, 20_000));
+      AsyncResult<Long> queued = pool.applyAsync(WorkParallel.cube(3));
+      CompletableFuture<Long> view = queued.toCompletableFuture();
+      assertTrue(view.cancel(false), "the view's cancel cancels the queued task");
+      assertTrue(view.isCancelled());
+      assertTrue(queued.isDone());
+      assertTrue(queued.isCancelled());
+      assertThrows(TaskCancelledException.class, queued::get);
+      CancellationException cancellation = assertThrows(CancellationException.class, () -> queued.get(0, SECONDS));
+      assertInstanceOf(TaskCancelledException.class, cancellation.getCause());
+      assertFalse(queued.cancel(false), "nothing left to cancel");
+      assertTrue(running.cancel(false), "Future's cancel discards a running task's result");
+      assertTrue(running.isCancelled());
+      Work.gate.countDown();
+      assertEquals(27L, pool.apply(WorkParallel.cube(3)), "ran after all, once asked again");
+      assertFalse(pool.applyAsync(WorkParallel.cube(3)).cancel(false), "a hit is done: nothing to cancel");
+    }
+    assertEquals(1, cache.stats().stores(), "only the cube that ran was stored");
+  }
+
+  @AfterEach
+  void openTheGate() {
+    Work.gate = new CountDownLatch(0);
   }
 
   @Test

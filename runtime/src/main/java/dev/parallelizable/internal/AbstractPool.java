@@ -50,11 +50,11 @@ import java.util.function.Function;
  *       Messages are built before a lock is taken or after it is released.
  *   <li>{@code hashCode}/{@code equals} of arguments and results: never called; the library keys
  *       its maps by chunk, worker or class, and detects cycles by identity.
- *   <li>Callbacks ({@code onSuccess}, {@code onFailure}, dependents of {@code toCompletableFuture}
- *       views) and progress listeners: run on the pool's {@link Callbacks} thread, never on a
- *       thread that runs tasks or reads results, so one that waits on its own pool cannot deadlock
- *       it; one that throws is logged and the next still runs. {@link #join()} waits for them all
- *       (but on the callback thread itself).
+ *   <li>Callbacks ({@code onSuccess}, {@code onFailure}) and progress listeners: run on the pool's
+ *       {@link Callbacks} thread, never on a thread that runs tasks or reads results, so one that
+ *       waits on its own pool cannot deadlock it; one that throws is logged and the next still
+ *       runs. {@link #join()} waits for them all (but on the callback thread itself). Dependents of
+ *       {@code toCompletableFuture} views run on {@link Views} threads.
  *   <li>{@code readObject}/{@code readResolve} while decoding an argument, result or exception (the
  *       process and cluster pools): through the codec's deserialization filter; a decoding failure
  *       fails that task and leaves the worker in service. A process pool's results are decoded by

@@ -7,10 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * Runs a pool's user callbacks ({@link dev.parallelizable.AsyncResult#onSuccess onSuccess}, {@link
- * dev.parallelizable.AsyncResult#onFailure onFailure}, the dependents of {@link
- * dev.parallelizable.AsyncResult#toCompletableFuture toCompletableFuture}, {@link
- * dev.parallelizable.ProgressListener progress listeners}) on one thread of the pool's own, never on
- * a thread that runs tasks or reads results.
+ * dev.parallelizable.AsyncResult#onFailure onFailure}, {@link dev.parallelizable.ProgressListener
+ * progress listeners}; the views of {@link dev.parallelizable.AsyncResult#toCompletableFuture
+ * toCompletableFuture} are completed by {@link Views}) on one thread of the pool's own, never on a
+ * thread that runs tasks or reads results.
  *
  * <p>Why: a callback that waits on its own pool ({@code onSuccess(v -> pool.apply(...))}) would
  * otherwise block the very thread that must deliver the result it waits for; on a pool of one

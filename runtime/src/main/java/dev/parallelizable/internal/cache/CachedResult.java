@@ -3,6 +3,7 @@ package dev.parallelizable.internal.cache;
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.ResultTimeoutException;
+import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.internal.Loggers;
 import java.time.Duration;
@@ -23,6 +24,10 @@ import java.util.function.Consumer;
  * <p>Thread-safe. Callbacks run one at a time on the cache view's callback thread, never in the
  * thread that adds them, even for a hit; an exception a callback throws is logged (WARNING) and
  * the next one runs.
+ *
+ * <p>A miss is cancelled by cancelling the pool's result, whose one transition decides; when it
+ * succeeds, this result's future is completed with the cancellation at once, before the pool's
+ * result reaches it, so that {@link #isDone()} and {@link #isCancelled()} hold when cancel returns.
  */
 final class CachedResult<R> implements AsyncResult<R> {
   private final CompletableFuture<R> future;
@@ -93,7 +98,62 @@ final class CachedResult<R> implements AsyncResult<R> {
 
   @Override
   public boolean cancel() {
-    return pending != null && pending.cancel();
+    return pending != null && pending.cancel() && cancelled();
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    return pending != null && pending.cancel(mayInterruptIfRunning) && cancelled();
+  }
+
+  /** Completes the future with the cancellation of the pool's result, which was just cancelled. */
+  private boolean cancelled() {
+    try {
+      pending.get(0, TimeUnit.NANOSECONDS);
+    } catch (CancellationException e) {
+      future.completeExceptionally(e.getCause());
+      return true;
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new AssertionError("a cancelled result was not cancelled", e);
+    }
+    throw new AssertionError("a cancelled result succeeded");
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return failureNow() instanceof TaskCancelledException;
+  }
+
+  /** The failure of a done future, null if it is not done or succeeded. */
+  private ParallelException failureNow() {
+    if (!future.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      future.getNow(null);
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return rethrown(e);
+    }
+  }
+
+  @Override
+  public R get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      return future.get(timeout, unit);
+    } catch (ExecutionException e) {
+      ParallelException failure = rethrown(e.getCause());
+      if (failure instanceof TaskCancelledException) {
+        throw cancellation(failure);
+      }
+      throw new ExecutionException(failure);
+    }
+  }
+
+  private static CancellationException cancellation(ParallelException cancelled) {
+    CancellationException cancellation = new CancellationException(cancelled.getMessage());
+    cancellation.initCause(cancelled);
+    return cancellation;
   }
 
   @Override
@@ -114,9 +174,31 @@ final class CachedResult<R> implements AsyncResult<R> {
     return this;
   }
 
+  /**
+   * A view that completes as the future does (a cancelled task as cancelled), and whose cancel
+   * cancels the task: true iff it did.
+   */
   @Override
   public CompletableFuture<R> toCompletableFuture() {
-    return future.copy();
+    CompletableFuture<R> view = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        if (!CachedResult.this.cancel(mayInterruptIfRunning)) {
+          return false;
+        }
+        completeExceptionally(cancellation(failureNow()));
+        return true;
+      }
+    };
+    future.whenComplete((value, failure) -> {
+      if (failure == null) {
+        view.complete(value);
+      } else {
+        ParallelException parallel = rethrown(failure);
+        view.completeExceptionally(parallel instanceof TaskCancelledException ? cancellation(parallel) : parallel);
+      }
+    });
+    return view;
   }
 
   private static void guarded(Runnable callback) {
@@ -129,8 +211,11 @@ final class CachedResult<R> implements AsyncResult<R> {
   }
 
   static ParallelException rethrown(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof CancellationException)
+        && cause.getCause() != null) {
+      cause = cause.getCause(); // a cancelled view's CancellationException carries the TaskCancelledException
+    }
     if (cause instanceof ParallelException parallel) {
       return parallel;
     }

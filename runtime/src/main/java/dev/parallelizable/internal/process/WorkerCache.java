@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.shared.SharedFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +28,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: every field is accessed only under {@link #LOCK}, as is the owner of a worker
  * ({@link WorkerProcess#moveTo}), so that a worker whose channel ends is either still kept (and
  * forgotten) or already moved to a pool (which is told it is gone), never both. The expiry runs on
- * one daemon thread, {@code parallelizable-kept-workers}, started with the first kept worker.
+ * one daemon thread, {@code parallelizable-kept-workers}, started with the first kept worker; it
+ * ends once no worker is kept or leaving (the last one's time is up and it exited, or was taken), and
+ * the next kept worker starts a new one. While it runs it holds the directory of shared data that
+ * the kept workers were started with ({@link SharedFiles#holdReuseDirectory}), which is deleted once
+ * neither a kept worker nor a pool that reuses workers is left.
  */
 final class WorkerCache {
   private static final Object LOCK = new Object();
@@ -66,6 +71,7 @@ final class WorkerCache {
       worker.moveTo(null, worker.config);
       KEPT.add(new Kept(worker, worker.config.reuseKey(), System.nanoTime() + time.toNanos()));
       if (expiry == null) {
+        SharedFiles.holdReuseDirectory(); // released by the thread as it ends
         expiry = new Thread(WorkerCache::expire, "parallelizable-kept-workers");
         expiry.setDaemon(true);
         expiry.start();
@@ -91,6 +97,9 @@ final class WorkerCache {
         if (kept.key.equals(key) && kept.worker.healthy()) {
           KEPT.remove(i);
           kept.worker.moveTo(pool, config);
+          if (KEPT.isEmpty() && LEAVING.isEmpty()) {
+            LOCK.notifyAll(); // the expiry thread ends now rather than at the taken worker's deadline
+          }
           return kept.worker;
         }
       }
@@ -108,17 +117,35 @@ final class WorkerCache {
       if (owner == null) {
         KEPT.removeIf(kept -> kept.worker == worker);
         LEAVING.removeIf(kept -> kept.worker == worker);
+        if (KEPT.isEmpty() && LEAVING.isEmpty()) {
+          LOCK.notifyAll(); // the expiry thread ends now rather than at the forgotten deadline
+        }
       }
       return owner;
     }
   }
 
-  /** The expiry thread: tells expired workers to exit, and kills those past their shutdown timeout. */
+  /**
+   * The expiry thread: tells expired workers to exit, and kills those past their shutdown timeout;
+   * ends once no worker is kept or leaving, and releases the directory of shared data then.
+   */
   private static void expire() {
+    try {
+      expireUntilNoneLeft();
+    } finally {
+      SharedFiles.releaseReuseDirectory();
+    }
+  }
+
+  private static void expireUntilNoneLeft() {
     List<WorkerProcess> retire = new ArrayList<>();
     List<WorkerProcess> kill = new ArrayList<>();
     while (true) {
       synchronized (LOCK) {
+        if (KEPT.isEmpty() && LEAVING.isEmpty()) {
+          expiry = null; // under the lock: the next kept worker starts a new thread
+          return;
+        }
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
         for (Iterator<Kept> i = KEPT.iterator(); i.hasNext(); ) {
@@ -144,14 +171,12 @@ final class WorkerCache {
           next = Math.min(next, leaving.deadlineNanos - now);
         }
         if (retire.isEmpty() && kill.isEmpty()) {
-          try {
-            if (next == Long.MAX_VALUE) {
-              LOCK.wait();
-            } else {
+          if (next != Long.MAX_VALUE) {
+            try {
               TimeUnit.NANOSECONDS.timedWait(LOCK, Math.max(next, 1));
+            } catch (InterruptedException e) {
+              // Not a reason to drop the kept workers early: the loop ends once none is left.
             }
-          } catch (InterruptedException e) {
-            return; // never interrupted: the thread is the cache's own
           }
           continue;
         }

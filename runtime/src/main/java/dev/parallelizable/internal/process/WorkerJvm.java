@@ -53,23 +53,35 @@ final class WorkerJvm {
   }
 
   /**
-   * Starts the JVM, registered for the shutdown hook that kills the workers of an exiting parent.
-   * Throws if the worker was killed first, the parent is exiting, or the process cannot start.
+   * Starts the JVM, registered first for the shutdown hook that kills the workers of an exiting
+   * parent (and forgotten again if it cannot start). Throws if the worker was killed first, the
+   * parent is exiting, or the process cannot start.
    */
   void start() throws IOException {
     synchronized (this) {
-      if (killed || WorkerRegistry.isClosing()) {
+      if (killed || !WorkerRegistry.add(owner)) {
         throw new IOException("the pool was stopped before the worker started");
       }
-      directory = privateDirectory();
-      Process started =
-          new ProcessBuilder(
-                  config.command(
-                      directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name,
-                      owner.owner().sharedFiles().directory()))
-              .start();
-      process = started;
-      WorkerRegistry.add(owner);
+      // The JDK may start a "process reaper" thread here, which takes the caller's context class
+      // loader and keeps it while it idles for a minute after the worker exits (JDK 17): it is given
+      // none, so that it does not hold the application's class loader after the last pool is gone.
+      Thread caller = Thread.currentThread();
+      ClassLoader context = caller.getContextClassLoader();
+      caller.setContextClassLoader(null);
+      try {
+        directory = privateDirectory();
+        process =
+            new ProcessBuilder(
+                    config.command(
+                        directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name,
+                        owner.owner().sharedFiles().directory()))
+                .start();
+      } catch (IOException | RuntimeException e) {
+        WorkerRegistry.remove(owner);
+        throw e;
+      } finally {
+        caller.setContextClassLoader(context);
+      }
     }
   }
 

@@ -1,29 +1,68 @@
 package dev.parallelizable.internal.process;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every worker of this JVM, so that a shutdown hook ends them, and removes their directories, when
- * the JVM exits normally. (When the JVM is killed, workers notice on their own and clean up: see
- * {@link WorkerMain}.) Thread-safe.
+ * Every worker of this JVM whose process may be running, so that a shutdown hook ends them, and
+ * removes their directories, when the JVM exits normally. (When the JVM is killed, workers notice on
+ * their own and clean up: see {@link WorkerMain}.)
+ *
+ * <p>The hook is registered only while there is a worker: with the first one, and removed ({@link
+ * Runtime#removeShutdownHook}) once the last is reaped, so that it does not hold the library's class
+ * loader after the last pool (and the last worker kept for reuse) is gone.
+ *
+ * <p>Thread-safe: the workers and the hook are guarded by {@link #LOCK}.
  */
 final class WorkerRegistry {
-  private static final Set<WorkerProcess> WORKERS = ConcurrentHashMap.newKeySet();
-  private static volatile boolean closing;
+  private static final Object LOCK = new Object();
+  // Guarded by LOCK:
+  private static final Set<WorkerProcess> WORKERS = new HashSet<>();
+  private static Cleanup hook;
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Cleanup());
-  }
+  private static volatile boolean closing;
 
   private WorkerRegistry() {}
 
-  static void add(WorkerProcess worker) {
-    WORKERS.add(worker);
+  /**
+   * Registers a worker whose process is about to start, and the hook with the first one. False if
+   * the JVM is exiting: the worker must not start.
+   */
+  static boolean add(WorkerProcess worker) {
+    synchronized (LOCK) {
+      if (closing) {
+        return false;
+      }
+      if (hook == null) {
+        Cleanup cleanup = new Cleanup();
+        try {
+          Runtime.getRuntime().addShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+          closing = true; // the JVM is exiting already
+          return false;
+        }
+        hook = cleanup;
+      }
+      WORKERS.add(worker);
+      return true;
+    }
   }
 
+  /** Forgets a worker whose process has exited, or never started; the hook goes with the last. */
   static void remove(WorkerProcess worker) {
-    WORKERS.remove(worker);
+    synchronized (LOCK) {
+      if (!WORKERS.remove(worker) || !WORKERS.isEmpty() || hook == null || closing) {
+        return;
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook runs and finds nothing to do
+      }
+      hook = null;
+    }
   }
 
   /** Whether the JVM is exiting: no new worker may start. */
@@ -39,8 +78,12 @@ final class WorkerRegistry {
 
     @Override
     public void run() {
-      closing = true;
-      for (WorkerProcess worker : WORKERS) {
+      List<WorkerProcess> workers;
+      synchronized (LOCK) {
+        closing = true;
+        workers = new ArrayList<>(WORKERS);
+      }
+      for (WorkerProcess worker : workers) {
         worker.kill();
         worker.deleteDirectory();
       }

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The parent's side of a process pool's shared data: a private directory (mode 0700, in {@code
@@ -37,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Nothing is left behind: {@link #close()} deletes the directory when the pool stops; a shutdown
  * hook deletes the directories of pools still open when the JVM exits; the workers of a parent that
  * was killed delete its directory as they exit (see {@code ParentWatch}); and the first pool of a
- * JVM deletes the directories of parents that no longer run ({@link OwnedDirectories}).
+ * JVM deletes the directories of parents that no longer run ({@link OwnedDirectories}). The hook is
+ * registered only while a directory is open, and removed with the last, so that it does not hold
+ * the library's class loader once no pool is left.
  *
  * <p>Thread-safe: the maps and {@code closed} are accessed only under this object's lock; a file is
  * written under it too, once.
@@ -56,19 +58,20 @@ public final class SharedFiles implements SharedOwner {
   /** The least free space of {@code /dev/shm} for the pools to use it. */
   static final long MIN_SHM_BYTES = 1L << 30;
 
-  private static final Set<SharedFiles> OPEN = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new DeleteAtExit());
-  }
 
   /**
-   * The one directory of every pool that keeps its workers for reuse (null until the first): a
+   * The one directory of every pool that keeps its workers for reuse (null while there is none): a
    * kept worker serves pools other than the one that started it, and it accepts references only
-   * inside the directory it was started with. Deleted when the JVM exits. Accessed only under
+   * inside the directory it was started with. Deleted once no such pool is open and no worker is
+   * kept ({@link #reuseHolders} is back to zero), or when the JVM exits. Accessed only under
    * SharedFiles.class.
    */
   private static SharedFiles reuseDirectory;
+  /**
+   * The open pools that use {@link #reuseDirectory}, plus one while workers started with it are
+   * kept ({@link #holdReuseDirectory}). Accessed only under SharedFiles.class.
+   */
+  private static int reuseHolders;
 
   private final Path directory;
   /** Whether {@link #close()} deletes the directory (false: only this pool's files in it). */
@@ -131,11 +134,40 @@ public final class SharedFiles implements SharedOwner {
     Path directory;
     synchronized (SharedFiles.class) {
       if (reuseDirectory == null) {
-        reuseDirectory = create(0); // stays open, so deleted at exit
+        reuseDirectory = create(0); // open while held: deleted once released, or at exit
       }
       directory = reuseDirectory.directory;
+      reuseHolders++; // released by close()
     }
     return new SharedFiles(directory, false, arrayThreshold);
+  }
+
+  /**
+   * Keeps the directory of the pools that reuse workers while workers started with it are kept
+   * between pools, although no such pool may be open. Each call is paired with one {@link
+   * #releaseReuseDirectory()}.
+   */
+  public static void holdReuseDirectory() {
+    synchronized (SharedFiles.class) {
+      reuseHolders++;
+    }
+  }
+
+  /**
+   * Releases a hold of {@link #create(long, boolean)} or {@link #holdReuseDirectory()}; the last
+   * deletes the directory, and the next pool that reuses workers creates a new one.
+   */
+  public static void releaseReuseDirectory() {
+    SharedFiles unused = null;
+    synchronized (SharedFiles.class) {
+      if (--reuseHolders == 0) {
+        unused = reuseDirectory;
+        reuseDirectory = null;
+      }
+    }
+    if (unused != null) {
+      unused.close();
+    }
   }
 
   /**
@@ -145,7 +177,7 @@ public final class SharedFiles implements SharedOwner {
    */
   public static SharedFiles create(long arrayThreshold) throws IOException {
     SharedFiles files = new SharedFiles(OwnedDirectories.create(root(), DIRECTORY_PREFIX), true, arrayThreshold);
-    OPEN.add(files);
+    DeleteAtExit.add(files);
     return files;
   }
 
@@ -167,8 +199,24 @@ public final class SharedFiles implements SharedOwner {
     return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
   }
 
-  private static void deleteDirectory(Path directory) {
-    SharedMappings.deleteDirectory(directory);
+  /**
+   * Deletes the regular files of {@code directory}, then the directory; quietly. Needs no class of
+   * its own: it may run after the application that loaded the library is gone (kept workers expired,
+   * the JVM exits), when its class loader may no longer load classes.
+   */
+  static void deleteDirectory(Path directory) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone already, or not ours
+    }
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException | RuntimeException e) {
+      // not empty: someone else's file; left in place
+    }
   }
 
   /** The pool's directory. */
@@ -326,16 +374,17 @@ public final class SharedFiles implements SharedOwner {
       handles.clear();
       arrays.clear();
     }
-    OPEN.remove(this);
     for (SharedData data : attached.values()) {
       SharedAccess.detach(data, this);
     }
     if (ownsDirectory) {
       deleteDirectory(directory);
+      DeleteAtExit.remove(this);
     } else {
       for (Written written : files) {
         deleteQuietly(written.file());
       }
+      releaseReuseDirectory();
     }
   }
 
@@ -352,15 +401,53 @@ public final class SharedFiles implements SharedOwner {
     return "SharedFiles[" + directory + "]";
   }
 
-  /** Deletes the directories of pools still open when the JVM exits. */
+  /**
+   * The shutdown hook that deletes the directories of pools still open when the JVM exits,
+   * registered with the first open directory and removed with the last. Its static state is guarded
+   * by DeleteAtExit.class.
+   */
   private static final class DeleteAtExit extends Thread {
+    private static final Set<SharedFiles> OPEN = new HashSet<>();
+    private static DeleteAtExit hook;
+    private static boolean exiting;
+
     DeleteAtExit() {
       super("parallelizable-shared-cleanup");
     }
 
+    static synchronized void add(SharedFiles files) {
+      if (hook == null && !exiting) {
+        DeleteAtExit added = new DeleteAtExit();
+        try {
+          Runtime.getRuntime().addShutdownHook(added);
+          hook = added;
+        } catch (IllegalStateException e) {
+          // The JVM is exiting: the directory outlives it, and the next JVM's first pool sweeps it.
+        }
+      }
+      OPEN.add(files);
+    }
+
+    static synchronized void remove(SharedFiles files) {
+      if (!OPEN.remove(files) || !OPEN.isEmpty() || hook == null || exiting) {
+        return;
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook runs and finds nothing to delete
+      }
+      hook = null;
+    }
+
     @Override
     public void run() {
-      for (SharedFiles files : OPEN) {
+      List<SharedFiles> open;
+      synchronized (DeleteAtExit.class) {
+        exiting = true;
+        open = List.copyOf(OPEN);
+      }
+      for (SharedFiles files : open) {
         deleteDirectory(files.directory);
       }
     }

@@ -8,7 +8,6 @@ import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -203,22 +202,6 @@ public final class SharedMappings {
 
   /** Deletes the pool's directory: the parent is gone and cannot. */
   public void deleteDirectory() {
-    deleteDirectory(directory);
-  }
-
-  /** Deletes the regular files of {@code directory}, then the directory; quietly. */
-  static void deleteDirectory(Path directory) {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-      for (Path file : files) {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException | RuntimeException e) {
-      // gone already, or not ours
-    }
-    try {
-      Files.deleteIfExists(directory);
-    } catch (IOException | RuntimeException e) {
-      // not empty: someone else's file; left in place
-    }
+    SharedFiles.deleteDirectory(directory);
   }
 }
