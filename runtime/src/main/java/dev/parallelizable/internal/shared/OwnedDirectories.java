@@ -124,7 +124,7 @@ public final class OwnedDirectories {
         } catch (IOException | RuntimeException e) {
           continue; // gone meanwhile, or not ours to read
         }
-        SharedMappings.deleteDirectory(entry);
+        SharedFiles.deleteDirectory(entry);
         if (Files.notExists(entry, LinkOption.NOFOLLOW_LINKS)) {
           deleted++;
         }
