@@ -2,14 +2,15 @@ package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.DecodeLimits;
-import dev.parallelizable.ParallelException;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.internal.Columns;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -147,6 +148,9 @@ public final class Protocol {
 
   /** At most this many causes of an exception are sent structurally. */
   private static final int MAX_CAUSES = 16;
+
+  /** At most this many class names of a failed task's exception are sent (see {@link #writeThrownTypes}). */
+  public static final int MAX_THROWN_TYPES = 32;
 
   private Protocol() {}
 
@@ -352,10 +356,53 @@ public final class Protocol {
   }
 
   /**
+   * Writes the names of the classes {@code failure} is an instance of: its class, then each
+   * superclass up to {@link Throwable}, at most {@link #MAX_THROWN_TYPES}. The parent decides a
+   * retry from them without decoding the exception, which runs user code.
+   */
+  public static void writeThrownTypes(FrameOutput out, Throwable failure) {
+    int count = 0;
+    for (Class<?> type = failure.getClass(); count < MAX_THROWN_TYPES && type != null; type = superclassBelowObject(type)) {
+      count++;
+    }
+    out.writeInt(count);
+    Class<?> type = failure.getClass();
+    for (int i = 0; i < count; i++, type = type.getSuperclass()) {
+      out.writeString(type.getName());
+    }
+  }
+
+  private static Class<?> superclassBelowObject(Class<?> type) {
+    Class<?> parent = type.getSuperclass();
+    return parent == Object.class ? null : parent;
+  }
+
+  /** Reads what {@link #writeThrownTypes} wrote. */
+  public static List<String> readThrownTypes(FrameInput in) throws IOException {
+    int count = in.readCount(4, "thrown types"); // the smallest name is a null string
+    if (count > MAX_THROWN_TYPES) {
+      throw new StreamCorruptedException("Corrupt frame: " + count + " thrown types, at most " + MAX_THROWN_TYPES);
+    }
+    List<String> names = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add(in.readString());
+    }
+    return List.copyOf(names);
+  }
+
+  /**
    * Reads an exception: the original where the codec decodes it, else a {@link RemoteException}
    * chain with the original class names, messages and stacks.
    */
   public static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
+    return readEncodedFailure(in).decode(codec, loader);
+  }
+
+  /**
+   * Reads an exception without decoding it (see {@link EncodedFailure}): its structure, checked
+   * against the frame's grammar here, and the codec's bytes, copied.
+   */
+  public static EncodedFailure readEncodedFailure(FrameInput in) throws IOException {
     // The smallest cause is two null strings and no frame; the smallest frame, six null strings and a line.
     int causes = in.readCount(4 + 4 + 4, "causes");
     RemoteException[] chain = new RemoteException[causes];
@@ -380,27 +427,12 @@ public final class Protocol {
     for (int i = 0; i + 1 < causes; i++) {
       chain[i].initCause(chain[i + 1]);
     }
-    String problem;
+    RemoteException structure = causes == 0 ? null : chain[0];
     int at = in.buffer().position();
-    if (in.readInt() != -1) {
-      in.buffer().position(at);
-      try {
-        Object decoded = decodeValue(in, codec, loader);
-        if (decoded instanceof Throwable throwable) {
-          return throwable;
-        }
-        problem = "it decoded as " + (decoded == null ? "null" : decoded.getClass().getName());
-      } catch (DecodeException e) {
-        problem = "it could not be decoded here: " + e.getCause();
-      }
-    } else {
-      problem = "the worker could not encode it: " + in.readString();
+    if (in.readInt() == -1) {
+      return new EncodedFailure(structure, null, "the worker could not encode it: " + in.readString());
     }
-    if (causes == 0) {
-      return new RemoteException("<unknown>", "the worker sent no exception");
-    }
-    chain[0].addSuppressed(
-        new ParallelException("This stands for the worker's exception, which did not cross as is: " + problem));
-    return chain[0];
+    in.buffer().position(at);
+    return new EncodedFailure(structure, readValueBytes(in), null);
   }
 }
