@@ -57,7 +57,7 @@ import java.util.Map;
  *   or    RUN_BATCH (id) batch
  * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
  *   or    BATCH_RESULTS (id) first:int32 count:int32 last:int8 kind:int8 column   (count elements)
- * worker  FAILED  (id)   index:int32 fatal:int8 failure
+ * worker  FAILED  (id)   index:int32 fatal:int8 thrownTypes failure
  * parent  PING           (empty)                         a kept worker is handed to another pool
  * worker  READY          (empty)                         the answer: it is alive; RUNs may come
  *
@@ -70,6 +70,8 @@ import java.util.Map;
  * kind     0 reference, 1 boolean, 2 byte, 3 char, 4 short, 5 int, 6 long, 7 float, 8 double,
  *          9 void (a result column only: no bytes)
  * column   the elements in bulk, little-endian (a boolean as one byte, 0 or 1)
+ * thrownTypes  count:int32 className:string{count}   the exception's class, then its superclasses up
+ *          to Throwable, at most MAX_THROWN_TYPES
  * failure  causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
  *          original:int32 (bytes-of-the-codec{original} | problem:string when original is -1)
  * frame    loader:string module:string moduleVersion:string class:string method:string
@@ -108,7 +110,9 @@ import java.util.Map;
  * a result or an exception is not fatal, and is sent as a failure with that cause. A failure
  * carries the exception's structure, which always decodes, and the exception itself when the codec
  * can encode it: the parent rethrows the original where it decodes, and a {@link RemoteException}
- * with the original's class name, message and stack otherwise.
+ * with the original's class name, message and stack otherwise. The parent's reader keeps a FAILED
+ * frame's exception as bytes ({@link EncodedFailure}) for the thread that reads the task's result
+ * to decode, since decoding runs user code; the engine decides a retry from the thrown types.
  *
  * <h2>Decoding</h2>
  *
