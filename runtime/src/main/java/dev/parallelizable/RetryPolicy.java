@@ -26,8 +26,10 @@ import java.util.Set;
  *
  * A task that throws an exception of a listed type or a subclass ({@link Exception} if none is
  * listed, so errors such as {@link OutOfMemoryError} are not retried) runs again after a delay,
- * up to {@link #maxAttempts()} runs in all. Types may be given as classes or as class names; on a
- * process or cluster pool the exception is decoded in the caller and matched there, by its class
+ * up to {@link #maxAttempts()} runs in all. Types may be given as classes or as class names. On a
+ * process pool the exception is matched, without being decoded, by the names of its class and
+ * superclasses as the worker sent them, so a class only the workers have is matched by its
+ * superclasses too; on a cluster pool it is decoded in the caller and matched there, by its class
  * and superclasses, or by the class name a {@link RemoteException} carries when its class could
  * not be decoded. Never retried: a task that was cancelled or whose pool was terminated; a task
  * that ran past the pool's per-task timeout, unless {@link Builder#retryTimeouts(boolean)} asks

@@ -87,6 +87,30 @@ class ProcessDecodeTest {
   }
 
   @Test
+  void aFailureWhoseDecodingBlocksStallsOnlyTheThreadThatReadsIt() throws Exception {
+    Hostile.FailsWhenRead.reading = new CountDownLatch(1);
+    Hostile.FailsWhenRead.gate = new CountDownLatch(1);
+    try {
+      AsyncResult<Object> blocked = pool.applyAsync(HostileParallel.throwBlocksWhenRead());
+      CompletableFuture<TaskFailedException> reader =
+          CompletableFuture.supplyAsync(() -> assertThrows(TaskFailedException.class, blocked::get));
+      assertTrue(Hostile.FailsWhenRead.reading.await(20, TimeUnit.SECONDS), "its reader decodes it");
+      // The one worker answered; its next tasks run while the first failure is still being read.
+      assertEquals(27L, pool.applyAsync(WorkParallel.cube(3)).get(REJECTED_WITHIN));
+      assertEquals(List.of(1L, 8L, 27L), pool.map(WorkParallel::cube, List.of(1, 2, 3)));
+      assertFalse(reader.isDone(), "the first failure is still being decoded");
+      Hostile.FailsWhenRead.gate.countDown();
+      TaskFailedException failure = reader.get(20, TimeUnit.SECONDS);
+      assertInstanceOf(Hostile.FailsWhenRead.class, failure.getCause());
+      assertEquals("thrown in the worker", failure.getCause().getMessage());
+      assertTrue(failure.getMessage().contains("Hostile.throwBlocksWhenRead()"), failure.getMessage());
+    } finally {
+      Hostile.FailsWhenRead.gate.countDown();
+    }
+    assertSameWorkerServes();
+  }
+
+  @Test
   void aNestedSetBombAsAnArgumentFailsItsTaskInTheWorker() {
     String failure = failureOf(WorkParallel.echo(new Work.Sealed(Work.nestedSetBomb(100))));
     assertTrue(failure.contains("Argument 1 of echo"), failure);

@@ -76,7 +76,7 @@ public final class Chunk {
   private final CompletableFuture<Chunk> done = new CompletableFuture<>();
   private int completed;
   private ParallelException failure;
-  /** Whether a result is stored {@link Undecoded}, until {@link #decode()} decoded them all. */
+  /** Whether a result or failure is stored undecoded, until {@link #decode()} decoded them all. */
   private volatile boolean undecoded;
   private volatile Task<?>[] tasks;
   private long startNanos;
@@ -558,6 +558,9 @@ public final class Chunk {
       elementFailures = new ParallelException[inputs.length];
     }
     elementFailures[index] = exception;
+    if (exception instanceof UndecodedFailure) {
+      undecoded = true;
+    }
   }
 
   /** After DONE: how many elements before {@link #completed()} failed on their own (keeping going). */
@@ -604,8 +607,9 @@ public final class Chunk {
   }
 
   /**
-   * After DONE: decodes the results stored {@link Undecoded}, in the calling thread, which is the
-   * one that reads them: the caller of {@code get()}, the map's iterator, the callback thread. A
+   * After DONE: decodes the results stored {@link Undecoded}, and builds the failures stored
+   * {@link UndecodedFailure undecoded}, in the calling thread, which is the one that reads them: the
+   * caller of {@code get()}, the map's iterator, the callback thread. A
    * result that cannot be decoded is that element's failure, as if its task had failed there: the
    * chunk ends at it, or, in a chunk that keeps going, it is that element's outcome. Every reader of
    * a done chunk's results, {@link #completed()} and {@link #failure()} calls it first; the counts of
@@ -621,7 +625,7 @@ public final class Chunk {
         return;
       }
       Object[] boxed = results;
-      for (int i = 0; i < completed; i++) {
+      for (int i = 0; boxed != null && i < completed; i++) {
         if (boxed[i] instanceof Undecoded value) {
           if (elementFailures != null && elementFailures[i] != null) {
             continue; // its outcome is its failure; the value is never read
@@ -642,6 +646,12 @@ public final class Chunk {
           }
         }
       }
+      failure = UndecodedFailure.decoded(failure);
+      for (int i = 0; elementFailures != null && i < elementFailures.length; i++) {
+        if (elementFailures[i] != null) {
+          elementFailures[i] = UndecodedFailure.decoded(elementFailures[i]);
+        }
+      }
       undecoded = false;
     }
   }
@@ -659,6 +669,9 @@ public final class Chunk {
     if (state.compareAndSet(STARTED, DONE)) {
       completed = index;
       failure = exception;
+      if (exception instanceof UndecodedFailure) {
+        undecoded = true; // written before the completion, which publishes it
+      }
       finish(true);
     }
   }

@@ -28,7 +28,8 @@ public final class Retries {
   /**
    * Whether a task that failed with {@code failure} on its run number {@code attempts} (from 1)
    * runs again: a lost worker is the crash policy's, a cancellation is never retried, a timeout
-   * only if the policy says so, an exception the task threw if its type is listed.
+   * only if the policy says so, an exception the task threw if its type is listed: for an {@link
+   * UndecodedFailure}, if its class or a superclass is listed by name.
    */
   public static boolean retries(RetryPolicy policy, ParallelException failure, int attempts) {
     if (policy == null || attempts >= policy.maxAttempts()) {
@@ -36,6 +37,11 @@ public final class Retries {
     }
     if (failure instanceof TaskTimeoutException) {
       return policy.retriesTimeouts();
+    }
+    if (failure instanceof UndecodedFailure undecoded) {
+      // Decided by the names of the exception's class and superclasses: decoding it runs user code.
+      List<String> thrown = undecoded.thrownTypes();
+      return thrown != null && thrown.stream().anyMatch(policy.retryOn()::contains);
     }
     if (failure instanceof WorkerLostException || !(failure instanceof TaskFailedException)) {
       return false;

@@ -8,7 +8,8 @@ import dev.parallelizable.ParallelException;
  * iterator, or on the pool's callback thread for a callback. Decoding runs user code (a {@code
  * readObject}, a {@code readResolve}); a thread that reads a worker's answers must never run it, or
  * one slow or blocked result would stall every later answer of that worker. Implemented by the
- * pools whose workers encode their results; a primitive result column is never one.
+ * pools whose workers encode their results; a primitive result column is never one. A failure is
+ * stored the same way, as an {@link UndecodedFailure}.
  */
 public interface Undecoded {
   /**

@@ -1,12 +1,15 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.RemoteException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.Texts;
+import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import dev.parallelizable.internal.protocol.EncodedFailure;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * token, performs the handshake (codec, initializer), reads the worker's frames into the
  * assignments they answer, and reports to the engine when the worker is ready or has answered an
  * assignment; when the channel ends, it hands over to {@link WorkerProcess#end}. It decodes no
- * result: a result stays as the worker's bytes ({@link EncodedResult}) until the caller reads it,
- * so that no result's {@code readObject} can stall the worker's later answers.
+ * result and no task's exception: each stays as the worker's bytes ({@link EncodedResult}, {@link
+ * UndecodedFailure}) until the caller reads it, so that no user code ({@code readObject}, an
+ * exception's {@code toString}) can stall the worker's later answers.
  *
  * <p>Thread-safe. {@link #current} is written by the thread that sends an assignment, before it
  * sends it, and cleared by the reader thread before it reports the answer; the server, a peer not
@@ -371,15 +376,23 @@ final class WorkerEndpoint implements Runnable {
     }
   }
 
+  /**
+   * A task's failure: kept as the worker sent it and decoded where it is read ({@link
+   * UndecodedFailure}), since decoding it, and describing it in the failure's message, run user
+   * code; the engine decides a retry from the names of its classes.
+   */
   private void receiveFailure(Assignment request, FrameInput in) throws IOException {
     int index = request.from() + in.readInt();
     boolean fatal = in.readByte() != 0;
     Task<?> task = taskOf(request, index);
-    Throwable cause = Protocol.readFailure(in, config.codec, loaderOf(task));
+    List<String> thrownTypes = Protocol.readThrownTypes(in);
+    EncodedFailure failure = Protocol.readEncodedFailure(in);
     if (fatal) {
-      worker.fatal = cause; // the worker exits now; the engine reports it with the crash
+      worker.fatal = outOfMemory(failure.structure()); // the worker exits now; the engine reports it with the crash
     } else {
-      request.fail(index, new TaskFailedException(task, cause));
+      ClassLoader loader = loaderOf(task);
+      request.fail(index, new UndecodedFailure(
+          thrownTypes, () -> new TaskFailedException(task, failure.decode(config.codec, loader))));
       answered(request);
     }
   }
@@ -387,6 +400,21 @@ final class WorkerEndpoint implements Runnable {
   /** Task {@code index} of {@code request}, without building the others of a batch of columns. */
   private static Task<?> taskOf(Assignment request, int index) {
     return request instanceof ResultColumns columns ? columns.task(index) : request.tasks()[index];
+  }
+
+  /**
+   * The task's own {@link OutOfMemoryError}, rebuilt from its structure: its message, stack and
+   * causes as the worker sent them, without decoding it here.
+   */
+  private static OutOfMemoryError outOfMemory(RemoteException structure) {
+    String message = structure.getMessage();
+    String prefix = structure.remoteClassName() + ": ";
+    OutOfMemoryError error = new OutOfMemoryError(message.startsWith(prefix) ? message.substring(prefix.length()) : null);
+    error.setStackTrace(structure.getStackTrace());
+    if (structure.getCause() != null) {
+      error.initCause(structure.getCause());
+    }
+    return error;
   }
 
   private void answered(Assignment request) {

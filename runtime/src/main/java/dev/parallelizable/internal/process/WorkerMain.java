@@ -343,6 +343,7 @@ public final class WorkerMain {
       results.reset();
       results.writeInt(index);
       results.writeByte(fatal ? 1 : 0);
+      Protocol.writeThrownTypes(results, failure);
       Protocol.writeFailure(results, codec, failure);
     } catch (OutOfMemoryError e) {
       results.release(8192);
@@ -353,6 +354,7 @@ public final class WorkerMain {
               e);
       results.writeInt(index);
       results.writeByte(fatal ? 1 : 0);
+      Protocol.writeThrownTypes(results, failure); // retried as the task's exception would be
       Protocol.writeFailure(results, codec, replacement);
     }
     connection.send(Protocol.FAILED, id, results);

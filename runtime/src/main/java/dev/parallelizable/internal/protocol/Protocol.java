@@ -2,14 +2,15 @@ package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.DecodeLimits;
-import dev.parallelizable.ParallelException;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.internal.Columns;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,7 +57,7 @@ import java.util.Map;
  *   or    RUN_BATCH (id) batch
  * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
  *   or    BATCH_RESULTS (id) first:int32 count:int32 last:int8 kind:int8 column   (count elements)
- * worker  FAILED  (id)   index:int32 fatal:int8 failure
+ * worker  FAILED  (id)   index:int32 fatal:int8 thrownTypes failure
  * parent  PING           (empty)                         a kept worker is handed to another pool
  * worker  READY          (empty)                         the answer: it is alive; RUNs may come
  *
@@ -69,6 +70,8 @@ import java.util.Map;
  * kind     0 reference, 1 boolean, 2 byte, 3 char, 4 short, 5 int, 6 long, 7 float, 8 double,
  *          9 void (a result column only: no bytes)
  * column   the elements in bulk, little-endian (a boolean as one byte, 0 or 1)
+ * thrownTypes  count:int32 className:string{count}   the exception's class, then its superclasses up
+ *          to Throwable, at most MAX_THROWN_TYPES
  * failure  causes:int32 (className:string message:string frames:int32 frame{frames}){causes}
  *          original:int32 (bytes-of-the-codec{original} | problem:string when original is -1)
  * frame    loader:string module:string moduleVersion:string class:string method:string
@@ -107,7 +110,9 @@ import java.util.Map;
  * a result or an exception is not fatal, and is sent as a failure with that cause. A failure
  * carries the exception's structure, which always decodes, and the exception itself when the codec
  * can encode it: the parent rethrows the original where it decodes, and a {@link RemoteException}
- * with the original's class name, message and stack otherwise.
+ * with the original's class name, message and stack otherwise. The parent's reader keeps a FAILED
+ * frame's exception as bytes ({@link EncodedFailure}) for the thread that reads the task's result
+ * to decode, since decoding runs user code; the engine decides a retry from the thrown types.
  *
  * <h2>Decoding</h2>
  *
@@ -147,6 +152,9 @@ public final class Protocol {
 
   /** At most this many causes of an exception are sent structurally. */
   private static final int MAX_CAUSES = 16;
+
+  /** At most this many class names of a failed task's exception are sent (see {@link #writeThrownTypes}). */
+  public static final int MAX_THROWN_TYPES = 32;
 
   private Protocol() {}
 
@@ -352,10 +360,53 @@ public final class Protocol {
   }
 
   /**
+   * Writes the names of the classes {@code failure} is an instance of: its class, then each
+   * superclass up to {@link Throwable}, at most {@link #MAX_THROWN_TYPES}. The parent decides a
+   * retry from them without decoding the exception, which runs user code.
+   */
+  public static void writeThrownTypes(FrameOutput out, Throwable failure) {
+    int count = 0;
+    for (Class<?> type = failure.getClass(); count < MAX_THROWN_TYPES && type != null; type = superclassBelowObject(type)) {
+      count++;
+    }
+    out.writeInt(count);
+    Class<?> type = failure.getClass();
+    for (int i = 0; i < count; i++, type = type.getSuperclass()) {
+      out.writeString(type.getName());
+    }
+  }
+
+  private static Class<?> superclassBelowObject(Class<?> type) {
+    Class<?> parent = type.getSuperclass();
+    return parent == Object.class ? null : parent;
+  }
+
+  /** Reads what {@link #writeThrownTypes} wrote. */
+  public static List<String> readThrownTypes(FrameInput in) throws IOException {
+    int count = in.readCount(4, "thrown types"); // the smallest name is a null string
+    if (count > MAX_THROWN_TYPES) {
+      throw new StreamCorruptedException("Corrupt frame: " + count + " thrown types, at most " + MAX_THROWN_TYPES);
+    }
+    List<String> names = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add(in.readString());
+    }
+    return List.copyOf(names);
+  }
+
+  /**
    * Reads an exception: the original where the codec decodes it, else a {@link RemoteException}
    * chain with the original class names, messages and stacks.
    */
   public static Throwable readFailure(FrameInput in, Codec codec, ClassLoader loader) throws IOException {
+    return readEncodedFailure(in).decode(codec, loader);
+  }
+
+  /**
+   * Reads an exception without decoding it (see {@link EncodedFailure}): its structure, checked
+   * against the frame's grammar here, and the codec's bytes, copied.
+   */
+  public static EncodedFailure readEncodedFailure(FrameInput in) throws IOException {
     // The smallest cause is two null strings and no frame; the smallest frame, six null strings and a line.
     int causes = in.readCount(4 + 4 + 4, "causes");
     RemoteException[] chain = new RemoteException[causes];
@@ -380,27 +431,12 @@ public final class Protocol {
     for (int i = 0; i + 1 < causes; i++) {
       chain[i].initCause(chain[i + 1]);
     }
-    String problem;
+    RemoteException structure = causes == 0 ? null : chain[0];
     int at = in.buffer().position();
-    if (in.readInt() != -1) {
-      in.buffer().position(at);
-      try {
-        Object decoded = decodeValue(in, codec, loader);
-        if (decoded instanceof Throwable throwable) {
-          return throwable;
-        }
-        problem = "it decoded as " + (decoded == null ? "null" : decoded.getClass().getName());
-      } catch (DecodeException e) {
-        problem = "it could not be decoded here: " + e.getCause();
-      }
-    } else {
-      problem = "the worker could not encode it: " + in.readString();
+    if (in.readInt() == -1) {
+      return new EncodedFailure(structure, null, "the worker could not encode it: " + in.readString());
     }
-    if (causes == 0) {
-      return new RemoteException("<unknown>", "the worker sent no exception");
-    }
-    chain[0].addSuppressed(
-        new ParallelException("This stands for the worker's exception, which did not cross as is: " + problem));
-    return chain[0];
+    in.buffer().position(at);
+    return new EncodedFailure(structure, readValueBytes(in), null);
   }
 }

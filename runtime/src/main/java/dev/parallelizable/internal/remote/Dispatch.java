@@ -5,6 +5,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.internal.Chunk;
 import dev.parallelizable.internal.EarlierRuns;
 import dev.parallelizable.internal.Retries;
+import dev.parallelizable.internal.UndecodedFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -155,13 +156,14 @@ final class Dispatch {
   }
 
   /**
-   * Records the failures of the settled tasks on the chunk. Called once the lock is released, by
-   * the thread that completes the chunk, before it completes it.
+   * Records the failures of the settled tasks on the chunk, to be built where the chunk is read
+   * ({@link UndecodedFailure}). Called once the lock is released, by the thread that completes the
+   * chunk, before it completes it.
    */
   void recordSettled() {
     if (settledFailures != null) {
       for (Settled each : settledFailures) {
-        chunk.failElement(each.index(), each.failure().get());
+        chunk.failElement(each.index(), new UndecodedFailure(null, each.failure()));
       }
     }
   }

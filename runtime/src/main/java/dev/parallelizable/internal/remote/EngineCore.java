@@ -8,6 +8,7 @@ import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
 import dev.parallelizable.internal.Retries;
+import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.RemoteDispatcher;
@@ -445,7 +446,7 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       if (dispatch.chunk.keepsGoing()) {
         dispatch.recordSettled();
       }
-      dispatch.chunk.fail(failure.index(), failure.failure().get());
+      dispatch.chunk.fail(failure.index(), new UndecodedFailure(null, failure.failure()));
     }
     if (!outcome.aborted.isEmpty()) {
       WorkerStartException cause = broken();

@@ -6,6 +6,7 @@ import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.Assignment;
@@ -259,7 +260,8 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       }
       if (failedAt >= 0) {
         ParallelException failure = request.failure;
-        failed(dispatch, failedAt, failedAt, failure, false, () -> failure, outcome);
+        // Retried or not by the failure as it came; built, if undecoded, where the chunk is read.
+        failed(dispatch, failedAt, failedAt, failure, false, () -> UndecodedFailure.decoded(failure), outcome);
       } else {
         dispatch.from = request.to;
         continueOrFinish(dispatch, outcome);

@@ -228,6 +228,54 @@ class FrameTest {
   }
 
   @Test
+  void aFailuresThrownTypesAreItsClassAndSuperclassesUpToThrowable() throws IOException {
+    FrameOutput out = new FrameOutput(16);
+    Protocol.writeThrownTypes(out, new java.io.FileNotFoundException("gone"));
+    FrameInput in = inputOf(bytesOf(out));
+    assertEquals(
+        java.util.List.of("java.io.FileNotFoundException", "java.io.IOException", "java.lang.Exception",
+            "java.lang.Throwable"),
+        Protocol.readThrownTypes(in));
+    assertEquals(0, in.available());
+  }
+
+  @Test
+  void moreThrownTypesThanTheBoundAreACorruptFrame() throws IOException {
+    FrameOutput out = new FrameOutput(16);
+    out.writeInt(Protocol.MAX_THROWN_TYPES + 1);
+    for (int i = 0; i <= Protocol.MAX_THROWN_TYPES; i++) {
+      out.writeString(null);
+    }
+    assertThrows(StreamCorruptedException.class, () -> Protocol.readThrownTypes(inputOf(bytesOf(out))));
+  }
+
+  @Test
+  void anEncodedFailuresStructureIsReadWithoutDecodingIt() throws IOException {
+    Codec refusing =
+        new Codec() {
+          @Override
+          public void encode(Object value, java.io.OutputStream out) throws IOException {
+            CODEC.encode(value, out);
+          }
+
+          @Override
+          public Object decode(java.io.InputStream in, ClassLoader loader) {
+            throw new AssertionError("decoded where it was only read");
+          }
+        };
+    FrameOutput out = new FrameOutput(16);
+    Protocol.writeFailure(out, CODEC, new IllegalStateException("outer", new java.io.IOException("inner")));
+    FrameInput in = inputOf(bytesOf(out));
+    EncodedFailure failure = Protocol.readEncodedFailure(in);
+    assertEquals(0, in.available());
+    RemoteException structure = failure.structure();
+    assertEquals("java.lang.IllegalStateException", structure.remoteClassName());
+    assertEquals("java.io.IOException", ((RemoteException) structure.getCause()).remoteClassName());
+    assertInstanceOf(IllegalStateException.class, failure.decode(CODEC, null));
+    assertInstanceOf(RemoteException.class, failure.decode(refusing, null));
+  }
+
+  @Test
   void aTruncatedFailureFailsAtEveryByteBoundary() throws IOException {
     byte[] whole = sampleFailure();
     for (int cut = 0; cut < whole.length; cut++) {
