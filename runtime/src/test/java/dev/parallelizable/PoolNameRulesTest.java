@@ -91,9 +91,9 @@ class PoolNameRulesTest {
         () -> Parallel.virtualThreads(0));
     assertRejected(IllegalStateException.class, "threads was already set to 2",
         () -> Parallel.threadPool().threads(2).threads(3));
-    assertEquals("ThreadPoolBuilder[platform, threads=2, name='thumbnails']",
+    assertEquals("ThreadPoolBuilder[platform, threads=2, name='thumbnails', threadFactory=default]",
         Parallel.threadPool().threads(2).name("thumbnails").toString());
-    assertEquals("ThreadPoolBuilder[virtual, threads=default, name=default]",
+    assertEquals("ThreadPoolBuilder[virtual, threads=default, name=default, threadFactory=default]",
         Parallel.virtualThreadPool().toString());
   }
 }
