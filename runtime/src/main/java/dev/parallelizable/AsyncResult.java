@@ -178,7 +178,7 @@ public interface AsyncResult<R> extends Future<R> {
   R get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException;
 
   /**
-   * The result of a task that succeeded, without waiting ({@link Future#resultNow()} of JDK 19, with
+   * The result of a task that succeeded, without waiting ({@code Future.resultNow()} of JDK 19, with
    * its contract on every JDK).
    *
    * @return the task's result
@@ -189,7 +189,7 @@ public interface AsyncResult<R> extends Future<R> {
   }
 
   /**
-   * The exception of a task that failed, without waiting ({@link Future#exceptionNow()} of JDK 19,
+   * The exception of a task that failed, without waiting ({@code Future.exceptionNow()} of JDK 19,
    * with its contract on every JDK): the {@link ParallelException} {@link #get()} throws.
    *
    * @return the task's failure
