@@ -4,6 +4,11 @@ import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -13,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Starts a Spring application context whose process pool is a bean, uses it through a service, then closes the context
  * and exits with an error unless the work ran in other JVMs and closing the context stopped the pool and every worker
- * JVM it started.
+ * JVM it started, without a warning from the library.
  */
 @SpringBootApplication
 public class Application {
@@ -25,6 +30,12 @@ public class Application {
 
   public static void main(String[] args) throws InterruptedException {
     long parent = ProcessHandle.current().pid();
+    // Spring Boot takes the JDK's logging to its own while the context runs, and lets go of it before
+    // the beans are destroyed: a warning of the library while the context closes would reach no log.
+    // The parent of every logger the library names (dev.parallelizable.Loggers) records them here.
+    Logger library = Logger.getLogger("dev.parallelizable");
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    library.addHandler(new WarningRecorder(warnings));
     Pool pool;
     List<Long> squares;
     long worker;
@@ -41,6 +52,7 @@ public class Application {
     check(pool.isShutdown(), "closing the context did not close the pool " + pool);
     List<ProcessHandle> left = childrenLeftAfter(Duration.ofSeconds(30));
     check(left.isEmpty(), "worker JVMs still running after the context closed: " + describe(left));
+    check(warnings.isEmpty(), "the library warned: " + describeRecords(warnings));
     System.out.println("consumer OK: squares " + squares + " from worker JVM " + worker + " of " + pool.name()
         + ", no worker JVM left after the context closed");
   }
@@ -60,6 +72,34 @@ public class Application {
     return processes.stream()
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
         .collect(Collectors.joining(", "));
+  }
+
+  private static String describeRecords(List<LogRecord> records) {
+    return records.stream()
+        .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage())
+        .collect(Collectors.joining("; "));
+  }
+
+  /** Keeps the records of level WARNING and above. */
+  private static final class WarningRecorder extends Handler {
+    private final List<LogRecord> warnings;
+
+    WarningRecorder(List<LogRecord> warnings) {
+      this.warnings = warnings;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+        warnings.add(record);
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   private static void check(boolean condition, String problem) {
