@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  *       (Python's {@code Pool.map} default: about four chunks per worker to balance uneven tasks),
  *       and fewer when the measured cost per task says that would exceed the target; a map
  *       measured to cost less than {@link #SMALL_MAP_NANOS} in all goes as one chunk per worker;
+ *       a chunk that would leave one input behind takes it too, since a chunk of one costs a
+ *       dispatch of its own and runs outside the batch loop;
  *   <li>when it is not known, chunks start at one task (or at the pool's estimate from earlier
  *       maps) and grow at most fourfold per chunk toward the target, and shrink when tasks turn
  *       slow (joblib's {@code batch_size='auto'}).
@@ -35,6 +37,8 @@ final class ChunkSizer {
   private final int workers;
   private final LongSupplier nanosPerTask;
   private int last = 1;
+  /** How many inputs the chunks sized so far hold, when the count is known. */
+  private long sized;
 
   /**
    * @param explicit the caller's chunk size, or 0
@@ -60,7 +64,12 @@ final class ChunkSizer {
       int chunksPerWorker = perTask > 0 && known * perTask <= SMALL_MAP_NANOS ? 1 : 4;
       long balanced =
           Math.max(1, (known + (long) chunksPerWorker * workers - 1) / ((long) chunksPerWorker * workers));
-      return (int) Math.min(MAX_CHUNK, ideal < 0 ? balanced : Math.min(balanced, ideal));
+      int size = (int) Math.min(MAX_CHUNK, ideal < 0 ? balanced : Math.min(balanced, ideal));
+      if (known - sized - size == 1) {
+        size++;
+      }
+      sized += size;
+      return size;
     }
     if (ideal < 0) {
       return last;

@@ -50,4 +50,19 @@ class ChunkSizerTest {
     measured.set(10_000_000);
     assertEquals(2, sizer.next(), "tasks turned slow: back to the 20 ms target");
   }
+
+  @Test
+  void aChunkThatWouldLeaveOneInputBehindTakesIt() {
+    ChunkSizer sizer = new ChunkSizer(0, 13, 1, () -> -1);
+    assertEquals(4, sizer.next());
+    assertEquals(4, sizer.next());
+    assertEquals(5, sizer.next(), "4 would leave the 13th input to a chunk of its own");
+  }
+
+  @Test
+  void anExplicitSizeMayLeaveOneBehind() {
+    ChunkSizer sizer = new ChunkSizer(4, 5, 1, () -> -1);
+    assertEquals(4, sizer.next());
+    assertEquals(4, sizer.next());
+  }
 }
