@@ -60,6 +60,13 @@ class ChunkSizerTest {
   }
 
   @Test
+  void slowTasksAreNotFoldedIntoAChunkThatIsFullAlready() {
+    ChunkSizer sizer = new ChunkSizer(0, 2, 2, () -> 25_000_000);
+    assertEquals(1, sizer.next());
+    assertEquals(1, sizer.next());
+  }
+
+  @Test
   void anExplicitSizeMayLeaveOneBehind() {
     ChunkSizer sizer = new ChunkSizer(4, 5, 1, () -> -1);
     assertEquals(4, sizer.next());
