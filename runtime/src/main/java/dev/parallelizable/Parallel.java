@@ -143,12 +143,12 @@ public final class Parallel {
 
   /**
    * A pool of {@code n} worker JVMs, with the defaults of {@link #processPool()}: each worker runs
-   * the parent's classpath, starts at once, and is reused. Tasks are isolated from the caller and
+   * the parent's classpath, starts when a task needs it, and is reused. Tasks are isolated from the caller and
    * from each other's crashes; see {@link ProcessPoolBuilder} for what crosses and what happens on
    * a crash or a timeout.
    *
    * @param n the number of worker JVMs; at least 1
-   * @return a new process pool, its workers starting
+   * @return a new process pool, whose workers start as its tasks need them
    * @throws IllegalArgumentException if {@code n} is not positive
    * @throws IllegalStateException if the workers' classpath cannot be determined
    */
@@ -159,7 +159,7 @@ public final class Parallel {
   /**
    * A pool of one worker JVM per available processor ({@link Runtime#availableProcessors()}).
    *
-   * @return a new process pool, its workers starting
+   * @return a new process pool, whose workers start as its tasks need them
    * @throws IllegalStateException if the workers' classpath cannot be determined
    */
   public static Pool processes() {

@@ -61,14 +61,17 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #retryPolicy(RetryPolicy)}</td><td>none: a task that throws fails</td></tr>
  *   <tr><td>{@link #codec(Codec)}</td><td>{@link Codec#serialization()}</td></tr>
  *   <tr><td>{@link #sharedArrayThreshold(long)}</td><td>1 MiB</td></tr>
+ *   <tr><td>{@link #prestartWorkers()}</td><td>off: a worker starts when a task needs one</td></tr>
  * </table>
  *
  * <p>Each option is set at most once, and each setter checks its argument at once: a mistake fails
  * where it is made, with a message naming the option and the value.
  *
- * <p><b>The pool.</b> {@link #build()} starts all workers at once, in parallel, and returns without
- * waiting for them; tasks submitted meanwhile wait in the pool's queue. Workers are reused for many
- * tasks. The pool has the {@link Pool} contract of every pool; what is particular to processes:
+ * <p><b>The pool.</b> {@link #build()} returns at once and starts no JVM: a worker starts when a
+ * task needs one (a task is queued and no worker is free), up to {@link #workers(int)}, so that a
+ * map of many tasks starts them all, in parallel, and a map answered entirely by a {@link
+ * ResultCache} starts none; {@link #prestartWorkers()} starts all of them at build time instead.
+ * Tasks submitted meanwhile wait in the pool's queue. Workers are reused for many tasks. The pool has the {@link Pool} contract of every pool; what is particular to processes:
  *
  * <ul>
  *   <li>Arguments, results and exceptions cross by the {@linkplain #codec(Codec) codec}. An argument
@@ -119,6 +122,7 @@ public final class ProcessPoolBuilder {
   private Codec codec;
   private WorkerOutput workerOutput;
   private long sharedArrayThreshold = UNSET;
+  private boolean prestartWorkers;
 
   ProcessPoolBuilder() {}
 
@@ -290,6 +294,22 @@ public final class ProcessPoolBuilder {
         timeout != null && !timeout.isNegative() && !timeout.isZero(),
         "taskTimeout must be positive, got %s", shown(timeout));
     taskTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Starts every worker when the pool is built, in parallel, as Python's {@code
+   * multiprocessing.Pool} does, rather than when tasks need them (the default, as Python's {@code
+   * ProcessPoolExecutor} does): for a pool built some time before its first map, so that the map
+   * finds its workers started. A worker that cannot start then breaks the pool before any task is
+   * submitted; the failure reaches the first task, as it does by default.
+   *
+   * @return this builder
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder prestartWorkers() {
+    requireUnset(!prestartWorkers, "prestartWorkers was already set");
+    prestartWorkers = true;
     return this;
   }
 
@@ -600,6 +620,7 @@ public final class ProcessPoolBuilder {
   public Pool build() {
     return ProcessPool.start(
         config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false)
+            .prestartWorkers(prestartWorkers)
             .retryPolicy(retryPolicy)
             .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor),
         name);
@@ -658,6 +679,7 @@ public final class ProcessPoolBuilder {
         + reuseWorkersFor + ", shutdownTimeout="
         + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="
         + initializerTimeout + ", crashPolicy=" + crashPolicy + ", retryPolicy=" + retryPolicy + ", codec=" + codec + ", workerOutput="
-        + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + "]";
+        + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + ", prestartWorkers="
+        + prestartWorkers + "]";
   }
 }

@@ -84,6 +84,45 @@ class ResultCacheTest {
     assertEquals(Optional.of(16L), reopened.get(CostlyParallel.square(log, 4)));
   }
 
+  /**
+   * A process pool starts a worker JVM when a task needs one: a second run whose every input the
+   * cache answers starts none. The workers' java is a script that counts its launches; a pool built
+   * with {@code prestartWorkers()} starts all of its workers with nothing to do.
+   */
+  @Test
+  void aMapAnsweredEntirelyByTheCacheStartsNoWorkerJvm() throws IOException {
+    Path log = temp.resolve("runs.log");
+    Path launches = temp.resolve("launches");
+    Path java = temp.resolve("java");
+    Files.writeString(java, String.join("\n",
+        "#!/bin/sh",
+        "echo launched >> '" + launches + "'",
+        "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"",
+        ""));
+    assertTrue(java.toFile().setExecutable(true));
+    ResultCache cache = ResultCache.open(temp.resolve("cache"));
+    List<Long> expected = INPUTS.stream().map(x -> (long) x * x).toList();
+    try (Pool pool = cache.on(Parallel.processPool().workers(2).javaExecutable(java).build())) {
+      assertEquals(expected, pool.map(x -> CostlyParallel.square(log, x), INPUTS));
+    }
+    long firstRun = launchCount(launches);
+    assertTrue(firstRun >= 1 && firstRun <= 2, "the first run launched " + firstRun);
+
+    try (Pool pool = cache.on(Parallel.processPool().workers(2).javaExecutable(java).build())) {
+      assertEquals(expected, pool.map(x -> CostlyParallel.square(log, x), INPUTS));
+      assertEquals(0, pool.stats().workersStarted());
+    }
+    assertEquals(firstRun, launchCount(launches), "a run answered by the cache launched a JVM");
+    assertEquals(10, Costly.runs(log));
+
+    Parallel.processPool().workers(2).javaExecutable(java).prestartWorkers().build().close(); // no task
+    assertEquals(firstRun + 2, launchCount(launches), "prestartWorkers starts every worker");
+  }
+
+  private static long launchCount(Path launches) throws IOException {
+    return Files.exists(launches) ? Files.readAllLines(launches).size() : 0;
+  }
+
   @Test
   void imapAndImapUnorderedMixHitsAndMisses() throws IOException {
     Path log = temp.resolve("runs.log");

@@ -39,7 +39,7 @@ public final class ParentMain {
       Thread.sleep(60_000);
       return;
     }
-    Pool pool = Parallel.processes(2);
+    Pool pool = Parallel.processPool().workers(2).prestartWorkers().build(); // both, whatever runs
     if (args[0].equals("apply")) {
       System.out.println("RESULT " + pool.apply(WorkParallel.cube(3)));
       pool.close();

@@ -21,6 +21,7 @@ public final class RemoteSettings {
   final int maxTasksPerWorker;
   final int maxTasksPerAssignment;
   final int startsWorkers;
+  final boolean startsWorkersOnDemand;
   final boolean replacesWorkers;
   final RetryPolicy retryPolicy;
 
@@ -35,6 +36,7 @@ public final class RemoteSettings {
     this.maxTasksPerWorker = b.maxTasksPerWorker;
     this.maxTasksPerAssignment = b.maxTasksPerAssignment;
     this.startsWorkers = b.startsWorkers;
+    this.startsWorkersOnDemand = b.startsWorkersOnDemand;
     this.replacesWorkers = b.replacesWorkers;
     this.retryPolicy = b.retryPolicy;
   }
@@ -156,6 +158,16 @@ public final class RemoteSettings {
   }
 
   /**
+   * Whether the engine starts its workers one by one as queued tasks need them (true), rather
+   * than all {@link #startsWorkers()} at once when it is created (false).
+   *
+   * @return true if workers start when tasks need them
+   */
+  public boolean startsWorkersOnDemand() {
+    return startsWorkersOnDemand;
+  }
+
+  /**
    * Whether a worker that left is replaced (by the engine, if it starts its own).
    *
    * @return true if a lost worker is replaced
@@ -185,6 +197,7 @@ public final class RemoteSettings {
     private int maxTasksPerWorker;
     private int maxTasksPerAssignment;
     private int startsWorkers;
+    private boolean startsWorkersOnDemand;
     private boolean replacesWorkers = true;
     private RetryPolicy retryPolicy;
 
@@ -284,6 +297,19 @@ public final class RemoteSettings {
      */
     public Builder startsWorkers(int count) {
       this.startsWorkers = count;
+      return this;
+    }
+
+    /**
+     * Whether the engine starts its workers as queued tasks need them, a worker for each task no
+     * worker is free to take, up to {@link #startsWorkers(int)} (true), or all of them when it is
+     * created (false, the default). A pool on demand that is given no task starts no worker.
+     *
+     * @param onDemand whether workers start when tasks need them
+     * @return this builder
+     */
+    public Builder startsWorkersOnDemand(boolean onDemand) {
+      this.startsWorkersOnDemand = onDemand;
       return this;
     }
 

@@ -99,8 +99,9 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   }
 
   /**
-   * Creates a pool named {@code given} ({@code "process pool N"} if null) and starts all its
-   * workers, in parallel; does not wait for them.
+   * Creates a pool named {@code given} ({@code "process pool N"} if null), whose workers start as
+   * tasks need them, or all at once, in parallel, if {@link WorkerConfig#prestartWorkers()}; does
+   * not wait for them.
    */
   public static RemoteDispatcher<WorkerProcess> start(WorkerConfig config, String given) {
     String kind = "process pool";
@@ -120,6 +121,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   private static RemoteDispatcher<WorkerProcess> start(String poolName, String name, WorkerConfig config) {
     RemoteSettings.Builder settings = RemoteSettings.builder(name, config.workers)
         .startsWorkers(config.workers)
+        .startsWorkersOnDemand(!config.jobMode && !config.prestartWorkers())
         .replacesWorkers(!config.jobMode)
         .crashPolicy(config.crashPolicy())
         .retryPolicy(config.jobMode ? null : config.retryPolicy())

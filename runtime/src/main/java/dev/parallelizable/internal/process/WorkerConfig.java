@@ -108,6 +108,25 @@ public final class WorkerConfig {
     return sharedArrayThreshold;
   }
 
+  /** Whether all workers start when the pool is built, rather than as tasks need them. */
+  private boolean prestartWorkers;
+
+  /**
+   * Has all workers start when the pool is built; called by the builder before the pool starts.
+   *
+   * @param prestart whether all workers start when the pool is built
+   * @return this configuration
+   */
+  public WorkerConfig prestartWorkers(boolean prestart) {
+    prestartWorkers = prestart;
+    return this;
+  }
+
+  /** Whether all workers start when the pool is built, rather than as tasks need them. */
+  boolean prestartWorkers() {
+    return prestartWorkers;
+  }
+
   /**
    * How long the workers of a closed pool are kept for the next pool of the same {@link #reuseKey()}
    * ({@link WorkerCache}); zero: not kept, and kept workers are not taken either.
@@ -223,6 +242,7 @@ public final class WorkerConfig {
     this.reuseKey = config.reuseKey;
     this.reuseWorkersFor = reuseWorkersFor;
     this.sharedArrayThreshold = config.sharedArrayThreshold;
+    this.prestartWorkers = config.prestartWorkers;
     this.retryPolicy = config.retryPolicy;
   }
 

@@ -83,7 +83,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     super(settings, link);
   }
 
-  /** Creates an engine, starts its workers if it starts its own, and has the watchdog watch it. */
+  /**
+   * Creates an engine, starts its workers if it starts its own (unless they start on demand), and
+   * has the watchdog watch it.
+   */
   public static <W> RemoteEngine<W> start(RemoteSettings settings, RemoteWorkers<W> link) {
     RemoteEngine<W> engine = new RemoteEngine<>(settings, link);
     link.attach(engine);
@@ -91,7 +94,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     List<W> spawned;
     engine.lock.lock();
     try {
-      spawned = engine.reserve(settings.startsWorkers());
+      spawned = engine.reserve(settings.startsWorkersOnDemand() ? 0 : settings.startsWorkers());
     } finally {
       engine.lock.unlock();
     }
