@@ -108,14 +108,6 @@ public interface RemoteDispatcher<W> extends Pool {
   boolean isRetiring(W worker);
 
   /**
-   * Whether the engine stopped the worker because it did not start in time.
-   *
-   * @param worker the worker
-   * @return true if the worker's start timed out
-   */
-  boolean startTimedOut(W worker);
-
-  /**
    * The workers that are not gone.
    *
    * @return a snapshot of the live workers

@@ -479,17 +479,6 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   }
 
   @Override
-  public boolean startTimedOut(W worker) {
-    lock.lock();
-    try {
-      WorkerSlot<W> slot = slots.get(worker);
-      return slot != null && slot.startTimedOut;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
   public List<W> workers() {
     lock.lock();
     try {
