@@ -102,10 +102,11 @@ public final class ClusterPool implements Pool {
   private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(30);
 
   private final HazelcastInstance hazelcast;
-  private final RemoteDispatcher<Member> engine;
+  /** The engine's pool, which this pool forwards to. */
+  private final Pool engine;
   private final ClusterWorkers workers;
 
-  private ClusterPool(HazelcastInstance hazelcast, RemoteDispatcher<Member> engine, ClusterWorkers workers) {
+  private ClusterPool(HazelcastInstance hazelcast, Pool engine, ClusterWorkers workers) {
     this.hazelcast = hazelcast;
     this.engine = engine;
     this.workers = workers;
@@ -409,7 +410,7 @@ public final class ClusterPool implements Pool {
     RemoteDispatcher<Member> engine = RemoteDispatcher.create(settings, workers);
     capacities.forEach(engine::ready);
     workers.follow();
-    return new ClusterPool(hazelcast, engine, workers);
+    return new ClusterPool(hazelcast, engine.pool(), workers);
   }
 
   /** Opens a session with every member that runs tasks: how many tasks each runs at once. */

@@ -297,7 +297,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
    * refuses the pool's secret, or answers without it, gets none.
    */
   private void probe(Member member) {
-    if (member.isLiteMember() || engine.isShutdown() || sessions.containsKey(member)
+    if (member.isLiteMember() || engine.pool().isShutdown() || sessions.containsKey(member)
         || !probing.add(member.getUuid())) {
       return; // not a worker, or opened already
     }

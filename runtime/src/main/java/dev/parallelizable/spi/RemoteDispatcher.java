@@ -6,8 +6,9 @@ import dev.parallelizable.internal.remote.RemoteEngine;
 import java.util.List;
 
 /**
- * The runtime's dispatch engine for a pool of remote workers, as its adapter sees it: a {@link Pool}
- * to hand to applications, and the callbacks through which the adapter reports what its workers do.
+ * The runtime's dispatch engine for a pool of remote workers, as its adapter sees it: the callbacks
+ * through which the adapter reports what its workers do, and apart from them the {@link #pool()} to
+ * hand to applications, which carries none of these callbacks.
  * See {@link RemoteWorkers} for the other direction, and the engine's overview for the states of a
  * chunk and of a worker.
  *
@@ -41,18 +42,28 @@ import java.util.List;
  *
  * @param <W> the adapter's handle on one worker
  */
-public interface RemoteDispatcher<W> extends Pool {
+public interface RemoteDispatcher<W> {
   /**
-   * A pool that dispatches to {@code workers}; starts its workers if it starts its own.
+   * An engine that dispatches to {@code workers}; starts its workers if it starts its own (and
+   * they do not start on demand). The adapter is given the same object through {@link
+   * RemoteWorkers#attach} before any worker starts.
    *
    * @param <W> the adapter's handle on one worker
    * @param settings the pool's settings; not null
    * @param workers the adapter; not null
-   * @return the new pool
+   * @return the new engine, whose {@link #pool()} is to be handed to applications
    */
   static <W> RemoteDispatcher<W> create(RemoteSettings settings, RemoteWorkers<W> workers) {
     return RemoteEngine.start(settings, workers);
   }
+
+  /**
+   * The pool to hand to applications: a {@link Pool} and nothing else, the same object on every
+   * call. Its {@code toString()} is the pool's name as messages show it.
+   *
+   * @return the engine's pool
+   */
+  Pool pool();
 
   /**
    * A worker is ready to run up to {@code capacity} assignments at once: one the engine started, or

@@ -4,9 +4,10 @@
  *
  * <p><b>For implementors, not for applications.</b> Applications use {@link dev.parallelizable}
  * alone; nothing here is needed to run tasks. An implementor (the cluster module is one) adapts its
- * workers to {@link dev.parallelizable.spi.RemoteWorkers}, creates a pool with {@link
- * dev.parallelizable.spi.RemoteDispatcher#create}, and reports what its workers do through the
- * dispatcher's callbacks. The engine owns the queue, the worker slots and their capacity, the
+ * workers to {@link dev.parallelizable.spi.RemoteWorkers}, creates an engine with {@link
+ * dev.parallelizable.spi.RemoteDispatcher#create}, hands its {@link
+ * dev.parallelizable.spi.RemoteDispatcher#pool() pool()} to applications, and reports what its
+ * workers do through the dispatcher's callbacks. The engine owns the queue, the worker slots and their capacity, the
  * requeue of a lost worker's tasks under the {@link dev.parallelizable.CrashPolicy}, the failure of
  * queued tasks when no worker is left, the per-task timeout, and shutdown and terminate; the
  * adapter only moves bytes and reports. On the worker side, {@link

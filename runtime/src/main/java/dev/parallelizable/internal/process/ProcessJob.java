@@ -41,8 +41,8 @@ public final class ProcessJob<R> implements Job<R> {
           ? broken
           : new WorkerStartException("The JVM of job " + task + " could not start", null);
     }
-    result = pool.applyAsync(task);
-    pool.shutdown();
+    result = pool.pool().applyAsync(task);
+    pool.pool().shutdown();
     return this;
   }
 
@@ -98,7 +98,7 @@ public final class ProcessJob<R> implements Job<R> {
       p = pool;
     }
     if (p != null) {
-      p.terminate();
+      p.pool().terminate();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.Describe;
+import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerCrashedException;
@@ -103,13 +104,13 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
    * tasks need them, or all at once, in parallel, if {@link WorkerConfig#prestartWorkers()}; does
    * not wait for them.
    */
-  public static RemoteDispatcher<WorkerProcess> start(WorkerConfig config, String given) {
+  public static Pool start(WorkerConfig config, String given) {
     String kind = "process pool";
     String defaultName = kind + " " + POOLS.incrementAndGet();
     return start(
         given == null ? defaultName : given,
         PoolNames.shown(kind, given, defaultName) + " (" + Texts.count(config.workers, "worker") + ")",
-        config);
+        config).pool();
   }
 
   /** Creates a pool shown in messages as {@code name}, which is also its name. */

@@ -11,7 +11,6 @@ import dev.parallelizable.internal.Retries;
 import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
-import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
 import java.util.ArrayDeque;
@@ -40,7 +39,7 @@ import java.util.function.Supplier;
  * Events}): a request's TaskExecution runs from its assignment to its end. Events are committed
  * under the lock: a commit copies a few fields into a thread-local buffer.
  */
-abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W> {
+abstract class EngineCore<W> extends AbstractPool {
   final RemoteSettings settings;
   final RemoteWorkers<W> link;
   final ReentrantLock lock = new ReentrantLock();
@@ -471,4 +470,10 @@ abstract class EngineCore<W> extends AbstractPool implements RemoteDispatcher<W>
       link.launch(spawned);
     }
   }
+
+  /** The failure that broke the pool, or null; under the lock or not. */
+  abstract WorkerStartException broken();
+
+  /** A snapshot of the workers that are not gone. */
+  abstract List<W> workers();
 }

@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.remote;
 
 import dev.parallelizable.ParallelException;
+import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskTimeoutException;
@@ -10,6 +11,7 @@ import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.events.Events;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.Assignment;
+import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
 import java.util.ArrayList;
@@ -79,17 +81,81 @@ import java.util.function.Supplier;
  * the callbacks of its result then run on the pool's callback thread (see {@code AbstractPool}).
  */
 public final class RemoteEngine<W> extends EngineStop<W> {
+  /** What the adapter holds; the engine itself is the pool that applications hold. */
+  private final Door door = new Door();
+
   private RemoteEngine(RemoteSettings settings, RemoteWorkers<W> link) {
     super(settings, link);
+  }
+
+  /**
+   * The engine as its adapter sees it: the adapter's callbacks, kept off the pool that applications
+   * hold, which has them as package-private methods only.
+   */
+  private final class Door implements RemoteDispatcher<W> {
+    @Override
+    public Pool pool() {
+      return RemoteEngine.this;
+    }
+
+    @Override
+    public void ready(W worker, int capacity) {
+      RemoteEngine.this.ready(worker, capacity);
+    }
+
+    @Override
+    public void answered(Assignment assignment) {
+      RemoteEngine.this.answered(assignment);
+    }
+
+    @Override
+    public void returned(Assignment assignment) {
+      RemoteEngine.this.returned(assignment);
+    }
+
+    @Override
+    public void gone(W worker, Throwable problem) {
+      RemoteEngine.this.gone(worker, problem);
+    }
+
+    @Override
+    public void leaving(W worker) {
+      RemoteEngine.this.leaving(worker);
+    }
+
+    @Override
+    public boolean isRetiring(W worker) {
+      return RemoteEngine.this.isRetiring(worker);
+    }
+
+    @Override
+    public List<W> workers() {
+      return RemoteEngine.this.workers();
+    }
+
+    @Override
+    public WorkerStartException broken() {
+      return RemoteEngine.this.broken();
+    }
+
+    @Override
+    public void workersChanged() {
+      RemoteEngine.this.workersChanged();
+    }
+
+    @Override
+    public String toString() {
+      return RemoteEngine.this.toString();
+    }
   }
 
   /**
    * Creates an engine, starts its workers if it starts its own (unless they start on demand), and
    * has the watchdog watch it.
    */
-  public static <W> RemoteEngine<W> start(RemoteSettings settings, RemoteWorkers<W> link) {
+  public static <W> RemoteDispatcher<W> start(RemoteSettings settings, RemoteWorkers<W> link) {
     RemoteEngine<W> engine = new RemoteEngine<>(settings, link);
-    link.attach(engine);
+    link.attach(engine.door);
     Watchdog.watch(engine);
     List<W> spawned;
     engine.lock.lock();
@@ -99,7 +165,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       engine.lock.unlock();
     }
     engine.launch(spawned);
-    return engine;
+    return engine.door;
   }
 
   @Override
@@ -200,8 +266,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     return filled;
   }
 
-  @Override
-  public void ready(W worker, int capacity) {
+  void ready(W worker, int capacity) {
     Outcome outcome = new Outcome();
     lock.lock();
     try {
@@ -239,8 +304,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     carryOut(outcome);
   }
 
-  @Override
-  public void answered(Assignment assignment) {
+  void answered(Assignment assignment) {
     Request request = (Request) assignment;
     Dispatch dispatch = request.dispatch;
     Outcome outcome = new Outcome();
@@ -276,8 +340,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     carryOut(outcome);
   }
 
-  @Override
-  public void returned(Assignment assignment) {
+  void returned(Assignment assignment) {
     Request request = (Request) assignment;
     Dispatch dispatch = request.dispatch;
     Outcome outcome = new Outcome();
@@ -301,8 +364,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     carryOut(outcome);
   }
 
-  @Override
-  public void gone(W worker, Throwable problem) {
+  void gone(W worker, Throwable problem) {
     Outcome outcome = new Outcome();
     boolean idleExit = false;
     lock.lock();
@@ -373,8 +435,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     checkStopped();
   }
 
-  @Override
-  public void leaving(W worker) {
+  void leaving(W worker) {
     Outcome outcome = new Outcome();
     lock.lock();
     try {
@@ -467,8 +528,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     return Math.max(request.from, Math.min(index, request.to - 1));
   }
 
-  @Override
-  public boolean isRetiring(W worker) {
+  boolean isRetiring(W worker) {
     lock.lock();
     try {
       WorkerSlot<W> slot = slots.get(worker);
@@ -479,7 +539,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   }
 
   @Override
-  public List<W> workers() {
+  List<W> workers() {
     lock.lock();
     try {
       return List.copyOf(slots.keySet());
@@ -489,7 +549,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   }
 
   @Override
-  public WorkerStartException broken() {
+  WorkerStartException broken() {
     lock.lock();
     try {
       return broken;
@@ -498,8 +558,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
   }
 
-  @Override
-  public void workersChanged() {
+  void workersChanged() {
     Outcome outcome = new Outcome();
     lock.lock();
     try {

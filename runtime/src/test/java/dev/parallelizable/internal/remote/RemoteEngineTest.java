@@ -6,29 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.AsyncResult;
 import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.Outcome;
+import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerLostException;
-import dev.parallelizable.TaskMethod;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -151,12 +158,39 @@ class RemoteEngineTest {
     return RemoteDispatcher.create(settings.build(), workers);
   }
 
+  /**
+   * What applications hold is a {@link Pool} and nothing else: none of the adapter's callbacks is
+   * a public method of it, so an application cannot report an answer or a lost worker.
+   */
+  @Test
+  void thePoolHandedToApplicationsCarriesNoCallbackOfTheAdapter() {
+    FakeWorkers workers = new FakeWorkers();
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1));
+    Pool pool = engine.pool();
+    assertSame(pool, engine.pool());
+    assertSame(engine, workers.engine, "the adapter holds the dispatcher it was given");
+    assertFalse(pool instanceof RemoteDispatcher, "the pool is not the dispatcher");
+    Set<String> callbacks = Arrays.stream(RemoteDispatcher.class.getDeclaredMethods())
+        .filter(method -> !Modifier.isStatic(method.getModifiers()) && !method.getName().equals("pool"))
+        .map(Method::getName)
+        .collect(Collectors.toSet());
+    assertEquals(9, callbacks.size(), callbacks.toString());
+    List<String> reachable = Arrays.stream(pool.getClass().getMethods())
+        .map(Method::getName)
+        .filter(callbacks::contains)
+        .toList();
+    assertEquals(List.of(), reachable, "callbacks reachable from the pool");
+    assertEquals("test pool", pool.toString());
+    pool.terminate();
+  }
+
   @Test
   void aWorkerGetsAsManyAssignmentsAsItsCapacityAndTheRestWait() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 3));
-    pool.ready("a", 2);
-    pool.ready("b", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 3));
+    Pool pool = engine.pool();
+    engine.ready("a", 2);
+    engine.ready("b", 1);
     List<AsyncResult<Long>> results = List.of(
         pool.applyAsync(Tasks.cube(1)), pool.applyAsync(Tasks.cube(2)),
         pool.applyAsync(Tasks.cube(3)), pool.applyAsync(Tasks.cube(4)));
@@ -179,12 +213,13 @@ class RemoteEngineTest {
   @Test
   void aTaskLostWithItsWorkerRunsAgainWithinItsCrashPolicy() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 2).crashPolicy(CrashPolicy.retry(1)));
-    pool.ready("a", 1);
-    pool.ready("b", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 2).crashPolicy(CrashPolicy.retry(1)));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
+    engine.ready("b", 1);
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(3));
     FakeWorkers.Sent first = workers.next();
-    pool.gone(first.worker(), new RuntimeException("crashed"));
+    engine.gone(first.worker(), new RuntimeException("crashed"));
     FakeWorkers.Sent again = workers.next();
     assertFalse(again.worker().equals(first.worker()), "sent to the worker that remains");
     assertFalse(first.assignment().isActive(), "the lost assignment is over");
@@ -195,14 +230,15 @@ class RemoteEngineTest {
   @Test
   void aTaskLostMoreOftenThanItsCrashPolicyAllowsFailsNamingTheWorker() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 3).crashPolicy(CrashPolicy.retry(1)));
-    pool.ready("a", 1);
-    pool.ready("b", 1);
-    pool.ready("c", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 3).crashPolicy(CrashPolicy.retry(1)));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
+    engine.ready("b", 1);
+    engine.ready("c", 1);
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(3));
-    pool.gone(workers.next().worker(), null);
+    engine.gone(workers.next().worker(), null);
     String second = workers.next().worker();
-    pool.gone(second, null);
+    engine.gone(second, null);
     WorkerLostException lost = assertThrows(WorkerLostException.class, () -> result.get(BOUND));
     assertEquals(second, lost.worker());
     assertTrue(lost.getMessage().contains("lost with its worker 2 times, more than CrashPolicy.retry(1) allows"), lost.getMessage());
@@ -212,15 +248,16 @@ class RemoteEngineTest {
   @Test
   void underCrashPolicyFailTasksWhoseResultsWereLostWithTheWorkerFailAndAreNotSentAgain() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool =
+    RemoteDispatcher<String> engine =
         engine(workers, RemoteSettings.builder("test pool", 2).crashPolicy(CrashPolicy.fail()));
-    pool.ready("a", 1);
-    pool.ready("b", 1);
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
+    engine.ready("b", 1);
     CompletableFuture<List<Outcome<Long>>> outcomes =
         CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::cube, List.of(1, 2, 3, 4), 4));
     FakeWorkers.Sent chunk = workers.next();
     workers.returnedUnsent = 2; // it had returned cube(1) and cube(2), and was running cube(3)
-    pool.gone(chunk.worker(), null);
+    engine.gone(chunk.worker(), null);
     FakeWorkers.Sent rest = workers.next();
     assertEquals(3, rest.assignment().from(), "only the task that had not started is sent again");
     workers.answer(rest);
@@ -239,18 +276,19 @@ class RemoteEngineTest {
   @Test
   void underCrashPolicyRetryTasksWhoseResultsWereLostRunAgainAsLossesOfTheirOwn() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool =
+    RemoteDispatcher<String> engine =
         engine(workers, RemoteSettings.builder("test pool", 3).crashPolicy(CrashPolicy.retry(1)));
-    pool.ready("a", 1);
-    pool.ready("b", 1);
-    pool.ready("c", 1);
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
+    engine.ready("b", 1);
+    engine.ready("c", 1);
     CompletableFuture<List<Outcome<Long>>> outcomes =
         CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::cube, List.of(1, 2, 3), 3));
     workers.returnedUnsent = 1; // it had returned cube(1), and was running cube(2)
-    pool.gone(workers.next().worker(), null);
+    engine.gone(workers.next().worker(), null);
     FakeWorkers.Sent again = workers.next();
     assertEquals(0, again.assignment().from(), "within the policy, the returned task runs again");
-    pool.gone(again.worker(), null); // the same again: the result of cube(1) is lost a second time
+    engine.gone(again.worker(), null); // the same again: the result of cube(1) is lost a second time
     FakeWorkers.Sent last = workers.next();
     assertEquals(2, last.assignment().from(), "neither task lost twice is sent a third time");
     workers.answer(last);
@@ -267,11 +305,12 @@ class RemoteEngineTest {
   @Test
   void queuedTasksFailWhenNoWorkerIsLeft() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1).crashPolicy(CrashPolicy.retry(1)));
-    pool.ready("a", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1).crashPolicy(CrashPolicy.retry(1)));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
     AsyncResult<Long> running = pool.applyAsync(Tasks.cube(1));
     AsyncResult<Long> queued = pool.applyAsync(Tasks.cube(2));
-    pool.gone(workers.next().worker(), null);
+    engine.gone(workers.next().worker(), null);
     WorkerLostException lost = assertThrows(WorkerLostException.class, () -> running.get(BOUND));
     assertTrue(lost.getMessage().contains("no worker is left"), lost.getMessage());
     TaskFailedException failed = assertThrows(TaskFailedException.class, () -> queued.get(BOUND));
@@ -281,9 +320,10 @@ class RemoteEngineTest {
   @Test
   void aTaskPastTheTimeoutFailsAndItsWorkerStaysWhenTheAdapterCanInterruptIt() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool =
+    RemoteDispatcher<String> engine =
         engine(workers, RemoteSettings.builder("test pool", 1).taskTimeout(Duration.ofMillis(100)));
-    pool.ready("a", 1);
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(5));
     workers.next(); // never answered
     TaskTimeoutException timeout = assertThrows(TaskTimeoutException.class, () -> result.get(BOUND));
@@ -297,8 +337,9 @@ class RemoteEngineTest {
   @Test
   void anArgumentTheAdapterCannotEncodeFailsTheSubmitAndTheEngineGoesOn() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1));
-    pool.ready("a", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
     assertThrows(IllegalArgumentException.class, () -> pool.applyAsync(Tasks.setMarker("unencodable")));
     AsyncResult<Long> next = pool.applyAsync(Tasks.cube(2));
     workers.answer(workers.next());
@@ -308,9 +349,10 @@ class RemoteEngineTest {
   @Test
   void terminateCancelsPendingTasksStopsEveryWorkerAndReportsTheStopOnce() {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 2));
-    pool.ready("a", 1);
-    pool.ready("b", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 2));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
+    engine.ready("b", 1);
     AsyncResult<Long> running = pool.applyAsync(Tasks.cube(1));
     AsyncResult<Long> queued = pool.applyAsync(Tasks.cube(2));
     AsyncResult<Long> waiting = pool.applyAsync(Tasks.cube(3));
@@ -319,15 +361,16 @@ class RemoteEngineTest {
       assertThrows(TaskCancelledException.class, () -> result.get(BOUND));
     }
     assertEquals(List.of("a killed", "b killed"), workers.stopped.stream().sorted().toList());
-    assertTrue(pool.workers().isEmpty());
+    assertTrue(engine.workers().isEmpty());
     assertEquals(1, workers.poolStopped.get());
   }
 
   @Test
   void shutdownLetsQueuedWorkFinishThenRetiresEachWorker() throws Exception {
     FakeWorkers workers = new FakeWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1));
-    pool.ready("a", 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
     AsyncResult<Long> first = pool.applyAsync(Tasks.cube(1));
     AsyncResult<Long> second = pool.applyAsync(Tasks.cube(2));
     pool.shutdown();

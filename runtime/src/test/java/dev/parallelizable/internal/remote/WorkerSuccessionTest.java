@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskTimeoutException;
 import dev.parallelizable.WorkerLostException;
@@ -130,8 +131,9 @@ class WorkerSuccessionTest {
   @Test
   void theSuccessorOfARecycledWorkerStartsWhenItIsGivenItsLastTask() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1).maxTasksPerWorker(2));
-    pool.ready(workers.nextLaunched(), 1);
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1).maxTasksPerWorker(2));
+    Pool pool = engine.pool();
+    engine.ready(workers.nextLaunched(), 1);
     AsyncResult<Long> first = pool.applyAsync(Tasks.cube(1));
     workers.answer(workers.nextSent());
     assertEquals(1L, first.get(BOUND));
@@ -147,9 +149,9 @@ class WorkerSuccessionTest {
     workers.answer(last);
     assertEquals(8L, second.get(BOUND));
     assertTrue(workers.events.contains("retired w1"), workers.events.toString());
-    pool.gone("w1", null);
+    engine.gone("w1", null);
     assertNull(workers.launched.poll(), "w1 gone: its successor already started, no other");
-    pool.ready("w2", 1);
+    engine.ready("w2", 1);
     workers.answer(workers.nextSent());
     assertEquals(27L, third.get(BOUND));
     pool.terminate();
@@ -158,16 +160,17 @@ class WorkerSuccessionTest {
   @Test
   void theReplacementOfATimedOutWorkerStartsBeforeItIsKilled() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool =
+    RemoteDispatcher<String> engine =
         engine(workers, RemoteSettings.builder("test pool", 1).taskTimeout(Duration.ofMillis(50)));
-    pool.ready(workers.nextLaunched(), 1);
+    Pool pool = engine.pool();
+    engine.ready(workers.nextLaunched(), 1);
     AsyncResult<Long> stuck = pool.applyAsync(Tasks.cube(1));
     workers.nextSent(); // never answered
     assertEquals("w2", workers.nextLaunched());
     await().atMost(BOUND).until(() -> workers.events.contains("abandoned w1"));
     assertTrue(workers.events.indexOf("launched w2") < workers.events.indexOf("abandoned w1"),
         "launched before the kill: " + workers.events);
-    pool.gone("w1", null);
+    engine.gone("w1", null);
     assertThrows(TaskTimeoutException.class, () -> stuck.get(BOUND));
     assertNull(workers.launched.poll(), "the killed worker is not replaced twice");
     pool.terminate();
@@ -176,10 +179,11 @@ class WorkerSuccessionTest {
   @Test
   void theReplacementOfATimedOutWorkerStartsAlsoWhenOtherWorkersAreWatched() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = RemoteDispatcher.create(RemoteSettings.builder("test pool", 2)
+    RemoteDispatcher<String> engine = RemoteDispatcher.create(RemoteSettings.builder("test pool", 2)
         .startsWorkers(2).taskTimeout(Duration.ofMillis(50)).build(), workers);
-    pool.ready(workers.nextLaunched(), 1);
-    pool.ready(workers.nextLaunched(), 1);
+    Pool pool = engine.pool();
+    engine.ready(workers.nextLaunched(), 1);
+    engine.ready(workers.nextLaunched(), 1);
     AsyncResult<Long> stuck = pool.applyAsync(Tasks.cube(1));
     workers.nextSent(); // never answered
     assertEquals("w3", workers.nextLaunched(), "the replacement starts while w2 is watched too");
@@ -193,17 +197,18 @@ class WorkerSuccessionTest {
   @Test
   void aWorkerKnownToLeaveIsReplacedBeforeItIsGoneAndItsTaskRunsOnTheReplacement() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = engine(workers, RemoteSettings.builder("test pool", 1)
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1)
         .crashPolicy(dev.parallelizable.CrashPolicy.retry(1)));
-    pool.ready(workers.nextLaunched(), 1);
+    Pool pool = engine.pool();
+    engine.ready(workers.nextLaunched(), 1);
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(4));
     workers.nextSent();
-    pool.leaving("w1"); // its channel ended; the process is still being reaped
+    engine.leaving("w1"); // its channel ended; the process is still being reaped
     assertEquals("w2", workers.nextLaunched());
-    pool.leaving("w1");
-    pool.gone("w1", new RuntimeException("crashed"));
+    engine.leaving("w1");
+    engine.gone("w1", new RuntimeException("crashed"));
     assertNull(workers.launched.poll(), "replaced once");
-    pool.ready("w2", 1);
+    engine.ready("w2", 1);
     workers.answer(workers.nextSent());
     assertEquals(64L, result.get(BOUND));
     pool.terminate();
@@ -212,23 +217,24 @@ class WorkerSuccessionTest {
   @Test
   void aShutDownPoolReleasesItsIdleWorkersButRetiresARecycledOne() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = RemoteDispatcher.create(
+    RemoteDispatcher<String> engine = RemoteDispatcher.create(
         RemoteSettings.builder("test pool", 2).startsWorkers(2).maxTasksPerWorker(1).build(), workers);
-    pool.ready(workers.nextLaunched(), 1);
-    pool.ready(workers.nextLaunched(), 1);
+    Pool pool = engine.pool();
+    engine.ready(workers.nextLaunched(), 1);
+    engine.ready(workers.nextLaunched(), 1);
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(2));
     Assignment only = workers.nextSent();
     assertEquals("w3", workers.nextLaunched(), "the successor of the worker given its one task");
     pool.shutdown();
     workers.answer(only);
     assertEquals(8L, result.get(BOUND));
-    pool.ready("w3", 1);
+    engine.ready("w3", 1);
     List<String> stops = workers.events.stream().filter(e -> !e.startsWith("launched")).toList();
     assertEquals(3, stops.size(), workers.events.toString());
     assertEquals(1, stops.stream().filter(e -> e.startsWith("retired ")).count(), "the recycled one: " + stops);
     assertEquals(2, stops.stream().filter(e -> e.startsWith("released ")).count(), "the idle ones: " + stops);
     for (String worker : List.of("w1", "w2", "w3")) {
-      pool.gone(worker, null);
+      engine.gone(worker, null);
     }
     pool.join();
   }

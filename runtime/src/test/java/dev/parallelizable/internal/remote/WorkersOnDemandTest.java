@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.parallelizable.AsyncResult;
+import dev.parallelizable.Pool;
 import dev.parallelizable.internal.remote.RemoteEngineTest.Tasks;
 import dev.parallelizable.internal.remote.WorkerSuccessionTest.StartingWorkers;
 import dev.parallelizable.spi.Assignment;
@@ -26,14 +27,15 @@ class WorkersOnDemandTest {
   @Test
   void aWorkerStartsForEachTaskNoWorkerIsFreeToTakeUpToTheSize() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = RemoteDispatcher.create(
+    RemoteDispatcher<String> engine = RemoteDispatcher.create(
         RemoteSettings.builder("test pool", 3).startsWorkers(3).startsWorkersOnDemand(true).build(), workers);
+    Pool pool = engine.pool();
     assertEquals(0, workers.created.get(), "no task, no worker");
 
     AsyncResult<Long> first = pool.applyAsync(Tasks.cube(2));
     assertEquals("w1", workers.nextLaunched());
     assertNull(workers.launched.poll(), "one task, one worker");
-    pool.ready("w1", 1);
+    engine.ready("w1", 1);
     Assignment running = workers.nextSent();
     workers.answer(running);
     assertEquals(8L, first.get(BOUND));
@@ -51,8 +53,8 @@ class WorkersOnDemandTest {
 
     workers.answer(onTheIdleWorker);
     assertEquals(27L, second.get(BOUND));
-    pool.ready("w2", 1);
-    pool.ready("w3", 1);
+    engine.ready("w2", 1);
+    engine.ready("w3", 1);
     for (int i = 0; i < 3; i++) {
       workers.answer(workers.nextSent());
     }
@@ -64,8 +66,9 @@ class WorkersOnDemandTest {
   @Test
   void byDefaultEveryWorkerStartsWhenTheEngineIsCreated() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = RemoteDispatcher.create(
+    RemoteDispatcher<String> engine = RemoteDispatcher.create(
         RemoteSettings.builder("test pool", 3).startsWorkers(3).build(), workers);
+    Pool pool = engine.pool();
     assertEquals(List.of("w1", "w2", "w3"),
         List.of(workers.nextLaunched(), workers.nextLaunched(), workers.nextLaunched()));
     assertNull(workers.launched.poll());
@@ -75,8 +78,9 @@ class WorkersOnDemandTest {
   @Test
   void anEngineOnDemandThatIsGivenNoTaskShutsDownWithoutStartingAWorker() throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> pool = RemoteDispatcher.create(
+    RemoteDispatcher<String> engine = RemoteDispatcher.create(
         RemoteSettings.builder("test pool", 2).startsWorkers(2).startsWorkersOnDemand(true).build(), workers);
+    Pool pool = engine.pool();
     pool.shutdown();
     pool.join();
     assertEquals(0, workers.created.get());
