@@ -1,6 +1,8 @@
 package dev.parallelizable.samples.tutorial;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.samples.Captured;
@@ -113,17 +115,58 @@ class TutorialProgramsTest {
   void slowerThanLoopTimesEveryWayAgainstTheLoop() {
     Captured out = new Captured();
 
-    SlowerThanLoop.run(out.stream(), 1, 999, 20_000);
+    SlowerThanLoop.run(out.stream(), 5, 999, 20_000);
 
     List<String> lines = out.text().lines().toList();
-    assertTrue(lines.get(0).startsWith("cube(x) for x in 1..n: median of 1 rounds"), lines.get(0));
-    assertTrue(lines.get(1).matches("\\s+n = 999\\s+n = 20,000\\s*"), lines.get(1));
-    assertTrue(lines.get(2).matches("for loop\\s+\\d+\\.\\d{3} ms\\s+\\d+\\.\\d{3} ms"), lines.get(2));
-    String ratio = "\\d+\\.\\d{3} ms\\s+x\\d+\\.\\d";
-    for (int row = 3; row <= 8; row++) {
+    int workers = Runtime.getRuntime().availableProcessors();
+    assertEquals(
+        "cube(x) for x in 1..n, " + workers + " workers per pool; each timed call adds up the cubes it made.",
+        lines.get(0));
+    assertTrue(lines.get(1).startsWith("Median of 5 rounds after warm-up, each round timing every way once"),
+        lines.get(1));
+    assertTrue(lines.get(3).matches("\\s+n = 999\\s+n = 20,000"), lines.get(3));
+    String time = "\\d+\\.\\d{3} ms";
+    String spread = "\\(\\d+\\.?\\d*\\.\\.\\d+\\.?\\d*\\)";
+    String withRatio = time + "\\s+x\\d+\\.\\d{2}\\s+" + spread;
+    List<String> ways =
+        List.of(
+            "for loop into a long[]",
+            "threads(" + workers + "), cubeMap",
+            "processes(" + workers + "), cubeMap",
+            "threads(" + workers + "), map",
+            "processes(" + workers + "), map",
+            "threads(" + workers + "), a block per worker",
+            "processes(" + workers + "), a block per worker");
+    String withoutRatio = time + "\\s+" + spread;
+    String baseline = Pattern.quote("for loop into a List<Long>");
+    assertTrue(lines.get(4).matches(baseline + "\\s+" + withoutRatio + "\\s+" + withoutRatio), lines.get(4));
+    for (int row = 0; row < ways.size(); row++) {
+      String line = lines.get(5 + row);
       assertTrue(
-          lines.get(row).matches("(threads|processes)\\(\\d+\\), .+?\\s+" + ratio + "\\s+" + ratio),
-          lines.get(row));
+          line.matches(Pattern.quote(ways.get(row)) + "\\s+" + withRatio + "\\s+" + withRatio), line);
     }
+    assertTrue(lines.get(5 + ways.size()).startsWith("The long[] loop makes no boxes"),
+        lines.get(5 + ways.size()));
+  }
+
+  @Test
+  void slowerThanLoopFailsOnAWayFasterThanItsWorkersCouldMakeIt() {
+    IllegalStateException error =
+        assertThrows(
+            IllegalStateException.class,
+            () -> SlowerThanLoop.checkSpeedup("threads(2), map", 999_999, 0.4, 2));
+
+    assertEquals(
+        "threads(2), map took x0.400 the long[] loop's time for n = 999,999 (fastest rounds), below the"
+            + " bound of 1/2 = 0.500: it does at least the loop's work, so 2 workers cannot take less;"
+            + " a measuring error (is every result read in the timed call, was every way warmed up?)",
+        error.getMessage());
+  }
+
+  @Test
+  void slowerThanLoopAcceptsASpeedUpUpToItsWorkers() {
+    assertDoesNotThrow(() -> SlowerThanLoop.checkSpeedup("threads(2), map", 999_999, 0.5, 2));
+    assertDoesNotThrow(() -> SlowerThanLoop.checkSpeedup("processes(4), map", 999, 0.25, 4));
+    assertDoesNotThrow(() -> SlowerThanLoop.checkSpeedup("processes(4), map", 999, 7.5, 4));
   }
 }
