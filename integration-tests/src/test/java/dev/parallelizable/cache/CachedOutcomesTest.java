@@ -2,6 +2,7 @@ package dev.parallelizable.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.Outcome;
@@ -49,6 +50,37 @@ class CachedOutcomesTest {
     }
   }
 
+  /**
+   * The cached view words a bad argument, and an input whose task cannot be built, exactly as the
+   * pool under it does: the view and its pool check and describe them in one place.
+   */
+  @Test
+  void theViewRejectsBadArgumentsAndWordsAnUnbuildableInputAsItsPoolDoes() {
+    try (Pool plain = Parallel.threads(2);
+        Pool cached = ResultCache.open(temp.resolve("cache")).on(Parallel.threads(2))) {
+      Path log = temp.resolve("runs.log");
+      assertEquals(
+          assertThrows(IllegalArgumentException.class, () -> plain.applyAsync(null)).getMessage(),
+          assertThrows(IllegalArgumentException.class, () -> cached.applyAsync(null)).getMessage());
+      assertEquals(
+          assertThrows(IllegalArgumentException.class,
+              () -> plain.map(x -> CostlyParallel.square(log, x), INPUTS, -2)).getMessage(),
+          assertThrows(IllegalArgumentException.class,
+              () -> cached.map(x -> CostlyParallel.square(log, x), INPUTS, -2)).getMessage());
+      assertEquals(
+          assertThrows(IllegalArgumentException.class,
+              () -> plain.imapOutcomes((Integer x) -> CostlyParallel.square(log, x), null, 1)).getMessage(),
+          assertThrows(IllegalArgumentException.class,
+              () -> cached.imapOutcomes((Integer x) -> CostlyParallel.square(log, x), null, 1)).getMessage());
+      TaskFailedException fromPool = assertInstanceOf(TaskFailedException.class,
+          plain.mapOutcomes(x -> squareUnlessThree(log, x), INPUTS).get(3).failure());
+      TaskFailedException fromView = assertInstanceOf(TaskFailedException.class,
+          cached.mapOutcomes(x -> squareUnlessThree(log, x), INPUTS).get(3).failure());
+      assertEquals(fromPool.getMessage(), fromView.getMessage());
+      assertEquals(String.valueOf(fromPool.getCause()), String.valueOf(fromView.getCause()));
+    }
+  }
+
   @Test
   void hitsAndMissesEachGiveTheirOutcomeAndAFailureStopsNothing() throws IOException {
     Path log = temp.resolve("runs.log");
@@ -90,7 +122,7 @@ class CachedOutcomesTest {
               },
               INPUTS);
       assertOutcomes(outcomes);
-      Throwable cause = outcomes.get(3).failure().getCause();
+      Throwable cause = outcomes.get(3).failure().getCause().getCause(); // as every pool words it
       assertInstanceOf(IOException.class, cause);
       assertEquals("no task for 3", cause.getMessage());
     }

@@ -289,11 +289,35 @@ public abstract class AbstractPool implements Pool {
     listeners.remove(listener);
   }
 
-  @Override
-  public <R> AsyncResult<R> applyAsync(Task<R> task) {
+  /**
+   * Checks the arguments of a map, in the words of every pool and view.
+   *
+   * @throws IllegalArgumentException naming the argument if one is null or {@code chunkSize} is
+   *     negative
+   */
+  public static void checkMapArguments(Object toTask, Object inputs, int chunkSize) {
+    if (chunkSize < 0) {
+      throw new IllegalArgumentException(
+          "chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
+    }
+    if (toTask == null || inputs == null) {
+      throw new IllegalArgumentException((toTask == null ? "toTask" : "inputs") + " must not be null");
+    }
+  }
+  /**
+   * Checks the task of an {@code applyAsync}, in the words of every pool and view.
+   *
+   * @throws IllegalArgumentException if {@code task} is null
+   */
+  public static void checkTask(Task<?> task) {
     if (task == null) {
       throw new IllegalArgumentException("task must not be null; pass a Task built by a generated ...Parallel class");
     }
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(Task<R> task) {
+    checkTask(task);
     Chunk chunk = Chunk.of(task);
     submit(chunk);
     return new ChunkResult<>(chunk, callbacks);

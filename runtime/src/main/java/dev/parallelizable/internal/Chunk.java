@@ -332,7 +332,15 @@ public final class Chunk {
 
   /** Why input {@code index} has no task: its function threw {@code e}. */
   private TaskFailedException unbuilt(int index, Throwable e) {
-    String input = Describe.value(inputs[index]);
+    return unbuilt(inputs[index], e);
+  }
+
+  /**
+   * The failure of an input for which the function passed to a map threw {@code e} (or returned
+   * null: {@code e} is then a {@code NullPointerException}), in the words of every pool and view.
+   */
+  public static TaskFailedException unbuilt(Object value, Throwable e) {
+    String input = Describe.value(value);
     return new TaskFailedException(
         "<building the task for input " + input + '>',
         new IllegalArgumentException(

@@ -95,6 +95,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     this(pool, inputs, toTask, chunkSize, ordered, null, outcomes);
   }
 
+
   private ChunkedResults(
       AbstractPool pool,
       Iterable<? extends T> inputs,
@@ -103,13 +104,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
       boolean ordered,
       TaskMethod<?> argumentsOf,
       boolean outcomes) {
-    if (chunkSize < 0) {
-      throw new IllegalArgumentException(
-          "chunkSize must be positive, or 0 to let the pool choose; got " + chunkSize);
-    }
-    if (toTask == null || inputs == null) {
-      throw new IllegalArgumentException((toTask == null ? "toTask" : "inputs") + " must not be null");
-    }
+    AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
     pool.checkAccepting();
     this.pool = pool;
     this.inputs = inputs.iterator();

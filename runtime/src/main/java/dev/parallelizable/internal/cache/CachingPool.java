@@ -10,12 +10,13 @@ import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
+import dev.parallelizable.internal.AbstractPool;
+import dev.parallelizable.internal.Chunk;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,7 +80,7 @@ public final class CachingPool implements Pool {
 
   @Override
   public <R> AsyncResult<R> applyAsync(Task<R> task) {
-    Objects.requireNonNull(task, "task must not be null; pass a Task built by a generated ...Parallel class");
+    AbstractPool.checkTask(task);
     checkAccepting();
     return submit(cache.key(task));
   }
@@ -118,9 +119,7 @@ public final class CachingPool implements Pool {
   @Override
   public <T, R> List<R> map(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
-    if (chunkSize < 0) {
-      throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
-    }
+    AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
     checkAccepting();
     List<CacheCore.Keyed<R>> keyed = new ArrayList<>();
     for (T input : inputs) {
@@ -181,12 +180,10 @@ public final class CachingPool implements Pool {
       task = toTask.apply(input);
     } catch (Throwable e) {
       // Whatever it threw, undeclared checked exceptions included (Kotlin, Lombok's @SneakyThrows).
-      throw new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", e);
+      throw Chunk.unbuilt(input, e);
     }
     if (task == null) {
-      throw new TaskFailedException(
-          "toTask(" + CacheCore.describeInput(input) + ")",
-          new NullPointerException("toTask returned null for input " + CacheCore.describeInput(input)));
+      throw Chunk.unbuilt(input, new NullPointerException("toTask returned null"));
     }
     return task;
   }
@@ -194,12 +191,14 @@ public final class CachingPool implements Pool {
   @Override
   public <T, R> ResultIterator<R> imap(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
     return new LookAhead<>(toTask, inputs.iterator(), true, chunkSize);
   }
 
   @Override
   public <T, R> ResultIterator<R> imapUnordered(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
     return new LookAhead<>(toTask, inputs.iterator(), false, chunkSize);
   }
 
@@ -217,9 +216,6 @@ public final class CachingPool implements Pool {
     private boolean closed;
 
     LookAhead(Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
-      if (chunkSize < 0) {
-        throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
-      }
       checkAccepting();
       this.toTask = toTask;
       this.inputs = inputs;
@@ -289,12 +285,14 @@ public final class CachingPool implements Pool {
   @Override
   public <T, R> ResultIterator<Outcome<R>> imapOutcomes(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
     return new OutcomeLookAhead<>(toTask, inputs.iterator(), true, chunkSize);
   }
 
   @Override
   public <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
+    AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
     return new OutcomeLookAhead<>(toTask, inputs.iterator(), false, chunkSize);
   }
 
@@ -313,9 +311,6 @@ public final class CachingPool implements Pool {
 
     OutcomeLookAhead(
         Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
-      if (chunkSize < 0) {
-        throw new IllegalArgumentException("chunkSize must be 0 (the pool chooses) or positive, got " + chunkSize);
-      }
       checkAccepting();
       this.toTask = toTask;
       this.inputs = inputs;
