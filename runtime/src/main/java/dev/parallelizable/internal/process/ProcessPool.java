@@ -10,6 +10,7 @@ import dev.parallelizable.WorkerStartException;
 import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.Texts;
+import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.internal.remote.BatchEncoder;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;

@@ -9,6 +9,7 @@ import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import dev.parallelizable.internal.protocol.Connection;
 import dev.parallelizable.internal.protocol.EncodedFailure;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;

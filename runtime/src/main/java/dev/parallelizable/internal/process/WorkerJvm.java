@@ -1,6 +1,8 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import dev.parallelizable.internal.protocol.ProgressSlot;
+import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.shared.OwnedDirectories;
 import java.io.EOFException;
 import java.io.FileInputStream;
@@ -14,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operating-system side of one worker: starts its JVM in a private directory (the socket
- * {@code s}, the progress slot {@code p}, the exit trace {@value #EXIT_TRACE}), pumps its standard
- * output and error, kills it, and once it is gone waits for it within a grace period, drains its
- * output, reads its exit status and deletes the directory.
+ * {@code s}, the progress slot {@code p}, the exit trace {@value Protocol#EXIT_TRACE}), pumps its
+ * standard output and error, kills it, and once it is gone waits for it within a grace period,
+ * drains its output, reads its exit status and deletes the directory.
  *
  * <p>Thread-safe: {@link #directory}, the pumps and {@link #killed} are guarded by this object's
  * lock; the process, the progress slot and the exit status are published through volatile fields.
@@ -26,8 +28,6 @@ final class WorkerJvm {
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
-  /** The file, in the worker's directory, that its JVM writes to as it exits. */
-  static final String EXIT_TRACE = "x";
   /** The prefix of a worker's directory in the temporary directory. */
   static final String DIRECTORY_PREFIX = "parallelizable-";
   /** The longest socket path accepted everywhere: 104 bytes on macOS, 108 on Linux, with a zero. */
@@ -73,7 +73,7 @@ final class WorkerJvm {
         process =
             new ProcessBuilder(
                     config.command(
-                        directory.resolve("s"), directory.resolve("p"), directory.resolve(EXIT_TRACE), name,
+                        directory.resolve("s"), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name,
                         owner.owner().sharedFiles().directory()))
                 .start();
       } catch (IOException | RuntimeException e) {
@@ -244,7 +244,7 @@ final class WorkerJvm {
   private synchronized boolean exitPathRan() {
     if (directory != null) {
       try {
-        return Files.size(directory.resolve(EXIT_TRACE)) > 0;
+        return Files.size(directory.resolve(Protocol.EXIT_TRACE)) > 0;
       } catch (IOException e) {
         // no trace: fall back on the mark of the shutdown hook
       }
@@ -283,7 +283,7 @@ final class WorkerJvm {
     try {
       Files.deleteIfExists(directory.resolve("s"));
       Files.deleteIfExists(directory.resolve("p"));
-      Files.deleteIfExists(directory.resolve(EXIT_TRACE));
+      Files.deleteIfExists(directory.resolve(Protocol.EXIT_TRACE));
       Files.deleteIfExists(directory);
     } catch (IOException e) {
       // a leftover empty directory in the temporary directory is harmless

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.spi.Assignment;
 import java.io.IOException;
 import java.util.List;

@@ -150,6 +150,12 @@ public final class Protocol {
   /** The exit code of a worker whose parent disappeared. */
   public static final int EXIT_ORPHANED = 4;
 
+  /**
+   * The file, in the worker's directory, that its JVM writes to as it exits; a worker whose parent
+   * disappeared deletes it with the rest of the directory.
+   */
+  public static final String EXIT_TRACE = "x";
+
   /** At most this many causes of an exception are sent structurally. */
   private static final int MAX_CAUSES = 16;
 

@@ -1,8 +1,5 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
-import dev.parallelizable.internal.protocol.FrameInput;
-import dev.parallelizable.internal.protocol.FrameOutput;
-import dev.parallelizable.internal.protocol.Protocol;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,10 +14,11 @@ import java.nio.channels.SocketChannel;
  * side (the kernel copies between the sockets). Frames larger than {@link #MAX_BUFFER} pass through
  * the buffer in pieces.
  *
- * <p>Thread safety: one thread may receive while another sends; {@link #send} is synchronized so
+ * <p>Internal: the parent holds one end for each worker (its {@code WorkerEndpoint}), the worker JVM
+ * the other (its {@code WorkerMain}). Thread safety: one thread may receive while another sends; {@link #send} is synchronized so
  * that frames never interleave, and {@link #receive} is called by one reader thread only.
  */
-final class Connection implements Closeable, FrameOutput.Sink {
+public final class Connection implements Closeable, FrameOutput.Sink {
   static final int HEADER_BYTES = 4 + 1 + 8;
   private static final int INITIAL_BUFFER = 64 * 1024;
   private static final int MAX_BUFFER = 4 * 1024 * 1024;
@@ -31,7 +29,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
   private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(Protocol.BYTE_ORDER);
   private ByteBuffer in = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(Protocol.BYTE_ORDER).flip();
 
-  Connection(SocketChannel channel) {
+  public Connection(SocketChannel channel) {
     this.channel = channel;
   }
 
@@ -49,11 +47,11 @@ final class Connection implements Closeable, FrameOutput.Sink {
     }
   }
 
-  /** A received frame: valid until the next {@link #receive()}. */
-  static final class Frame {
-    final byte type;
-    final long id;
-    final FrameInput body;
+  /** A received frame: valid until the next {@link #receive()}; read by the receiving thread only. */
+  public static final class Frame {
+    public final byte type;
+    public final long id;
+    public final FrameInput body;
 
     Frame(byte type, long id, FrameInput body) {
       this.type = type;
@@ -63,7 +61,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
   }
 
   /** Sends a frame whose body is {@code head} followed by {@code body}'s bytes {@code [from, to)}. */
-  synchronized void send(byte type, long id, FrameOutput head, FrameOutput body, long from, long to)
+  public synchronized void send(byte type, long id, FrameOutput head, FrameOutput body, long from, long to)
       throws IOException {
     long length = 1 + 8 + (head == null ? 0 : head.length()) + (to - from);
     if (length > Integer.MAX_VALUE) {
@@ -88,7 +86,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
   }
 
   /** Sends a frame whose whole body is {@code body} (which may be null for none). */
-  void send(byte type, long id, FrameOutput body) throws IOException {
+  public void send(byte type, long id, FrameOutput body) throws IOException {
     send(type, id, null, body, 0, body == null ? 0 : body.length());
   }
 
@@ -133,7 +131,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
    * @return the frame, or null at a clean end of stream (the other side closed between frames)
    * @throws EOFException if the stream ends inside a frame
    */
-  Frame receive() throws IOException {
+  public Frame receive() throws IOException {
     return receive(Integer.MAX_VALUE);
   }
 
@@ -143,7 +141,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
    *
    * @throws IOException if the frame is longer
    */
-  Frame receive(int maxBodyLength) throws IOException {
+  public Frame receive(int maxBodyLength) throws IOException {
     if (!fill(HEADER_BYTES, true)) {
       return null;
     }
@@ -221,7 +219,7 @@ final class Connection implements Closeable, FrameOutput.Sink {
   }
 
   /** Stops sending: the other side reads end of stream once it has read what was sent. */
-  void shutdownOutput() {
+  public void shutdownOutput() {
     try {
       channel.shutdownOutput();
     } catch (IOException e) {

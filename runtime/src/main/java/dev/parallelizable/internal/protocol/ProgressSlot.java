@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.support.BatchProgress;
 import java.io.IOException;
@@ -26,8 +26,12 @@ import java.nio.file.StandardOpenOption;
  * <p>Plain reads and writes: the parent reads a torn or late value at worst when it polls a live
  * worker for the timeout, where a tick of delay does not matter; after the worker died the values
  * are final.
+ *
+ * <p>Internal, shared by both sides: the worker JVM writes it from the thread that runs its tasks
+ * (and its shutdown hook), the parent reads it. Not thread-safe beyond the plain reads and writes
+ * above: one writer only.
  */
-final class ProgressSlot {
+public final class ProgressSlot {
   private static final int SIZE = 24;
   private final MappedByteBuffer memory;
 
@@ -37,7 +41,7 @@ final class ProgressSlot {
   }
 
   /** Creates the file (the parent) or maps the existing one (the worker). */
-  static ProgressSlot map(Path file, boolean create) throws IOException {
+  public static ProgressSlot map(Path file, boolean create) throws IOException {
     try (FileChannel channel =
         create
             ? FileChannel.open(
@@ -48,7 +52,7 @@ final class ProgressSlot {
   }
 
   /** Worker: task {@code index} of request {@code requestId} starts. */
-  void started(long requestId, int index) {
+  public void started(long requestId, int index) {
     memory.putLong(0, requestId);
     memory.putInt(8, index);
     memory.putLong(16, memory.getLong(16) + 1);
@@ -59,7 +63,7 @@ final class ProgressSlot {
    * each row as {@link #started} writes a task, and keeps the count of tasks started in a field of
    * its own, so that a row costs two plain writes.
    */
-  BatchProgress batch(long requestId) {
+  public BatchProgress batch(long requestId) {
     memory.putLong(0, requestId);
     long before = memory.getLong(16);
     return new BatchProgress() {
@@ -74,23 +78,27 @@ final class ProgressSlot {
   }
 
   /** Worker: the JVM is shutting down in order. */
-  void orderlyExit() {
+  public void orderlyExit() {
     memory.putInt(12, 1);
   }
 
-  long requestId() {
+  /** Parent: the request the worker is in, or was in when it died. */
+  public long requestId() {
     return memory.getLong(0);
   }
 
-  int index() {
+  /** Parent: the task, within {@link #requestId()}, the worker is running or was running. */
+  public int index() {
     return memory.getInt(8);
   }
 
-  boolean exitedInOrder() {
+  /** Parent: whether the worker's shutdown hooks ran (see the layout above). */
+  public boolean exitedInOrder() {
     return memory.getInt(12) == 1;
   }
 
-  long startedCount() {
+  /** Parent: the number of tasks and batch rows the worker ever started. */
+  public long startedCount() {
     return memory.getLong(16);
   }
 }
