@@ -233,7 +233,7 @@ class ProcessPoolTest {
     assertEquals("bad input", failure.getCause().getMessage());
     assertTrue(failure.getMessage().contains("Work.throwCustom(\"bad input\")"), failure.getMessage());
     assertTrue(hasFrame(failure.getCause(), "dev.parallelizable.fixtures.Work", "throwCustom"));
-    assertTrue(hasFrame(failure.getCause(), "dev.parallelizable.internal.process.WorkerMain", "run"));
+    assertTrue(hasFrame(failure.getCause(), "dev.parallelizable.internal.process.child.WorkerMain", "run"));
   }
 
   @Test

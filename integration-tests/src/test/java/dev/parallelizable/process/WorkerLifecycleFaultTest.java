@@ -198,7 +198,7 @@ class WorkerLifecycleFaultTest {
       AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(arguments));
       List<String> command = Files.readAllLines(arguments);
-      Path socket = Path.of(command.get(command.indexOf("dev.parallelizable.internal.process.WorkerMain") + 1));
+      Path socket = Path.of(command.get(command.indexOf("dev.parallelizable.internal.process.child.WorkerMain") + 1));
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
 
       SocketChannel withoutToken = SocketChannel.open(UnixDomainSocketAddress.of(socket));

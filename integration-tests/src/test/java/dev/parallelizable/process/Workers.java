@@ -18,7 +18,7 @@ final class Workers {
     return ProcessHandle.current()
         .children()
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().map(c -> c.contains("process.WorkerMain")).orElse(false))
+        .filter(p -> p.info().commandLine().map(c -> c.contains("process.child.WorkerMain")).orElse(false))
         .map(ProcessHandle::pid)
         .collect(Collectors.toSet());
   }

@@ -8,6 +8,7 @@ import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
 import dev.parallelizable.internal.PoolCounters;
 import dev.parallelizable.internal.Retries;
+import dev.parallelizable.internal.process.child.TaskBlock;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import dev.parallelizable.CrashPolicy;
 import dev.parallelizable.DecodeLimits;
 import dev.parallelizable.RetryPolicy;
 import dev.parallelizable.Task;
+import dev.parallelizable.internal.process.child.WorkerMain;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.process.child.WorkerMain;
 import java.io.File;
 import java.lang.module.ModuleFinder;
 import java.net.URISyntaxException;

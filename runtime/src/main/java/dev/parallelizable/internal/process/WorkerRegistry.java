@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.process.child.WorkerMain;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

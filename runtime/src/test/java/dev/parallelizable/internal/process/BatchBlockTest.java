@@ -13,6 +13,7 @@ import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.internal.Columns;
+import dev.parallelizable.internal.process.child.BatchBlock;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.support.BatchFailure;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parallelizable.internal.process.child.WorkerMain;
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;

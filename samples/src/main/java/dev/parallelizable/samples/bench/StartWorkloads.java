@@ -283,7 +283,7 @@ final class StartWorkloads {
   }
 
   /** The worker's main class, its token length, and the length of its first frame (header and token). */
-  private static final String WORKER_MAIN = "dev.parallelizable.internal.process.WorkerMain";
+  private static final String WORKER_MAIN = "dev.parallelizable.internal.process.child.WorkerMain";
   private static final int TOKEN_LENGTH = 32;
   private static final int HELLO_BYTES = 4 + 1 + 8 + TOKEN_LENGTH;
   /** The exit code of a worker whose parent is gone. */

@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.process.child;
 
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.shared.SharedMappings;

@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.process.child;
 
 import dev.parallelizable.internal.Describe;
 import dev.parallelizable.Codec;
@@ -14,10 +14,13 @@ import java.io.IOException;
 /**
  * A tasks block (see {@link Protocol}) as a worker runs it: the methods it calls, then each task
  * decoded and called in turn. The one way a worker JVM of a process pool and a cluster member run
- * the tasks they are sent. An invoker that cannot be created fails the tasks that use it. Not
- * thread-safe: one per block, in the thread that runs it.
+ * the tasks they are sent. An invoker that cannot be created fails the tasks that use it.
+ *
+ * <p>Internal: the code that runs an encoded chunk, on the worker's side; run by a worker JVM's
+ * {@link WorkerMain}, and through {@code RemoteChunks} by a cluster member and by the pool through
+ * the codec in the caller. Not thread-safe: one per block, in the thread that runs it.
  */
-final class TaskBlock {
+public final class TaskBlock {
   private final TaskInvoker[] invokers;
   private final String[] keys;
   private final RuntimeException[] problems;
@@ -27,7 +30,7 @@ final class TaskBlock {
   private String lastKey;
 
   /** Reads the methods of a block whose task count was read already. */
-  TaskBlock(FrameInput in, Codec codec, String where) throws IOException {
+  public TaskBlock(FrameInput in, Codec codec, String where) throws IOException {
     this.codec = codec;
     this.where = where;
     int count = in.readShort();
@@ -46,7 +49,7 @@ final class TaskBlock {
   }
 
   /** Decodes the next task of the block and calls it. */
-  Object call(FrameInput in) throws Throwable {
+  public Object call(FrameInput in) throws Throwable {
     int method = in.readShort();
     int argumentCount = in.readShort();
     lastKey = keys[method];
@@ -74,7 +77,7 @@ final class TaskBlock {
    * result cannot be encoded (the output is left as it was). Running out of memory while encoding
    * is not fatal: the memory was the encoding's own, and it is given back.
    */
-  Throwable writeResult(FrameOutput out, Object value) {
+  public Throwable writeResult(FrameOutput out, Object value) {
     return writeResult(out, codec, value, lastKey, where);
   }
 

@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.process.child;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
@@ -18,10 +18,12 @@ import java.io.StreamCorruptedException;
  * columns, primitive ones in bulk and the others value by value, row after row. An argument that
  * cannot be decoded ends the rows that can run before it and is the failure of its row; an invoker
  * that cannot be created is the failure of row 0. A block that breaks the grammar (a column longer
- * than its frame, an unknown kind) is an {@link IOException}. Not thread-safe: one per block, in
- * the thread that runs it.
+ * than its frame, an unknown kind) is an {@link IOException}.
+ *
+ * <p>Internal: run by a worker JVM's {@link WorkerMain}; public so that the caller's encoding of a
+ * batch can be checked against it. Not thread-safe: one per block, in the thread that runs it.
  */
-final class BatchBlock {
+public final class BatchBlock {
   private final int count;
   private final String key;
   private final TaskInvoker invoker;
@@ -31,7 +33,11 @@ final class BatchBlock {
   private int rows;
   private Throwable failure;
 
-  BatchBlock(FrameInput in, Codec codec, String where) throws IOException {
+  /**
+   * Reads a batch block, its head and its columns, from {@code in}; {@code where} names the worker
+   * in messages.
+   */
+  public BatchBlock(FrameInput in, Codec codec, String where) throws IOException {
     this.codec = codec;
     this.where = where;
     count = in.readInt();
@@ -107,29 +113,32 @@ final class BatchBlock {
   }
 
   /** The number of rows the block holds. */
-  int count() {
+  public int count() {
     return count;
   }
 
   /** The number of leading rows that can run; {@link #failure()} is the failure of the next. */
-  int rows() {
+  public int rows() {
     return rows;
   }
 
   /** Why row {@link #rows()} cannot run, or null if every row can. */
-  Throwable failure() {
+  public Throwable failure() {
     return failure;
   }
 
-  TaskInvoker invoker() {
+  /** The invoker of the block's method; null if it cannot be created (see {@link #failure()}). */
+  public TaskInvoker invoker() {
     return invoker;
   }
 
-  String key() {
+  /** The key of the block's method, as the invoker knows it. */
+  public String key() {
     return key;
   }
 
-  Object[] columns() {
+  /** The argument columns, the receiver's first: a primitive array or an {@code Object[]} each. */
+  public Object[] columns() {
     return columns;
   }
 
@@ -137,7 +146,7 @@ final class BatchBlock {
    * Encodes one result of a reference column; returns null, or the failure of its row if the
    * codec cannot encode it (the output is left as it was).
    */
-  Throwable writeResult(FrameOutput out, Object value) {
+  public Throwable writeResult(FrameOutput out, Object value) {
     return TaskBlock.writeResult(out, codec, value, key, where);
   }
 }

@@ -1,4 +1,4 @@
-package dev.parallelizable.internal.process;
+package dev.parallelizable.internal.process.child;
 
 import dev.parallelizable.Codec;
 import dev.parallelizable.ParallelException;
