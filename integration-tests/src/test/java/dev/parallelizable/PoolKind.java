@@ -27,7 +27,7 @@ public record PoolKind(
 
   /**
    * The kinds of pool on this JDK: sequential, sequential through the codec, threads, virtual
-   * threads, processes, cluster.
+   * threads, processes, processes that recycle class loaders, cluster.
    */
   public static List<PoolKind> all() {
     List<PoolKind> kinds = new ArrayList<>();
@@ -41,6 +41,10 @@ public record PoolKind(
     }
     kinds.add(new PoolKind("processes", Parallel::processes, false, false, true,
         timeout -> Parallel.processPool().workers(2).taskTimeout(timeout).build()));
+    // Every second task in a new class loader: no task may depend on static state a task before it left.
+    kinds.add(new PoolKind("processes, a class loader per 2 tasks",
+        n -> Parallel.processPool().workers(n).maxTasksPerClassLoader(2).build(), false, false, true,
+        timeout -> Parallel.processPool().workers(2).maxTasksPerClassLoader(2).taskTimeout(timeout).build()));
     // Three members in this JVM: tasks share its memory, but every argument and result is encoded.
     kinds.add(new PoolKind("cluster", n -> LoopbackCluster.sharedPool(), false, true, true,
         timeout -> LoopbackCluster.sharedPool(timeout)));

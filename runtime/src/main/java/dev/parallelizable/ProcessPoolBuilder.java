@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #systemProperty}, {@link #jvmOptions}</td>
  *       <td>none: the JVM's defaults, plus {@code -XX:+UseSerialGC -XX:-UsePerfData}</td></tr>
  *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
+ *   <tr><td>{@link #maxTasksPerClassLoader(int)}</td><td>no limit: tasks run in the worker's own
+ *       class loader</td></tr>
  *   <tr><td>{@link #taskTimeout(Duration)}</td><td>none</td></tr>
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
  *   <tr><td>{@link #reuseWorkersFor(Duration)}</td><td>zero: the workers of a closed pool are
@@ -109,6 +111,7 @@ public final class ProcessPoolBuilder {
   private String maxHeap;
   private final List<String> systemProperties = new ArrayList<>();
   private int maxTasksPerWorker = UNSET;
+  private int maxTasksPerClassLoader = UNSET;
   private Duration taskTimeout;
   private Duration idleTimeout;
   private Duration reuseWorkersFor;
@@ -274,6 +277,42 @@ public final class ProcessPoolBuilder {
     requireUnset(maxTasksPerWorker == UNSET, "maxTasksPerWorker was already set to %d", maxTasksPerWorker);
     requireArgument(tasks > 0, "maxTasksPerWorker must be positive, got %d", tasks);
     maxTasksPerWorker = tasks;
+    return this;
+  }
+
+  /**
+   * Runs a worker's tasks in a new class loader over the application's classpath every {@code tasks}
+   * tasks, inside the same worker JVM: each run of tasks starts with the application's static state
+   * fresh (static fields, singletons, caches, class initializers run again), at the cost of loading
+   * its classes again rather than of starting a JVM. For tasks that leave state behind in static
+   * fields; for leaks of native memory, threads or files, replace the JVM with {@link
+   * #maxTasksPerWorker(int)}, which this option may be combined with.
+   *
+   * <p>A new loader delegates only the JDK's classes and the Parallelizable runtime's to the worker's
+   * own loader; it loads everything else of the application and its libraries itself. The {@link
+   * #initializer(Task) initializer} runs again in each new loader, before its first task; if it throws
+   * there, that task fails with what it threw, wrapped in a {@link dev.parallelizable.ParallelException}
+   * naming this option, and the next task gets another new loader. The limit is exact and counts
+   * every task the worker runs, failed ones included. A loader that has run its tasks is closed, and
+   * its classes are unloaded once nothing refers to them: a thread a task started and left running,
+   * or an object of the task's put where the JDK or the runtime keeps it (a registered JDBC driver,
+   * a {@code ThreadLocal} of a pool thread), keeps them. Tasks run with the loader as their thread's
+   * context class loader.
+   *
+   * <p>The tasks of such a pool are sent one by one rather than as batches of columns, so that each
+   * is counted. Workers must load the application from a classpath: a pool of an application on the
+   * module path fails to build unless it is given a {@link #classpath(String) classpath}.
+   *
+   * @param tasks the number of tasks run in one class loader; at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if {@code tasks} is not positive
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder maxTasksPerClassLoader(int tasks) {
+    requireUnset(
+        maxTasksPerClassLoader == UNSET, "maxTasksPerClassLoader was already set to %d", maxTasksPerClassLoader);
+    requireArgument(tasks > 0, "maxTasksPerClassLoader must be positive, got %d", tasks);
+    maxTasksPerClassLoader = tasks;
     return this;
   }
 
@@ -629,7 +668,7 @@ public final class ProcessPoolBuilder {
   /**
    * A job that runs {@code task} in a new JVM of its own, configured as this builder's workers
    * (Python's {@code multiprocessing.Process}); {@link #workers(int)}, {@link
-   * #maxTasksPerWorker(int)}, {@link #idleTimeout(Duration)}, {@link #crashPolicy(CrashPolicy)}
+   * #maxTasksPerWorker(int)}, {@link #maxTasksPerClassLoader(int)}, {@link #idleTimeout(Duration)}, {@link #crashPolicy(CrashPolicy)}
    * and {@link #retryPolicy(RetryPolicy)} do not apply.
    *
    * @param <R> the task's result type
@@ -654,6 +693,7 @@ public final class ProcessPoolBuilder {
         classpath,
         javaExecutable,
         jobMode ? 1 : maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
+        jobMode || maxTasksPerClassLoader == UNSET ? 0 : maxTasksPerClassLoader,
         taskTimeout,
         jobMode ? null : idleTimeout,
         shutdownTimeout == null ? DEFAULT_SHUTDOWN_TIMEOUT : shutdownTimeout,
@@ -675,6 +715,8 @@ public final class ProcessPoolBuilder {
         + ", name=" + (name == null ? "default" : "'" + name + "'") + ", jvmOptions="
         + jvmOptions + ", maxHeap=" + maxHeap + ", systemProperties=" + systemProperties
         + ", maxTasksPerWorker=" + (maxTasksPerWorker == UNSET ? "unlimited" : maxTasksPerWorker)
+        + ", maxTasksPerClassLoader="
+        + (maxTasksPerClassLoader == UNSET ? "unlimited" : maxTasksPerClassLoader)
         + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", reuseWorkersFor="
         + reuseWorkersFor + ", shutdownTimeout="
         + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="

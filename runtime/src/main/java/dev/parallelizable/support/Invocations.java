@@ -75,8 +75,21 @@ public final class Invocations {
   }
 
   private static TaskInvoker load(String className) {
+    return newInvoker(className, Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * A new invoker of the given class name as {@code loader} loads it, not cached: for a worker that
+   * runs tasks in class loaders of its own, each with its own invokers.
+   *
+   * @param className the binary name of a generated invoker class
+   * @param loader the class loader to load it with
+   * @return a new invoker
+   * @throws IllegalStateException naming the class if it is missing or cannot be instantiated
+   */
+  public static TaskInvoker newInvoker(String className, ClassLoader loader) {
     try {
-      Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+      Class<?> type = Class.forName(className, true, loader);
       var constructor = type.getDeclaredConstructor();
       constructor.setAccessible(true);
       return (TaskInvoker) constructor.newInstance();

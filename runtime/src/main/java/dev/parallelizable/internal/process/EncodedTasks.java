@@ -117,6 +117,15 @@ final class EncodedTasks {
     return new EncodedTasks(List.of(method), bytes, starts, kinds, primitives, rowBytes);
   }
 
+  /** The calls of rows {@code [0, count)} of argument columns, as tasks. */
+  static Task<?>[] rows(TaskMethod<?> method, Object[] columns, int count) {
+    Task<?>[] tasks = new Task<?>[count];
+    for (int t = 0; t < count; t++) {
+      tasks[t] = row(method, columns, t);
+    }
+    return tasks;
+  }
+
   /** The call of row {@code row} of a batch, for messages: the task it stands for. */
   private static Task<?> row(TaskMethod<?> method, Object[] columns, int row) {
     Object[] arguments = new Object[columns.length];

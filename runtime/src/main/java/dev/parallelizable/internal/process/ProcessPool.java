@@ -149,7 +149,8 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   @Override
   public Object encode(Task<?>[] tasks) {
     requireLoadable(tasks);
-    return EncodedTasks.encode(tasks, config.codec, true, sharedFiles);
+    // A worker that recycles class loaders counts tasks one by one: it is sent no batch.
+    return EncodedTasks.encode(tasks, config.codec, config.maxTasksPerClassLoader == 0, sharedFiles);
   }
 
   @Override
@@ -157,6 +158,9 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
     if (!config.explicitClasspath && !loadableInvokers.containsKey(method.invoker().getClass())) {
       Classpaths.requireLoadable(config.classpath, method.invoker().getClass(), "Task class");
       loadableInvokers.put(method.invoker().getClass(), Boolean.TRUE);
+    }
+    if (config.maxTasksPerClassLoader > 0) {
+      return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), config.codec, false, sharedFiles);
     }
     return EncodedTasks.encodeBatch(method, columns, count, config.codec, sharedFiles);
   }

@@ -53,6 +53,8 @@ public final class WorkerConfig {
   final Output output;
   final Path java;
   final int maxTasksPerWorker;
+  /** How many tasks a worker runs in one class loader before it takes a new one; 0 for no limit. */
+  final int maxTasksPerClassLoader;
   final Duration taskTimeout;
   final Duration idleTimeout;
   /** How long a worker asked to stop may run its shutdown hooks before it is killed. */
@@ -157,6 +159,7 @@ public final class WorkerConfig {
    * @param classpath null for the parent's ({@code java.class.path})
    * @param java null for the parent's {@code java}
    * @param maxTasksPerWorker 0 for no limit
+   * @param maxTasksPerClassLoader 0 for no limit: tasks run in the worker's own class loader
    * @param taskTimeout null for none
    * @param idleTimeout null for none
    * @param shutdownTimeout how long a worker asked to stop may take to exit before it is killed
@@ -172,6 +175,7 @@ public final class WorkerConfig {
       String classpath,
       Path java,
       int maxTasksPerWorker,
+      int maxTasksPerClassLoader,
       Duration taskTimeout,
       Duration idleTimeout,
       Duration shutdownTimeout,
@@ -191,6 +195,15 @@ public final class WorkerConfig {
     this.java = java != null ? java : parentJava();
     this.jvmOptions = List.copyOf(jvmOptions);
     this.maxTasksPerWorker = maxTasksPerWorker;
+    this.maxTasksPerClassLoader = maxTasksPerClassLoader;
+    if (maxTasksPerClassLoader > 0 && launch.fromModulePath()) {
+      throw new IllegalStateException(
+          "maxTasksPerClassLoader needs workers started from a classpath, and this application runs"
+              + " from the module path, whose modules a class loader cannot load again. Give the"
+              + " workers a classpath that holds the application and Parallelizable:"
+              + " Parallel.processPool().classpath(...), or recycle whole workers with"
+              + " maxTasksPerWorker(int)");
+    }
     this.taskTimeout = taskTimeout;
     this.idleTimeout = idleTimeout;
     this.shutdownTimeout = shutdownTimeout;
@@ -217,7 +230,8 @@ public final class WorkerConfig {
         codec instanceof SerializationCodec serialization ? serialization.limits() : DecodeLimits.defaults(),
         output,
         ByteBuffer.wrap(initializerBytes()),
-        jobMode);
+        jobMode,
+        maxTasksPerClassLoader);
   }
 
   private WorkerConfig(WorkerConfig config, Duration reuseWorkersFor) {
@@ -230,6 +244,7 @@ public final class WorkerConfig {
     this.output = config.output;
     this.java = config.java;
     this.maxTasksPerWorker = config.maxTasksPerWorker;
+    this.maxTasksPerClassLoader = config.maxTasksPerClassLoader;
     this.taskTimeout = config.taskTimeout;
     this.idleTimeout = config.idleTimeout;
     this.shutdownTimeout = config.shutdownTimeout;
@@ -261,7 +276,8 @@ public final class WorkerConfig {
   /**
    * What makes two workers interchangeable once started: the command line (java, options, heap,
    * system properties, classpath or module path, output charset), the codec and its limits, where
-   * output goes, the initializer and its arguments, job mode. Pool-level settings (the number of
+   * output goes, the initializer and its arguments, job mode, the tasks per class loader (the worker
+   * is told once, at its start). Pool-level settings (the number of
    * workers aside from the default heap it sets, timeouts, recycling, crash policy) are not part of
    * it.
    */

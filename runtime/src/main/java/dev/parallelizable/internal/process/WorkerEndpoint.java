@@ -230,6 +230,7 @@ final class WorkerEndpoint implements Runnable {
     FrameOutput init = new FrameOutput(256);
     Protocol.writeCodec(init, config.codec);
     init.writeByte(config.jobMode ? 1 : 0);
+    init.writeInt(config.maxTasksPerClassLoader);
     EncodedTasks initializer = config.encodedInitializer;
     init.writeByte(initializer == null ? 0 : 1);
     if (initializer == null) {

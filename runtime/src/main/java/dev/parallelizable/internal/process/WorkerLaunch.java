@@ -45,6 +45,7 @@ final class WorkerLaunch {
   static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
   static final String LEGACY_BOOT_LOADER = "org.springframework.boot.loader.LaunchedURLClassLoader";
   static final String LEGACY_BOOT_LAUNCHER = "org.springframework.boot.loader.PropertiesLauncher";
+  private static final String MODULE_PATH = "the module path";
 
   /** The arguments after the JVM options, main class and its launcher included. */
   final List<String> arguments;
@@ -133,7 +134,12 @@ final class WorkerLaunch {
     arguments.addAll(opens);
     arguments.add("-m");
     arguments.add(runtime.getName() + "/" + WorkerMain.class.getName());
-    return new WorkerLaunch(arguments, null, "the module path");
+    return new WorkerLaunch(arguments, null, MODULE_PATH);
+  }
+
+  /** Whether workers load the application from the module path, where no class loader can again. */
+  boolean fromModulePath() {
+    return kind.equals(MODULE_PATH);
   }
 
   private static WorkerLaunch springBoot(String launcher) {

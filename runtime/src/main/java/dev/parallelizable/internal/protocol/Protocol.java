@@ -49,7 +49,8 @@ import java.util.Map;
  *
  * <pre>
  * worker  HELLO          token:bytes[32]                 the token's 32 hex digits, in ASCII
- * parent  INIT           codec jobMode:int8 hasInitializer:int8 [tasks, when hasInitializer is 1]
+ * parent  INIT           codec jobMode:int8 tasksPerClassLoader:int32 hasInitializer:int8
+ *                        [tasks, when hasInitializer is 1]
  * worker  READY          (empty)                         the initializer, if any, ran; RUNs may come
  *   or    START_FAILED   failure                         the codec or the initializer failed; the
  *                                                        worker exits
@@ -82,7 +83,9 @@ import java.util.Map;
  * command line, not in INIT. The codec's limits travel with its class name so that the worker
  * decodes arguments within the limits the parent decodes results with (a custom codec ignores
  * them). In the INIT of a job
- * worker ({@code jobMode} 1) the worker exits after its first RUN. The tasks of an INIT are the one
+ * worker ({@code jobMode} 1) the worker exits after its first RUN. A {@code tasksPerClassLoader}
+ * above 0 makes the worker run tasks in a new class loader every so many tasks, running the
+ * initializer again in each; the parent then sends no RUN_BATCH. The tasks of an INIT are the one
  * initializer call. A task's {@code method} indexes the methods of its block; {@code first} and
  * {@code index} count from the first task of the RUN they answer.
  *

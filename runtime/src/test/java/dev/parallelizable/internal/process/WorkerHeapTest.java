@@ -176,7 +176,7 @@ class WorkerHeapTest {
   private static List<String> command(List<String> options) {
     WorkerConfig config =
         new WorkerConfig(
-            3, options, null, null, 0, null, null, java.time.Duration.ofSeconds(10), null,
+            3, options, null, null, 0, 0, null, null, java.time.Duration.ofSeconds(10), null,
             java.time.Duration.ofSeconds(60), 0, SerializationCodec.INSTANCE, false, Output.INHERIT);
     return config.command(Path.of("s"), Path.of("p"), Path.of("x"), "worker-1");
   }

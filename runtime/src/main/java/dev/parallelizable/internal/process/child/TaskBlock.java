@@ -10,6 +10,7 @@ import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A tasks block (see {@link Protocol}) as a worker runs it: the methods it calls, then each task
@@ -21,30 +22,43 @@ import java.io.IOException;
  * the codec in the caller. Not thread-safe: one per block, in the thread that runs it.
  */
 public final class TaskBlock {
-  private final TaskInvoker[] invokers;
+  private final String[] invokerClasses;
   private final String[] keys;
+  /** The invokers, created when a task first needs each; null until then. */
+  private final TaskInvoker[] invokers;
+  /** Why an invoker could not be created, for the tasks that need it. */
   private final RuntimeException[] problems;
   private final Codec codec;
   /** Where the tasks run, for messages: "worker-3", "cluster member 10.0.0.5:5701". */
   private final String where;
+  /** The class loaders tasks run in, if the worker recycles them; null: the invokers are shared. */
+  private final TaskLoaders loaders;
+  /** The {@link TaskLoaders#generation()} the invokers were created in. */
+  private int generation;
   private String lastKey;
 
   /** Reads the methods of a block whose task count was read already. */
   public TaskBlock(FrameInput in, Codec codec, String where) throws IOException {
+    this(in, codec, where, null);
+  }
+
+  /**
+   * Reads the methods of a block whose task count was read already, whose tasks create their
+   * invokers in the current loader of {@code loaders}, or as shared ones if it is null.
+   */
+  TaskBlock(FrameInput in, Codec codec, String where, TaskLoaders loaders) throws IOException {
     this.codec = codec;
     this.where = where;
+    this.loaders = loaders;
+    this.generation = loaders == null ? 0 : loaders.generation();
     int count = in.readShort();
-    invokers = new TaskInvoker[count];
+    invokerClasses = new String[count];
     keys = new String[count];
+    invokers = new TaskInvoker[count];
     problems = new RuntimeException[count];
     for (int m = 0; m < count; m++) {
-      String invokerClass = in.readString();
+      invokerClasses[m] = in.readString();
       keys[m] = in.readString();
-      try {
-        invokers[m] = Invocations.invoker(invokerClass);
-      } catch (RuntimeException e) {
-        problems[m] = new IllegalStateException("On " + where + ": " + e.getMessage(), e);
-      }
     }
   }
 
@@ -53,10 +67,7 @@ public final class TaskBlock {
     int method = in.readShort();
     int argumentCount = in.readShort();
     lastKey = keys[method];
-    if (problems[method] != null) {
-      throw problems[method];
-    }
-    TaskInvoker invoker = invokers[method];
+    TaskInvoker invoker = invoker(method);
     ClassLoader loader = invoker.getClass().getClassLoader();
     Object[] arguments = new Object[argumentCount];
     for (int a = 0; a < argumentCount; a++) {
@@ -70,6 +81,28 @@ public final class TaskBlock {
       }
     }
     return invoker.invoke(keys[method], arguments);
+  }
+
+  /** The invoker of method {@code m} of the block, created on first use in the current loader. */
+  private TaskInvoker invoker(int m) {
+    if (loaders != null && generation != loaders.generation()) {
+      Arrays.fill(invokers, null); // made in a loader that is gone
+      Arrays.fill(problems, null);
+      generation = loaders.generation();
+    }
+    if (invokers[m] == null && problems[m] == null) {
+      try {
+        invokers[m] = loaders == null
+            ? Invocations.invoker(invokerClasses[m])
+            : loaders.invoker(invokerClasses[m]);
+      } catch (RuntimeException e) {
+        problems[m] = new IllegalStateException("On " + where + ": " + e.getMessage(), e);
+      }
+    }
+    if (problems[m] != null) {
+      throw problems[m];
+    }
+    return invokers[m];
   }
 
   /**

@@ -32,7 +32,8 @@ import java.nio.file.Paths;
  *
  * <p>The worker reads its token from standard input, connects, runs the initializer, and then runs
  * the tasks of each RUN frame in its main thread, in order, answering with RESULTS and FAILED frames
- * (see {@link Protocol}). It exits when the parent closes the channel (in order, with shutdown
+ * (see {@link Protocol}); in class loaders of their own if the pool recycles them (see {@link
+ * TaskLoaders}). It exits when the parent closes the channel (in order, with shutdown
  * hooks), when its standard input ends or the parent process ends (at once: the parent is gone),
  * and, in job mode, after its one task.
  *
@@ -63,6 +64,11 @@ public final class WorkerMain {
   private ProgressSlot progress;
   private final FrameOutput results = new FrameOutput(8192);
   private Codec codec = SerializationCodec.INSTANCE;
+  /**
+   * The class loaders tasks run in, renewed every so many tasks, if the pool recycles them (then
+   * the parent sends no batch: each task is counted); null: tasks run in the worker's own loader.
+   */
+  private TaskLoaders loaders;
 
   private WorkerMain(
       String name, Connection connection, Path progressFile, ParentWatch watch, SharedMappings shared) {
@@ -141,7 +147,13 @@ public final class WorkerMain {
     try {
       codec = Protocol.readCodec(in);
       jobMode = in.readByte() != 0;
-      if (in.readByte() != 0) {
+      int tasksPerClassLoader = in.readInt();
+      boolean initializer = in.readByte() != 0;
+      if (tasksPerClassLoader > 0) {
+        loaders = new TaskLoaders(
+            tasksPerClassLoader, initializer ? in.readBytes(in.available()) : null, codec, name, shared);
+        loaders.renew(); // the initializer runs in the first loader, as part of the start
+      } else if (initializer) {
         runInitializer(in);
       }
     } catch (Throwable e) {
@@ -167,7 +179,7 @@ public final class WorkerMain {
       boolean succeeded;
       if (frame.type == Protocol.RUN) {
         succeeded = run(frame.id, frame.body);
-      } else if (frame.type == Protocol.RUN_BATCH) {
+      } else if (frame.type == Protocol.RUN_BATCH && loaders == null) {
         succeeded = runBatch(frame.id, frame.body);
       } else {
         throw new IOException("Unexpected frame type " + frame.type);
@@ -193,7 +205,7 @@ public final class WorkerMain {
   /** Runs the tasks of one RUN frame; false if one failed. */
   private boolean run(long id, FrameInput in) throws IOException {
     int count = in.readInt();
-    TaskBlock block = new TaskBlock(in, codec, name);
+    TaskBlock block = new TaskBlock(in, codec, name, loaders);
     // A run of one task needs no progress: the parent knows which task it is and when it began.
     ProgressSlot slot = count > 1 ? progress() : null;
     int first = 0;
@@ -205,6 +217,9 @@ public final class WorkerMain {
       }
       Throwable failure = null;
       try {
+        if (loaders != null) {
+          loaders.beforeTask();
+        }
         failure = block.writeResult(results, block.call(in));
       } catch (Throwable e) {
         failure = e;
