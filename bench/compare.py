@@ -233,6 +233,10 @@ def table(args):
         best, name = py_best("W7", ["pool"], "median_s")
         row("W7 200 tasks, maxTasksPerWorker(1)", "cold s: create + map + close",
             [None, None, None, None, ours("W7", "processes")], best, "Pool(2, maxtasksperchild=1)")
+        if ours("W7", "processes-classloader") is not None:
+            row("W7 200 tasks, maxTasksPerClassLoader(1)", "cold s: create + map + close",
+                [None, None, None, None, ours("W7", "processes-classloader")], best,
+                "Pool(2, maxtasksperchild=1)")
         if ours("W7", "bare-jvms") is not None:
             row("W7 bound: 200 JVMs of a no-op main, 2 at a time", "s (workers' classpath and collector)",
                 [None, None, None, None, ours("W7", "bare-jvms")], None, None)

@@ -300,8 +300,9 @@ public final class ProcessPoolBuilder {
    * context class loader.
    *
    * <p>The tasks of such a pool are sent one by one rather than as batches of columns, so that each
-   * is counted. Workers must load the application from a classpath: a pool of an application on the
-   * module path fails to build unless it is given a {@link #classpath(String) classpath}.
+   * is counted. Workers must load the application from a classpath (a Spring Boot executable jar
+   * included): a pool of an application on the module path fails to build unless it is given a
+   * {@link #classpath(String) classpath}.
    *
    * @param tasks the number of tasks run in one class loader; at least 1
    * @return this builder

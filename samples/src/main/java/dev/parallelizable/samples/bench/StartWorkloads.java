@@ -2,6 +2,7 @@ package dev.parallelizable.samples.bench;
 
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
+import dev.parallelizable.ProcessPoolBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
 
 /**
  * The workloads that measure worker start: W7 (200 trivial tasks on 2 workers, each worker
- * replaced after every task, cold), W1-cold (a second pool of the same configuration in a running
+ * replaced after every task, cold; and each task in a new class loader of a worker that lives on), W1-cold (a second pool of the same configuration in a running
  * application: create, first map of 999 cubes, close, against threads), and what bounds W2's jobs
  * and W7, measured in the same run: ten bare JVMs ({@code java -Xshare:auto -version}) started
  * together; ten JVMs that run the worker's main class up to its handshake with the parent and exit
@@ -47,28 +48,37 @@ final class StartWorkloads {
 
   // ---------------------------------------------------------------- W7
 
-  /** W7: create a pool recycling every worker after one task, map 200 trivial tasks, close. */
+  /**
+   * W7: create a pool recycling every worker after one task, map 200 trivial tasks, close; then the
+   * same with a new class loader for every task in workers that live on ({@code
+   * processes-classloader}); then the bound.
+   */
   void recycle() {
     int tasks = quick ? 20 : 200;
+    recycle("processes", tasks, Parallel.processPool().workers(workers).maxTasksPerWorker(1));
+    recycle("processes-classloader", tasks, Parallel.processPool().workers(workers).maxTasksPerClassLoader(1));
+    recycleBound(tasks);
+  }
+
+  private void recycle(String backend, int tasks, ProcessPoolBuilder builder) {
     int reps = quick ? 1 : Math.min(repeat, 3);
     List<Integer> inputs = IntStream.range(0, tasks).boxed().toList();
     List<Double> seconds = new ArrayList<>();
     boolean ok = true;
     for (int rep = 0; rep < reps; rep++) {
       long start = System.nanoTime();
-      try (Pool pool = Parallel.processPool().workers(workers).maxTasksPerWorker(1).build()) {
+      try (Pool pool = builder.build()) {
         List<Integer> results = pool.map(BenchTasksParallel::trivial, inputs, 1);
         ok &= results.size() == tasks && results.get(tasks - 1) == tasks;
       }
       seconds.add((System.nanoTime() - start) / 1e9);
-      log.printf("bench: W7 run %d: %.2f s%n", rep + 1, seconds.get(rep));
+      log.printf("bench: W7 %s run %d: %.2f s%n", backend, rep + 1, seconds.get(rep));
     }
     Stats stats = Stats.of(seconds);
-    sink.accept(stats.into(new JsonLine("W7", "processes"), "s")
+    sink.accept(stats.into(new JsonLine("W7", backend), "s")
         .put("tasks", tasks)
         .put("ms_per_task", stats.median() * 1e3 / tasks)
         .put("ok", ok));
-    recycleBound(tasks);
   }
 
   /**

@@ -151,7 +151,7 @@ class BenchCommandTest {
       }
     }
     assertEquals(
-        List.of("W7 processes", "W7 bare-jvms", "W1-cold threads", "W1-cold processes", "W1-cold processes-reused"),
+        List.of("W7 processes", "W7 processes-classloader", "W7 bare-jvms", "W1-cold threads", "W1-cold processes", "W1-cold processes-reused"),
         pairs);
   }
 

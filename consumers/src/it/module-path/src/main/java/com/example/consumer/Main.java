@@ -23,6 +23,14 @@ public final class Main {
       check(loadedBy.equals("jdk.internal.loader.ClassLoaders$AppClassLoader in module com.example.consumer"), "the worker loaded the task as " + loadedBy);
       System.out.println("consumer OK: squares " + squares + " from worker JVM " + worker + ", " + loadedBy);
     }
+    // Modules cannot be loaded again by another class loader: recycling loaders is refused, naming the way out.
+    try (Pool pool = Parallel.processPool().workers(1).maxTasksPerClassLoader(1).build()) {
+      throw new IllegalStateException("a pool recycling class loaders was built from the module path: " + pool);
+    } catch (IllegalStateException e) {
+      check(e.getMessage().contains("maxTasksPerClassLoader needs workers started from a classpath")
+          && e.getMessage().contains("classpath(...)"), "refused with the wrong message: " + e.getMessage());
+      System.out.println("consumer OK: maxTasksPerClassLoader refused on the module path");
+    }
   }
 
   private static void check(boolean condition, String problem) {

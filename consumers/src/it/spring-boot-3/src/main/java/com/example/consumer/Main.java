@@ -25,6 +25,14 @@ public final class Main {
       check(loadedBy.startsWith("org.springframework.boot.loader.launch.LaunchedClassLoader in unnamed module"), "the worker loaded the task as " + loadedBy);
       System.out.println("consumer OK: squares " + squares + " from worker JVM " + worker + ", " + loadedBy);
     }
+    // Each task in a class loader of its own over the jar's nested jars, in a worker that lives on.
+    try (Pool pool = Parallel.processPool().workers(1).maxTasksPerClassLoader(1).build()) {
+      List<Long> squares = pool.map(SquaresParallel::square, List.of(1, 2, 3, 4));
+      String loadedBy = pool.apply(SquaresParallel.loadedBy());
+      check(squares.equals(List.of(1L, 4L, 9L, 16L)), "wrong squares in fresh class loaders " + squares);
+      check(loadedBy.startsWith("java.net.URLClassLoader in unnamed module"), "the recycled worker loaded the task as " + loadedBy);
+      System.out.println("consumer OK: squares " + squares + " in fresh class loaders, " + loadedBy);
+    }
   }
 
   private static void check(boolean condition, String problem) {
