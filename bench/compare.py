@@ -225,6 +225,10 @@ def table(args):
         row(f"W8 {tasks} tasks reading one 200 MB array", "s, through SharedData",
             [ours("W8", "loop"), None, None, ours("W8", "threads-shared"), ours("W8", "processes-shared")],
             best, name)
+        if ours("W8", "processes-shared-per-call") is not None:
+            row(f"W8 {tasks} tasks reading one 200 MB array",
+                "s, SharedData created, mapped and closed in each call (as joblib's memory map)",
+                [None, None, None, None, ours("W8", "processes-shared-per-call")], best, name)
         row(f"W8 {tasks} tasks reading one 200 MB array", "s, passing the array (shared over 1 MiB)",
             [None, None, None, None, ours("W8", "processes-array")], best, name)
         row(f"W8 {tasks} tasks reading one 200 MB array", "s, array copied to every task (scaled)",

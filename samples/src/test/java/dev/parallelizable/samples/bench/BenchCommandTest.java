@@ -127,7 +127,9 @@ class BenchCommandTest {
       }
     }
     assertEquals(
-        List.of("loop", "threads-shared", "processes-shared", "processes-array", "processes-copy"), backends);
+        List.of("loop", "threads-shared", "processes-shared", "processes-shared-per-call", "processes-array",
+            "processes-copy"),
+        backends);
   }
 
   @Test
