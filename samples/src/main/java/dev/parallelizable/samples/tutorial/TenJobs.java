@@ -1,6 +1,9 @@
 package dev.parallelizable.samples.tutorial;
 
 import dev.parallelizable.Job;
+import dev.parallelizable.Parallel;
+import dev.parallelizable.Pool;
+import dev.parallelizable.ProcessPoolBuilder;
 import dev.parallelizable.samples.Isolation;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -19,7 +22,8 @@ import java.util.List;
  *     p.join()
  * }</pre>
  *
- * Ten half-second sleeps still take about half a second, plus starting the ten workers.
+ * Ten half-second sleeps still take about half a second, plus starting the ten workers. On processes
+ * it then shows what a worker keeps between tasks, and what each level of recycling makes fresh.
  */
 public final class TenJobs {
   private TenJobs() {}
@@ -39,6 +43,22 @@ public final class TenJobs {
     }
     clock.finished(out);
     out.println(succeeded + " of 10 jobs exited with code 0");
+    if (isolation == Isolation.PROCESSES) {
+      // A job's JVM starts fresh; a pool's worker keeps what a task left, unless told otherwise.
+      out.println("What one worker keeps between four tasks (a static counter, counted by each task):");
+      out.println("  reused worker               " + visits(Parallel.processPool()));
+      out.println("  maxTasksPerClassLoader(2)   " + visits(Parallel.processPool().maxTasksPerClassLoader(2))
+          + "   static state fresh every 2 tasks, same JVM");
+      out.println("  maxTasksPerWorker(2)        " + visits(Parallel.processPool().maxTasksPerWorker(2))
+          + "   a new JVM every 2 tasks: also threads, native memory, files");
+    }
+  }
+
+  /** The counts four tasks see on a pool of one worker built by {@code builder}. */
+  private static List<Integer> visits(ProcessPoolBuilder builder) {
+    try (Pool pool = builder.workers(1).build()) {
+      return pool.map(VisitsParallel::visit, List.of(1, 2, 3, 4));
+    }
   }
 
   public static void main(String[] args) {

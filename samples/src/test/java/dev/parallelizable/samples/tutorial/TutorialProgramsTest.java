@@ -50,6 +50,13 @@ class TutorialProgramsTest {
     assertEquals(List.of("Ten jobs on " + isolation + ":"), lines.subList(0, 1));
     assertTrue(FINISHED.matcher(lines.get(1)).matches(), lines.get(1));
     assertEquals("10 of 10 jobs exited with code 0", lines.get(2));
+    if (isolation == Isolation.PROCESSES) {
+      assertEquals("  reused worker               [1, 2, 3, 4]", lines.get(4));
+      assertTrue(lines.get(5).startsWith("  maxTasksPerClassLoader(2)   [1, 2, 1, 2]"), lines.get(5));
+      assertTrue(lines.get(6).startsWith("  maxTasksPerWorker(2)        [1, 2, 1, 2]"), lines.get(6));
+    } else {
+      assertEquals(3, lines.size(), lines.toString());
+    }
   }
 
   @ParameterizedTest
