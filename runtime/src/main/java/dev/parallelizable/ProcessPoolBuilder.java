@@ -293,7 +293,7 @@ public final class ProcessPoolBuilder {
    * #initializer(Task) initializer} runs again in each new loader, before its first task; if it throws
    * there, that task fails with what it threw, wrapped in a {@link dev.parallelizable.ParallelException}
    * naming this option, and the next task gets another new loader. The limit is exact and counts
-   * every task the worker runs, failed ones included. A loader that has run its tasks is closed, and
+   * every task the worker runs, failed ones included. A loader that has run its tasks is dropped, and
    * its classes are unloaded once nothing refers to them: a thread a task started and left running,
    * or an object of the task's put where the JDK or the runtime keeps it (a registered JDBC driver,
    * a {@code ThreadLocal} of a pool thread), keeps them. Tasks run with the loader as their thread's

@@ -13,6 +13,7 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
 import dev.parallelizable.RuntimePackageStateParallel;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.fixtures.Recycled;
 import dev.parallelizable.fixtures.RecycledParallel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,14 @@ class ClassLoaderRecyclingTest {
       assertTrue(loaders.get(0).startsWith("parallelizable-tasks-") && loaders.get(0).endsWith(" (context)"),
           loaders.toString());
       assertNotEquals(loaders.get(0), loaders.get(1), "each task in a loader of its own");
+    }
+  }
+
+  @Test
+  void aClassKnowsWhereItsFileIsAndFindsItsResources() {
+    String expected = Recycled.class.getProtectionDomain().getCodeSource().getLocation() + " (found)";
+    try (Pool pool = oneWorker(1).build()) {
+      assertEquals(List.of(expected, expected), pool.map(RecycledParallel::location, List.of(1, 2)));
     }
   }
 

@@ -7,14 +7,14 @@ import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.shared.SharedMappings;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
-import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The class loaders a worker runs its tasks in when its pool recycles class loaders ({@code
@@ -29,7 +30,8 @@ import java.util.Set;
  * every {@code tasksPerLoader} tasks, so that each run of tasks starts with fresh static state, at
  * the cost of loading its classes again rather than of starting a JVM.
  *
- * <p>A task loader loads the application's classes and its libraries' itself. It delegates only the
+ * <p>A task loader defines the application's classes and its libraries' itself, from the class files
+ * the worker's own loader finds (so it opens no jar of its own). It delegates only the
  * JDK's classes (to the platform loader, and to the system loader for the JDK's modules it defines)
  * and the classes of the Parallelizable runtime, to the loader that loaded this worker: the worker
  * and the generated invokers must share {@link TaskInvoker}. Anything else in a package of the
@@ -38,15 +40,16 @@ import java.util.Set;
  *
  * <p>The initializer, if the pool has one, runs again in each new loader before its first task; if
  * it throws there, that task fails with what it threw, and the next task gets another new loader. A
- * loader that has run its tasks is closed and dropped; its classes are unloaded once nothing refers
- * to them (a thread a task left running, or a value it put in a static field of the JDK, keeps them).
+ * loader that has run its tasks is dropped; its classes are unloaded once nothing refers to them (a thread a task left running, or a value it put in a static field of the JDK, keeps them).
  *
  * <p>Not thread-safe: used by the worker's main thread only, which runs the tasks with the current
  * task loader as its context class loader.
  */
 final class TaskLoaders {
-  private final URL[] classpath;
-  private final ClassLoader runtime;
+  private final ClassLoader worker;
+  private final RuntimeClasses runtime;
+  /** The code sources of the application's class files, by location, shared by every loader. */
+  private final Map<String, ProtectionDomain> domains = new ConcurrentHashMap<>();
   private final int tasksPerLoader;
   /** The initializer's tasks block, as the INIT frame held it; null for none. */
   private final byte[] initializer;
@@ -55,7 +58,7 @@ final class TaskLoaders {
   private final SharedMappings shared;
   /** Generated invokers by class name, created in {@link #current}; cleared with it. */
   private final Map<String, TaskInvoker> invokers = new HashMap<>();
-  private URLClassLoader current;
+  private TaskLoader current;
   private int tasksInCurrent;
   private int generation;
 
@@ -65,8 +68,7 @@ final class TaskLoaders {
     this.codec = codec;
     this.where = where;
     this.shared = shared;
-    ClassLoader worker = WorkerMain.class.getClassLoader();
-    this.classpath = applicationClasspath(worker);
+    this.worker = WorkerMain.class.getClassLoader();
     this.runtime = new RuntimeClasses(worker);
   }
 
@@ -90,7 +92,7 @@ final class TaskLoaders {
   void renew() throws Throwable {
     close();
     generation++;
-    current = new URLClassLoader("parallelizable-tasks-" + generation, classpath, runtime);
+    current = new TaskLoader("parallelizable-tasks-" + generation, runtime, worker, domains);
     tasksInCurrent = 0;
     Thread.currentThread().setContextClassLoader(current);
     if (initializer != null) {
@@ -124,39 +126,81 @@ final class TaskLoaders {
     return invoker;
   }
 
+  /** Drops the current loader: nothing of the worker refers to it or its classes any more. */
   private void close() {
     invokers.clear();
-    URLClassLoader done = current;
     current = null;
-    Thread.currentThread().setContextClassLoader(WorkerMain.class.getClassLoader());
-    if (done != null) {
-      try {
-        done.close();
-      } catch (IOException e) {
-        // its jars stay open until it is collected
-      }
-    }
+    Thread.currentThread().setContextClassLoader(worker);
   }
 
   /**
-   * Where the application's classes are: the URLs of the loader that loaded the worker when it says
-   * (Spring Boot's launcher), else {@code java.class.path}, with which the worker was started.
+   * A loader of the application's classes afresh: it defines each class itself, from the class file
+   * the worker's own loader finds. The files are read through that loader, whose jars are open
+   * already, so a new loader opens no file of its own and has nothing to close.
    */
-  static URL[] applicationClasspath(ClassLoader worker) {
-    if (worker instanceof URLClassLoader urls) {
-      return urls.getURLs();
+  static final class TaskLoader extends ClassLoader {
+    static {
+      registerAsParallelCapable();
     }
-    List<URL> urls = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-      if (!entry.isEmpty()) {
-        try {
-          urls.add(Path.of(entry).toUri().toURL());
-        } catch (MalformedURLException | RuntimeException e) {
-          // not a path this JVM can read: the worker's own loader skips it too
-        }
+
+    private final ClassLoader worker;
+    private final Map<String, ProtectionDomain> domains;
+
+    TaskLoader(String name, RuntimeClasses parent, ClassLoader worker, Map<String, ProtectionDomain> domains) {
+      super(name, parent);
+      this.worker = worker;
+      this.domains = domains;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      String path = name.replace('.', '/').concat(".class");
+      URL url = worker.getResource(path);
+      if (url == null) {
+        throw new ClassNotFoundException(name);
       }
+      byte[] bytes;
+      try (InputStream in = url.openStream()) {
+        bytes = in.readAllBytes();
+      } catch (IOException e) {
+        throw new ClassNotFoundException(name + ": " + url + " could not be read", e);
+      }
+      return defineClass(name, bytes, 0, bytes.length, domain(url, path));
     }
-    return urls.toArray(new URL[0]);
+
+    /**
+     * The protection domain of the class file at {@code url}: one per jar or directory, whose
+     * location libraries read to find their own jar.
+     */
+    private ProtectionDomain domain(URL url, String path) {
+      String text = url.toString();
+      int jarEntry = text.lastIndexOf("!/");
+      String location = text.startsWith("jar:") && jarEntry > 0
+          ? text.substring(4, jarEntry)
+          : text.endsWith(path) ? text.substring(0, text.length() - path.length()) : text;
+      ProtectionDomain domain = domains.get(location);
+      if (domain == null) {
+        URL where;
+        try {
+          where = new URL(location);
+        } catch (MalformedURLException e) {
+          where = null; // a scheme this JVM has no handler for: the class has no location
+        }
+        domain = new ProtectionDomain(new CodeSource(where, (Certificate[]) null), null);
+        domains.putIfAbsent(location, domain);
+      }
+      return domain;
+    }
+
+    @Override
+    protected URL findResource(String name) {
+      return worker.getResource(name);
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) throws IOException {
+      return worker.getResources(name);
+    }
   }
 
   /**

@@ -30,7 +30,7 @@ public final class Main {
       List<Long> squares = pool.map(SquaresParallel::square, List.of(1, 2, 3, 4));
       String loadedBy = pool.apply(SquaresParallel.loadedBy());
       check(squares.equals(List.of(1L, 4L, 9L, 16L)), "wrong squares in fresh class loaders " + squares);
-      check(loadedBy.startsWith("java.net.URLClassLoader in unnamed module"), "the recycled worker loaded the task as " + loadedBy);
+      check(loadedBy.startsWith("dev.parallelizable.internal.process.child.TaskLoaders$TaskLoader in unnamed module"), "the recycled worker loaded the task as " + loadedBy);
       System.out.println("consumer OK: squares " + squares + " in fresh class loaders, " + loadedBy);
     }
   }
