@@ -145,6 +145,29 @@ class BatchDispatchTest extends EveryPoolKind {
 
   @ParameterizedTest
   @MethodSource("kinds")
+  void aMapCallsItsFunctionOncePerInput(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger calls = new AtomicInteger();
+    Function<Integer, Task<Long>> counting = x -> {
+      calls.incrementAndGet();
+      return WorkParallel.cube(x);
+    };
+    List<Integer> inputs = range(-250, 249);
+    List<Long> expected = inputs.stream().map(x -> (long) x * x * x).collect(Collectors.toList());
+    assertEquals(expected, pool.map(counting, inputs, 100));
+    assertEquals(500, calls.get(), "calls of the function by map");
+    calls.set(0);
+    assertEquals(expected, pool.map(counting, inputs));
+    assertEquals(500, calls.get(), "calls of the function by map, chunked by the pool");
+    calls.set(0);
+    List<Long> outcomes = new ArrayList<>();
+    pool.mapOutcomes(counting, inputs, 100).forEach(outcome -> outcomes.add(outcome.value()));
+    assertEquals(expected, outcomes);
+    assertEquals(500, calls.get(), "calls of the function by mapOutcomes");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
   void anElementThatCannotBeEncodedFailsTheGeneratedMapAsItFailsTheMap(PoolKind kind) {
     Pool pool = pool(kind);
     Object unencodable = new Object();

@@ -89,6 +89,8 @@ public final class Chunk {
   private volatile PoolCounters.Worker runner;
   /** The first task, once {@link #runStarted()} built it. */
   private Task<?> first;
+  /** The task of input 0 if the map built it before making the chunk ({@link #firstBuilt}); else null. */
+  private Task<?> builtFirst;
   /** Whether {@link #argumentColumns()} took the columns from the inputs: each input is its argument. */
   private volatile boolean inputsAreArguments;
 
@@ -156,6 +158,15 @@ public final class Chunk {
       tasks = built;
     }
     return built;
+  }
+
+  /**
+   * Gives the chunk the task of its input 0, which the map built to learn the method it calls, so
+   * that {@link #build} takes it instead of calling the map's function a second time for that input.
+   * Called before the chunk is handed to anyone.
+   */
+  void firstBuilt(Task<?> task) {
+    builtFirst = task;
   }
 
   /**
@@ -315,10 +326,14 @@ public final class Chunk {
    * Builds the task of input {@code index}: the one place a chunk calls the map's function. Whatever
    * it throws (a checked exception it does not declare, as Kotlin code may, included) or a null it
    * returns becomes that input's failure, naming it, and never escapes into the thread that runs
-   * the chunk, which would then die without completing it.
+   * the chunk, which would then die without completing it. The task of input 0 that the map built
+   * already ({@link #firstBuilt}) is taken as it is.
    */
   private Task<?> build(int index) throws UnbuiltTask {
-    Task<?> task;
+    Task<?> task = index == 0 ? builtFirst : null;
+    if (task != null) {
+      return task;
+    }
     try {
       task = toTask.apply(inputs[index]);
     } catch (Throwable e) {
