@@ -237,6 +237,18 @@ class BatchDispatchTest extends EveryPoolKind {
 
   @ParameterizedTest
   @MethodSource("kinds")
+  void aTaskThatFailsInABatchIsNamedWithoutCallingTheFunctionAgain(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicIntegerArray calls = new AtomicIntegerArray(400);
+    TaskFailedException failure = assertThrows(TaskFailedException.class,
+        () -> pool.map(counted(calls, x -> WorkParallel.failIf(x, 150)), range(1, 400), 200));
+    assertEquals("Work.failIf(150, 150)", failure.task());
+    assertEquals("input 150 is not allowed", failure.getCause().getMessage());
+    assertCalledOncePerInputUpTo(calls, 150, "a task that fails in a batch");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
   void anElementThatCannotBeEncodedFailsTheGeneratedMapAsItFailsTheMap(PoolKind kind) {
     Pool pool = pool(kind);
     Object unencodable = new Object();

@@ -476,10 +476,10 @@ public final class Chunk {
       return true;
     } catch (BatchFailure failure) {
       storeColumn(failure.results(), from, failure.index());
-      failInput(from + failure.index(), failure.getCause());
+      failRow(method, columns, from, failure.index(), failure.getCause());
       return false;
     } catch (RuntimeException | Error e) {
-      failInput(from, e);
+      failRow(method, columns, from, 0, e);
       return false;
     }
   }
@@ -609,12 +609,14 @@ public final class Chunk {
     return boxed;
   }
 
-  /** Fails input {@code index} of a batch, naming its task as the per-task path does. */
-  private void failInput(int index, Throwable thrown) {
-    Task<?> task = taskAt(index);
-    if (task != null) {
-      fail(index, new TaskFailedException(task, asTaskThrows(task, thrown)));
-    }
+  /**
+   * Fails row {@code row} of a batch of inputs from {@code from}, naming its task as the per-task
+   * path does: bound from its row of {@code columns}, so that the map's function is not called a
+   * second time for that input.
+   */
+  private void failRow(TaskMethod<?> method, Object[] columns, int from, int row, Throwable thrown) {
+    Task<?> task = row(method, columns, row);
+    fail(from + row, new TaskFailedException(task, asTaskThrows(task, thrown)));
   }
 
   /** The cause {@link Task#call()} would have thrown for {@code thrown}. */
