@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -141,6 +142,109 @@ class BatchDispatchTest extends EveryPoolKind {
     if (batches(kind)) {
       assertEquals(0, built.get(), "tasks built from the inputs of a generated map");
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aMapCallsItsFunctionOncePerInput(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger calls = new AtomicInteger();
+    Function<Integer, Task<Long>> counting = x -> {
+      calls.incrementAndGet();
+      return WorkParallel.cube(x);
+    };
+    List<Integer> inputs = range(-250, 249);
+    List<Long> expected = inputs.stream().map(x -> (long) x * x * x).collect(Collectors.toList());
+    assertEquals(expected, pool.map(counting, inputs, 100));
+    assertEquals(500, calls.get(), "calls of the function by map");
+    calls.set(0);
+    assertEquals(expected, pool.map(counting, inputs));
+    assertEquals(500, calls.get(), "calls of the function by map, chunked by the pool");
+    calls.set(0);
+    List<Long> outcomes = new ArrayList<>();
+    pool.mapOutcomes(counting, inputs, 100).forEach(outcome -> outcomes.add(outcome.value()));
+    assertEquals(expected, outcomes);
+    assertEquals(500, calls.get(), "calls of the function by mapOutcomes");
+  }
+
+  /** A function that counts its calls per input ({@code calls[x - 1]}) as it builds each task. */
+  private static <R> Function<Integer, Task<R>> counted(AtomicIntegerArray calls, Function<Integer, Task<R>> toTask) {
+    return x -> {
+      calls.incrementAndGet(x - 1);
+      return toTask.apply(x);
+    };
+  }
+
+  private static void assertCalledOncePerInput(AtomicIntegerArray calls, String what) {
+    for (int i = 0; i < calls.length(); i++) {
+      assertEquals(1, calls.get(i), what + ": calls of the function for input " + (i + 1));
+    }
+  }
+
+  /** Once for each input up to {@code input}, at most once after it (a pool that builds as it runs stops). */
+  private static void assertCalledOncePerInputUpTo(AtomicIntegerArray calls, int input, String what) {
+    for (int i = 0; i < calls.length(); i++) {
+      int expected = i < input ? 1 : Math.min(calls.get(i), 1);
+      assertEquals(expected, calls.get(i), what + ": calls of the function for input " + (i + 1));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aChunkOfTasksThatCannotBeOneBatchRunsAsBeforeCallingTheFunctionOncePerInput(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicIntegerArray calls = new AtomicIntegerArray(200);
+    List<String> mixed = pool.map(
+        counted(calls, x -> x % 50 == 25 ? WorkParallel.taggedCalledBy(x) : WorkParallel.calledBy(x)), range(1, 200), 100);
+    for (int i = 0; i < 200; i++) {
+      assertEquals((i + 1) % 50 == 25, mixed.get(i).startsWith("tagged "), "element " + i + ": " + mixed.get(i));
+    }
+    assertCalledOncePerInput(calls, "two methods");
+
+    RetryPolicy twice = RetryPolicy.builder().maxAttempts(2).build();
+    AtomicIntegerArray retried = new AtomicIntegerArray(200);
+    List<Integer> withPolicy = pool.map(
+        counted(retried, x -> x == 70 ? WorkParallel.failIf(x, -1).withRetry(twice) : WorkParallel.failIf(x, -1)),
+        range(1, 200), 100);
+    assertEquals(range(1, 200), withPolicy);
+    assertCalledOncePerInput(retried, "a task with a retry policy");
+
+    TaskMethod<Long> cube = WorkParallel.cube(0).method();
+    AtomicIntegerArray nulls = new AtomicIntegerArray(8);
+    TaskFailedException failure = assertThrows(TaskFailedException.class, () -> pool.map(
+        counted(nulls, x -> x == 5 ? cube.bind((Object) null) : WorkParallel.cube(x)), range(1, 8), 8));
+    assertEquals("Work.cube(null)", failure.task(), "a null for a primitive parameter, bound by hand");
+    assertCalledOncePerInputUpTo(nulls, 5, "a null for a primitive parameter");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aFunctionThatThrowsFailsTheMapNamingItsInputHavingBeenCalledOncePerInputUpToIt(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicIntegerArray calls = new AtomicIntegerArray(100);
+    TaskFailedException failure = assertThrows(TaskFailedException.class, () -> pool.map(counted(calls, x -> {
+      if (x == 37) {
+        throw new IllegalStateException("no task for 37");
+      }
+      return WorkParallel.cube(x);
+    }), range(1, 100), 100));
+    assertEquals("<building the task for input 37>", failure.task());
+    assertTrue(failure.getMessage().contains("the function passed to map could not build a task for input 37"),
+        failure.getMessage());
+    assertEquals("no task for 37", failure.getCause().getCause().getMessage());
+    assertCalledOncePerInputUpTo(calls, 37, "a function that throws");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aTaskThatFailsInABatchIsNamedWithoutCallingTheFunctionAgain(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicIntegerArray calls = new AtomicIntegerArray(400);
+    TaskFailedException failure = assertThrows(TaskFailedException.class,
+        () -> pool.map(counted(calls, x -> WorkParallel.failIf(x, 150)), range(1, 400), 200));
+    assertEquals("Work.failIf(150, 150)", failure.task());
+    assertEquals("input 150 is not allowed", failure.getCause().getMessage());
+    assertCalledOncePerInputUpTo(calls, 150, "a task that fails in a batch");
   }
 
   @ParameterizedTest

@@ -22,7 +22,8 @@ import java.util.function.Function;
  *
  * <p>A chunk holds the inputs and the function that turns each into a {@link Task}; the executor
  * builds the tasks where it runs them (a pool thread) or before sending them (a process pool, in
- * the caller), so no lambda ever crosses a process.
+ * the caller), so no lambda ever crosses a process. A process pool copies the arguments of a chunk
+ * of one method's tasks into columns as it builds them ({@link #taskColumns()}), keeping no task.
  *
  * <pre>
  * State machine (one CAS per transition; the first to reach DONE wins, later attempts are no-ops):
@@ -89,8 +90,18 @@ public final class Chunk {
   private volatile PoolCounters.Worker runner;
   /** The first task, once {@link #runStarted()} built it. */
   private Task<?> first;
-  /** Whether {@link #argumentColumns()} took the columns from the inputs: each input is its argument. */
-  private volatile boolean inputsAreArguments;
+  /** The task of input 0 if the map built it before making the chunk ({@link #firstBuilt}); else null. */
+  private Task<?> builtFirst;
+  /**
+   * The method every element calls, once the elements are rows of {@link #rowColumns} ({@link
+   * #argumentColumns()}, {@link #taskColumns()}) and no task is kept; else null. Written after
+   * {@link #rowColumns}, which it publishes.
+   */
+  private volatile TaskMethod<?> rowMethod;
+  /** The argument columns whose rows are the elements, one per parameter, while {@link #rowMethod} is set. */
+  private Object[] rowColumns;
+  /** Whether building a task failed the chunk: {@link #tasks()} returns null, building nothing again. */
+  private boolean unbuildable;
 
   Chunk(Object[] inputs, Function<?, ? extends Task<?>> toTask, long offset) {
     this(inputs, toTask, offset, null, false);
@@ -134,28 +145,119 @@ public final class Chunk {
    * The tasks, built from the inputs in the calling thread on first use (process pools call this to
    * encode them). A failure of {@code toTask} ({@link #build}) fails the chunk, naming that element,
    * before any task ran, and returns null; in a chunk that keeps going it is that element's outcome,
-   * and its task is null.
+   * and its task is null. For a chunk whose elements are rows of argument columns, they are bound
+   * from the rows, and not kept.
    */
   public Task<?>[] tasks() {
     Task<?>[] built = tasks;
-    if (built == null) {
-      built = new Task<?>[inputs.length];
-      for (int i = 0; i < inputs.length; i++) {
+    if (built != null || unbuildable) {
+      return built;
+    }
+    if (rowMethod != null) {
+      built = new Task<?>[inputs.length]; // bound from the rows, and not kept
+      for (int i = 0; i < built.length; i++) {
+        built[i] = task(i);
+      }
+      return built;
+    }
+    built = buildFrom(new Task<?>[inputs.length], 0);
+    tasks = built;
+    return built;
+  }
+
+  /**
+   * Builds the tasks of inputs {@code from} onwards into {@code built}, as {@link #tasks()} does;
+   * null if one could not be built and that failed the chunk.
+   */
+  private Task<?>[] buildFrom(Task<?>[] built, int from) {
+    for (int i = from; i < inputs.length; i++) {
+      try {
+        built[i] = build(i);
+      } catch (UnbuiltTask e) {
+        if (keepGoing) {
+          failElement(i, e.failure); // its task stays null, and is never run
+          continue;
+        }
+        // No task of the chunk ran: none has a result to deliver before the failure.
+        unbuildable = true;
+        failUnbuilt(0, e.failure);
+        return null;
+      }
+    }
+    return built;
+  }
+
+  /**
+   * The argument columns of the whole chunk, filled from its tasks as the map's function builds
+   * them, each task dropped once its arguments are copied: a process pool sends a chunk of one
+   * method as its columns, so that a map of a million inputs holds no task per input. The function
+   * is called here, once per input; a task is bound from its row ({@link #task(int)}) only when one
+   * is needed after all (a failure to name, a retry policy to look up).
+   *
+   * <p>Null, and the chunk goes as tasks, if it keeps going, has one element, or a task does not
+   * fit: its method has no batch loop, it calls another method than the first, it has a retry
+   * policy (it runs by itself), or an argument does not fit its column (a null for a primitive
+   * parameter). The chunk then keeps its tasks as {@link #tasks()} would have built them (those
+   * before the one that did not fit bound from their rows, that one as it was built, the rest built
+   * now), and {@link #tasks()} returns them without calling the function again. A function that
+   * throws, or returns null, fails the chunk naming that input as {@link #tasks()} does, which then
+   * returns null. Called by the one thread that dispatches the chunk, before it is dispatched.
+   */
+  public Object[] taskColumns() {
+    if (keepGoing || tasks != null || rowMethod != null || unbuildable || inputs.length < 2) {
+      return null;
+    }
+    Task<?> task;
+    int row = 0;
+    try {
+      task = build(row);
+    } catch (UnbuiltTask e) {
+      unbuildable = true;
+      failUnbuilt(0, e.failure);
+      return null;
+    }
+    TaskMethod<?> method = task.method();
+    Object[] columns = null;
+    if (task.retryPolicy() == null && Columns.batches(method)) {
+      byte[] kinds = Columns.parameterKinds(method);
+      columns = new Object[kinds.length];
+      for (int p = 0; p < kinds.length; p++) {
+        columns[p] = Columns.newColumn(kinds[p], inputs.length);
+      }
+      while (Columns.put(columns, row, task)) {
+        if (++row == inputs.length) {
+          rowColumns = columns;
+          rowMethod = method;
+          return columns;
+        }
         try {
-          built[i] = build(i);
+          task = build(row);
         } catch (UnbuiltTask e) {
-          if (keepGoing) {
-            failElement(i, e.failure); // its task stays null, and is never run
-            continue;
-          }
-          // No task of the chunk ran: none has a result to deliver before the failure.
+          unbuildable = true;
           failUnbuilt(0, e.failure);
           return null;
         }
+        if (task.method() != method || task.retryPolicy() != null) {
+          break;
+        }
       }
-      tasks = built;
     }
-    return built;
+    Task<?>[] built = new Task<?>[inputs.length];
+    for (int i = 0; i < row; i++) {
+      built[i] = row(method, columns, i);
+    }
+    built[row] = task;
+    tasks = buildFrom(built, row + 1);
+    return null;
+  }
+
+  /**
+   * Gives the chunk the task of its input 0, which the map built to learn the method it calls, so
+   * that {@link #build} takes it instead of calling the map's function a second time for that input.
+   * Called before the chunk is handed to anyone.
+   */
+  void firstBuilt(Task<?> task) {
+    builtFirst = task;
   }
 
   /**
@@ -300,7 +402,7 @@ public final class Chunk {
    * built now; null if building it failed the chunk.
    */
   private Task<?> taskAt(int index) {
-    if (tasks != null || inputsAreArguments) {
+    if (tasks != null || rowMethod != null) {
       return task(index);
     }
     try {
@@ -315,10 +417,14 @@ public final class Chunk {
    * Builds the task of input {@code index}: the one place a chunk calls the map's function. Whatever
    * it throws (a checked exception it does not declare, as Kotlin code may, included) or a null it
    * returns becomes that input's failure, naming it, and never escapes into the thread that runs
-   * the chunk, which would then die without completing it.
+   * the chunk, which would then die without completing it. The task of input 0 that the map built
+   * already ({@link #firstBuilt}) is taken as it is.
    */
   private Task<?> build(int index) throws UnbuiltTask {
-    Task<?> task;
+    Task<?> task = index == 0 ? builtFirst : null;
+    if (task != null) {
+      return task;
+    }
     try {
       task = toTask.apply(inputs[index]);
     } catch (Throwable e) {
@@ -370,10 +476,10 @@ public final class Chunk {
       return true;
     } catch (BatchFailure failure) {
       storeColumn(failure.results(), from, failure.index());
-      failInput(from + failure.index(), failure.getCause());
+      failRow(method, columns, from, failure.index(), failure.getCause());
       return false;
     } catch (RuntimeException | Error e) {
-      failInput(from, e);
+      failRow(method, columns, from, 0, e);
       return false;
     }
   }
@@ -405,7 +511,7 @@ public final class Chunk {
    */
   public Object[] argumentColumns() {
     TaskMethod<?> method = argumentsOf;
-    if (method == null || keepGoing || tasks != null || inputs.length < 2
+    if (method == null || keepGoing || tasks != null || unbuildable || inputs.length < 2
         || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
       return null;
     }
@@ -413,14 +519,18 @@ public final class Chunk {
     if (column == null) {
       return null;
     }
-    inputsAreArguments = true;
-    return new Object[] {column};
+    Object[] columns = {column};
+    rowColumns = columns;
+    rowMethod = method;
+    return columns;
   }
 
   /**
-   * The task of element {@code index}: the one built already, or, for a chunk whose {@link
-   * #argumentColumns()} were taken, its input bound to the chunk's method, as the generated factory
-   * of that method binds it. Neither calls the map's function, so it may be called under a lock.
+   * The task of element {@code index}: the one built already, or, for a chunk whose elements are
+   * the rows of argument columns ({@link #argumentColumns()}, {@link #taskColumns()}), its row's
+   * arguments bound to the chunk's method, as the generated factory of that method binds them: a
+   * task equal to the one the map's function built. Neither calls the map's function, so it may be
+   * called under a lock.
    *
    * @throws IllegalStateException if neither holds (the tasks must be built first, by {@link #tasks()})
    */
@@ -429,10 +539,20 @@ public final class Chunk {
     if (built != null) {
       return built[index];
     }
-    if (!inputsAreArguments) {
+    TaskMethod<?> method = rowMethod;
+    if (method == null) {
       throw new IllegalStateException("the tasks of " + describe() + " were not built");
     }
-    return argumentsOf.bind(inputs[index]);
+    return row(method, rowColumns, index);
+  }
+
+  /** Row {@code row} of argument {@code columns} bound to {@code method}: the task it stands for. */
+  private static Task<?> row(TaskMethod<?> method, Object[] columns, int row) {
+    Object[] arguments = new Object[columns.length];
+    for (int p = 0; p < columns.length; p++) {
+      arguments[p] = Columns.get(columns[p], row);
+    }
+    return method.bind(arguments);
   }
 
   /**
@@ -489,12 +609,14 @@ public final class Chunk {
     return boxed;
   }
 
-  /** Fails input {@code index} of a batch, naming its task as the per-task path does. */
-  private void failInput(int index, Throwable thrown) {
-    Task<?> task = taskAt(index);
-    if (task != null) {
-      fail(index, new TaskFailedException(task, asTaskThrows(task, thrown)));
-    }
+  /**
+   * Fails row {@code row} of a batch of inputs from {@code from}, naming its task as the per-task
+   * path does: bound from its row of {@code columns}, so that the map's function is not called a
+   * second time for that input.
+   */
+  private void failRow(TaskMethod<?> method, Object[] columns, int from, int row, Throwable thrown) {
+    Task<?> task = row(method, columns, row);
+    fail(from + row, new TaskFailedException(task, asTaskThrows(task, thrown)));
   }
 
   /** The cause {@link Task#call()} would have thrown for {@code thrown}. */
@@ -826,11 +948,16 @@ public final class Chunk {
 
   /**
    * The method of the first task if it is known without calling the map's function (see {@link
-   * #firstTask()}, or the chunk was made for one method's arguments); else null.
+   * #firstTask()}, the elements are rows of one method's argument columns, or the chunk was made
+   * for one method's arguments); else null.
    */
   public TaskMethod<?> firstMethod() {
     Task<?> task = firstTask();
-    return task != null ? task.method() : argumentsOf;
+    if (task != null) {
+      return task.method();
+    }
+    TaskMethod<?> rows = rowMethod;
+    return rows != null ? rows : argumentsOf;
   }
 
   /**

@@ -54,6 +54,11 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private final LinkedBlockingQueue<Chunk> completions;
   private Object first;
   private boolean hasFirst;
+  /**
+   * The task {@link #methodOf} built for the first input, handed to the chunk that holds that input
+   * so that the function is called once per input; null once handed, or if none was built.
+   */
+  private Task<?> firstTask;
   private long read;
   private Chunk current;
   private int position;
@@ -137,6 +142,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private TaskMethod<?> methodOf(Object input) {
     try {
       Task<?> task = toTask.apply((T) input);
+      firstTask = task;
       return task == null ? null : task.method();
     } catch (Throwable e) {
       // Whatever it threw, undeclared checked exceptions included: the chunk that holds this input
@@ -191,6 +197,10 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   /** Makes the chunk of {@code batch}, the next inputs, and submits it (or runs it here). */
   private void start(Object[] batch) {
     Chunk chunk = new Chunk(batch, toTask, read, argumentsOf, outcomes);
+    if (read == 0 && firstTask != null) {
+      chunk.firstBuilt(firstTask);
+      firstTask = null;
+    }
     read += batch.length;
     if (!ordered) {
       chunk.done().thenAccept(this::completed);

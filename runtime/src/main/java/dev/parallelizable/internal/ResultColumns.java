@@ -6,8 +6,9 @@ import dev.parallelizable.Task;
  * An assignment ({@link dev.parallelizable.spi.Assignment}) that takes a run of results as one
  * column, as a worker sends a primitive result column, so that the reader stores them without
  * boxing each ({@link Chunk#storeColumn}), and whose chunk may have been sent as argument columns
- * with no task built ({@link Chunk#argumentColumns()}). Implemented by the engine's assignments; the
- * same threading rules as {@link dev.parallelizable.spi.Assignment#result}.
+ * with no task kept ({@link Chunk#argumentColumns()}, {@link Chunk#taskColumns()}). Implemented by
+ * the engine's assignments; the same threading rules as {@link
+ * dev.parallelizable.spi.Assignment#result}.
  */
 public interface ResultColumns {
   /**
@@ -23,7 +24,7 @@ public interface ResultColumns {
 
   /**
    * Task {@code index}, as {@code tasks()[index]} but without building the others: a chunk sent as
-   * its argument columns binds it from its input when it is asked for (to name a failure).
+   * its argument columns binds it from its row when it is asked for (to name a failure).
    *
    * @param index the task's index within the assignment's tasks
    * @return the task

@@ -5,8 +5,10 @@ import dev.parallelizable.TaskMethod;
 /**
  * A {@link dev.parallelizable.spi.RemoteWorkers} adapter whose workers also take a chunk as a batch
  * of argument columns: the engine then gives it the columns a chunk took from its inputs ({@link
- * dev.parallelizable.internal.Chunk#argumentColumns()}), and no task of the chunk is built unless a
- * failure must name it. Called in the thread that submits the chunk, as {@code encode} is.
+ * dev.parallelizable.internal.Chunk#argumentColumns()}) or from its tasks as they were built ({@link
+ * dev.parallelizable.internal.Chunk#taskColumns()}), and no task of the chunk is kept, or built from
+ * its row, unless a failure must name it. Called in the thread that submits the chunk, as {@code
+ * encode} is.
  */
 public interface BatchEncoder {
   /**

@@ -58,7 +58,7 @@ final class Dispatch {
   }
 
   /**
-   * Task {@code index}: for a batch of argument columns, bound from its input when it is needed (to
+   * Task {@code index}: for a batch of argument columns, bound from its row when it is needed (to
    * name a failure, to find its retry policy), without calling the map's function, so also under
    * the engine's lock.
    */

@@ -170,8 +170,15 @@ public final class RemoteEngine<W> extends EngineStop<W> {
 
   @Override
   protected void dispatch(Chunk chunk) {
-    // A chunk of one method's arguments goes as its columns, with no task per input.
-    Object[] columns = link instanceof BatchEncoder ? chunk.argumentColumns() : null;
+    // A chunk of one method's arguments or tasks goes as its columns, with no task kept per input;
+    // one that cannot keeps the tasks that building its columns built, and goes as those.
+    Object[] columns = null;
+    if (link instanceof BatchEncoder) {
+      columns = chunk.argumentColumns();
+      if (columns == null) {
+        columns = chunk.taskColumns();
+      }
+    }
     Task<?>[] tasks = null;
     boolean[] unbuilt = null;
     if (columns == null) {
