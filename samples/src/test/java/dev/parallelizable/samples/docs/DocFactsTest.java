@@ -324,11 +324,20 @@ class DocFactsTest {
       modules.add(module.group(1).trim());
     }
     assertTrue(modules.contains("runtime"), "modules found: " + modules);
+    // Folders that are not modules (bench/, docs/) belong to the layout too; hidden ones and build
+    // output do not.
+    try (Stream<Path> folders = Files.list(ROOT)) {
+      folders.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.equals("target"))
+          .forEach(modules::add);
+    }
+    assertTrue(modules.contains("docs"), "folders found: " + modules);
     String layout = section("README.md", "## Layout");
     Set<String> missing = modules.stream()
         .filter(m -> !layout.contains("`" + m + "/`"))
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(Set.of(), missing, "modules of the root pom.xml (profiles included) missing from the README's Layout");
+    assertEquals(Set.of(), missing, "modules of the root pom.xml (profiles included) and top-level folders missing from the README's Layout");
   }
 
   @Test
