@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * Callbacks of one pool run one at a time, in the order their results completed; a slow callback
  * delays the callbacks after it (never a result), and a callback that waits for a later callback of
  * the same pool waits for ever. An exception or error a callback throws is logged through {@link
- * System.Logger} (level WARNING, logger {@code dev.parallelizable.internal.Callbacks}) and the next
+ * System.Logger} (level WARNING, logger {@code dev.parallelizable.callbacks}) and the next
  * callback runs. The thread starts with the first callback and ends when the pool has stopped and
  * every queued callback has run (or after two idle seconds; it starts again when needed). The
  * pool's {@link Pool#close()} and {@link Pool#join()} return only after every callback added

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * A measurement, not a test: workload W3 (40 tasks of about 50 ms of pure CPU each) on a cluster of
  * three member JVMs on loopback, beside a process pool of two workers and a sequential loop in this
  * JVM, in the same run. Prints the times, their ratios and the per-task overhead of the cluster.
- * The README's cluster section gives the command and how to read the numbers on a small machine.
+ * {@code docs/performance.md}, "Cluster overhead: W3 on three loopback members", gives the command
+ * and how to read the numbers on a small machine.
  */
 public final class W3Measurement {
   private static final int TASKS = 40;

@@ -32,8 +32,10 @@ import java.util.List;
  *       called</td></tr>
  *   <tr><td>{@link #gone}</td><td>the worker's reader thread once the JVM is reaped (the launching
  *       thread if the reader never started); for a worker kept for another pool, the thread in
- *       which the engine releases it ({@link RemoteWorkers#release}: the one that shut the pool
- *       down, or reported its last answer)</td><td>the pool's result thread (a member left, or its
+ *       which the engine releases it ({@link RemoteWorkers#release}), the one whose event left the
+ *       shut-down pool's queue empty: the thread that shut the pool down, a worker's reader thread
+ *       (an answer, a worker ready or gone), or the engine's watchdog thread (a retry sent once its
+ *       backoff was over)</td><td>the pool's result thread (a member left, or its
  *       call failed); the thread in which the engine stops a member ({@link
  *       RemoteWorkers#stop})</td></tr>
  *   <tr><td>{@link #workersChanged}</td><td>not called</td><td>the pool's result thread, after

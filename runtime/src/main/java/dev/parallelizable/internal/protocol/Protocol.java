@@ -128,8 +128,8 @@ import java.util.Map;
 public final class Protocol {
   /**
    * The byte order of every frame and encoded value: fixed, since encoded chunks cross between
-   * hosts of a cluster, which need not share one; little-endian, the order of the machines the
-   * runtime runs on, so that bulk copies of arrays stay plain copies there.
+   * hosts of a cluster, which need not share one; little-endian, the order of x86-64 and AArch64,
+   * so that bulk copies of arrays are plain copies there.
    */
   public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
 

@@ -267,6 +267,42 @@ class DocFactsTest {
     }
   }
 
+  /**
+   * A logger that a page or a javadoc names where it says what is logged (as in "logger
+   * `dev.parallelizable.cache`") is one of the code's, or a parent of some, to configure them all.
+   */
+  @Test
+  void everyLoggerThePagesAndJavadocsNameIsOneOfTheCode() throws Exception {
+    Set<String> constants = new TreeSet<>();
+    collectLoggerNames(Class.forName("dev.parallelizable.internal.Loggers"), constants);
+    collectLoggerNames(Class.forName("dev.parallelizable.cluster.Loggers"), constants);
+    List<Path> texts = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (Stream<Path> pages = Files.list(ROOT.resolve("docs"))) {
+      pages.filter(p -> p.toString().endsWith(".md")).sorted().forEach(texts::add);
+    }
+    for (String module : List.of("runtime", "cluster", "processor", "micrometer")) {
+      try (Stream<Path> files = Files.walk(ROOT.resolve(module + "/src/main/java"))) {
+        files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(texts::add);
+      }
+    }
+    Pattern named = Pattern.compile(
+        "(?i)logger`?(?: named)? (?:`|\\{@code )(dev\\.parallelizable[\\w.]*)[`}]");
+    List<String> unknown = new ArrayList<>();
+    int mentions = 0;
+    for (Path text : texts) {
+      Matcher logger = named.matcher(Files.readString(text, StandardCharsets.UTF_8));
+      while (logger.find()) {
+        mentions++;
+        String name = logger.group(1);
+        if (constants.stream().noneMatch(c -> c.equals(name) || c.startsWith(name + "."))) {
+          unknown.add(ROOT.relativize(text) + ": " + name);
+        }
+      }
+    }
+    assertTrue(mentions > 3, "logger names found in the pages and javadocs: " + mentions);
+    assertEquals(List.of(), unknown, "loggers named in the pages or javadocs that the code does not log under");
+  }
+
   private static void collectLoggerNames(Class<?> loggers, Set<String> names) throws IllegalAccessException {
     for (Field field : loggers.getDeclaredFields()) {
       if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
@@ -324,11 +360,20 @@ class DocFactsTest {
       modules.add(module.group(1).trim());
     }
     assertTrue(modules.contains("runtime"), "modules found: " + modules);
+    // Folders that are not modules (bench/, docs/) belong to the layout too; hidden ones and build
+    // output do not.
+    try (Stream<Path> folders = Files.list(ROOT)) {
+      folders.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.equals("target"))
+          .forEach(modules::add);
+    }
+    assertTrue(modules.contains("docs"), "folders found: " + modules);
     String layout = section("README.md", "## Layout");
     Set<String> missing = modules.stream()
         .filter(m -> !layout.contains("`" + m + "/`"))
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(Set.of(), missing, "modules of the root pom.xml (profiles included) missing from the README's Layout");
+    assertEquals(Set.of(), missing, "modules of the root pom.xml (profiles included) and top-level folders missing from the README's Layout");
   }
 
   @Test
