@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parallelizable.fixtures.SharedReads;
 import dev.parallelizable.fixtures.SharedReadsParallel;
@@ -108,6 +109,22 @@ class SharedDataTest {
       assertEquals(
           Collections.nCopies(4, expected), pool.map(n -> SharedReadsParallel.checksum(data), times(4), 1));
       assertEquals(expected, SharedReads.checksum(SharedData.of(values)));
+    }
+  }
+
+  @Test
+  void aWorkerGivesBackTheMemoryOfHandlesThatWereClosed() {
+    assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "reads the worker's mappings from /proc");
+    try (Pool pool = Parallel.processPool().workers(1).build()) {
+      // As joblib does in every call: the data written, mapped and let go, on a pool that lives on.
+      for (int call = 0; call < 3; call++) {
+        double[] values = doubles(1 << 20, call);
+        try (SharedData data = SharedData.of(values)) {
+          assertEquals(SharedReads.checksum(data), pool.apply(SharedReadsParallel.checksum(data)));
+        }
+      }
+      // The next tasks drop the mappings; the collector then unmaps them.
+      await().atMost(Duration.ofSeconds(20)).until(() -> pool.apply(SharedReadsParallel.closedMappings()) == 0);
     }
   }
 

@@ -20,8 +20,8 @@ import java.util.Objects;
 /**
  * A worker's side of its pool's shared data: resolves the references the codec reads to read-only
  * mappings of the files in the pool's directory (see {@link SharedFiles}), each file mapped once and
- * kept while the worker lives, and the same {@link SharedData} object given to every task that
- * receives the same handle.
+ * kept until the handle is closed ({@link #releaseClosed()}), and the same {@link SharedData} object
+ * given to every task that receives the same handle.
  *
  * <p>A reference is accepted only if it names the file {@code d<id>} directly in the pool's
  * directory (no other path, no symbolic link), its element type is known, its length is not
@@ -198,6 +198,25 @@ public final class SharedMappings {
               + directory.resolve(expected) + ", the file of that id in this pool's directory");
     }
     return path;
+  }
+
+  /**
+   * Drops the mappings of handles whose file in the pool's directory is gone (the parent deletes it
+   * when the handle is closed), so that their memory is given back once no task holds them: a
+   * mapping otherwise keeps a deleted file's bytes for as long as the worker lives. A task that refers
+   * to such a handle afterwards fails as one sent after the close does ({@link #handle}).
+   *
+   * @return whether a mapping was dropped
+   */
+  public synchronized boolean releaseClosed() {
+    boolean released = false;
+    for (java.util.Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
+      if (Files.notExists(it.next().file, LinkOption.NOFOLLOW_LINKS)) {
+        it.remove();
+        released = true;
+      }
+    }
+    return released;
   }
 
   /** Deletes the pool's directory: the parent is gone and cannot. */

@@ -176,6 +176,11 @@ public final class WorkerMain {
         continue;
       }
       frame.body.sharedMappings(shared);
+      if (shared != null && shared.releaseClosed()) {
+        // A mapping is undone only when its buffer is collected; a closed handle's may be hundreds
+        // of megabytes of memory (a file in /dev/shm) that nothing else would make the heap collect.
+        System.gc();
+      }
       boolean succeeded;
       if (frame.type == Protocol.RUN) {
         succeeded = run(frame.id, frame.body);
