@@ -152,6 +152,9 @@ def table(args):
             row(f"W1 {tasks:,} cubes", "warm ms, generated cubeMap (ratio to loop)",
                 [None, None, None, w1_cell("threads", tasks, mode="generated map"),
                  w1_cell("processes", tasks, mode="generated map")], best, name)
+        if ours("W1", "loop-array", tasks=tasks) is not None:
+            row(f"W1 {tasks:,} cubes", "warm ms, the loop into a long[] (ratio to the List<Long> loop)",
+                [w1_cell("loop-array", tasks), None, None, None, None], None, None)
         if ours("W1", "processes-bound", tasks=tasks) is not None:
             row(f"W1 {tasks:,} cubes", "bound: the same bytes over a Unix socket per worker, ms (ratio to loop)",
                 [None, None, None, None, w1_cell("processes-bound", tasks)], None, None)

@@ -130,6 +130,9 @@ final class Workloads {
         line.put("baseline_median", run.loopMillis().median()).put("ratio", run.ratios().median());
         emit(line.put("cold_ms", run.coldMillis()).put("ok", run.ok()));
       }
+      if (runs(Backend.LOOP)) {
+        emit(arrayLoop(xs, loop, reps, expected));
+      }
       if (runs(Backend.PROCESSES)) {
         emit(channelBound(xs, loop, reps));
       }
@@ -170,6 +173,53 @@ final class Workloads {
     Stats.of(millis).into(line, "ms").put("baseline", "loop");
     return line.put("baseline_median", Stats.of(loopMillis).median())
         .put("ratio", Stats.of(ratios).median()).put("chunk", chunk).put("ok", read == cubeSum(xs) * reps);
+  }
+
+  /**
+   * The same loop into a {@code long[]}, paired with the loop into a {@code List<Long>} as the
+   * pools are: what is left of the loop without boxing and its garbage, so that a reader can tell
+   * the cost of a way from the collector's.
+   */
+  private JsonLine arrayLoop(List<Integer> xs, Mapper<Integer, Long> loop, int reps, long expected) {
+    int n = xs.size();
+    boolean ok = true;
+    long until = System.nanoTime() + warmupNanos;
+    while (System.nanoTime() - until < 0) {
+      ok &= sum(cubes(n)) == expected;
+    }
+    List<Double> millis = new ArrayList<>();
+    List<Double> loopMillis = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    for (int rep = 0; rep < reps; rep++) {
+      long start = System.nanoTime();
+      ok &= sum(loop.map(xs)) == expected; // the loop is timed with reading its results, as in timeMap
+      loopMillis.add((System.nanoTime() - start) / 1e6);
+      start = System.nanoTime();
+      ok &= sum(cubes(n)) == expected;
+      millis.add((System.nanoTime() - start) / 1e6);
+      ratios.add(millis.get(rep) / loopMillis.get(rep));
+    }
+    JsonLine line = new JsonLine("W1", "loop-array").put("tasks", n);
+    Stats.of(millis).into(line, "ms").put("baseline", "loop");
+    return line.put("baseline_median", Stats.of(loopMillis).median())
+        .put("ratio", Stats.of(ratios).median()).put("ok", ok);
+  }
+
+  /** The cubes of 1 to n, into an array. */
+  private static long[] cubes(int n) {
+    long[] cubes = new long[n];
+    for (int x = 1; x <= n; x++) {
+      cubes[x - 1] = BenchTasks.cube(x);
+    }
+    return cubes;
+  }
+
+  private static long sum(long[] values) {
+    long total = 0;
+    for (long value : values) {
+      total += value;
+    }
+    return total;
   }
 
   private static long cubeSum(List<Integer> xs) {

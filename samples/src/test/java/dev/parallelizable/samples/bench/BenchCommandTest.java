@@ -67,11 +67,13 @@ class BenchCommandTest {
     for (String backend : List.of("loop", "threads", "processes")) {
       expected.add("W1-scale " + backend);
     }
+    expected.add("W1 loop-array"); // the loop without boxing, beside the loop into a List<Long>
     expected.add("W1 processes-bound"); // the floor of W1's process figures, as W5's above
     assertEquals(expected, seen);
     long w1Lines = lines.stream().filter(l -> l.get("workload").asText().equals("W1")).count();
-    assertEquals(2 * (6 + 2 + 1), w1Lines,
-        "W1 runs two sizes on six backends, the generated map on two, and the bound of processes");
+    assertEquals(2 * (6 + 2 + 1 + 1), w1Lines,
+        "W1 runs two sizes on six backends, the generated map on two, the loop into an array, and the bound"
+            + " of processes");
     long generatedMapLines =
         lines.stream()
             .filter(l -> l.get("workload").asText().equals("W1") && l.path("mode").asText().equals("generated map"))
