@@ -74,6 +74,26 @@ class ClassLoaderRecyclingTest {
   }
 
   @Test
+  void aServiceLoaderInATaskFindsTheImplementationInTheTasksLoader() {
+    try (Pool pool = oneWorker(1).build()) {
+      assertEquals(List.of(true, true), pool.map(RecycledParallel::serviceFromThisLoader, List.of(1, 2)));
+    }
+  }
+
+  @Test
+  void withMaxTasksPerWorkerTooEveryTaskHasFreshStateAndEveryThirdANewJvm() {
+    try (Pool pool = oneWorker(1).maxTasksPerWorker(3).build()) {
+      List<String> seen = pool.map(RecycledParallel::pidAndCalls, NINE, 1);
+      assertTrue(seen.stream().allMatch(s -> s.endsWith(":1")), seen.toString());
+      List<String> pids = seen.stream().map(s -> s.substring(0, s.indexOf(':'))).toList();
+      for (int i = 0; i < 9; i++) {
+        assertEquals(pids.get(i - i % 3), pids.get(i), "the same JVM within a run of three: " + pids);
+      }
+      assertEquals(3, pids.stream().distinct().count(), "a new JVM every three tasks: " + pids);
+    }
+  }
+
+  @Test
   void theInitializerRunsAgainInEachNewLoader() {
     try (Pool pool = oneWorker(2).initializer(RecycledParallel.initialize()).build()) {
       assertEquals(List.of(1, 1, 1, 1, 1, 1), pool.map(RecycledParallel::initializations, NINE.subList(0, 6)));
