@@ -13,6 +13,8 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
 import dev.parallelizable.RuntimePackageStateParallel;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.WorkerStartException;
+import dev.parallelizable.fixtures.WorkParallel;
 import dev.parallelizable.fixtures.Recycled;
 import dev.parallelizable.fixtures.RecycledParallel;
 import java.util.List;
@@ -111,6 +113,17 @@ class ClassLoaderRecyclingTest {
         assertTrue(cause.getMessage().contains("maxTasksPerClassLoader")
             && cause.getMessage().contains("the initializer runs once per JVM"), cause.getMessage());
       }
+    }
+  }
+
+  @Test
+  void anInitializerThatFailsAtTheStartBreaksThePoolAsWithoutRecycling() {
+    try (Pool broken = oneWorker(2).initializer(WorkParallel.failToInitialize()).build()) {
+      WorkerStartException failure =
+          assertThrows(WorkerStartException.class, () -> broken.apply(RecycledParallel.callsInThisLoader(1)));
+      assertTrue(failure.getMessage().contains("Work.failToInitialize()"), failure.getMessage());
+      assertInstanceOf(IllegalStateException.class, failure.getCause());
+      assertEquals("no configuration found", failure.getCause().getMessage());
     }
   }
 

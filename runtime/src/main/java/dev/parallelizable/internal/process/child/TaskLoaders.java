@@ -30,17 +30,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * every {@code tasksPerLoader} tasks, so that each run of tasks starts with fresh static state, at
  * the cost of loading its classes again rather than of starting a JVM.
  *
- * <p>A task loader defines the application's classes and its libraries' itself, from the class files
- * the worker's own loader finds (so it opens no jar of its own). It delegates only the
- * JDK's classes (to the platform loader, and to the system loader for the JDK's modules it defines)
- * and the classes of the Parallelizable runtime, to the loader that loaded this worker: the worker
- * and the generated invokers must share {@link TaskInvoker}. Anything else in a package of the
- * runtime (an application class in {@code dev.parallelizable}) is the task loader's own, found by
- * where its class file is.
+ * <p>A task loader defines the application's classes and its libraries' itself, from the class
+ * files the worker's own loader finds (so it opens no jar of its own). It delegates only the JDK's
+ * classes (to the platform loader, and to the system loader for the JDK's modules it defines) and
+ * the classes of the Parallelizable runtime, to the loader that loaded this worker: the worker and
+ * the generated invokers must share {@link TaskInvoker}. Anything else in a package of the runtime
+ * (an application class in {@code dev.parallelizable}) is the task loader's own, found by where its
+ * class file is.
  *
  * <p>The initializer, if the pool has one, runs again in each new loader before its first task; if
  * it throws there, that task fails with what it threw, and the next task gets another new loader. A
- * loader that has run its tasks is dropped; its classes are unloaded once nothing refers to them (a thread a task left running, or a value it put in a static field of the JDK, keeps them).
+ * loader that has run its tasks is dropped; its classes are unloaded once nothing refers to them (a
+ * thread a task left running, or a value it put in a static field of the JDK, keeps them).
  *
  * <p>Not thread-safe: used by the worker's main thread only, which runs the tasks with the current
  * task loader as its context class loader.
@@ -80,14 +81,24 @@ final class TaskLoaders {
    */
   void beforeTask() throws Throwable {
     if (current == null || tasksInCurrent >= tasksPerLoader) {
-      renew();
+      try {
+        renew();
+      } catch (Throwable e) {
+        throw new ParallelException(
+            "The initializer failed in a new class loader of " + where + " (maxTasksPerClassLoader): "
+                + Describe.throwable(e),
+            e);
+      }
     }
     tasksInCurrent++;
   }
 
   /**
-   * Replaces the current loader with a new one and runs the initializer in it; used at the start,
-   * where a failure of the initializer fails the worker's start.
+   * Replaces the current loader with a new one and runs the initializer in it; called directly at
+   * the worker's start, where what the initializer throws fails the start as it does without
+   * recycling.
+   *
+   * @throws Throwable what the initializer threw; no loader is current then
    */
   void renew() throws Throwable {
     close();
@@ -103,10 +114,7 @@ final class TaskLoaders {
         new TaskBlock(in, codec, where, this).call(in);
       } catch (Throwable e) {
         close(); // the next task tries a new loader
-        throw new ParallelException(
-            "The initializer failed in a new class loader of " + where + " (maxTasksPerClassLoader): "
-                + Describe.throwable(e),
-            e);
+        throw e;
       }
     }
   }
