@@ -10,6 +10,7 @@ import dev.parallelizable.support.TaskInvoker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
+import java.net.URI;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.security.CodeSource;
@@ -190,8 +191,8 @@ final class TaskLoaders {
       if (domain == null) {
         URL where;
         try {
-          where = new URL(location);
-        } catch (MalformedURLException e) {
+          where = URI.create(location).toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
           where = null; // a scheme this JVM has no handler for: the class has no location
         }
         domain = new ProtectionDomain(new CodeSource(where, (Certificate[]) null), null);
