@@ -206,14 +206,15 @@ public final class SharedMappings {
    * mapping otherwise keeps a deleted file's bytes for as long as the worker lives. A task that refers
    * to such a handle afterwards fails as one sent after the close does ({@link #handle}).
    *
-   * @return whether a mapping was dropped
+   * @return the bytes of the mappings dropped; 0 if none was
    */
-  public synchronized boolean releaseClosed() {
-    boolean released = false;
+  public synchronized long releaseClosed() {
+    long released = 0;
     for (java.util.Iterator<Mapping> it = mappings.values().iterator(); it.hasNext(); ) {
-      if (Files.notExists(it.next().file, LinkOption.NOFOLLOW_LINKS)) {
+      Mapping mapping = it.next();
+      if (Files.notExists(mapping.file, LinkOption.NOFOLLOW_LINKS)) {
         it.remove();
-        released = true;
+        released += mapping.bytes.capacity();
       }
     }
     return released;

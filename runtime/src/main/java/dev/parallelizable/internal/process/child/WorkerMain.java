@@ -54,6 +54,11 @@ public final class WorkerMain {
   private static final long FLUSH_NANOS = FLUSH_MILLIS * 1_000_000;
   /** Results are also sent once they take this much, to bound the memory of both sides. */
   private static final long FLUSH_BYTES = 4 << 20;
+  /**
+   * Dropping mappings of closed shared data of at least this many bytes collects the heap at once,
+   * so that they are unmapped; smaller ones wait for the next collection.
+   */
+  private static final long RELEASE_COLLECTS_BYTES = 1 << 20;
 
   private final String name;
   private final Connection connection;
@@ -176,7 +181,7 @@ public final class WorkerMain {
         continue;
       }
       frame.body.sharedMappings(shared);
-      if (shared != null && shared.releaseClosed()) {
+      if (shared != null && shared.releaseClosed() >= RELEASE_COLLECTS_BYTES) {
         // A mapping is undone only when its buffer is collected; a closed handle's may be hundreds
         // of megabytes of memory (a file in /dev/shm) that nothing else would make the heap collect.
         System.gc();
