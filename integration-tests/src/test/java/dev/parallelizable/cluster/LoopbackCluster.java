@@ -131,23 +131,58 @@ public final class LoopbackCluster implements AutoCloseable {
     return addresses.get(slot);
   }
 
+  /** Ports handed out by this JVM, never handed out twice. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * {@code count} ports free on the loopback interface, below the system's range of ephemeral ports
+   * when it can be read: a port from that range, free when checked, may be taken by any outgoing
+   * connection before a member binds it (members retry connecting to the slots not started yet).
+   */
   static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
+    int[] ports = new int[count];
+    int[] range = ephemeralRange();
+    java.util.Random random = new java.util.Random();
+    for (int i = 0; i < count; i++) {
+      ports[i] = range == null ? anyFreePort() : freePortBelow(range[0], random);
+    }
+    return ports;
+  }
+
+  /** The low and high ends of the ephemeral ports (Linux), or null if they cannot be read. */
+  private static int[] ephemeralRange() {
     try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      String[] ends = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+          .trim().split("\\s+");
+      int low = Integer.parseInt(ends[0]);
+      return low > 12_000 ? new int[] {low, Integer.parseInt(ends[1])} : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static int freePortBelow(int ephemeralLow, java.util.Random random) {
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = ephemeralLow - 10_000 + random.nextInt(10_000);
+      if (HANDED_OUT.contains(port)) {
+        continue;
       }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        // taken: try another
+      }
+    }
+    throw new IllegalStateException("No free port below " + ephemeralLow + " after 1,000 tries");
+  }
+
+  private static int anyFreePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // a port we could not close stays reserved by no one once this JVM exits
-        }
-      }
     }
   }
 
