@@ -168,7 +168,7 @@ public final class LoopbackCluster implements AutoCloseable {
         continue;
       }
       try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        if (HANDED_OUT.add(port)) {
+        if (socket.getLocalPort() == port && HANDED_OUT.add(port)) {
           return port;
         }
       } catch (IOException e) {
