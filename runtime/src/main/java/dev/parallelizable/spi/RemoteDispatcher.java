@@ -25,6 +25,8 @@ import java.util.List;
  *   <tr><td>{@link #ready}</td><td>the worker's reader thread, once the worker has connected (or
  *       a kept worker has answered)</td><td>the pool's result thread, once a member's session is
  *       open</td></tr>
+ *   <tr><td>{@link #initializing}</td><td>the worker's reader thread, as it sends the
+ *       initializer</td><td>not called</td></tr>
  *   <tr><td>{@link #answered}</td><td>the worker's reader thread</td><td>the pool's result
  *       thread</td></tr>
  *   <tr><td>{@link #returned}</td><td>not called</td><td>the pool's result thread</td></tr>
@@ -75,6 +77,16 @@ public interface RemoteDispatcher<W> {
    * @param capacity how many assignments it may run at once; at least 1
    */
   void ready(W worker, int capacity);
+
+  /**
+   * A worker the engine started has connected and runs the pool's initializer now: from here its
+   * start is bounded by {@link RemoteSettings#initializerTimeout()} instead of {@link
+   * RemoteSettings#startTimeout()}. {@link #ready} follows once the initializer returned, or {@link
+   * #gone} if it failed. A worker not starting, or not seen, does nothing.
+   *
+   * @param worker the worker that runs its initializer
+   */
+  void initializing(W worker);
 
   /**
    * The worker answered every task of the assignment, or up to a failure recorded in it.

@@ -18,6 +18,8 @@ public final class RemoteSettings {
   final Duration taskTimeout;
   final Duration idleTimeout;
   final Duration startTimeout;
+  final Duration initializerTimeout;
+  final Duration shutdownTimeout;
   final int maxTasksPerWorker;
   final int maxTasksPerAssignment;
   final int startsWorkers;
@@ -33,6 +35,8 @@ public final class RemoteSettings {
     this.taskTimeout = b.taskTimeout;
     this.idleTimeout = b.idleTimeout;
     this.startTimeout = b.startTimeout;
+    this.initializerTimeout = b.initializerTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
     this.maxTasksPerWorker = b.maxTasksPerWorker;
     this.maxTasksPerAssignment = b.maxTasksPerAssignment;
     this.startsWorkers = b.startsWorkers;
@@ -131,6 +135,26 @@ public final class RemoteSettings {
   }
 
   /**
+   * How long a worker may run the pool's initializer, from its {@link RemoteDispatcher#initializing}
+   * until it is ready, or null for no bound.
+   *
+   * @return the initializer timeout, or null
+   */
+  public Duration initializerTimeout() {
+    return initializerTimeout;
+  }
+
+  /**
+   * How long a worker asked to stop in order ({@link RemoteWorkers#stop stop(worker, false)}) may
+   * take to be gone before the engine stops it at once, or null for no bound.
+   *
+   * @return the shutdown timeout, or null
+   */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /**
    * Tasks a worker runs before it is replaced; 0 for no limit.
    *
    * @return the task limit per worker, or 0
@@ -194,6 +218,8 @@ public final class RemoteSettings {
     private Duration taskTimeout;
     private Duration idleTimeout;
     private Duration startTimeout = Duration.ofSeconds(60);
+    private Duration initializerTimeout;
+    private Duration shutdownTimeout;
     private int maxTasksPerWorker;
     private int maxTasksPerAssignment;
     private int startsWorkers;
@@ -256,13 +282,41 @@ public final class RemoteSettings {
     }
 
     /**
-     * How long a started worker may take to become ready; null if the adapter bounds it.
+     * How long a started worker may take to become ready, or to report {@link
+     * RemoteDispatcher#initializing} (60 s by default); null for no bound. Past it the engine stops
+     * the worker at once, and its start failed.
      *
      * @param timeout how long a started worker may take to become ready, or null
      * @return this builder
      */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a worker may run the pool's initializer, from {@link
+     * RemoteDispatcher#initializing} until it is ready; null (the default) for no bound. Past it the
+     * engine stops the worker at once, and its start failed.
+     *
+     * @param timeout how long the initializer may run, or null
+     * @return this builder
+     */
+    public Builder initializerTimeout(Duration timeout) {
+      this.initializerTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a worker asked to stop in order may take to be gone; null (the default) for no
+     * bound. Past it the engine stops the worker at once ({@link RemoteWorkers#stop stop(worker,
+     * true)}).
+     *
+     * @param timeout how long a stopping worker may take to be gone, or null
+     * @return this builder
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = timeout;
       return this;
     }
 

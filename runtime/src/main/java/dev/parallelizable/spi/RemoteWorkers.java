@@ -160,7 +160,10 @@ public interface RemoteWorkers<W> {
    * engine's lock.
    *
    * @param worker the worker that could not start
-   * @param problem why it could not start
+   * @param problem why it could not start: what the adapter reported with {@link
+   *     RemoteDispatcher#gone}, or a {@link java.util.concurrent.TimeoutException} if the engine
+   *     stopped the worker for passing {@link RemoteSettings#startTimeout()} or {@link
+   *     RemoteSettings#initializerTimeout()}
    * @return the exception the pool fails with, or null to replace the worker instead
    */
   default WorkerStartException startFailure(W worker, Throwable problem) {
@@ -195,8 +198,9 @@ public interface RemoteWorkers<W> {
 
   /**
    * Called by the engine's watchdog for every worker, on every tick, with no lock held: lets the
-   * adapter enforce bounds of its own (a worker that does not connect, an initializer that runs
-   * too long, a retiring worker that does not exit) by stopping the worker.
+   * adapter keep the worker's channel, e.g. drop a peer that connected to a worker's socket and
+   * does not identify itself. The worker's own bounds (start, initializer, shutdown, idle, task
+   * timeout) are the engine's, set in {@link RemoteSettings}.
    *
    * @param worker a worker that is not gone
    * @param nowNanos the tick's {@link System#nanoTime()}

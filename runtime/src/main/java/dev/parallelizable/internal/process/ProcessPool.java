@@ -18,10 +18,12 @@ import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
 import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,8 +57,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       killed; the task fails with {@code TaskTimeoutException}.
  *   <li>A worker that cannot start (bad option, initializer threw, no connection within {@link
  *       #START_TIMEOUT_SECONDS}, initializer past its own timeout): the pool is broken; queued and
- *       later tasks fail with {@link WorkerStartException}. Each worker enforces both bounds on the
- *       engine's watchdog tick ({@link WorkerProcess#watch}), as it does its shutdown timeout.
+ *       later tasks fail with {@link WorkerStartException}. The engine enforces both bounds on
+ *       its watchdog's tick, as it does the shutdown timeout: the adapter passes them in its
+ *       {@link RemoteSettings} and reports when a worker starts its initializer ({@link
+ *       RemoteDispatcher#initializing}).
  *   <li>A connection to a worker's socket that does not present the worker's token (another
  *       process of the user connected first): dropped and logged; the worker is accepted next.
  *       See docs/process-faults.md for the same-user threat model.
@@ -130,7 +134,9 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
         .taskTimeout(config.taskTimeout)
         .idleTimeout(config.idleTimeout)
         .maxTasksPerWorker(config.maxTasksPerWorker)
-        .startTimeout(null); // each worker bounds its connection and its initializer: see watch()
+        .startTimeout(Duration.ofSeconds(START_TIMEOUT_SECONDS))
+        .initializerTimeout(config.initializerTimeout)
+        .shutdownTimeout(config.shutdownTimeout);
     if (poolName != null) {
       settings.poolName(poolName);
     }
@@ -189,12 +195,12 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   @Override
   public WorkerProcess newWorker() {
     if (reuses()) {
-      WorkerProcess kept = WorkerCache.take(this, config);
+      WorkerProcess kept = WorkerCache.take(engine, config);
       if (kept != null) {
         return kept;
       }
     }
-    return new WorkerProcess(this, config, "worker-" + WORKERS.incrementAndGet());
+    return new WorkerProcess(engine, config, "worker-" + WORKERS.incrementAndGet(), sharedFiles.directory());
   }
 
   private boolean reuses() {
@@ -206,7 +212,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   public void launch(List<WorkerProcess> workers) {
     List<WorkerProcess> kept = new ArrayList<>(0);
     for (WorkerProcess worker : workers) {
-      if (worker.ready) {
+      if (worker.startedBefore()) {
         kept.add(worker);
       } else {
         worker.startProcess();
@@ -265,9 +271,10 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
     return worker.runningIndex(assignment);
   }
 
+  /** Drops a peer that connected to a starting worker's socket and did not present the token. */
   @Override
   public void watch(WorkerProcess worker, long nowNanos) {
-    worker.watch(nowNanos);
+    worker.dropSilentPeer(nowNanos);
   }
 
   @Override
@@ -325,14 +332,23 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
     if (worker.startedBefore()) {
       return null;
     }
-    String reason =
-        problem instanceof WorkerProcess.StartFailure ? problem.getMessage() : Describe.throwable(problem);
+    boolean timedOut = problem instanceof TimeoutException; // the engine stopped it for a start bound
+    String reason;
+    if (timedOut && worker.connected() && config.initializer != null) {
+      reason = "its initializer " + config.initializer + " did not return within the initializer timeout of "
+          + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the initializer needs"
+          + " longer, raise the bound with Parallel.processPool().initializerTimeout(Duration)";
+    } else if (timedOut || problem instanceof WorkerJvm.StartFailure) {
+      reason = problem.getMessage();
+    } else {
+      reason = Describe.throwable(problem);
+    }
     return new WorkerStartException(
         String.format(
             "Worker %s of %s could not start: %s%s. Command: %s%s. The pool starts no more"
                 + " workers; create a new pool once the cause is fixed",
             worker, engine, reason,
-            worker.killedForStartTimeout()
+            timedOut
                 ? ""
                 : " (" + WorkerProcess.describeExit(worker.exitStatus()) + ")",
             config.describeCommand(), stderrText(worker)),

@@ -1,6 +1,7 @@
 package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.shared.SharedFiles;
+import dev.parallelizable.spi.RemoteDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *   KEPT --a pool of the same configuration starts--> take(): the worker serves that pool once it
  *       answered the pool's ping (dead by then: the pool replaces it)
  *   KEPT --its time is up--> LEAVING (told to exit in order) --its shutdown timeout passed--> killed
- *   KEPT or LEAVING --its channel ended (exit, crash, kill)--> ended(): forgotten, nothing told
+ *   KEPT or LEAVING --its channel ended (exit, crash, kill)--> ended(): forgotten, no pool told
  *   any --the JVM exits--> killed by WorkerRegistry's shutdown hook; --the JVM is killed--> the
  *       worker's ParentWatch ends it
  * </pre>
@@ -25,9 +26,10 @@ import java.util.concurrent.TimeUnit;
  * A worker is kept only if it is healthy: it started, never reported a fatal error, was not asked to
  * stop, killed, recycled or timed out, and runs nothing. Workers are taken most recently kept first.
  *
- * <p>Thread-safe: every field is accessed only under {@link #LOCK}, as is the owner of a worker
- * ({@link WorkerProcess#moveTo}), so that a worker whose channel ends is either still kept (and
- * forgotten) or already moved to a pool (which is told it is gone), never both. The expiry runs on
+ * <p>Thread-safe: every field is accessed only under {@link #LOCK}. A worker moves between a pool
+ * and the cache under its own lock ({@link WorkerProcess#keep}, {@link WorkerProcess#serve}), taken
+ * inside this one, so that a worker whose channel ends is either still kept (and forgotten here) or
+ * already moved to a pool (which is told it is gone), never both. The expiry runs on
  * one daemon thread, {@code parallelizable-kept-workers}, started with the first kept worker; it
  * ends once no worker is kept or leaving (the last one's time is up and it exited, or was taken), and
  * the next kept worker starts a new one. While it runs it holds the directory of shared data that
@@ -65,11 +67,10 @@ final class WorkerCache {
       return false;
     }
     synchronized (LOCK) {
-      if (worker.owner() == null || !worker.healthy()) {
+      if (!worker.healthy() || !worker.keep(WorkerCache::ended)) {
         return false;
       }
-      worker.moveTo(null, worker.config);
-      KEPT.add(new Kept(worker, worker.config.reuseKey(), System.nanoTime() + time.toNanos()));
+      KEPT.add(new Kept(worker, worker.config().reuseKey(), System.nanoTime() + time.toNanos()));
       if (expiry == null) {
         SharedFiles.holdReuseDirectory(); // released by the thread as it ends
         expiry = new Thread(WorkerCache::expire, "parallelizable-kept-workers");
@@ -82,11 +83,11 @@ final class WorkerCache {
   }
 
   /**
-   * A kept worker of {@code config}'s configuration, now working for {@code pool}, or null if none
-   * is kept. The worker started long ago: the pool pings it, and it is ready once it answers
-   * ({@link WorkerProcess#confirmAlive}).
+   * A kept worker of {@code config}'s configuration, now working for the pool of {@code engine}, or
+   * null if none is kept. The worker started long ago: the pool pings it, and it is ready once it
+   * answers ({@link WorkerProcess#confirmAlive}).
    */
-  static WorkerProcess take(ProcessPool pool, WorkerConfig config) {
+  static WorkerProcess take(RemoteDispatcher<WorkerProcess> engine, WorkerConfig config) {
     synchronized (LOCK) {
       if (KEPT.isEmpty()) {
         return null;
@@ -94,9 +95,8 @@ final class WorkerCache {
       Object key = config.reuseKey();
       for (int i = KEPT.size() - 1; i >= 0; i--) {
         Kept kept = KEPT.get(i);
-        if (kept.key.equals(key) && kept.worker.healthy()) {
+        if (kept.key.equals(key) && kept.worker.healthy() && kept.worker.serve(engine, config)) {
           KEPT.remove(i);
-          kept.worker.moveTo(pool, config);
           if (KEPT.isEmpty() && LEAVING.isEmpty()) {
             LOCK.notifyAll(); // the expiry thread ends now rather than at the taken worker's deadline
           }
@@ -107,21 +107,14 @@ final class WorkerCache {
     }
   }
 
-  /**
-   * Called once a worker's channel ended: forgets it if kept, and returns the pool to tell that it
-   * is gone, null if it was kept. From now on it cannot be taken.
-   */
-  static ProcessPool ended(WorkerProcess worker) {
+  /** Called once a kept worker's channel ended: forgets it. It can no longer be taken. */
+  private static void ended(WorkerProcess worker) {
     synchronized (LOCK) {
-      ProcessPool owner = worker.owner();
-      if (owner == null) {
-        KEPT.removeIf(kept -> kept.worker == worker);
-        LEAVING.removeIf(kept -> kept.worker == worker);
-        if (KEPT.isEmpty() && LEAVING.isEmpty()) {
-          LOCK.notifyAll(); // the expiry thread ends now rather than at the forgotten deadline
-        }
+      KEPT.removeIf(kept -> kept.worker == worker);
+      LEAVING.removeIf(kept -> kept.worker == worker);
+      if (KEPT.isEmpty() && LEAVING.isEmpty()) {
+        LOCK.notifyAll(); // the expiry thread ends now rather than at the forgotten deadline
       }
-      return owner;
     }
   }
 
@@ -152,7 +145,7 @@ final class WorkerCache {
           Kept kept = i.next();
           if (now - kept.deadlineNanos >= 0) {
             i.remove();
-            kept.deadlineNanos = now + kept.worker.config.shutdownTimeout.toNanos();
+            kept.deadlineNanos = now + kept.worker.config().shutdownTimeout.toNanos();
             LEAVING.add(kept);
             retire.add(kept.worker);
           }

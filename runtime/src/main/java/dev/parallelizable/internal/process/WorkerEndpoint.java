@@ -6,9 +6,8 @@ import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.ResultColumns;
-import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.UndecodedFailure;
-import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
+import dev.parallelizable.internal.process.WorkerJvm.StartFailure;
 import dev.parallelizable.internal.protocol.Connection;
 import dev.parallelizable.internal.protocol.EncodedFailure;
 import dev.parallelizable.internal.protocol.FrameInput;
@@ -32,8 +31,10 @@ import java.util.concurrent.TimeUnit;
  * The parent's end of the protocol with one worker: listens on the worker's socket, hands the
  * worker its token, and runs the result-reader thread, which accepts the peer that presents the
  * token, performs the handshake (codec, initializer), reads the worker's frames into the
- * assignments they answer, and reports to the engine when the worker is ready or has answered an
- * assignment; when the channel ends, it hands over to {@link WorkerProcess#end}. It decodes no
+ * assignments they answer, and reports what it read to its {@link Listener}: the worker runs its
+ * initializer, is ready, has answered an assignment, or its channel ended. It keeps what the
+ * channel said about the worker (its handshake completed, the fatal error it reported), and no
+ * state of the worker's life: that is the engine's. It decodes no
  * result and no task's exception: each stays as the worker's bytes ({@link EncodedResult}, {@link
  * UndecodedFailure}) until the caller reads it, so that no user code ({@code readObject}, an
  * exception's {@code toString}) can stall the worker's later answers.
@@ -47,9 +48,29 @@ final class WorkerEndpoint implements Runnable {
   /** How long a peer that connected may take to present the token; the worker does it at once. */
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private final WorkerProcess worker;
-  /** The pool the worker started for; {@link WorkerProcess#owner()} is the one it serves now. */
-  private final ProcessPool pool;
+  /**
+   * What the reader thread reports, in this order: {@link #initializing} (if the pool has an
+   * initializer), {@link #ready}, then {@link #answered} for each assignment and {@link #ready}
+   * for each ping answered, and {@link #ended} once, last, also when the worker never connected.
+   */
+  interface Listener {
+    /** The worker connected and was sent the initializer. */
+    void initializing();
+
+    /** The worker answered INIT (it is ready) or a ping (it is alive). */
+    void ready();
+
+    /** The worker answered the assignment, or failed one of its tasks. */
+    void answered(Assignment assignment);
+
+    /** The channel ended, with {@code problem} (null: in order), or the worker could not start. */
+    void ended(Throwable problem);
+  }
+
+  private final Listener listener;
+  private final WorkerJvm jvm;
+  /** The pool the worker started for, for messages. */
+  private final String poolName;
   /** The configuration it started with; a pool that reuses it has an equal one (see WorkerCache). */
   private final WorkerConfig config;
   private final String name;
@@ -60,6 +81,12 @@ final class WorkerEndpoint implements Runnable {
   /** Set, under this object's lock, when the worker's standard error ends. */
   private boolean standardErrorEnded;
   private volatile Connection connection;
+  /** Set once the worker answered INIT: it started, and may serve another pool later. */
+  private volatile boolean handshakeCompleted;
+  /** Set once the parent's side of the channel was shut: the worker exits in order. */
+  private volatile boolean outputShut;
+  /** The error the worker reported before it exited (an OutOfMemoryError), or null. */
+  private volatile Throwable fatal;
   private boolean killed;
   /** A peer that connected and has not presented the token yet; guarded by this object's lock. */
   private Connection unverified;
@@ -68,11 +95,12 @@ final class WorkerEndpoint implements Runnable {
   /** The assignment the worker runs, or null. */
   private volatile Assignment current;
 
-  WorkerEndpoint(WorkerProcess worker, ProcessPool pool) {
-    this.worker = worker;
-    this.pool = pool;
-    this.config = worker.config;
-    this.name = worker.name;
+  WorkerEndpoint(Listener listener, WorkerJvm jvm, String poolName, WorkerConfig config, String name) {
+    this.listener = listener;
+    this.jvm = jvm;
+    this.poolName = poolName;
+    this.config = config;
+    this.name = name;
     this.token =
         HexFormat.of().formatHex(WorkerJvm.randomBytes(Protocol.TOKEN_LENGTH / 2)).getBytes(StandardCharsets.US_ASCII);
     this.reader = new Thread(this, "parallelizable-" + name + "-results");
@@ -112,9 +140,10 @@ final class WorkerEndpoint implements Runnable {
 
   /**
    * Marks the worker killed, kills its JVM, and closes the server and a peer that has not presented
-   * the token, on which the reader may wait: the reader then hands over to {@link WorkerProcess#end}.
+   * the token, on which the reader may wait: the reader then reports the channel {@link
+   * Listener#ended}.
    */
-  void kill(WorkerJvm jvm) {
+  void kill() {
     Connection peer;
     synchronized (this) {
       killed = true;
@@ -129,6 +158,7 @@ final class WorkerEndpoint implements Runnable {
 
   /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
   void shutdownOutput() {
+    outputShut = true;
     Connection c = connection;
     if (c != null) {
       c.shutdownOutput();
@@ -143,7 +173,7 @@ final class WorkerEndpoint implements Runnable {
     try {
       connection.send(Protocol.PING, 0, null);
     } catch (IOException | RuntimeException e) {
-      worker.kill();
+      kill();
     }
   }
 
@@ -157,7 +187,7 @@ final class WorkerEndpoint implements Runnable {
       connection.send(
           tasks.isBatch() ? Protocol.RUN_BATCH : Protocol.RUN, request.id(), head, tasks.bytes(), tasks.start(request.from()), tasks.start(request.to()));
     } catch (IOException | RuntimeException e) {
-      worker.kill();
+      kill();
     }
   }
 
@@ -166,14 +196,13 @@ final class WorkerEndpoint implements Runnable {
     Throwable problem = null;
     try {
       connect();
-      worker.ready = true;
-      worker.owner().engine().ready(worker, 1);
+      handshakeCompleted = true;
+      listener.ready();
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
         Assignment request = current;
         if (frame.type == Protocol.READY && request == null) {
-          worker.pingAnswered();
-          worker.owner().engine().ready(worker, 1); // a kept worker answered the pool that took it
+          listener.ready(); // a kept worker answered the ping of the pool that took it
           continue;
         }
         if (request == null) {
@@ -192,8 +221,7 @@ final class WorkerEndpoint implements Runnable {
     } catch (IOException | RuntimeException | Error e) {
       problem = e;
     } finally {
-      worker.leaving();
-      worker.end(problem);
+      listener.ended(problem);
     }
   }
 
@@ -202,30 +230,26 @@ final class WorkerEndpoint implements Runnable {
    * Accepts connections until one presents the worker's token, then closes the server. Any other
    * process of the user may connect to the socket first: such a connection is dropped and logged,
    * and the worker, whose connection waits in the backlog, is accepted next. A peer that sends
-   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the start timeout bounds
-   * the whole.
+   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the engine's start
+   * timeout bounds the whole.
    */
   private void connect() throws IOException {
     Connection candidate;
     while (!presentsToken(candidate = new Connection(accept()))) {
       candidate.close();
       if (isKilled()) {
-        throw new StartFailure(
-            worker.startTimedOut
-                ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
-                : "it was stopped before it connected",
-            null);
+        throw new StartFailure("it was stopped before it connected", null);
       }
       System.getLogger(Loggers.PROCESS_POOL)
           .log(
               System.Logger.Level.WARNING,
-              "Dropped a connection to the socket of " + name + " of " + pool
+              "Dropped a connection to the socket of " + name + " of " + poolName
                   + ": it did not present the worker's token (a peer that sends nothing is dropped"
                   + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
                   + " process of this user connected to it; still waiting for the worker");
     }
     closeServer();
-    worker.jvm.deleteSocket(); // no one else can connect now
+    jvm.deleteSocket(); // no one else can connect now
     connection = candidate;
     FrameOutput init = new FrameOutput(256);
     Protocol.writeCodec(init, config.codec);
@@ -237,20 +261,12 @@ final class WorkerEndpoint implements Runnable {
       connection.send(Protocol.INIT, 0, init);
     } else {
       initializer.writeHead(init, 0, 1);
-      worker.initializerSentNanos = System.nanoTime();
-      worker.initializing = true;
+      listener.initializing(); // the initializer's bound runs from now, not the start's
       connection.send(Protocol.INIT, 0, init, initializer.bytes(), 0, initializer.start(1));
     }
-    Connection.Frame reply;
-    try {
-      reply = connection.receive();
-    } catch (IOException e) {
-      throw worker.initializerTimedOut ? initializerTimeout() : e;
-    }
+    Connection.Frame reply = connection.receive();
     if (reply == null) {
-      throw worker.initializerTimedOut
-          ? initializerTimeout()
-          : new StartFailure("it exited while it initialized", null);
+      throw new StartFailure("it exited while it initialized", null);
     }
     if (reply.type == Protocol.START_FAILED) {
       ClassLoader loader = config.initializer == null ? null : loaderOf(config.initializer);
@@ -270,11 +286,7 @@ final class WorkerEndpoint implements Runnable {
     try {
       return server.accept();
     } catch (IOException e) {
-      throw new StartFailure(
-          worker.startTimedOut
-              ? "it did not connect within " + ProcessPool.START_TIMEOUT_SECONDS + " s"
-              : "it exited before connecting",
-          null);
+      throw new StartFailure("it exited before connecting", null);
     }
   }
 
@@ -316,16 +328,6 @@ final class WorkerEndpoint implements Runnable {
     }
     silent.close(); // wakes the reader in presentsToken
   }
-
-  private StartFailure initializerTimeout() {
-    return new StartFailure(
-        "its initializer " + config.initializer + " did not return within the initializer timeout of "
-            + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the"
-            + " initializer needs longer, raise the bound with"
-            + " Parallel.processPool().initializerTimeout(Duration)",
-        null);
-  }
-
 
   private static ClassLoader loaderOf(Task<?> task) {
     return task.method().invoker().getClass().getClassLoader();
@@ -390,7 +392,7 @@ final class WorkerEndpoint implements Runnable {
     List<String> thrownTypes = Protocol.readThrownTypes(in);
     EncodedFailure failure = Protocol.readEncodedFailure(in);
     if (fatal) {
-      worker.fatal = outOfMemory(failure.structure()); // the worker exits now; the engine reports it with the crash
+      this.fatal = outOfMemory(failure.structure()); // the worker exits now; the engine reports it with the crash
     } else {
       ClassLoader loader = loaderOf(task);
       request.fail(index, new UndecodedFailure(
@@ -421,7 +423,27 @@ final class WorkerEndpoint implements Runnable {
 
   private void answered(Assignment request) {
     current = null; // sending the next assignment, maybe from within answered(), sets it again
-    worker.owner().engine().answered(request);
+    listener.answered(request);
+  }
+
+  /** Whether the worker answered INIT once: it started, for this pool or for one that kept it. */
+  boolean handshakeCompleted() {
+    return handshakeCompleted;
+  }
+
+  /** Whether the worker connected: from then on it runs its initializer or is ready. */
+  boolean connected() {
+    return connection != null;
+  }
+
+  /** Whether the parent's side of the channel was shut: the worker was asked to exit. */
+  boolean outputShut() {
+    return outputShut;
+  }
+
+  /** The error the worker reported before it exited, or null. */
+  Throwable fatal() {
+    return fatal;
   }
 
   /** Whether no assignment is in flight. */

@@ -1,6 +1,5 @@
 package dev.parallelizable.internal.process;
 
-import dev.parallelizable.internal.process.WorkerProcess.StartFailure;
 import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.shared.OwnedDirectories;
@@ -11,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: {@link #directory}, the pumps and {@link #killed} are guarded by this object's
  * lock; the process, the progress slot and the exit status are published through volatile fields.
  */
-final class WorkerJvm {
+final class WorkerJvm implements WorkerRegistry.Registered {
 
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
@@ -33,10 +33,11 @@ final class WorkerJvm {
   /** The longest socket path accepted everywhere: 104 bytes on macOS, 108 on Linux, with a zero. */
   private static final int MAX_SOCKET_PATH = 100;
 
-  private final WorkerProcess owner;
-  /** The configuration the JVM started with; the shutdown timeout is the current pool's. */
+  /** The configuration the JVM started with. */
   private final WorkerConfig config;
   private final String name;
+  /** The directory of shared data of the pool it starts for, which it may map. */
+  private final Path sharedDirectory;
 
   private Path directory;
   private volatile Process process;
@@ -46,10 +47,10 @@ final class WorkerJvm {
   private boolean killed;
   private volatile Integer exitStatus;
 
-  WorkerJvm(WorkerProcess owner) {
-    this.owner = owner;
-    this.config = owner.config;
-    this.name = owner.name;
+  WorkerJvm(WorkerConfig config, String name, Path sharedDirectory) {
+    this.config = config;
+    this.name = name;
+    this.sharedDirectory = sharedDirectory;
   }
 
   /**
@@ -59,7 +60,7 @@ final class WorkerJvm {
    */
   void start() throws IOException {
     synchronized (this) {
-      if (killed || !WorkerRegistry.add(owner)) {
+      if (killed || !WorkerRegistry.add(this)) {
         throw new IOException("the pool was stopped before the worker started");
       }
       // The JDK may start a "process reaper" thread here, which takes the caller's context class
@@ -74,10 +75,10 @@ final class WorkerJvm {
             new ProcessBuilder(
                     config.command(
                         directory.resolve("s"), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name,
-                        owner.owner().sharedFiles().directory()))
+                        sharedDirectory))
                 .start();
       } catch (IOException | RuntimeException e) {
-        WorkerRegistry.remove(owner);
+        WorkerRegistry.remove(this);
         throw e;
       } finally {
         caller.setContextClassLoader(context);
@@ -195,17 +196,17 @@ final class WorkerJvm {
 
   /**
    * Once the worker's channel ended with {@code problem} (null: in order): waits for its JVM to
-   * exit, within the shutdown timeout if it was retiring or a short grace period if not, and kills
-   * it past that or at once if the end was unexpected; then drains its output and reads its exit
-   * status.
+   * exit, within {@code shutdownTimeout} if it was retiring or a short grace period if not, and
+   * kills it past that or at once if the end was unexpected; then drains its output and reads its
+   * exit status.
    */
-  void reap(Throwable problem, boolean retiring) {
+  void reap(Throwable problem, boolean retiring, Duration shutdownTimeout) {
     Process p = process;
     if (p != null) {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
       try {
-        long grace = retiring ? owner.config.shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
+        long grace = retiring ? shutdownTimeout.toMillis() : CRASH_GRACE_MILLIS;
         if (!expected || !p.waitFor(grace, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           p.waitFor(5, TimeUnit.SECONDS);
@@ -223,7 +224,7 @@ final class WorkerJvm {
         stdout.drain(DRAIN_MILLIS);
         stderr.drain(DRAIN_MILLIS);
       }
-      WorkerRegistry.remove(owner);
+      WorkerRegistry.remove(this);
       if (!p.isAlive()) {
         exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
       }
@@ -275,6 +276,13 @@ final class WorkerJvm {
     }
   }
 
+  /** The JVM is exiting: kills the worker and deletes its directory. */
+  @Override
+  public void endAtExit() {
+    kill();
+    deleteDirectory();
+  }
+
   /** Deletes the worker's directory, with the exit trace and the progress file if still there. */
   synchronized void deleteDirectory() {
     if (directory == null) {
@@ -289,5 +297,14 @@ final class WorkerJvm {
       // a leftover empty directory in the temporary directory is harmless
     }
     directory = null;
+  }
+
+  /** The worker could not start; the pool reports it with the exit status and stderr. */
+  static final class StartFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String reason, Throwable cause) {
+      super(reason, cause);
+    }
   }
 }

@@ -1,38 +1,38 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.process.WorkerJvm.StartFailure;
 import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.spi.Assignment;
+import dev.parallelizable.spi.RemoteDispatcher;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The parent's handle on one worker JVM, the worker the engine schedules: the worker's state as
- * the pool tracks it (ready, retiring, the start, initializer and shutdown bounds the watchdog
- * enforces, the error it reported before it exited), and the two halves that serve it: {@link
- * WorkerJvm}, which starts its JVM, pumps its output, kills it and reads its exit, and {@link
- * WorkerEndpoint}, the protocol's parent end, whose reader thread reports to the engine. Its
- * scheduling state is the engine's.
+ * The parent's handle on one worker JVM, the worker the engine schedules: launches it, sends it
+ * assignments, asks it to stop or kills it, and reads its exit status, through the two halves
+ * that serve it: {@link WorkerJvm}, which starts its JVM, pumps its output, kills it and reads its
+ * exit, and {@link WorkerEndpoint}, the protocol's parent end, whose reader thread reports what
+ * the worker said. It keeps no state of the worker's life: the engine of the pool it serves holds
+ * that, and every bound on it (start, initializer, shutdown, idle, task timeout; see {@code
+ * WorkerSlot}); while it is kept between pools, {@link WorkerCache} does.
  *
  * <pre>
  * startProcess() (the JVM boots) --connectLater()--> listening, token sent, reader started
- *   --the peer presents the token, INIT answered READY--> ready: assignments are sent
- *   --the channel ends (exit, crash, kill, start failure)--> end(): the JVM reaped, the engine told
+ *   --the peer presents the token--> the engine is told initializing (with an initializer)
+ *   --INIT answered READY--> the engine is told ready: assignments are sent
+ *   --the channel ends (exit, crash, kill, start failure)--> end(): the JVM reaped, its owner told
  * </pre>
  *
- * <p>Thread-safe. The timeout fields are volatile: written by the reader thread (the handshake) or
- * the engine's callers ({@link #retire}), read and set by the watchdog ({@link #watch}).
+ * <p>Thread-safe. Its owner (the engine of the pool it serves, or the keeper while it is kept) and
+ * whether its channel ended are guarded by this object's lock, so that a worker whose channel ends
+ * is either still kept (and its keeper told) or already serving a pool (which is told it is gone),
+ * never both.
  */
-final class WorkerProcess {
-
-  /**
-   * The pool the worker works for, null while it is kept between pools; changed only under {@link
-   * WorkerCache}'s lock, once the worker is ready and idle (see {@link WorkerCache}).
-   */
-  private volatile ProcessPool pool;
-  /** The configuration of {@link #pool}: the one it started with, or that of the pool it serves now. */
-  volatile WorkerConfig config;
+final class WorkerProcess implements WorkerEndpoint.Listener {
   final String name;
   /** The worker's JVM and its directory. */
   final WorkerJvm jvm;
@@ -40,34 +40,21 @@ final class WorkerProcess {
   private final WorkerEndpoint endpoint;
   private final CountDownLatch exited = new CountDownLatch(1);
 
-  /** The error the worker reported before it exited (an OutOfMemoryError), or null. */
-  volatile Throwable fatal;
-  /** When it was spawned, for the start timeout. */
-  final long spawnedNanos = System.nanoTime();
-  /** When the engine asked it to stop; past {@link WorkerConfig#shutdownTimeout} it is killed. */
-  volatile long retiringSinceNanos;
-  /** Set once it is ready: the start and initializer timeouts no longer apply. */
-  volatile boolean ready;
-  /** Set once the watchdog killed it for outliving its shutdown timeout. */
-  volatile boolean shutdownTimedOut;
-  volatile boolean startTimedOut;
-  /** When the initializer was sent, once {@link #initializing} is set. */
-  volatile long initializerSentNanos;
-  volatile boolean initializing;
-  /** Set by the watchdog when it killed the worker for running its initializer too long. */
-  volatile boolean initializerTimedOut;
-  /**
-   * When a pool that took this kept worker pinged it ({@link #confirmAlive}), until it answered; 0
-   * otherwise. Bounded by the start timeout, as a new worker's handshake is.
-   */
-  volatile long pingSentNanos;
+  // Guarded by this object's lock; read without it through the volatile fields.
+  /** The engine of the pool it serves, or null while it is kept. */
+  private volatile RemoteDispatcher<WorkerProcess> owner;
+  /** The configuration of the pool it serves: the one it started with, or an equal one. */
+  private volatile WorkerConfig config;
+  /** Told if the channel ends while the worker is kept; null while it serves a pool. */
+  private Consumer<WorkerProcess> keeper;
+  private boolean ended;
 
-  WorkerProcess(ProcessPool pool, WorkerConfig config, String name) {
-    this.pool = pool;
+  WorkerProcess(RemoteDispatcher<WorkerProcess> owner, WorkerConfig config, String name, Path sharedDirectory) {
+    this.owner = owner;
     this.config = config;
     this.name = name;
-    this.jvm = new WorkerJvm(this);
-    this.endpoint = new WorkerEndpoint(this, pool);
+    this.jvm = new WorkerJvm(config, name, sharedDirectory);
+    this.endpoint = new WorkerEndpoint(this, jvm, String.valueOf(owner), config, name);
   }
 
   /**
@@ -111,54 +98,100 @@ final class WorkerProcess {
     return jvm.pid();
   }
 
-  /** The pool the worker works for, or null while it is kept between pools. */
-  ProcessPool owner() {
-    return pool;
+  /** The configuration of the pool it serves, or of the last one while it is kept. */
+  WorkerConfig config() {
+    return config;
   }
 
-  /** Moves the worker to {@code owner} (null: kept). Called under {@link WorkerCache}'s lock. */
-  void moveTo(ProcessPool owner, WorkerConfig ownerConfig) {
-    pool = owner;
-    config = ownerConfig;
-    retiringSinceNanos = 0;
+  /**
+   * Keeps the worker for another pool: it serves none now, and {@code keeper} is told if its
+   * channel ends before a pool takes it. False if its channel ended already, or it is kept.
+   */
+  synchronized boolean keep(Consumer<WorkerProcess> keeper) {
+    if (ended || owner == null) {
+      return false;
+    }
+    this.owner = null;
+    this.keeper = keeper;
+    return true;
+  }
+
+  /**
+   * Moves the kept worker to the pool of {@code engine}, whose configuration is {@code
+   * ownerConfig}. False if its channel ended already: the pool then takes another.
+   */
+  synchronized boolean serve(RemoteDispatcher<WorkerProcess> engine, WorkerConfig ownerConfig) {
+    if (ended) {
+      return false;
+    }
+    this.owner = engine;
+    this.config = ownerConfig;
+    this.keeper = null;
+    return true;
   }
 
   /**
    * Called by the pool that took this kept worker: the worker was idle for a while, and may have
    * died unnoticed (a signal, the OOM killer) just before. It serves the pool only once it has
-   * answered a ping, as a new worker only once it has answered INIT; if it is gone instead, the
-   * pool replaces it ({@link ProcessPool#startFailure}), and no task is ever sent to it.
+   * answered a ping, as a new worker only once it has answered INIT; if it is gone instead, or does
+   * not answer within the engine's start timeout, the pool replaces it ({@link
+   * ProcessPool#startFailure}), and no task is ever sent to it.
    */
   void confirmAlive() {
-    pingSentNanos = System.nanoTime();
     endpoint.ping();
-  }
-
-  /** The worker answered {@link #confirmAlive}'s ping. */
-  void pingAnswered() {
-    pingSentNanos = 0;
   }
 
   /** Whether the worker started once, for this pool or for one that kept it before. */
   boolean startedBefore() {
-    return ready;
+    return endpoint.handshakeCompleted();
   }
 
-  /** Whether the worker may serve another pool: it started, never failed and is not stopping. */
-  boolean healthy() {
-    return ready && fatal == null && retiringSinceNanos == 0 && !jvm.isKilled() && jvm.isAlive()
-        && endpoint.isIdle();
+  /** Whether the worker connected to the pool's socket: it runs its initializer, or is ready. */
+  boolean connected() {
+    return endpoint.connected();
   }
 
   /**
-   * Tells the engine that the channel ended while the worker was its own: its replacement starts
-   * now, while this JVM is reaped.
+   * Whether the worker may serve another pool: it started, never reported a fatal error, was not
+   * asked to stop or killed, is alive, and runs nothing.
    */
-  void leaving() {
-    ProcessPool owner = pool;
-    if (owner != null && ready && retiringSinceNanos == 0) {
-      owner.engine().leaving(this);
+  boolean healthy() {
+    return endpoint.handshakeCompleted() && endpoint.fatal() == null && !endpoint.outputShut()
+        && !jvm.isKilled() && jvm.isAlive() && endpoint.isIdle();
+  }
+
+  @Override
+  public void initializing() {
+    RemoteDispatcher<WorkerProcess> engine = owner;
+    if (engine != null) {
+      engine.initializing(this);
     }
+  }
+
+  @Override
+  public void ready() {
+    RemoteDispatcher<WorkerProcess> engine = owner;
+    if (engine != null) {
+      engine.ready(this, 1);
+    }
+  }
+
+  @Override
+  public void answered(Assignment assignment) {
+    owner.answered(assignment); // an assignment was sent by the pool it serves, which keeps it
+  }
+
+  /**
+   * The channel ended: the engine starts the worker's replacement now ({@link
+   * RemoteDispatcher#leaving}), while this JVM is reaped ({@link #end}).
+   */
+  @Override
+  public void ended(Throwable problem) {
+    RemoteDispatcher<WorkerProcess> engine = owner;
+    if (engine != null) {
+      engine.leaving(this);
+    }
+    end(problem);
   }
 
   /** The exit status once the worker is gone (negative: the signal that killed it), else null. */
@@ -205,59 +238,27 @@ final class WorkerProcess {
 
   /** Kills the worker's JVM now (SIGKILL); the reader thread then reports it gone. */
   void kill() {
-    endpoint.kill(jvm);
+    endpoint.kill();
   }
 
   /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
   void retire() {
-    retiringSinceNanos = System.nanoTime();
     endpoint.shutdownOutput();
   }
 
-  /**
-   * Called by the watchdog: kills the worker once a bound of its own passed: it did not connect in
-   * time, its initializer ran too long, or it outlived its shutdown timeout (a shutdown hook blocks,
-   * or calls {@code System.exit}), so that closing, joining and recycling end.
-   */
-  void watch(long now) {
-    if (!ready) {
-      endpoint.dropSilentPeer(now);
-      if (initializing) {
-        if (!initializerTimedOut && now - initializerSentNanos > config.initializerTimeout.toNanos()) {
-          initializerTimedOut = true;
-          kill();
-        }
-      } else if (!startTimedOut
-          && now - spawnedNanos > TimeUnit.SECONDS.toNanos(ProcessPool.START_TIMEOUT_SECONDS)) {
-        startTimedOut = true;
-        kill();
-      }
-    }
-    long pinged = pingSentNanos;
-    if (pinged != 0 && now - pinged > TimeUnit.SECONDS.toNanos(ProcessPool.START_TIMEOUT_SECONDS)) {
-      pingSentNanos = 0;
-      kill(); // a kept worker that does not answer: its pool replaces it
-    }
-    long retiring = retiringSinceNanos;
-    if (retiring != 0 && !shutdownTimedOut && now - retiring > config.shutdownTimeout.toNanos()) {
-      shutdownTimedOut = true;
-      kill();
-    }
+  /** Called on the engine's tick: drops a peer that connected and did not present the token. */
+  void dropSilentPeer(long nowNanos) {
+    endpoint.dropSilentPeer(nowNanos);
   }
 
   /** The error the worker reported before it exited, or null. */
   Throwable fatal() {
-    return fatal;
+    return endpoint.fatal();
   }
 
   /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
   void send(Assignment request) {
     endpoint.send(request);
-  }
-
-  /** Whether the pool killed the worker on purpose while it started (a start bound passed). */
-  boolean killedForStartTimeout() {
-    return startTimedOut || initializerTimedOut;
   }
 
   /** The index of the task the worker was running when it died, by its progress slot. */
@@ -269,20 +270,29 @@ final class WorkerProcess {
     return request.received(); // it died before it started a task of this request
   }
 
-
   /**
    * Once the worker's channel ended with {@code problem} (null: in order), or it could not start:
-   * closes the channel, reaps the JVM, deletes its directory and tells the engine it is gone.
-   * Runs on the reader thread, or on the launching thread if the reader never started.
+   * closes the channel, reaps the JVM, deletes its directory and tells its owner it is gone (a kept
+   * worker's keeper forgets it). Runs on the reader thread, or on the launching thread if the
+   * reader never started.
    */
   void end(Throwable problem) {
     endpoint.close();
-    ProcessPool owner = WorkerCache.ended(this); // null: it was kept, and no pool is to be told
-    jvm.reap(problem, owner == null || owner.engine().isRetiring(this));
-    deleteDirectory();
+    RemoteDispatcher<WorkerProcess> engine;
+    Consumer<WorkerProcess> forget;
+    synchronized (this) {
+      ended = true; // from now on no pool can take it
+      engine = owner;
+      forget = engine == null ? keeper : null;
+    }
+    if (forget != null) {
+      forget.accept(this);
+    }
+    jvm.reap(problem, engine == null || engine.isRetiring(this), config.shutdownTimeout);
+    jvm.deleteDirectory();
     try {
-      if (owner != null) {
-        owner.engine().gone(this, problem);
+      if (engine != null) {
+        engine.gone(this, problem);
       }
     } finally {
       exited.countDown();
@@ -311,22 +321,8 @@ final class WorkerProcess {
     return "killed by signal " + -status + signal;
   }
 
-  /** Deletes the worker's directory, with the exit trace and the progress file if still there. */
-  void deleteDirectory() {
-    jvm.deleteDirectory();
-  }
-
   @Override
   public String toString() {
     return name + " (pid " + pid() + ")";
-  }
-
-  /** The worker could not start; the pool reports it with the exit status and stderr. */
-  static final class StartFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    StartFailure(String reason, Throwable cause) {
-      super(reason, cause);
-    }
   }
 }

@@ -20,18 +20,24 @@ import java.util.Set;
 final class WorkerRegistry {
   private static final Object LOCK = new Object();
   // Guarded by LOCK:
-  private static final Set<WorkerProcess> WORKERS = new HashSet<>();
+  private static final Set<Registered> WORKERS = new HashSet<>();
   private static Cleanup hook;
 
   private static volatile boolean closing;
 
   private WorkerRegistry() {}
 
+  /** A worker's process, as the shutdown hook ends it. */
+  interface Registered {
+    /** Kills the worker's process and deletes its directory. */
+    void endAtExit();
+  }
+
   /**
    * Registers a worker whose process is about to start, and the hook with the first one. False if
    * the JVM is exiting: the worker must not start.
    */
-  static boolean add(WorkerProcess worker) {
+  static boolean add(Registered worker) {
     synchronized (LOCK) {
       if (closing) {
         return false;
@@ -52,7 +58,7 @@ final class WorkerRegistry {
   }
 
   /** Forgets a worker whose process has exited, or never started; the hook goes with the last. */
-  static void remove(WorkerProcess worker) {
+  static void remove(Registered worker) {
     synchronized (LOCK) {
       if (!WORKERS.remove(worker) || !WORKERS.isEmpty() || hook == null || closing) {
         return;
@@ -79,14 +85,13 @@ final class WorkerRegistry {
 
     @Override
     public void run() {
-      List<WorkerProcess> workers;
+      List<Registered> workers;
       synchronized (LOCK) {
         closing = true;
         workers = new ArrayList<>(WORKERS);
       }
-      for (WorkerProcess worker : workers) {
-        worker.kill();
-        worker.deleteDirectory();
+      for (Registered worker : workers) {
+        worker.endAtExit();
       }
     }
   }

@@ -250,7 +250,7 @@ abstract class EngineCore<W> extends AbstractPool {
 
   boolean noWorkerLeft() {
     for (WorkerSlot<W> slot : slots.values()) {
-      if (slot.state == State.READY || slot.state == State.STARTING) {
+      if (slot.state == State.READY || slot.isStarting()) {
         return false;
       }
     }
@@ -320,10 +320,10 @@ abstract class EngineCore<W> extends AbstractPool {
   }
 
   private void leave(WorkerSlot<W> slot) {
-    if (!slot.leaving && (slot.state == State.READY || slot.state == State.STARTING)) {
+    if (!slot.leaving && (slot.state == State.READY || slot.isStarting())) {
       live--;
     }
-    slot.state = State.RETIRING;
+    slot.enter(State.RETIRING);
   }
 
   /** Whether {@code slot} now runs the last task that {@code maxTasksPerWorker} allows it. */

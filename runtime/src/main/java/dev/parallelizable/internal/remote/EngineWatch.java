@@ -6,16 +6,21 @@ import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.remote.WorkerSlot.State;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The engine's watch, run by the {@link Watchdog} on its tick: the per-task timeout (a request
- * whose worker started no task for longer than the timeout is abandoned, and its worker DOOMED if
- * the adapter stops a worker to abandon its work), the start timeout of a worker, and the idle
- * timeout that retires a worker no work came to; then each worker's own bounds ({@link
- * dev.parallelizable.spi.RemoteWorkers#watch}). The words of a timeout are here too: the engine
- * fails a timed-out task when its worker is gone or its request is returned.
+ * The engine's watch, run by the {@link Watchdog} on its tick: every bound on a worker's life, in
+ * one place (see {@link WorkerSlot.State}). A worker that outlives its state's bound (STARTING:
+ * the start timeout; INITIALIZING: the initializer timeout; RETIRING: the shutdown timeout) is
+ * stopped at once; a READY worker idle past the idle timeout is retired; a request whose worker
+ * started no task for longer than the per-task timeout is abandoned, and its worker DOOMED if the
+ * adapter stops a worker to abandon its work. Then the adapter keeps each worker's channel ({@link
+ * RemoteWorkers#watch}). The words of a timeout are here too: the engine fails a timed-out task
+ * when its worker is gone or its request is returned, and a worker stopped while it started
+ * fails its start with {@link #startTimeout}.
  */
 abstract class EngineWatch<W> extends EngineCore<W> {
   private final long watchMillis;
@@ -56,10 +61,10 @@ abstract class EngineWatch<W> extends EngineCore<W> {
     lock.lock();
     try {
       for (WorkerSlot<W> slot : slots.values()) {
-        if (slot.state == State.STARTING) {
-          if (settings.startTimeout() != null && !slot.startTimedOut
-              && now - slot.createdNanos > settings.startTimeout().toNanos()) {
-            slot.startTimedOut = true;
+        Duration bound = bound(slot.state);
+        if (bound != null) {
+          if (slot.outlived == null && now - slot.sinceNanos > bound.toNanos()) {
+            slot.outlived = slot.state;
             kill.add(slot.worker);
           }
           continue;
@@ -119,6 +124,32 @@ abstract class EngineWatch<W> extends EngineCore<W> {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The bound on a worker in {@code state}, or null if it has none there (or no bound is set). */
+  private Duration bound(State state) {
+    switch (state) {
+      case STARTING:
+        return settings.startTimeout();
+      case INITIALIZING:
+        return settings.initializerTimeout();
+      case RETIRING:
+        return settings.shutdownTimeout();
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Why a worker the watch stopped for outliving its start or initializer bound could not start,
+   * for the adapter's {@link RemoteWorkers#startFailure}.
+   */
+  TimeoutException startTimeout(WorkerSlot<W> slot) {
+    return slot.outlived == State.INITIALIZING
+        ? new TimeoutException("its initializer did not return within the initializer timeout of "
+            + Texts.duration(settings.initializerTimeout()) + ", so the pool stopped it")
+        : new TimeoutException("it was not ready within the start timeout of "
+            + Texts.duration(settings.startTimeout()) + ", so the pool stopped it");
   }
 
   TaskTimeoutException timeout(WorkerSlot<W> slot, Dispatch dispatch, int index) {

@@ -104,6 +104,11 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
 
     @Override
+    public void initializing(W worker) {
+      RemoteEngine.this.initializing(worker);
+    }
+
+    @Override
     public void answered(Assignment assignment) {
       RemoteEngine.this.answered(assignment);
     }
@@ -287,7 +292,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
         live++;
         starting++;
       }
-      if (slot.state != State.STARTING) {
+      if (!slot.isStarting()) {
         return;
       }
       starting--;
@@ -309,6 +314,18 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       lock.unlock();
     }
     carryOut(outcome);
+  }
+
+  void initializing(W worker) {
+    lock.lock();
+    try {
+      WorkerSlot<W> slot = slots.get(worker);
+      if (slot != null && slot.state == State.STARTING) {
+        slot.enter(State.INITIALIZING); // the initializer's bound runs from now
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   void answered(Assignment assignment) {
@@ -382,7 +399,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
       }
       State was = slot.state;
       slot.state = State.DEAD;
-      if (was == State.STARTING) {
+      if (slot.isStarting(was)) {
         starting--;
       }
       if (was != State.RETIRING && !slot.leaving) {
@@ -405,9 +422,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
         Events.workerCrashed(toString(), slot.name(), problem, running.size());
       }
       if (!isTerminated()) {
-        if (was == State.STARTING) {
+        if (slot.isStarting(was)) {
+          Throwable why = slot.outlived != null ? startTimeout(slot) : problem;
           WorkerStartException failure =
-              broken == null && !(isShutdown() && queue.isEmpty()) ? link.startFailure(worker, problem) : null;
+              broken == null && !(isShutdown() && queue.isEmpty()) ? link.startFailure(worker, why) : null;
           if (failure != null) {
             broken = failure;
             for (Dispatch dispatch : queue) {
@@ -447,8 +465,10 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     lock.lock();
     try {
       WorkerSlot<W> slot = slots.get(worker);
-      if (slot == null || isTerminated() || slot.state == State.STARTING) {
-        return; // a worker not yet ready has no work to hand over: gone() decides about it
+      if (slot == null || isTerminated() || slot.state != State.READY) {
+        // Not yet ready: no work to hand over, gone() decides about it. Retiring, doomed: its exit
+        // was asked for, and its successor reserved then if it has one.
+        return;
       }
       handOver(slot, outcome, "crashed"); // its channel ended before it was asked to leave
     } finally {
@@ -461,6 +481,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   private String exitReason(State was) {
     switch (was) {
       case STARTING:
+      case INITIALIZING:
         return "failed to start";
       case DOOMED:
         return "timed out";

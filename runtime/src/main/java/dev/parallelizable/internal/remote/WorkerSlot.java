@@ -8,23 +8,30 @@ import java.util.List;
 final class WorkerSlot<W> {
   /**
    * <pre>
-   * STARTING --ready--> READY --retire or release--> RETIRING
-   *    |                  |    (recycled, idle too long, shut down with nothing queued)
-   *    |                  |
-   *    |                  +--task timeout, if the timeout stops its worker--> DOOMED
-   *    |                  |                                                     |
-   *    +--gone------------+--gone (exited, crashed, left, stopped)--> DEAD <----+--gone
-   *       (could not start, start timed out)                           ^
-   *                                                   RETIRING --gone--+
+   * STARTING --initializing--> INITIALIZING --ready--> READY --retire or release--> RETIRING
+   *    |  (connected; runs the      |                   |  (recycled, idle too long, shut down
+   *    |   pool's initializer)      |                   |   with nothing queued)
+   *    +--ready (no initializer, a kept worker answered)-+
+   *    |                            |                   +--task timeout, if the timeout stops its
+   *    |                            |                   |  worker--> DOOMED
+   *    |                            |                   |               |
+   *    +--gone----------------------+-------------------+--gone---------+--gone--> DEAD
+   *       (could not start, start or initializer        (exited, crashed, left,     ^
+   *        timeout: a start failure)                     stopped)                   |
+   *                                                          RETIRING --gone--------+
    * </pre>
-   * A READY worker runs up to {@code capacity} assignments. DOOMED is READY that is being killed
-   * (a worker JVM past its task timeout): it takes no more work and is replaced when gone. A
-   * cluster member's timeout interrupts the task instead, and the member stays READY. Terminate
-   * changes no state: it stops every worker, and each becomes DEAD once gone. A DEAD slot is
-   * removed.
+   * Every bound on a worker is enforced here, by the engine's watch ({@code EngineWatch}): STARTING
+   * past {@code startTimeout}, INITIALIZING past {@code initializerTimeout}, RETIRING past {@code
+   * shutdownTimeout} are stopped at once; READY idle past {@code idleTimeout} is retired; a task
+   * past {@code taskTimeout} DOOMs its worker or cancels its assignment. A READY worker runs up to
+   * {@code capacity} assignments. DOOMED is READY that is being killed (a worker JVM past its task
+   * timeout): it takes no more work and is replaced when gone. A cluster member's timeout
+   * interrupts the task instead, and the member stays READY. Terminate changes no state: it stops
+   * every worker, and each becomes DEAD once gone. A DEAD slot is removed.
    */
   enum State {
     STARTING,
+    INITIALIZING,
     READY,
     DOOMED,
     RETIRING,
@@ -38,7 +45,10 @@ final class WorkerSlot<W> {
   int capacity;
   int tasksRun;
   long idleSinceNanos = System.nanoTime();
-  boolean startTimedOut;
+  /** When it entered STARTING, INITIALIZING or RETIRING: the start of that state's bound. */
+  long sinceNanos = createdNanos;
+  /** The state whose bound it outlived, once the watch stopped it for that; null otherwise. */
+  State outlived;
   /**
    * Set when the worker is known to leave (given its last task before recycling, timed out, its
    * channel ended): it no longer counts as live, takes no more work, and its successor, if the
@@ -56,6 +66,21 @@ final class WorkerSlot<W> {
   WorkerSlot(W worker, State state) {
     this.worker = worker;
     this.state = state;
+  }
+
+  /** Whether it has not been ready yet: STARTING or INITIALIZING. */
+  boolean isStarting() {
+    return isStarting(state);
+  }
+
+  static boolean isStarting(State state) {
+    return state == State.STARTING || state == State.INITIALIZING;
+  }
+
+  /** Moves it to {@code next}, whose bound, if it has one, runs from now. */
+  void enter(State next) {
+    state = next;
+    sinceNanos = System.nanoTime();
   }
 
   int free() {

@@ -174,7 +174,7 @@ class RemoteEngineTest {
         .filter(method -> !Modifier.isStatic(method.getModifiers()) && !method.getName().equals("pool"))
         .map(Method::getName)
         .collect(Collectors.toSet());
-    assertEquals(9, callbacks.size(), callbacks.toString());
+    assertEquals(10, callbacks.size(), callbacks.toString());
     List<String> reachable = Arrays.stream(pool.getClass().getMethods())
         .map(Method::getName)
         .filter(callbacks::contains)
