@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * numbered in that session, and each answer is read only once its signature is checked.
  * Thread-safe.
  */
-final class ClusterWorkers implements RemoteWorkers<Member> {
+final class ClusterWorkers implements RemoteWorkers<Member, EncodedChunk> {
   private static final System.Logger LOG = System.getLogger(Loggers.CLUSTER_POOL);
 
   private final HazelcastInstance hazelcast;
@@ -58,7 +58,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   private final ClusterSecret secret;
   /** The session of this pool with each member that opened one. */
   private final Map<Member, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<Assignment, Future<ChunkOutcome>> sent = new ConcurrentHashMap<>();
+  private final Map<Assignment<EncodedChunk>, Future<ChunkOutcome>> sent = new ConcurrentHashMap<>();
   private final Set<UUID> probing = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> released = new CompletableFuture<>();
   private volatile RemoteDispatcher<Member> engine;
@@ -132,13 +132,13 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   }
 
   @Override
-  public Object encode(Task<?>[] tasks) {
+  public EncodedChunk encode(Task<?>[] tasks) {
     return EncodedChunk.encode(tasks, Codec.serialization(), shares);
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public void send(Member member, Assignment assignment) {
+  public void send(Member member, Assignment<EncodedChunk> assignment) {
     Session session = sessions.get(member); // opened before the engine knew the member
     if (session == null) { // the member left, and the engine has not heard yet
       resultThread.execute(() -> completed(member, assignment, null, null,
@@ -146,7 +146,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
       return;
     }
     long number = session.numbers.incrementAndGet();
-    byte[] request = ((EncodedChunk) assignment.encoded()).request(assignment.from(), assignment.to());
+    byte[] request = assignment.encoded().request(assignment.from(), assignment.to());
     ChunkCall call = ChunkCall.signed(secret, session.id, number, request);
     Future<ChunkOutcome> future;
     try {
@@ -170,7 +170,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
     }, resultThread);
   }
 
-  private void completed(Member member, Assignment assignment, ChunkOutcome outcome, byte[] answer, Throwable error) {
+  private void completed(Member member, Assignment<EncodedChunk> assignment, ChunkOutcome outcome, byte[] answer, Throwable error) {
     sent.remove(assignment);
     if (!assignment.isActive()) {
       return; // lost with its member, timed out, or terminated: already accounted for
@@ -205,7 +205,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
     }
   }
 
-  private void deliver(Assignment assignment, String member, byte[] answer) {
+  private void deliver(Assignment<EncodedChunk> assignment, String member, byte[] answer) {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(classLoader);
@@ -245,7 +245,7 @@ final class ClusterWorkers implements RemoteWorkers<Member> {
   }
 
   @Override
-  public void abandon(Member member, Assignment assignment) {
+  public void abandon(Member member, Assignment<EncodedChunk> assignment) {
     Future<ChunkOutcome> future = sent.get(assignment);
     if (future != null) {
       try {

@@ -9,10 +9,17 @@ import dev.parallelizable.Task;
  * #fail}, then ends the assignment with {@link RemoteDispatcher#answered}; the engine completes the
  * chunk, or requeues what is left of it.
  *
+ * <p>A chunk of calls of one method may have been encoded as its argument columns ({@link
+ * RemoteWorkers#encodeColumns}), with no {@link Task} built per call: {@link #task(int)} builds the
+ * one a message names, and {@link #results(int, Object, int)} stores a run of primitive results
+ * without boxing each.
+ *
  * <p>Implemented by the engine. Answers of one assignment must be reported by one thread at a time
  * (the thread that reads the worker's answer); different assignments may be reported concurrently.
+ *
+ * @param <E> the adapter's encoded chunk, what {@link RemoteWorkers#encode} returned
  */
-public interface Assignment {
+public interface Assignment<E> {
   /**
    * A number unique within the pool, for matching answers to requests on the wire.
    *
@@ -21,18 +28,28 @@ public interface Assignment {
   long id();
 
   /**
-   * Every task of the chunk; this assignment runs {@code [from(), to())} of them.
+   * Every task of the chunk; this assignment runs {@code [from(), to())} of them. A chunk encoded
+   * as columns builds them all here: to name one task, use {@link #task(int)}.
    *
    * @return the chunk's tasks; do not modify
    */
   Task<?>[] tasks();
 
   /**
-   * What {@link RemoteWorkers#encode} returned for the chunk's tasks.
+   * Task {@code index} of the chunk, as {@code tasks()[index]}, without building the others.
+   *
+   * @param index the task's index within the chunk
+   * @return the task
+   */
+  Task<?> task(int index);
+
+  /**
+   * What {@link RemoteWorkers#encode} or {@link RemoteWorkers#encodeColumns} returned for the
+   * chunk.
    *
    * @return the chunk's encoded form, as the adapter made it
    */
-  Object encoded();
+  E encoded();
 
   /**
    * The first task this assignment runs.
@@ -62,6 +79,18 @@ public interface Assignment {
    * @param value the task's result; may be null
    */
   void result(int index, Object value);
+
+  /**
+   * Stores the results of tasks {@code [index, index + count)}, in order, from one column, as
+   * {@code count} calls of {@link #result} would, without boxing each.
+   *
+   * @param index the first task's index within the chunk; the next one after {@link #received()}
+   * @param column the results: an array of the method's primitive result type ({@code int[]} for
+   *     an {@code int} method, and so on) with at least {@code count} elements, an {@code Object[]},
+   *     or null for the results of a {@code void} method
+   * @param count the number of results
+   */
+  void results(int index, Object column, int count);
 
   /**
    * Records the failure of task {@code index}; the first one recorded wins.

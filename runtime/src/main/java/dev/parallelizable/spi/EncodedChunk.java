@@ -101,7 +101,7 @@ public final class EncodedChunk {
    * @param codec the pool's codec
    * @param where the worker, for messages
    */
-  public static void readAnswer(byte[] answer, Assignment assignment, Codec codec, String where) {
+  public static void readAnswer(byte[] answer, Assignment<?> assignment, Codec codec, String where) {
     RemoteChunks.readAnswer(answer, assignment, codec, where);
   }
 }

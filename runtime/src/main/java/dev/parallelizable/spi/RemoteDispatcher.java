@@ -57,7 +57,7 @@ public interface RemoteDispatcher<W> {
    * @param workers the adapter; not null
    * @return the new engine, whose {@link #pool()} is to be handed to applications
    */
-  static <W> RemoteDispatcher<W> create(RemoteSettings settings, RemoteWorkers<W> workers) {
+  static <W> RemoteDispatcher<W> create(RemoteSettings settings, RemoteWorkers<W, ?> workers) {
     return RemoteEngine.start(settings, workers);
   }
 
@@ -93,7 +93,7 @@ public interface RemoteDispatcher<W> {
    *
    * @param assignment the answered assignment
    */
-  void answered(Assignment assignment);
+  void answered(Assignment<?> assignment);
 
   /**
    * The assignment ended unanswered and its worker stays: cancelled after a timeout, or never
@@ -102,7 +102,7 @@ public interface RemoteDispatcher<W> {
    *
    * @param assignment the assignment that ended
    */
-  void returned(Assignment assignment);
+  void returned(Assignment<?> assignment);
 
   /**
    * The worker no longer works for the pool: it exited, crashed, left, could not start, or was

@@ -1,6 +1,7 @@
 package dev.parallelizable.spi;
 
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.WorkerStartException;
 import java.util.List;
@@ -15,8 +16,10 @@ import java.util.List;
  * the dispatcher while it holds a lock of its own that these methods take.
  *
  * @param <W> the adapter's handle on one worker; compared with {@code equals}
+ * @param <E> the adapter's encoded chunk, which the engine hands back in {@link
+ *     Assignment#encoded()}
  */
-public interface RemoteWorkers<W> {
+public interface RemoteWorkers<W, E> {
   /**
    * Called once, first, with the dispatcher this adapter reports to: before the engine starts or
    * sends anything.
@@ -33,7 +36,35 @@ public interface RemoteWorkers<W> {
    * @throws IllegalArgumentException naming the method, the parameter and its type, if an argument
    *     cannot be encoded: the submit fails and nothing is sent
    */
-  Object encode(Task<?>[] tasks);
+  E encode(Task<?>[] tasks);
+
+  /**
+   * Whether the adapter also encodes a chunk of calls of one method as its argument columns
+   * ({@link #encodeColumns}); false by default. The engine then never builds a {@link Task} per
+   * call of such a chunk, unless a failure must name one ({@link Assignment#task(int)}).
+   *
+   * @return true if {@link #encodeColumns} is implemented
+   */
+  default boolean encodesColumns() {
+    return false;
+  }
+
+  /**
+   * Encodes {@code count} calls of {@code method}, in the submitting thread, from their arguments
+   * as columns: one per parameter, an array of the parameter's primitive type ({@code int[]} for
+   * an {@code int}, and so on) or an {@code Object[]}, each with at least {@code count} elements.
+   * Called only if {@link #encodesColumns()}.
+   *
+   * @param method the method every call is of
+   * @param columns the argument columns
+   * @param count the number of calls
+   * @return the encoded chunk, which the engine passes back in {@link Assignment#encoded()}
+   * @throws IllegalArgumentException naming the method, the parameter and its type, if an argument
+   *     cannot be encoded: the submit fails and nothing is sent
+   */
+  default E encodeColumns(TaskMethod<?> method, Object[] columns, int count) {
+    throw new UnsupportedOperationException("this adapter encodes no columns");
+  }
 
   /**
    * The end of the first assignment of tasks {@code [from, to)} of an encoded chunk, at least
@@ -44,7 +75,7 @@ public interface RemoteWorkers<W> {
    * @param to one past the last task left in the chunk
    * @return one past the last task to send, between {@code from + 1} and {@code to}
    */
-  default int end(Object encoded, int from, int to) {
+  default int end(E encoded, int from, int to) {
     return to;
   }
 
@@ -73,7 +104,7 @@ public interface RemoteWorkers<W> {
    * @param worker a ready worker with room for another assignment
    * @param assignment the tasks to run
    */
-  void send(W worker, Assignment assignment);
+  void send(W worker, Assignment<E> assignment);
 
   /**
    * Stops a worker: {@code now}, killing what it runs (terminate, a worker that did not start in
@@ -105,7 +136,7 @@ public interface RemoteWorkers<W> {
    * @param worker the worker running {@code assignment}
    * @param assignment the assignment that timed out
    */
-  void abandon(W worker, Assignment assignment);
+  void abandon(W worker, Assignment<E> assignment);
 
   /**
    * Whether {@link #abandon} stops the worker; the engine then sends it nothing more.
@@ -137,7 +168,7 @@ public interface RemoteWorkers<W> {
    * @param assignment the assignment it was running
    * @return the index of the task it was running, within {@link Assignment#tasks()}
    */
-  default int runningIndex(W worker, Assignment assignment) {
+  default int runningIndex(W worker, Assignment<E> assignment) {
     return assignment.received();
   }
 

@@ -95,7 +95,7 @@ class EncodedChunkTest {
   }
 
   /** Records what an answer stores. */
-  static final class Recorded implements Assignment {
+  static final class Recorded implements Assignment<Object> {
     final Task<?>[] tasks;
     final int from;
     final int to;
@@ -113,6 +113,7 @@ class EncodedChunkTest {
 
     @Override public long id() { return 1; }
     @Override public Task<?>[] tasks() { return tasks; }
+    @Override public Task<?> task(int index) { return tasks[index]; }
     @Override public Object encoded() { return null; }
     @Override public int from() { return from; }
     @Override public int to() { return to; }
@@ -123,6 +124,11 @@ class EncodedChunkTest {
     public void result(int index, Object value) {
       results.put(index, value);
       received = index + 1;
+    }
+
+    @Override
+    public void results(int index, Object column, int count) {
+      throw new AssertionError("a chunk encoded as tasks is answered task by task");
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.PoolNames;
 import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.protocol.ProgressSlot;
-import dev.parallelizable.internal.remote.BatchEncoder;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -70,7 +69,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (or, for a crash, the one that noticed it; for a timeout, the watchdog's); its callbacks then run
  * on the pool's callback thread (see {@code AbstractPool}), never on a reader or watchdog thread.
  */
-public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEncoder {
+public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTasks> {
   static final long START_TIMEOUT_SECONDS = 60;
   /**
    * A chunk whose tasks encode to more than this is sent in several assignments, one after the
@@ -153,14 +152,20 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   }
 
   @Override
-  public Object encode(Task<?>[] tasks) {
+  public EncodedTasks encode(Task<?>[] tasks) {
     requireLoadable(tasks);
     // A worker that recycles class loaders counts tasks one by one: it is sent no batch.
     return EncodedTasks.encode(tasks, config.codec, config.maxTasksPerClassLoader == 0, sharedFiles);
   }
 
+  /** A chunk of one method's calls goes as its columns: a batch, unless class loaders are recycled. */
   @Override
-  public Object encodeBatch(TaskMethod<?> method, Object[] columns, int count) {
+  public boolean encodesColumns() {
+    return true;
+  }
+
+  @Override
+  public EncodedTasks encodeColumns(TaskMethod<?> method, Object[] columns, int count) {
     if (!config.explicitClasspath && !loadableInvokers.containsKey(method.invoker().getClass())) {
       Classpaths.requireLoadable(config.classpath, method.invoker().getClass(), "Task class");
       loadableInvokers.put(method.invoker().getClass(), Boolean.TRUE);
@@ -187,8 +192,8 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   }
 
   @Override
-  public int end(Object encoded, int from, int to) {
-    return ((EncodedTasks) encoded).endWithin(from, to, MAX_REQUEST_BYTES);
+  public int end(EncodedTasks encoded, int from, int to) {
+    return encoded.endWithin(from, to, MAX_REQUEST_BYTES);
   }
 
   /** A kept worker of the same configuration if this pool reuses workers, else a new one. */
@@ -242,7 +247,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   }
 
   @Override
-  public void send(WorkerProcess worker, Assignment assignment) {
+  public void send(WorkerProcess worker, Assignment<EncodedTasks> assignment) {
     worker.send(assignment);
   }
 
@@ -256,7 +261,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   }
 
   @Override
-  public void abandon(WorkerProcess worker, Assignment assignment) {
+  public void abandon(WorkerProcess worker, Assignment<EncodedTasks> assignment) {
     worker.kill();
   }
 
@@ -267,7 +272,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess>, BatchEnc
   }
 
   @Override
-  public int runningIndex(WorkerProcess worker, Assignment assignment) {
+  public int runningIndex(WorkerProcess worker, Assignment<EncodedTasks> assignment) {
     return worker.runningIndex(assignment);
   }
 

@@ -111,8 +111,7 @@ public final class RemoteChunks {
   }
 
   /** In the caller: stores an answer's results and failure in the assignment it answers. */
-  public static void readAnswer(byte[] answer, Assignment assignment, Codec codec, String where) {
-    Task<?>[] tasks = assignment.tasks();
+  public static void readAnswer(byte[] answer, Assignment<?> assignment, Codec codec, String where) {
     int from = assignment.from();
     FrameInput in = new FrameInput(ByteBuffer.wrap(answer));
     try {
@@ -121,7 +120,7 @@ public final class RemoteChunks {
         throw new IOException("Corrupt result count " + completed);
       }
       for (int k = 0; k < completed; k++) {
-        Task<?> task = tasks[from + k];
+        Task<?> task = assignment.task(from + k);
         try {
           assignment.result(from + k, Protocol.decodeValue(in, codec, loaderOf(task)));
         } catch (DecodeException e) {
@@ -131,12 +130,12 @@ public final class RemoteChunks {
         }
       }
       if (in.readByte() != 0) {
-        Task<?> task = tasks[from + completed];
+        Task<?> task = assignment.task(from + completed);
         assignment.fail(from + completed,
             new TaskFailedException(task, Protocol.readFailure(in, codec, loaderOf(task))));
       }
     } catch (IOException e) {
-      Task<?> task = tasks[Math.min(assignment.received(), assignment.to() - 1)];
+      Task<?> task = assignment.task(Math.min(assignment.received(), assignment.to() - 1));
       assignment.fail(assignment.received(), new TaskFailedException(task, new ParallelException(
           "The answer from " + where + " is corrupt: " + Describe.throwable(e), e)));
     }

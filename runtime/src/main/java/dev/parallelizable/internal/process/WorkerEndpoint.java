@@ -3,9 +3,7 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
-import dev.parallelizable.internal.Columns;
 import dev.parallelizable.internal.Loggers;
-import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.UndecodedFailure;
 import dev.parallelizable.internal.process.WorkerJvm.StartFailure;
 import dev.parallelizable.internal.protocol.Connection;
@@ -61,7 +59,7 @@ final class WorkerEndpoint implements Runnable {
     void ready();
 
     /** The worker answered the assignment, or failed one of its tasks. */
-    void answered(Assignment assignment);
+    void answered(Assignment<?> assignment);
 
     /** The channel ended, with {@code problem} (null: in order), or the worker could not start. */
     void ended(Throwable problem);
@@ -93,7 +91,7 @@ final class WorkerEndpoint implements Runnable {
   private long unverifiedSinceNanos;
 
   /** The assignment the worker runs, or null. */
-  private volatile Assignment current;
+  private volatile Assignment<EncodedTasks> current;
 
   WorkerEndpoint(Listener listener, WorkerJvm jvm, String poolName, WorkerConfig config, String name) {
     this.listener = listener;
@@ -178,9 +176,9 @@ final class WorkerEndpoint implements Runnable {
   }
 
   /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
-  void send(Assignment request) {
+  void send(Assignment<EncodedTasks> request) {
     current = request;
-    EncodedTasks tasks = (EncodedTasks) request.encoded();
+    EncodedTasks tasks = request.encoded();
     FrameOutput head = new FrameOutput(128);
     tasks.writeHead(head, request.from(), request.to());
     try {
@@ -200,7 +198,7 @@ final class WorkerEndpoint implements Runnable {
       listener.ready();
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
-        Assignment request = current;
+        Assignment<EncodedTasks> request = current;
         if (frame.type == Protocol.READY && request == null) {
           listener.ready(); // a kept worker answered the ping of the pool that took it
           continue;
@@ -333,7 +331,7 @@ final class WorkerEndpoint implements Runnable {
     return task.method().invoker().getClass().getClassLoader();
   }
 
-  private void receiveResults(Assignment request, FrameInput in) throws IOException {
+  private void receiveResults(Assignment<?> request, FrameInput in) throws IOException {
     int first = request.from() + in.readInt();
     int count = in.readInt();
     boolean last = in.readByte() != 0;
@@ -342,7 +340,7 @@ final class WorkerEndpoint implements Runnable {
     ClassLoader loader = null;
     for (int k = 0; k < count; k++) {
       int index = first + k;
-      Task<?> task = taskOf(request, index);
+      Task<?> task = request.task(index);
       if (task.method().invoker().getClass() != invoker) {
         invoker = task.method().invoker().getClass();
         loader = invoker.getClassLoader();
@@ -356,7 +354,7 @@ final class WorkerEndpoint implements Runnable {
   }
 
   /** A primitive result column (or a void method's): no value to decode, none that can fail. */
-  private void receiveBatchResults(Assignment request, FrameInput in) throws IOException {
+  private void receiveBatchResults(Assignment<?> request, FrameInput in) throws IOException {
     int first = in.readInt();
     int count = in.readInt();
     boolean last = in.readByte() != 0;
@@ -368,13 +366,7 @@ final class WorkerEndpoint implements Runnable {
     }
     Object column = Protocol.readColumn(in, kind, count);
     int index = request.from() + first;
-    if (request instanceof ResultColumns results) {
-      results.results(index, column, count); // kept as a column, boxed only if the caller reads it
-    } else {
-      for (int k = 0; k < count; k++) {
-        request.result(index + k, Columns.get(column, k));
-      }
-    }
+    request.results(index, column, count); // kept as a column, boxed only if the caller reads it
     if (last) {
       answered(request);
     }
@@ -385,10 +377,10 @@ final class WorkerEndpoint implements Runnable {
    * UndecodedFailure}), since decoding it, and describing it in the failure's message, run user
    * code; the engine decides a retry from the names of its classes.
    */
-  private void receiveFailure(Assignment request, FrameInput in) throws IOException {
+  private void receiveFailure(Assignment<?> request, FrameInput in) throws IOException {
     int index = request.from() + in.readInt();
     boolean fatal = in.readByte() != 0;
-    Task<?> task = taskOf(request, index);
+    Task<?> task = request.task(index);
     List<String> thrownTypes = Protocol.readThrownTypes(in);
     EncodedFailure failure = Protocol.readEncodedFailure(in);
     if (fatal) {
@@ -399,11 +391,6 @@ final class WorkerEndpoint implements Runnable {
           thrownTypes, () -> new TaskFailedException(task, failure.decode(config.codec, loader))));
       answered(request);
     }
-  }
-
-  /** Task {@code index} of {@code request}, without building the others of a batch of columns. */
-  private static Task<?> taskOf(Assignment request, int index) {
-    return request instanceof ResultColumns columns ? columns.task(index) : request.tasks()[index];
   }
 
   /**
@@ -421,7 +408,7 @@ final class WorkerEndpoint implements Runnable {
     return error;
   }
 
-  private void answered(Assignment request) {
+  private void answered(Assignment<?> request) {
     current = null; // sending the next assignment, maybe from within answered(), sets it again
     listener.answered(request);
   }

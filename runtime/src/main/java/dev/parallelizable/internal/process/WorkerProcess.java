@@ -177,7 +177,7 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
   }
 
   @Override
-  public void answered(Assignment assignment) {
+  public void answered(Assignment<?> assignment) {
     owner.answered(assignment); // an assignment was sent by the pool it serves, which keeps it
   }
 
@@ -257,12 +257,12 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
   }
 
   /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
-  void send(Assignment request) {
+  void send(Assignment<EncodedTasks> request) {
     endpoint.send(request);
   }
 
   /** The index of the task the worker was running when it died, by its progress slot. */
-  int runningIndex(Assignment request) {
+  int runningIndex(Assignment<?> request) {
     ProgressSlot slot = jvm.progress();
     if (slot != null && slot.requestId() == request.id()) {
       return request.from() + Math.min(slot.index(), request.to() - request.from() - 1);

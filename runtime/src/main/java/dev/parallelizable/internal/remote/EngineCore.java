@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  */
 abstract class EngineCore<W> extends AbstractPool {
   final RemoteSettings settings;
-  final RemoteWorkers<W> link;
+  final RemoteWorkers<W, Object> link;
   final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock:
   final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
@@ -56,10 +56,11 @@ abstract class EngineCore<W> extends AbstractPool {
   /** The earliest {@link Dispatch#notBeforeNanos} of those, as of the last {@link #schedule}. */
   long nextDueNanos;
 
-  EngineCore(RemoteSettings settings, RemoteWorkers<W> link) {
+  @SuppressWarnings("unchecked") // the engine hands the adapter back only what the adapter encoded
+  EngineCore(RemoteSettings settings, RemoteWorkers<W, ?> link) {
     super(settings.poolName(), settings.name(), settings.size());
     this.settings = settings;
-    this.link = link;
+    this.link = (RemoteWorkers<W, Object>) link;
   }
 
   // ---- Scheduling, from here to carryOut(): called with the lock held, except carryOut.

@@ -23,7 +23,7 @@ abstract class EngineStop<W> extends EngineWatch<W> {
   /** Whether the adapter has returned from being told. Guarded by lock. */
   private boolean stopReportDone;
 
-  EngineStop(RemoteSettings settings, RemoteWorkers<W> link) {
+  EngineStop(RemoteSettings settings, RemoteWorkers<W, ?> link) {
     super(settings, link);
   }
 

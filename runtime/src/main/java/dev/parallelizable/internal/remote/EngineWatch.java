@@ -27,7 +27,7 @@ abstract class EngineWatch<W> extends EngineCore<W> {
   /** Milliseconds from the last watch to the next retry that is due, or Long.MAX_VALUE for none. */
   private volatile long millisUntilDue = Long.MAX_VALUE;
 
-  EngineWatch(RemoteSettings settings, RemoteWorkers<W> link) {
+  EngineWatch(RemoteSettings settings, RemoteWorkers<W, ?> link) {
     super(settings, link);
     long tick = 100;
     if (settings.taskTimeout() != null) {

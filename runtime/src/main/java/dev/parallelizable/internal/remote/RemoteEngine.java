@@ -84,7 +84,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
   /** What the adapter holds; the engine itself is the pool that applications hold. */
   private final Door door = new Door();
 
-  private RemoteEngine(RemoteSettings settings, RemoteWorkers<W> link) {
+  private RemoteEngine(RemoteSettings settings, RemoteWorkers<W, ?> link) {
     super(settings, link);
   }
 
@@ -109,12 +109,12 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
 
     @Override
-    public void answered(Assignment assignment) {
+    public void answered(Assignment<?> assignment) {
       RemoteEngine.this.answered(assignment);
     }
 
     @Override
-    public void returned(Assignment assignment) {
+    public void returned(Assignment<?> assignment) {
       RemoteEngine.this.returned(assignment);
     }
 
@@ -158,7 +158,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
    * Creates an engine, starts its workers if it starts its own (unless they start on demand), and
    * has the watchdog watch it.
    */
-  public static <W> RemoteDispatcher<W> start(RemoteSettings settings, RemoteWorkers<W> link) {
+  public static <W> RemoteDispatcher<W> start(RemoteSettings settings, RemoteWorkers<W, ?> link) {
     RemoteEngine<W> engine = new RemoteEngine<>(settings, link);
     link.attach(engine.door);
     Watchdog.watch(engine);
@@ -178,7 +178,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     // A chunk of one method's arguments or tasks goes as its columns, with no task kept per input;
     // one that cannot keeps the tasks that building its columns built, and goes as those.
     Object[] columns = null;
-    if (link instanceof BatchEncoder) {
+    if (link.encodesColumns()) {
       columns = chunk.argumentColumns();
       if (columns == null) {
         columns = chunk.taskColumns();
@@ -204,7 +204,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     Object encoded;
     try {
       encoded = columns != null
-          ? ((BatchEncoder) link).encodeBatch(chunk.firstMethod(), columns, chunk.size())
+          ? link.encodeColumns(chunk.firstMethod(), columns, chunk.size())
           : link.encode(tasks);
     } catch (RuntimeException e) {
       chunk.abort(new TaskCancelledException("Not submitted: " + e.getMessage()));
@@ -328,7 +328,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     }
   }
 
-  void answered(Assignment assignment) {
+  void answered(Assignment<?> assignment) {
     Request request = (Request) assignment;
     Dispatch dispatch = request.dispatch;
     Outcome outcome = new Outcome();
@@ -364,7 +364,7 @@ public final class RemoteEngine<W> extends EngineStop<W> {
     carryOut(outcome);
   }
 
-  void returned(Assignment assignment) {
+  void returned(Assignment<?> assignment) {
     Request request = (Request) assignment;
     Dispatch dispatch = request.dispatch;
     Outcome outcome = new Outcome();

@@ -2,7 +2,6 @@ package dev.parallelizable.internal.remote;
 
 import dev.parallelizable.ParallelException;
 import dev.parallelizable.Task;
-import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.internal.events.TaskExecutionEvent;
 import dev.parallelizable.spi.Assignment;
 
@@ -11,7 +10,7 @@ import dev.parallelizable.spi.Assignment;
  * answers are written by the one thread that reports them; {@link #ended} and the timeout fields
  * are guarded by the engine's lock.
  */
-final class Request implements Assignment, ResultColumns {
+final class Request implements Assignment<Object> {
   final long id;
   final Dispatch dispatch;
   final WorkerSlot<?> slot;

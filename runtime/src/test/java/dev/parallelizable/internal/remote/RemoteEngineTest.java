@@ -70,7 +70,7 @@ class RemoteEngineTest {
   }
 
   /** A worker is a name; what the engine sends is recorded for the test to answer. */
-  static final class FakeWorkers implements RemoteWorkers<String> {
+  static final class FakeWorkers implements RemoteWorkers<String, Object> {
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
     final List<String> stopped = new CopyOnWriteArrayList<>();
     final AtomicInteger poolStopped = new AtomicInteger();
@@ -78,7 +78,7 @@ class RemoteEngineTest {
     /** Tasks a lost worker had returned without sending their results, before the one it ran. */
     volatile int returnedUnsent;
 
-    record Sent(String worker, Assignment assignment) {}
+    record Sent(String worker, Assignment<?> assignment) {}
 
     @Override
     public void attach(RemoteDispatcher<String> dispatcher) {
@@ -96,7 +96,7 @@ class RemoteEngineTest {
     }
 
     @Override
-    public void send(String worker, Assignment assignment) {
+    public void send(String worker, Assignment<Object> assignment) {
       sent.add(new Sent(worker, assignment));
     }
 
@@ -107,12 +107,12 @@ class RemoteEngineTest {
     }
 
     @Override
-    public void abandon(String worker, Assignment assignment) {
+    public void abandon(String worker, Assignment<Object> assignment) {
       engine.returned(assignment); // as a cluster member does: the task is interrupted, the worker stays
     }
 
     @Override
-    public int runningIndex(String worker, Assignment assignment) {
+    public int runningIndex(String worker, Assignment<Object> assignment) {
       return assignment.received() + returnedUnsent;
     }
 
@@ -146,7 +146,7 @@ class RemoteEngineTest {
 
     /** Answers every task of the assignment with its input's cube. */
     void answer(Sent sent) {
-      Assignment a = sent.assignment();
+      Assignment<?> a = sent.assignment();
       for (int i = a.from(); i < a.to(); i++) {
         a.result(i, (long) Math.pow((Integer) a.tasks()[i].argument(0), 3));
       }

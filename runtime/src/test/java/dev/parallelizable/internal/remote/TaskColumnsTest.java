@@ -18,7 +18,6 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerLostException;
-import dev.parallelizable.internal.ResultColumns;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
@@ -88,12 +87,12 @@ class TaskColumnsTest {
     }
   }
 
-  /** A chunk encoded as a batch: what {@link BatchEncoder#encodeBatch} was given. */
+  /** A chunk encoded as a batch: what {@link RemoteWorkers#encodeColumns} was given. */
   record Batch(TaskMethod<?> method, Object[] columns, int count) {}
 
   /** Workers are names; what the engine sends is recorded, and the test answers it. */
-  static final class BatchWorkers implements RemoteWorkers<String>, BatchEncoder {
-    final BlockingQueue<Assignment> sent = new LinkedBlockingQueue<>();
+  static final class BatchWorkers implements RemoteWorkers<String, Object> {
+    final BlockingQueue<Assignment<?>> sent = new LinkedBlockingQueue<>();
     final List<Object> encoded = new CopyOnWriteArrayList<>();
     volatile RemoteDispatcher<String> engine;
 
@@ -109,14 +108,19 @@ class TaskColumnsTest {
     }
 
     @Override
-    public Object encodeBatch(TaskMethod<?> method, Object[] columns, int count) {
+    public boolean encodesColumns() {
+      return true;
+    }
+
+    @Override
+    public Object encodeColumns(TaskMethod<?> method, Object[] columns, int count) {
       Batch batch = new Batch(method, columns, count);
       encoded.add(batch);
       return batch;
     }
 
     @Override
-    public void send(String worker, Assignment assignment) {
+    public void send(String worker, Assignment<Object> assignment) {
       sent.add(assignment);
     }
 
@@ -126,7 +130,7 @@ class TaskColumnsTest {
     }
 
     @Override
-    public void abandon(String worker, Assignment assignment) {
+    public void abandon(String worker, Assignment<Object> assignment) {
       engine.returned(assignment);
     }
 
@@ -140,8 +144,8 @@ class TaskColumnsTest {
       return new WorkerLostException(task.toString(), worker, "Worker " + worker + " was lost running " + task + why, null);
     }
 
-    Assignment next() throws InterruptedException {
-      Assignment next = sent.poll(BOUND_SECONDS, SECONDS);
+    Assignment<?> next() throws InterruptedException {
+      Assignment<?> next = sent.poll(BOUND_SECONDS, SECONDS);
       if (next == null) {
         throw new AssertionError("nothing was sent within " + BOUND_SECONDS + " s");
       }
@@ -153,7 +157,7 @@ class TaskColumnsTest {
      * first argument's cube, or {@code "<name><x>"} for a label; a negative first argument fails,
      * named by the assignment's task as the process pool names it.
      */
-    void answer(Assignment assignment) {
+    void answer(Assignment<?> assignment) {
       for (int i = assignment.from(); i < assignment.to(); i++) {
         Object x;
         Object name = null;
@@ -166,7 +170,7 @@ class TaskColumnsTest {
           name = task.argumentCount() > 1 ? task.argument(1) : null;
         }
         if (x == null || (Integer) x < 0) {
-          Task<?> task = ((ResultColumns) assignment).task(i);
+          Task<?> task = assignment.task(i);
           assignment.fail(i, new TaskFailedException(task, new IllegalArgumentException("input " + x + " is negative")));
           break;
         }
@@ -195,7 +199,7 @@ class TaskColumnsTest {
   /** Answers what is sent until the map is done. */
   private <R> List<R> answerUntilDone(CompletableFuture<List<R>> result) throws Exception {
     while (!result.isDone()) {
-      Assignment next = workers.sent.poll(100, MILLISECONDS);
+      Assignment<?> next = workers.sent.poll(100, MILLISECONDS);
       if (next != null) {
         workers.answer(next);
       }
@@ -214,14 +218,14 @@ class TaskColumnsTest {
       return task;
     };
     CompletableFuture<List<Long>> result = map(cube, range(1, 100), 100);
-    Assignment assignment = workers.next();
+    Assignment<?> assignment = workers.next();
     Batch batch = assertInstanceOf(Batch.class, assignment.encoded(), "sent as its columns");
     assertSame(Tasks.CUBE, batch.method());
     assertEquals(100, batch.count());
     assertArrayEquals(range(1, 100).stream().mapToInt(Integer::intValue).toArray(), (int[]) batch.columns()[0]);
     assertEquals(100, calls.get(), "the function is called once per input");
     for (int i = 0; i < 100; i++) {
-      Task<?> task = ((ResultColumns) assignment).task(i);
+      Task<?> task = assignment.task(i);
       assertNotSame(built.get(i), task, "task " + i + " is bound from its row, not kept");
       assertSame(Tasks.CUBE, task.method());
       assertEquals(built.get(i).arguments(), task.arguments());
@@ -241,10 +245,10 @@ class TaskColumnsTest {
       calls.incrementAndGet();
       return Tasks.label(x, "n");
     }, range(1, 10), 10);
-    Assignment assignment = workers.next();
+    Assignment<?> assignment = workers.next();
     Batch batch = assertInstanceOf(Batch.class, assignment.encoded());
     assertEquals(2, batch.columns().length);
-    assertEquals("Tasks.label(3, \"n\")", ((ResultColumns) assignment).task(2).toString());
+    assertEquals("Tasks.label(3, \"n\")", assignment.task(2).toString());
     workers.answer(assignment);
     assertEquals(range(1, 10).stream().map(x -> "n" + x).collect(Collectors.toList()), result.get(BOUND_SECONDS, SECONDS));
     assertEquals(10, calls.get());
@@ -281,7 +285,7 @@ class TaskColumnsTest {
       Task<Object> any = (Task<Object>) task;
       return any;
     }, range(1, 60), 60);
-    Assignment assignment = workers.next();
+    Assignment<?> assignment = workers.next();
     Task<?>[] tasks = assertInstanceOf(Task[].class, assignment.encoded(), "a chunk of two methods goes as tasks");
     assertEquals(60, tasks.length);
     assertEquals(60, calls.get(), "the function is called once per input");

@@ -37,10 +37,10 @@ class WorkerSuccessionTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
 
   /** Starts workers named w1, w2, ...; records launches, stops and releases; reports nothing itself. */
-  static final class StartingWorkers implements RemoteWorkers<String> {
+  static final class StartingWorkers implements RemoteWorkers<String, Object> {
     final AtomicInteger created = new AtomicInteger();
     final BlockingQueue<String> launched = new LinkedBlockingQueue<>();
-    final BlockingQueue<Assignment> sent = new LinkedBlockingQueue<>();
+    final BlockingQueue<Assignment<?>> sent = new LinkedBlockingQueue<>();
     final List<String> events = new CopyOnWriteArrayList<>();
     volatile RemoteDispatcher<String> engine;
 
@@ -68,7 +68,7 @@ class WorkerSuccessionTest {
     }
 
     @Override
-    public void send(String worker, Assignment assignment) {
+    public void send(String worker, Assignment<Object> assignment) {
       sent.add(assignment);
     }
 
@@ -86,7 +86,7 @@ class WorkerSuccessionTest {
     }
 
     @Override
-    public void abandon(String worker, Assignment assignment) {
+    public void abandon(String worker, Assignment<Object> assignment) {
       events.add("abandoned " + worker);
     }
 
@@ -108,15 +108,15 @@ class WorkerSuccessionTest {
       return worker;
     }
 
-    Assignment nextSent() throws InterruptedException {
-      Assignment assignment = sent.poll(BOUND.toSeconds(), SECONDS);
+    Assignment<?> nextSent() throws InterruptedException {
+      Assignment<?> assignment = sent.poll(BOUND.toSeconds(), SECONDS);
       if (assignment == null) {
         throw new AssertionError("nothing was sent within " + BOUND + "; events: " + events);
       }
       return assignment;
     }
 
-    void answer(Assignment a) {
+    void answer(Assignment<?> a) {
       for (int i = a.from(); i < a.to(); i++) {
         a.result(i, (long) Math.pow((Integer) a.tasks()[i].argument(0), 3));
       }
@@ -141,7 +141,7 @@ class WorkerSuccessionTest {
 
     AsyncResult<Long> second = pool.applyAsync(Tasks.cube(2));
     AsyncResult<Long> third = pool.applyAsync(Tasks.cube(3));
-    Assignment last = workers.nextSent();
+    Assignment<?> last = workers.nextSent();
     assertEquals("w2", workers.nextLaunched(), "the successor starts while w1 runs its last task");
     assertEquals(List.of("launched w1", "launched w2"), workers.events, "w1 was not stopped yet");
     assertNull(workers.launched.poll(), "never more than one successor for one worker");
@@ -223,7 +223,7 @@ class WorkerSuccessionTest {
     engine.ready(workers.nextLaunched(), 1);
     engine.ready(workers.nextLaunched(), 1);
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(2));
-    Assignment only = workers.nextSent();
+    Assignment<?> only = workers.nextSent();
     assertEquals("w3", workers.nextLaunched(), "the successor of the worker given its one task");
     pool.shutdown();
     workers.answer(only);

@@ -36,12 +36,12 @@ class WorkersOnDemandTest {
     assertEquals("w1", workers.nextLaunched());
     assertNull(workers.launched.poll(), "one task, one worker");
     engine.ready("w1", 1);
-    Assignment running = workers.nextSent();
+    Assignment<?> running = workers.nextSent();
     workers.answer(running);
     assertEquals(8L, first.get(BOUND));
 
     AsyncResult<Long> second = pool.applyAsync(Tasks.cube(3));
-    Assignment onTheIdleWorker = workers.nextSent();
+    Assignment<?> onTheIdleWorker = workers.nextSent();
     assertNull(workers.launched.poll(), "an idle worker takes the task: no new worker");
 
     List<AsyncResult<Long>> waiting = List.of(
