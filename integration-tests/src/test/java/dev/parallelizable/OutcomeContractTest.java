@@ -36,6 +36,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 120, unit = SECONDS)
 class OutcomeContractTest extends EveryPoolKind {
+  /** Every kind of pool, and the cached view of threads and of processes. */
+  static List<PoolKind> kinds() {
+    return PoolKind.withCachedViews();
+  }
+
   private static final Duration FAULT_BOUND = Duration.ofSeconds(60);
   /** Fails: the first and the last input, a few in the middle, and all of the chunk 51..60. */
   private static final Set<Integer> FAILING = failing();

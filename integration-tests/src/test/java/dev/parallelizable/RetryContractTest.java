@@ -30,6 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 120, unit = SECONDS)
 class RetryContractTest extends EveryPoolKind {
+  /** Every kind of pool, and the cached view of threads and of processes. */
+  static List<PoolKind> kinds() {
+    return PoolKind.withCachedViews();
+  }
+
   private static final Duration FAULT_BOUND = Duration.ofSeconds(60);
   private static final RetryPolicy THREE_QUICK =
       RetryPolicy.builder().maxAttempts(3).fixedDelay(Duration.ofMillis(1)).jitter(0).build();

@@ -44,7 +44,7 @@ final class ChunkResult<R> implements AsyncResult<R> {
 
   @Override
   public R get(Duration timeout) {
-    if (!chunk.await(nanos(timeout))) {
+    if (!chunk.await(Texts.waitNanos(timeout))) {
       throw new ResultTimeoutException(
           "No result from " + chunk.describe() + " within " + Texts.duration(timeout) + "; the task is still running");
     }
@@ -78,16 +78,9 @@ final class ChunkResult<R> implements AsyncResult<R> {
 
   @Override
   public boolean waitFor(Duration timeout) {
-    return chunk.await(nanos(timeout));
+    return chunk.await(Texts.waitNanos(timeout));
   }
 
-  private static long nanos(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + Texts.duration(timeout));
-    }
-    return timeout.toNanos();
-  }
 
   /** Whether the chunk is done and its outcome written: the completion of {@link Chunk#done()}. */
   @Override

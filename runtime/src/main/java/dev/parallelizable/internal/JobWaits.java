@@ -26,10 +26,7 @@ public final class JobWaits {
 
   /** Waits at most {@code timeout}; true if the job ended. */
   public static boolean join(Object job, End end, Duration timeout) {
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + Texts.duration(timeout));
-    }
-    return join(job, end, timeout.toNanos());
+    return join(job, end, Texts.waitNanos(timeout));
   }
 
   private static boolean join(Object job, End end, long nanos) {

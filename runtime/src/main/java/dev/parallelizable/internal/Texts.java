@@ -1,6 +1,7 @@
 package dev.parallelizable.internal;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How messages show counts and durations, so that every message reads the same way: {@code "1
@@ -17,6 +18,20 @@ public final class Texts {
    */
   public static String count(long count, String noun) {
     return count + " " + (Math.abs(count) == 1 ? noun : noun + "s");
+  }
+
+  /**
+   * A wait's timeout in nanoseconds, the one check of every result and job: null and negative
+   * timeouts are refused, naming the value.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public static long waitNanos(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + duration(timeout));
+    }
+    return timeout.toNanos();
   }
 
   /**

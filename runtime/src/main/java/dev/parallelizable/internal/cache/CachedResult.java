@@ -5,6 +5,7 @@ import dev.parallelizable.ParallelException;
 import dev.parallelizable.ResultTimeoutException;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.WaitInterruptedException;
+import dev.parallelizable.internal.Texts;
 import dev.parallelizable.internal.Loggers;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -56,7 +57,7 @@ final class CachedResult<R> implements AsyncResult<R> {
   @Override
   public R get(Duration timeout) {
     try {
-      return future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      return future.get(Texts.waitNanos(timeout), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WaitInterruptedException("Interrupted while waiting for a cached call", e);
@@ -71,7 +72,7 @@ final class CachedResult<R> implements AsyncResult<R> {
   @Override
   public boolean waitFor(Duration timeout) {
     try {
-      future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      future.get(Texts.waitNanos(timeout), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WaitInterruptedException("Interrupted while waiting for a cached call", e);

@@ -8,12 +8,14 @@ import dev.parallelizable.PoolStats;
 import dev.parallelizable.ProgressListener;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
+import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.Chunk;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -42,6 +44,8 @@ public final class CachingPool implements Pool {
   private final CacheCore cache;
   private final Pool pool;
   private final ExecutorService callbacks;
+  /** Misses whose result is not stored yet; guarded by this view's lock, which join waits on. */
+  private int storing;
 
   /**
    * A view of {@code pool} through {@code cache}.
@@ -96,6 +100,8 @@ public final class CachingPool implements Pool {
     }
     AsyncResult<R> pending = pool.applyAsync(keyed.task());
     CompletableFuture<R> stored = new CompletableFuture<>();
+    storing(1);
+    stored.whenComplete((value, failure) -> storing(-1));
     pending
         .toCompletableFuture()
         .whenComplete(
@@ -123,6 +129,9 @@ public final class CachingPool implements Pool {
     checkAccepting();
     List<CacheCore.Keyed<R>> keyed = new ArrayList<>();
     for (T input : inputs) {
+      if (pool.isShutdown()) {
+        throw notRun(); // an endless input ends here, as a map on the pool itself does
+      }
       keyed.add(cache.key(task(toTask, input)));
     }
     List<R> results = new ArrayList<>(keyed.size());
@@ -214,6 +223,8 @@ public final class CachingPool implements Pool {
     private final boolean ordered;
     private final ArrayDeque<CachedResult<R>> inFlight = new ArrayDeque<>();
     private boolean closed;
+    /** Set once an input's task could not be built: the map ends there, no input after it is read. */
+    private boolean failed;
 
     LookAhead(Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
       checkAccepting();
@@ -223,8 +234,21 @@ public final class CachingPool implements Pool {
     }
 
     private void fill() {
-      while (!closed && inFlight.size() < lookAhead() && inputs.hasNext()) {
-        inFlight.add(submit(cache.key(task(toTask, inputs.next()))));
+      while (!closed && !failed && inFlight.size() < lookAhead() && inputs.hasNext()) {
+        CacheCore.Keyed<R> keyed;
+        try {
+          keyed = cache.key(task(toTask, inputs.next()));
+        } catch (TaskFailedException unbuilt) {
+          // Thrown where it is read, after the results before it, as on the pool itself.
+          inFlight.add(new CachedResult<>(CompletableFuture.failedFuture(unbuilt), null, callbacks));
+          failed = true;
+          return;
+        }
+        try {
+          inFlight.add(submit(keyed));
+        } catch (IllegalStateException refused) {
+          throw notRun(refused);
+        }
       }
     }
 
@@ -315,19 +339,33 @@ public final class CachingPool implements Pool {
       this.toTask = toTask;
       this.inputs = inputs;
       this.ordered = ordered;
+      fill(); // the first calls are under way when the map returns, as on the pool itself
     }
 
     private void fill() {
       while (!closed && inFlight.size() < lookAhead() && inputs.hasNext()) {
         T input = inputs.next();
         long position = read++;
+        Task<R> task;
         try {
-          inFlight.add(new Pending<>(position, submit(cache.key(task(toTask, input))), null));
+          task = toTask.apply(input);
+        } catch (Throwable e) {
+          inFlight.add(new Pending<>(position, null, unbuilt(input, e)));
+          continue;
+        }
+        if (task == null) {
+          inFlight.add(new Pending<>(position, null, unbuilt(input, null)));
+          continue;
+        }
+        try {
+          inFlight.add(new Pending<>(position, submit(cache.key(task)), null));
         } catch (TaskFailedException failure) {
           inFlight.add(new Pending<>(position, null, failure));
         } catch (IllegalArgumentException unencodable) {
           inFlight.add(new Pending<>(position, null,
               new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", unencodable)));
+        } catch (IllegalStateException refused) {
+          throw notRun(refused);
         }
       }
     }
@@ -380,6 +418,47 @@ public final class CachingPool implements Pool {
     }
   }
 
+  /**
+   * The outcome of an input whose task could not be built ({@code thrown}, or null if the function
+   * returned null): the wrapped pool is given the input, so that it words the failure and counts
+   * the input in its stats as any map of it would; the function is not called again.
+   */
+  private ParallelException unbuilt(Object input, Throwable thrown) {
+    try {
+      List<Outcome<Object>> outcome = pool.mapOutcomes(x -> {
+        if (thrown != null) {
+          throw CachingPool.<RuntimeException>rethrow(thrown);
+        }
+        return null;
+      }, Collections.singletonList(input), 1);
+      return outcome.get(0).failure();
+    } catch (IllegalStateException refused) {
+      throw notRun(refused);
+    }
+  }
+
+  @SuppressWarnings("unchecked") // rethrows the function's own throwable, checked or not, unwrapped
+  private static <E extends Throwable> RuntimeException rethrow(Throwable thrown) throws E {
+    throw (E) thrown;
+  }
+
+  /**
+   * The end of a map whose next input the wrapped pool refused, because it was shut down or
+   * terminated while the map read its inputs; what was submitted before completes (or is
+   * cancelled by the terminate) as it does on the pool itself.
+   */
+  private TaskCancelledException notRun(IllegalStateException refused) {
+    if (!pool.isShutdown()) {
+      throw refused;
+    }
+    return notRun();
+  }
+
+  private TaskCancelledException notRun() {
+    return new TaskCancelledException(
+        "Not run: " + pool + " was shut down or terminated while the map read its inputs");
+  }
+
   /** One input in flight: its position, and its pending result or the failure it already has. */
   private record Pending<R>(long position, CachedResult<R> result, ParallelException failure) {}
 
@@ -394,9 +473,12 @@ public final class CachingPool implements Pool {
   }
 
   /** The wrapped pool's: a hit is never submitted to it, so it is in no count. */
+  /** The wrapped pool's stats, under this view's name: hits are not counted (nothing ran). */
   @Override
   public PoolStats stats() {
-    return pool.stats();
+    PoolStats s = pool.stats();
+    return new PoolStats(toString(), s.name(), s.size(), s.submitted(), s.queued(), s.running(), s.completed(),
+        s.failed(), s.cancelled(), s.workersStarted(), s.workersLost(), s.workersReplaced(), s.workers());
   }
 
   @Override
@@ -415,9 +497,30 @@ public final class CachingPool implements Pool {
     pool.shutdown();
   }
 
+  /** Returns once the wrapped pool has stopped and every result it gave has been stored. */
   @Override
   public void join() {
     pool.join();
+    boolean interrupted = false;
+    synchronized (this) {
+      while (storing > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // join() is not interruptible on any pool: keep waiting, then restore
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void storing(int change) {
+    storing += change;
+    if (storing == 0) {
+      notifyAll();
+    }
   }
 
   @Override

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One daemon thread for the whole JVM that runs {@link EngineWatch#watch()} of every live remote
+ * One daemon thread for the whole JVM that runs {@link RemoteEngine#watch()} of every live remote
  * pool, as often as the most demanding pool asks (its task timeout sets its tick). Pools leave once
  * they are stopped. It also wakes when a task that is to run again under its retry policy is due
- * ({@link EngineWatch#millisUntilDue()}), and at once when one is queued ({@link #wake()}). A plain
+ * ({@link RemoteEngine#millisUntilDue()}), and at once when one is queued ({@link #wake()}). A plain
  * thread rather than a scheduled executor: it is started on the path of a pool's first result, and
  * loads nothing.
  *
@@ -34,14 +34,14 @@ final class Watchdog implements Runnable {
 
   private static final Object LOCK = new Object();
   // Guarded by LOCK:
-  private static final Set<EngineWatch<?>> POOLS = new LinkedHashSet<>();
+  private static final Set<RemoteEngine<?>> POOLS = new LinkedHashSet<>();
   private static Thread thread;
   /** Whether a round is to run now: a retry was queued, or a pool with a shorter tick arrived. */
   private static boolean wakeRequested;
 
   private Watchdog() {}
 
-  static void watch(EngineWatch<?> pool) {
+  static void watch(RemoteEngine<?> pool) {
     synchronized (LOCK) {
       POOLS.add(pool);
       if (thread == null) {
@@ -64,7 +64,7 @@ final class Watchdog implements Runnable {
   }
 
   /** Stops watching {@code pool}, which was terminated: its next tick would find nothing to do. */
-  static void unwatch(EngineWatch<?> pool) {
+  static void unwatch(RemoteEngine<?> pool) {
     synchronized (LOCK) {
       if (POOLS.remove(pool) && POOLS.isEmpty()) {
         LOCK.notifyAll(); // the thread ends now rather than at its next tick
@@ -75,7 +75,7 @@ final class Watchdog implements Runnable {
   @Override
   public void run() {
     while (true) {
-      List<EngineWatch<?>> pools;
+      List<RemoteEngine<?>> pools;
       synchronized (LOCK) {
         if (POOLS.isEmpty()) {
           thread = null; // under the lock: the next watch() starts a new thread
@@ -84,8 +84,8 @@ final class Watchdog implements Runnable {
         pools = List.copyOf(POOLS);
       }
       long tick = 100;
-      List<EngineWatch<?>> stopped = new ArrayList<>(0);
-      for (EngineWatch<?> pool : pools) {
+      List<RemoteEngine<?>> stopped = new ArrayList<>(0);
+      for (RemoteEngine<?> pool : pools) {
         try {
           if (pool.watch()) {
             tick = Math.min(tick, Math.min(pool.watchMillis(), pool.millisUntilDue()));

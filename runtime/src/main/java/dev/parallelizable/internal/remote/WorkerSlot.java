@@ -20,7 +20,7 @@ final class WorkerSlot<W> {
    *        timeout: a start failure)                     stopped)                   |
    *                                                          RETIRING --gone--------+
    * </pre>
-   * Every bound on a worker is enforced here, by the engine's watch ({@code EngineWatch}): STARTING
+   * Every bound on a worker is enforced here, by the engine's watch ({@code RemoteEngine.watch()}): STARTING
    * past {@code startTimeout}, INITIALIZING past {@code initializerTimeout}, RETIRING past {@code
    * shutdownTimeout} are stopped at once; READY idle past {@code idleTimeout} is retired; a task
    * past {@code taskTimeout} DOOMs its worker or cancels its assignment. A READY worker runs up to
