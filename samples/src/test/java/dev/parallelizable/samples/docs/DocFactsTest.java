@@ -238,7 +238,7 @@ class DocFactsTest {
       if (!Modifier.isPublic(type.getModifiers())) {
         continue;
       }
-      if (!page.contains("`" + name + "`")) {
+      if (!page.contains("`" + name + "`") && !page.contains("`" + name + "<")) { // generic types: `Name<W>`
         missing.add(name);
       }
       for (Class<?> nested : type.getDeclaredClasses()) {
@@ -409,5 +409,44 @@ class DocFactsTest {
       }
     }
     assertEquals(List.of(), missing, "states of WorkerSlot.State missing from its diagram");
+  }
+
+  /**
+   * Every class {@code docs/architecture.md} names in code font exists: a source of the build (or a
+   * generated {@code ...Parallel} of one), a type parameter, or a class of the JDK. So the walk of
+   * a map from the caller to a worker and back names only steps that are there.
+   */
+  @Test
+  void everyClassTheArchitectureNamesExists() throws IOException {
+    Set<String> sources;
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      sources = files
+          .filter(file -> file.toString().endsWith(".java") && !file.toString().contains("/target/"))
+          .map(file -> file.getFileName().toString().replace(".java", ""))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+    Matcher names = Pattern.compile("`([A-Z][A-Za-z0-9]*)(?:[.<(][^`]*)?`").matcher(read("docs/architecture.md"));
+    Set<String> missing = new TreeSet<>();
+    while (names.find()) {
+      String name = names.group(1);
+      boolean generated = name.endsWith("Parallel") && sources.contains(name.substring(0, name.length() - 8));
+      if (!sources.contains(name) && !generated && name.length() > 1 && !isJdkClass(name)) {
+        missing.add(name);
+      }
+    }
+    assertTrue(sources.contains("RemoteEngine"), "sources found: " + sources.size());
+    assertEquals(Set.of(), missing, "classes docs/architecture.md names that do not exist");
+  }
+
+  private static boolean isJdkClass(String name) {
+    for (String pkg : List.of("java.lang.", "java.util.", "java.util.concurrent.", "java.io.", "java.nio.file.")) {
+      try {
+        Class.forName(pkg + name, false, ClassLoader.getPlatformClassLoader());
+        return true;
+      } catch (ClassNotFoundException e) {
+        // not in this package
+      }
+    }
+    return false;
   }
 }
