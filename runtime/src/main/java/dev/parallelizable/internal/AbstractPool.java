@@ -65,7 +65,7 @@ import java.util.function.Function;
  *       bound.
  * </ul>
  */
-public abstract class AbstractPool implements Pool {
+public abstract class AbstractPool implements Pool, ArgumentMaps {
   /** What {@link #name()} returns: the name the pool's builder was given, or its default. */
   private final String poolName;
   /** The pool as its messages, {@code toString()}, events and stats show it: see {@link PoolNames}. */
@@ -331,15 +331,19 @@ public abstract class AbstractPool implements Pool {
     }
   }
 
-  /**
-   * {@link #map(Function, Iterable, int)} with the pool's chunk size, where each input is the one
-   * argument of {@code method}: a chunk run here fills its batch's column from the inputs.
-   */
+  /** A chunk run here fills its batch's column from the inputs. */
+  @Override
   public final <T, R> List<R> mapArguments(
       TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
     try (ChunkedResults<T, R> iterator = new ChunkedResults<>(this, inputs, toTask, 0, true, method)) {
       return iterator.drain();
     }
+  }
+
+  @Override
+  public final <T, R> ResultIterator<R> imapArguments(
+      TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return new ChunkedResults<>(this, inputs, toTask, 0, true, method);
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.parallelizable.support;
 import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
-import dev.parallelizable.internal.AbstractPool;
+import dev.parallelizable.internal.ArgumentMaps;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +55,7 @@ public final class Invocations {
    */
   public static <T, R> List<R> map(
       Pool pool, TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
-    if (pool instanceof AbstractPool ours) {
+    if (pool instanceof ArgumentMaps ours) {
       return ours.mapArguments(method, toTask, inputs);
     }
     return pool.map(toTask, inputs);

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * What a result cache does, for the public {@code ResultCache} and the pool view it hands out:
@@ -50,10 +51,51 @@ public final class CacheCore {
   private final Set<String> uncachedMethodsLogged = ConcurrentHashMap.newKeySet();
 
   /**
-   * A task with its key computed: what it is looked up and stored under, and the version of its
-   * method that the entry records. Both are null for a method that is not cached.
+   * A call with its key computed: what it is looked up and stored under, and the version of its
+   * method that the entry records (both null for a method that is not cached). Its task is built
+   * only when it is asked for (to name the call in a message, or to run it): a call of a generated
+   * map is keyed from its argument alone. Safe to read from any thread.
    */
-  public record Keyed<R>(Task<R> task, byte[] hash, String version) {}
+  public static final class Keyed<R> {
+    private final TaskMethod<R> method;
+    private final Supplier<Task<R>> build;
+    private volatile Task<R> task;
+    private final byte[] hash;
+    private final String version;
+
+    Keyed(TaskMethod<R> method, Task<R> task, Supplier<Task<R>> build, byte[] hash, String version) {
+      this.method = method;
+      this.task = task;
+      this.build = build;
+      this.hash = hash;
+      this.version = version;
+    }
+
+    /** The call's method. */
+    public TaskMethod<R> method() {
+      return method;
+    }
+
+    /** The call as a task, built on first use if it was keyed from its argument. */
+    public Task<R> task() {
+      Task<R> built = task;
+      if (built == null) {
+        built = build.get();
+        task = built;
+      }
+      return built;
+    }
+
+    /** The key, or null if the method is not cached. */
+    public byte[] hash() {
+      return hash;
+    }
+
+    /** The version of the method the entry records, or null if the method is not cached. */
+    public String version() {
+      return version;
+    }
+  }
 
   /** What a lookup found: nothing, a value, or a failure that the task threw. */
   public record Lookup<R>(boolean hit, R value, TaskFailedException failure) {
@@ -97,11 +139,29 @@ public final class CacheCore {
    *     encode an argument
    */
   public <R> Keyed<R> key(Task<R> task) {
-    TaskMethod<R> method = task.method();
+    Object[] arguments = new Object[task.argumentCount()];
+    for (int a = 0; a < arguments.length; a++) {
+      arguments[a] = task.argument(a);
+    }
+    return key(task.method(), arguments, task, null);
+  }
+
+  /**
+   * The key of a call of {@code method} with the one argument {@code argument}, without its task;
+   * {@code task} builds it if a message must name it.
+   *
+   * @throws IllegalArgumentException naming the method and the parameter if the codec cannot
+   *     encode the argument
+   */
+  public <R> Keyed<R> key(TaskMethod<R> method, Object argument, Supplier<Task<R>> task) {
+    return key(method, new Object[] {argument}, null, task);
+  }
+
+  private <R> Keyed<R> key(TaskMethod<R> method, Object[] arguments, Task<R> task, Supplier<Task<R>> build) {
     String version = MethodVersions.of(method).orElse(null);
     if (version == null) {
       logUncached(method);
-      return new Keyed<>(task, null, null);
+      return new Keyed<>(method, task, build, null, null);
     }
     MessageDigest digest = sha256();
     digest.update(KEY_PREFIX);
@@ -109,18 +169,18 @@ public final class CacheCore {
     digest.update((byte) 0);
     digest.update(version.getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    for (int a = 0; a < task.argumentCount(); a++) {
-      Object argument = task.argument(a);
+    for (int a = 0; a < arguments.length; a++) {
+      Object argument = arguments[a];
       bytes.reset();
       try {
         codec.encode(argument, bytes);
       } catch (IOException | RuntimeException | StackOverflowError e) {
-        throw unencodable(task, a, argument, e);
+        throw unencodable(task != null ? task : build.get(), a, argument, e);
       }
       digest.update(intBytes(bytes.size()));
       digest.update(bytes.toByteArray());
     }
-    return new Keyed<>(task, digest.digest(), version);
+    return new Keyed<>(method, task, build, digest.digest(), version);
   }
 
   private void logUncached(TaskMethod<?> method) {
@@ -152,7 +212,7 @@ public final class CacheCore {
     if (entry == null || (entry.failure() && !cacheFailures)) {
       return Lookup.miss();
     }
-    ClassLoader loader = keyed.task().method().invoker().getClass().getClassLoader();
+    ClassLoader loader = keyed.method().invoker().getClass().getClassLoader();
     Object decoded;
     try {
       decoded = codec.decode(new ByteArrayInputStream(entry.payload()), loader);
@@ -186,7 +246,7 @@ public final class CacheCore {
     try {
       payload = encode(value);
     } catch (IOException | RuntimeException | StackOverflowError e) {
-      TaskMethod<?> method = keyed.task().method();
+      TaskMethod<?> method = keyed.method();
       throw new IllegalArgumentException(
           String.format(
               "Cannot cache the result of %s: it is a %s, which %s cannot encode (%s). A cached"
@@ -217,7 +277,7 @@ public final class CacheCore {
   }
 
   private void write(Keyed<?> keyed, boolean failure, byte[] payload) {
-    TaskMethod<?> method = keyed.task().method();
+    TaskMethod<?> method = keyed.method();
     try {
       store.write(keyed.hash(), failure, identity(method), keyed.version(), payload);
       stores.increment();

@@ -10,11 +10,14 @@ import dev.parallelizable.ResultIterator;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.internal.AbstractPool;
+import dev.parallelizable.internal.ArgumentMaps;
 import dev.parallelizable.internal.Chunk;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -40,7 +43,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe.
  */
-public final class CachingPool implements Pool {
+public final class CachingPool implements Pool, ArgumentMaps {
   private final CacheCore cache;
   private final Pool pool;
   private final ExecutorService callbacks;
@@ -134,6 +137,59 @@ public final class CachingPool implements Pool {
       }
       keyed.add(cache.key(task(toTask, input)));
     }
+    return mapThrough(keyed, misses -> {
+      List<Task<R>> tasks = new ArrayList<>(misses.size());
+      for (int index : misses) {
+        tasks.add(keyed.get(index).task());
+      }
+      return pool.imap(Function.identity(), tasks, chunkSize);
+    });
+  }
+
+  /**
+   * A generated map through the cache: each input is keyed from itself as the method's one
+   * argument, with no task built; the misses run as a generated map on the wrapped pool, which
+   * takes them as its batch's column.
+   */
+  @Override
+  public <T, R> List<R> mapArguments(
+      TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    AbstractPool.checkMapArguments(toTask, inputs, 1);
+    checkAccepting();
+    List<T> read = new ArrayList<>(inputs instanceof Collection<?> c ? c.size() : 16);
+    List<CacheCore.Keyed<R>> keyed = new ArrayList<>(read.size());
+    for (T input : inputs) {
+      if (pool.isShutdown()) {
+        throw notRun();
+      }
+      read.add(input);
+      keyed.add(cache.key(method, input, () -> method.bind(input))); // named as the pool names a row
+    }
+    return mapThrough(keyed, misses -> {
+      List<T> missed = new ArrayList<>(misses.size());
+      for (int index : misses) {
+        missed.add(read.get(index));
+      }
+      return pool instanceof ArgumentMaps ours
+          ? ours.imapArguments(method, toTask, missed)
+          : pool.imap(toTask, missed);
+    });
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imapArguments(
+      TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
+    return imap(toTask, inputs);
+  }
+
+  /**
+   * The results of the calls {@code keyed}, in order: hits from the cache, misses from {@code
+   * run}, given their indices, each stored as it is read. Up to the first call whose failure is
+   * cached, if any, which is then thrown; a miss that fails stores its failure (if the cache keeps
+   * failures) and is thrown.
+   */
+  private <R> List<R> mapThrough(
+      List<CacheCore.Keyed<R>> keyed, Function<List<Integer>, ResultIterator<R>> run) {
     List<R> results = new ArrayList<>(keyed.size());
     List<Integer> misses = new ArrayList<>();
     int firstCachedFailure = keyed.size();
@@ -151,16 +207,12 @@ public final class CachingPool implements Pool {
         cachedFailure = found.failure();
       }
     }
-    List<Task<R>> missTasks = new ArrayList<>(misses.size());
-    for (int index : misses) {
-      if (index < firstCachedFailure) {
-        missTasks.add(keyed.get(index).task());
-      }
-    }
-    if (!missTasks.isEmpty()) {
-      try (ResultIterator<R> computed = pool.imap(Function.identity(), missTasks, chunkSize)) {
-        for (int m = 0; m < missTasks.size(); m++) {
-          CacheCore.Keyed<R> miss = keyed.get(misses.get(m));
+    int limit = firstCachedFailure;
+    misses.removeIf(index -> index >= limit);
+    if (!misses.isEmpty()) {
+      try (ResultIterator<R> computed = run.apply(misses)) {
+        for (int index : misses) {
+          CacheCore.Keyed<R> miss = keyed.get(index);
           R value;
           try {
             value = computed.next();
@@ -173,7 +225,7 @@ public final class CachingPool implements Pool {
           } catch (IllegalArgumentException unencodable) {
             throw new TaskFailedException(miss.task(), unencodable);
           }
-          results.set(misses.get(m), value);
+          results.set(index, value);
         }
       }
     }

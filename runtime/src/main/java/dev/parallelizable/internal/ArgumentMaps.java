@@ -1,0 +1,44 @@
+package dev.parallelizable.internal;
+
+import dev.parallelizable.ResultIterator;
+import dev.parallelizable.Task;
+import dev.parallelizable.TaskMethod;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A pool of this library that runs a map of one method of one parameter from its inputs as the
+ * argument column, without a task per input: what a generated {@code ...Map} method calls through
+ * {@link dev.parallelizable.support.Invocations#map}. Every pool of the runtime implements it,
+ * the cached view ({@code ResultCache.on}) included; a pool that does not is given {@code
+ * pool.map(toTask, inputs)}. Results and failures are exactly those of {@code pool.map}: the
+ * tasks are built with {@code toTask} wherever they are needed (to name a failure, or for every
+ * input if an input does not fit the column).
+ */
+public interface ArgumentMaps {
+  /**
+   * {@code map(toTask, inputs)} with the pool's chunk size, where each input is the one argument of
+   * {@code method}.
+   *
+   * @param method the method; each input is its one argument
+   * @param toTask the generated factory of the method's tasks
+   * @param inputs the inputs
+   * @param <T> the input type
+   * @param <R> the result type
+   * @return the results in input order
+   */
+  <T, R> List<R> mapArguments(TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs);
+
+  /**
+   * As {@link #mapArguments}, lazily: {@code imap(toTask, inputs)} with the pool's chunk size.
+   *
+   * @param method the method; each input is its one argument
+   * @param toTask the generated factory of the method's tasks
+   * @param inputs the inputs
+   * @param <T> the input type
+   * @param <R> the result type
+   * @return the results in input order, as they arrive
+   */
+  <T, R> ResultIterator<R> imapArguments(
+      TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs);
+}
