@@ -108,10 +108,16 @@ public final class ResultCache {
   /**
    * A view of {@code pool} that looks every task up in this cache first, submits only the misses to
    * {@code pool}, and stores their results. {@code map} sends all its misses in one {@code imap} of
-   * {@code pool} (chunked as {@code pool} chooses); {@code imap} and {@code imapUnordered} read their
-   * inputs lazily and submit misses one by one, a bounded number ahead. Shutting down, joining,
-   * terminating or closing the view does so to {@code pool}; {@code size()} and progress listeners
-   * are {@code pool}'s. Failures of misses are {@code pool}'s, as its documentation says.
+   * {@code pool} (chunked as {@code pool} chooses), and a generated {@code ...Map} method keys each
+   * input from itself and sends its misses as a generated map, which a pool of this library runs
+   * from the inputs as its batch's column, with no task built per input; {@code imap} and {@code
+   * imapUnordered} read their inputs lazily and submit misses one by one, a bounded number ahead.
+   * Shutting down, joining, terminating or closing the view does so to {@code pool}, and {@code
+   * join()} and {@code close()} return once every result of a miss is stored; a map that reads an
+   * input after the pool was shut down or terminated ends with {@link TaskCancelledException}.
+   * {@code size()} and progress listeners are {@code pool}'s, and {@code stats()} are its counts
+   * under the view's name: a hit reaches neither. Failures of misses are {@code pool}'s, as its
+   * documentation says.
    *
    * @param pool the pool that runs the misses; not null
    * @return a pool that runs through this cache

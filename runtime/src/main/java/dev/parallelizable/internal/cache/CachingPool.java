@@ -36,7 +36,9 @@ import java.util.function.Function;
  *
  * <p>{@code map} builds and keys every task in the calling thread first (so an argument the codec
  * cannot encode fails the call before anything runs), then sends only the misses, in one {@code
- * imap} of the wrapped pool, in input order, storing each result as it comes. {@code imap} and
+ * imap} of the wrapped pool, in input order, storing each result as it comes; a generated map
+ * ({@link #mapArguments}) does the same with each input keyed from itself and no task built, its
+ * misses sent as a generated map of the wrapped pool ({@link ArgumentMaps}). {@code imap} and
  * {@code imapUnordered} read inputs lazily, keep up to {@link #lookAhead()} calls in flight, and
  * submit each miss on its own. Lifecycle, listeners and size are the wrapped pool's: closing this
  * view closes it. A hit reaches no listener and no count of {@link #stats()}.

@@ -1098,7 +1098,7 @@ public final class RemoteEngine<W> extends AbstractPool {
       }
       State was = slot.state;
       slot.state = State.DEAD;
-      if (slot.isStarting(was)) {
+      if (WorkerSlot.isStarting(was)) {
         starting--;
       }
       if (was != State.RETIRING && !slot.leaving) {
@@ -1121,7 +1121,7 @@ public final class RemoteEngine<W> extends AbstractPool {
         Events.workerCrashed(toString(), slot.name(), problem, running.size());
       }
       if (!isTerminated()) {
-        if (slot.isStarting(was)) {
+        if (WorkerSlot.isStarting(was)) {
           Throwable why = slot.outlived != null ? startTimeout(slot) : problem;
           WorkerStartException failure =
               broken == null && !(isShutdown() && queue.isEmpty()) ? link.startFailure(worker, why) : null;
