@@ -668,7 +668,7 @@ public final class RemoteEngine<W> extends AbstractPool {
    * Why a worker the watch stopped for outliving its start or initializer bound could not start,
    * for the adapter's {@link RemoteWorkers#startFailure}.
    */
-  TimeoutException startTimeout(WorkerSlot<W> slot) {
+  TimeoutException outlivedStart(WorkerSlot<W> slot) {
     return slot.outlived == State.INITIALIZING
         ? new TimeoutException("its initializer did not return within the initializer timeout of "
             + Texts.duration(settings.initializerTimeout()) + ", so the pool stopped it")
@@ -1122,7 +1122,7 @@ public final class RemoteEngine<W> extends AbstractPool {
       }
       if (!isTerminated()) {
         if (WorkerSlot.isStarting(was)) {
-          Throwable why = slot.outlived != null ? startTimeout(slot) : problem;
+          Throwable why = slot.outlived != null ? outlivedStart(slot) : problem;
           WorkerStartException failure =
               broken == null && !(isShutdown() && queue.isEmpty()) ? link.startFailure(worker, why) : null;
           if (failure != null) {

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,54 +36,66 @@ class WorkerBoundsTest {
     return RemoteDispatcher.create(settings.startsWorkers(1).build(), workers);
   }
 
-  @Test
-  void aWorkerNotReadyWithinTheStartTimeoutIsStoppedAndBreaksThePool() throws Exception {
+  /**
+   * Starts one worker under {@code settings}, reports it initializing if asked, and returns the
+   * start failure its waiting task gets once the engine stopped it, and only it.
+   */
+  private static WorkerStartException startFailureUnder(RemoteSettings.Builder settings, boolean initializing)
+      throws InterruptedException {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1).startTimeout(SHORT));
+    RemoteDispatcher<String> engine = engine(workers, settings);
     Pool pool = engine.pool();
     AsyncResult<Long> waiting = pool.applyAsync(Tasks.cube(2));
-    assertEquals("w1", workers.nextLaunched());
-
+    String worker = workers.nextLaunched();
+    if (initializing) {
+      engine.initializing(worker);
+    }
     WorkerStartException failure = assertThrows(WorkerStartException.class, () -> waiting.get(BOUND));
     assertEquals(List.of("launched w1", "killed w1"), workers.events);
-    assertInstanceOf(TimeoutException.class, failure.getCause(), failure.getMessage());
-    assertTrue(failure.getMessage().contains("it was not ready within the start timeout of 200 ms"), failure.getMessage());
-    assertTrue(engine.broken() != null, "the pool is broken: it starts no more workers");
+    assertNotNull(engine.broken(), "the pool is broken: it starts no more workers");
     pool.terminate();
+    return failure;
   }
 
-  @Test
-  void anInitializingWorkerIsHeldToTheInitializerTimeoutInstead() throws Exception {
+  /**
+   * Starts one worker under {@code settings}, reports it initializing if asked, checks that the
+   * engine leaves it alone for several ticks past {@link #SHORT}, then that it serves once ready.
+   */
+  private static void notStoppedUnder(RemoteSettings.Builder settings, boolean initializing) throws Exception {
     StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> engine = engine(workers,
-        RemoteSettings.builder("test pool", 1).startTimeout(BOUND).initializerTimeout(SHORT));
-    Pool pool = engine.pool();
-    AsyncResult<Long> waiting = pool.applyAsync(Tasks.cube(2));
-    engine.initializing(workers.nextLaunched());
-
-    WorkerStartException failure = assertThrows(WorkerStartException.class, () -> waiting.get(BOUND));
-    assertEquals(List.of("launched w1", "killed w1"), workers.events);
-    assertTrue(failure.getMessage().contains("its initializer did not return within the initializer timeout of 200 ms"),
-        failure.getMessage());
-    pool.terminate();
-  }
-
-  @Test
-  void theStartTimeoutNoLongerAppliesOnceTheWorkerRunsItsInitializer() throws Exception {
-    StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> engine = engine(workers,
-        RemoteSettings.builder("test pool", 1).startTimeout(SHORT).initializerTimeout(BOUND));
+    RemoteDispatcher<String> engine = engine(workers, settings);
     Pool pool = engine.pool();
     AsyncResult<Long> result = pool.applyAsync(Tasks.cube(2));
     String worker = workers.nextLaunched();
-    engine.initializing(worker);
-
-    // Several ticks past the start timeout: the initializer's bound, not the start's, holds it.
+    if (initializing) {
+      engine.initializing(worker);
+    }
     await().during(SHORT.multipliedBy(3)).atMost(BOUND).until(() -> workers.events.equals(List.of("launched w1")));
     engine.ready(worker, 1);
     workers.answer(workers.nextSent());
     assertEquals(8L, result.get(BOUND));
     pool.terminate();
+  }
+
+  @Test
+  void aWorkerNotReadyWithinTheStartTimeoutIsStoppedAndBreaksThePool() throws Exception {
+    WorkerStartException failure = startFailureUnder(RemoteSettings.builder("test pool", 1).startTimeout(SHORT), false);
+    assertInstanceOf(TimeoutException.class, failure.getCause(), failure.getMessage());
+    assertTrue(failure.getMessage().contains("it was not ready within the start timeout of 200 ms"), failure.getMessage());
+  }
+
+  @Test
+  void anInitializingWorkerIsHeldToTheInitializerTimeoutInstead() throws Exception {
+    WorkerStartException failure = startFailureUnder(
+        RemoteSettings.builder("test pool", 1).startTimeout(BOUND).initializerTimeout(SHORT), true);
+    assertInstanceOf(TimeoutException.class, failure.getCause(), failure.getMessage());
+    assertTrue(failure.getMessage().contains("its initializer did not return within the initializer timeout of 200 ms"),
+        failure.getMessage());
+  }
+
+  @Test
+  void theStartTimeoutNoLongerAppliesOnceTheWorkerRunsItsInitializer() throws Exception {
+    notStoppedUnder(RemoteSettings.builder("test pool", 1).startTimeout(SHORT).initializerTimeout(BOUND), true);
   }
 
   @Test
@@ -95,7 +108,7 @@ class WorkerBoundsTest {
     workers.answer(workers.nextSent());
     assertEquals(27L, result.get(BOUND));
 
-    pool.shutdown(); // the idle worker is released; the fake adapter retires it, and it never exits
+    pool.shutdown(); // the idle worker is released; the fake adapter neither keeps nor stops it, so it never exits
     await().atMost(BOUND).until(() -> workers.events.contains("killed w1"));
     assertEquals(List.of("launched w1", "released w1", "killed w1"), workers.events);
     pool.join(); // returns once the worker is gone
@@ -103,15 +116,6 @@ class WorkerBoundsTest {
 
   @Test
   void withoutBoundsAStartingWorkerIsNeverStopped() throws Exception {
-    StartingWorkers workers = new StartingWorkers();
-    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1).startTimeout(null));
-    Pool pool = engine.pool();
-    AsyncResult<Long> result = pool.applyAsync(Tasks.cube(4));
-    String worker = workers.nextLaunched();
-    await().during(SHORT.multipliedBy(3)).atMost(BOUND).until(() -> workers.events.equals(List.of("launched w1")));
-    engine.ready(worker, 1);
-    workers.answer(workers.nextSent());
-    assertEquals(64L, result.get(BOUND));
-    pool.terminate();
+    notStoppedUnder(RemoteSettings.builder("test pool", 1).startTimeout(null), false);
   }
 }
