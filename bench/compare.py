@@ -212,7 +212,7 @@ def table(args):
         bound = ours("W5", "processes-bound")
         if bound is not None:
             ratio = ours("W5", "processes-bound", "processes_to_bound")
-            row("W5 bound: echo by a child JVM", "µs, 8 bytes over a Unix socket, answer read by a reader thread",
+            row("W5 bound: echo by a child JVM", "µs, 8 bytes over a pair of named pipes, answer read by a reader thread",
                 [None, None, None, None, (bound, f"{fmt(bound)} (processes: {ratio:.2f}x)")], None, None)
 
     if any(r["workload"] == "W6" for r in java):

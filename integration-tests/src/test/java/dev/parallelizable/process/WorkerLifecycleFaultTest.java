@@ -20,9 +20,11 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,40 +176,27 @@ class WorkerLifecycleFaultTest {
   }
 
   /**
-   * Another process of the user connects to the worker's socket before the worker does: once with
-   * a frame that holds no token, once saying nothing. Both are dropped and logged; the worker is
-   * accepted after them and runs the task. The worker's JVM is started through a script that waits
-   * until the test has connected, and names the socket (the argument after the main class).
+   * Where the channel is a socket (the system property chooses it here, as a missing {@code mkfifo}
+   * would), another process of the user connects to the worker's socket before the worker does:
+   * once with a frame that holds no token, once saying nothing. Both are dropped and logged; the
+   * worker is accepted after them and runs the task.
    */
   @Test
-  void connectionsWithoutTheTokenAreDroppedAndThePoolWaitsForItsWorker(@TempDir Path directory)
+  void connectionsToTheSocketWithoutTheTokenAreDroppedAndThePoolWaitsForItsWorker(@TempDir Path directory)
       throws IOException {
-    Path arguments = directory.resolve("arguments");
-    Path go = directory.resolve("go");
-    Path java = directory.resolve("java");
-    Files.writeString(java, String.join("\n",
-        "#!/bin/sh",
-        "printf '%s\\n' \"$@\" > '" + arguments + "'",
-        "while [ ! -e '" + go + "' ]; do sleep 0.02; done",
-        "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"",
-        ""));
-    assertTrue(java.toFile().setExecutable(true));
     List<SocketChannel> intruders = new ArrayList<>();
+    System.setProperty(CHANNEL_PROPERTY, "socket");
+    HeldWorkerStart start = new HeldWorkerStart(directory);
     try (LogCapture log = new LogCapture("dev.parallelizable.ProcessPool");
-        Pool pool = Parallel.processPool().workers(1).javaExecutable(java).build()) {
+        Pool pool = Parallel.processPool().workers(1).javaExecutable(start.java).build()) {
       AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(arguments));
-      List<String> command = Files.readAllLines(arguments);
-      Path socket = Path.of(command.get(command.indexOf("dev.parallelizable.internal.process.child.WorkerMain") + 1));
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+      Path socket = start.channelNamed("s"); // a socket
 
       SocketChannel withoutToken = SocketChannel.open(UnixDomainSocketAddress.of(socket));
       intruders.add(withoutToken);
-      ByteBuffer frame = ByteBuffer.allocate(4 + 9 + 32).order(ByteOrder.nativeOrder());
-      frame.putInt(9 + 32).put((byte) 1).putLong(0).put(new byte[32]).flip();
-      withoutToken.write(frame);
+      withoutToken.write(helloWithoutToken());
       intruders.add(SocketChannel.open(UnixDomainSocketAddress.of(socket))); // says nothing
-      Files.createFile(go);
+      start.release();
 
       assertEquals(27L, result.get(Duration.ofSeconds(30)));
       List<String> dropped =
@@ -217,9 +206,99 @@ class WorkerLifecycleFaultTest {
       assertEquals(2, dropped.size(), log.messages().toString());
       assertEquals(8L, pool.apply(WorkParallel.cube(2)));
     } finally {
+      System.clearProperty(CHANNEL_PROPERTY);
       for (SocketChannel intruder : intruders) {
         intruder.close();
       }
+    }
+  }
+
+  /**
+   * Another process of the user writes a frame without the token to the worker's pipe before the
+   * worker does. The stream can no longer be trusted, so that worker is killed at once and logged,
+   * and the pool starts another, which runs the task; the pool is not broken.
+   */
+  @Test
+  void aPipeThatDoesNotBeginWithTheTokenKillsThatWorkerAndThePoolStartsAnother(@TempDir Path directory)
+      throws IOException {
+    HeldWorkerStart start = new HeldWorkerStart(directory);
+    try (LogCapture log = new LogCapture("dev.parallelizable.ProcessPool");
+        Pool pool = Parallel.processPool().workers(1).javaExecutable(start.java).build()) {
+      AsyncResult<Long> result = pool.applyAsync(WorkParallel.cube(3));
+      Path pipe = start.channelNamed("u"); // its pipe to the parent
+      try (FileChannel intruder = FileChannel.open(pipe, StandardOpenOption.WRITE)) {
+        intruder.write(helloWithoutToken()); // the parent holds the pipe open: this open does not block
+      }
+      start.release();
+
+      assertEquals(27L, result.get(Duration.ofSeconds(30)));
+      List<String> killed =
+          log.messages().stream()
+              .filter(message -> message.contains("did not begin with the worker's token")
+                  && message.contains(pipe.toString()) && message.contains("the pool starts another"))
+              .collect(Collectors.toList());
+      assertEquals(1, killed.size(), log.messages().toString());
+      assertEquals(8L, pool.apply(WorkParallel.cube(2)));
+      assertFalse(Files.exists(pipe.getParent()), "the killed worker's directory is deleted, pipes and all");
+      Path replacement = start.channel(); // the replacement's launch wrote its own arguments
+      assertNotEquals(pipe, replacement);
+      assertTrue(Files.isDirectory(replacement.getParent()), "the replacement serves from its directory");
+      assertFalse(Files.exists(replacement), "its pipe's file is deleted once it opened it");
+      assertFalse(Files.exists(replacement.resolveSibling("d")), "and so is the other one");
+    }
+  }
+
+  private static final String CHANNEL_PROPERTY = "dev.parallelizable.workerChannel";
+
+  /** A HELLO frame whose token is 32 zero bytes. */
+  private static ByteBuffer helloWithoutToken() {
+    ByteBuffer frame = ByteBuffer.allocate(4 + 9 + 32).order(ByteOrder.LITTLE_ENDIAN);
+    frame.putInt(9 + 32).put((byte) 1).putLong(0).put(new byte[32]).flip();
+    return frame;
+  }
+
+  /**
+   * A {@code java} for the pool's workers that writes its arguments to a file, then waits until
+   * {@link #release()} before it starts the JVM: the test can reach the worker's channel first.
+   */
+  private static final class HeldWorkerStart {
+    final Path java;
+    private final Path arguments;
+    private final Path go;
+
+    HeldWorkerStart(Path directory) throws IOException {
+      this.arguments = directory.resolve("arguments");
+      this.go = directory.resolve("go");
+      this.java = directory.resolve("java");
+      Files.writeString(java, String.join("\n",
+          "#!/bin/sh",
+          "printf '%s\\n' \"$@\" > '" + arguments + "'",
+          "while [ ! -e '" + go + "' ]; do sleep 0.02; done",
+          "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"",
+          ""));
+      assertTrue(java.toFile().setExecutable(true));
+    }
+
+    /**
+     * The channel the first worker was given, once the parent made it: asserts that its file is
+     * named {@code name}.
+     */
+    Path channelNamed(String name) throws IOException {
+      Path channel = channel();
+      assertEquals(name, channel.getFileName().toString(), "the channel the worker was given");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(channel));
+      return channel;
+    }
+
+    /** The channel the last worker started was given: the argument after the main class. */
+    Path channel() throws IOException {
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(arguments));
+      List<String> command = Files.readAllLines(arguments);
+      return Path.of(command.get(command.indexOf("dev.parallelizable.internal.process.child.WorkerMain") + 1));
+    }
+
+    void release() throws IOException {
+      Files.createFile(go);
     }
   }
 

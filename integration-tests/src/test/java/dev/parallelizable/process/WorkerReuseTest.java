@@ -226,17 +226,17 @@ class WorkerReuseTest {
     }
   }
 
-  /** The private directory of a worker, from the socket path on its command line. */
+  /** The private directory of a worker, from its channel's path on its command line (pipe or socket). */
   private static Path directoryOf(long pid) {
     String[] arguments = ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow();
     for (String argument : arguments) {
       Path path = Path.of(argument);
-      if (path.getFileName() != null && path.getFileName().toString().equals("s")
+      if (path.getFileName() != null && Set.of("u", "s").contains(path.getFileName().toString())
           && path.getParent() != null && path.getParent().getFileName().toString().startsWith("parallelizable-")) {
         return path.getParent();
       }
     }
-    throw new AssertionError("no socket path among the worker's arguments");
+    throw new AssertionError("no channel path among the worker's arguments");
   }
 
   private static long openDescriptors() throws IOException {

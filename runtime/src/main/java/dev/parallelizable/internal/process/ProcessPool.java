@@ -60,9 +60,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       its watchdog's tick, as it does the shutdown timeout: the adapter passes them in its
  *       {@link RemoteSettings} and reports when a worker starts its initializer ({@link
  *       RemoteDispatcher#initializing}).
- *   <li>A connection to a worker's socket that does not present the worker's token (another
- *       process of the user connected first): dropped and logged; the worker is accepted next.
- *       See docs/process-faults.md for the same-user threat model.
+ *   <li>A worker's pipe whose stream does not begin with the worker's token (another process of
+ *       the user wrote to it first): the worker is killed, the pool logs it and starts another.
+ *       Where the channel is a socket, such a connection is dropped and logged, and the worker is
+ *       accepted next. See docs/process-faults.md for the same-user threat model.
  * </ul>
  *
  * <p>Thread-safe. A result is completed by the result-reader thread of the worker that answered
@@ -335,6 +336,13 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
   @Override
   public WorkerStartException startFailure(WorkerProcess worker, Throwable problem) {
     if (worker.startedBefore()) {
+      return null;
+    }
+    if (problem instanceof WorkerJvm.StartFailure failure && failure.replaceable) {
+      System.getLogger(Loggers.PROCESS_POOL).log(
+          System.Logger.Level.WARNING,
+          "[" + worker.name + "] of " + engine + " was killed before it started: " + failure.getMessage()
+              + "; the pool starts another");
       return null;
     }
     boolean timedOut = problem instanceof TimeoutException; // the engine stopped it for a start bound

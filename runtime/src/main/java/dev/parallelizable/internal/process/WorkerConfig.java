@@ -185,6 +185,7 @@ public final class WorkerConfig {
       Codec codec,
       boolean jobMode,
       Output output) {
+    WorkerChannels.checkProperty();
     this.workers = workers;
     this.launch =
         classpath != null ? WorkerLaunch.classpath(classpath, "classpath(...)") : WorkerLaunch.ofParent();
@@ -332,13 +333,13 @@ public final class WorkerConfig {
    * reports alike, as 137 (see {@link WorkerJvm#exitStatus(int, boolean)}). The option comes after the
    * builder's, so that their {@code -Xlog:disable} cannot turn it off.
    */
-  List<String> command(Path socket, Path progress, Path exitTrace, String workerName, Path sharedDirectory) {
-    List<String> command = command(socket, progress, exitTrace, workerName);
+  List<String> command(Path channel, Path progress, Path exitTrace, String workerName, Path sharedDirectory) {
+    List<String> command = command(channel, progress, exitTrace, workerName);
     command.add(sharedDirectory.toString());
     return command;
   }
 
-  List<String> command(Path socket, Path progress, Path exitTrace, String workerName) {
+  List<String> command(Path channel, Path progress, Path exitTrace, String workerName) {
     List<String> command = new ArrayList<>(jvmOptions.size() + 12);
     command.add(java.toString());
     if (!choosesCollector()) {
@@ -354,7 +355,7 @@ public final class WorkerConfig {
     command.addAll(jvmOptions);
     command.add("-Xlog:gc+exit*=info:file=\"" + exitTrace + "\":none:filecount=0");
     command.addAll(launch.arguments);
-    command.add(socket.toString());
+    command.add(channel.toString());
     command.add(progress.toString());
     command.add(workerName);
     command.add(outputCharset.name());
@@ -372,7 +373,7 @@ public final class WorkerConfig {
 
   /** The command line for messages, with a long classpath shortened. */
   String describeCommand() {
-    List<String> command = command(Path.of("<socket>"), Path.of("<progress>"), Path.of("<exit-trace>"), "<name>");
+    List<String> command = command(Path.of("<channel>"), Path.of("<progress>"), Path.of("<exit-trace>"), "<name>");
     for (int i = 0; i < command.size(); i++) {
       String argument = command.get(i);
       if (argument.length() > 120) {

@@ -12,23 +12,28 @@ import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.spi.Assignment;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The parent's end of the protocol with one worker: listens on the worker's socket, hands the
- * worker its token, and runs the result-reader thread, which accepts the peer that presents the
- * token, performs the handshake (codec, initializer), reads the worker's frames into the
+ * The parent's end of the protocol with one worker: opens the worker's pipes (or listens on its
+ * socket), hands the worker its token, and runs the result-reader thread, which reads the token
+ * from the worker (on a socket, accepts the peer that presents it), performs the handshake (codec, initializer), reads the worker's frames into the
  * assignments they answer, and reports what it read to its {@link Listener}: the worker runs its
  * initializer, is ready, has answered an assignment, or its channel ended. It keeps what the
  * channel said about the worker (its handshake completed, the fatal error it reported), and no
@@ -38,8 +43,9 @@ import java.util.concurrent.TimeUnit;
  * exception's {@code toString}) can stall the worker's later answers.
  *
  * <p>Thread-safe. {@link #current} is written by the thread that sends an assignment, before it
- * sends it, and cleared by the reader thread before it reports the answer; the server, a peer not
- * yet verified and {@link #killed} are guarded by this object's lock.
+ * sends it, and cleared by the reader thread before it reports the answer; the pipes opened for the
+ * handshake, the server, a peer not yet verified and {@link #killed} are guarded by this object's
+ * lock.
  */
 final class WorkerEndpoint implements Runnable {
 
@@ -76,9 +82,20 @@ final class WorkerEndpoint implements Runnable {
   private final Thread reader;
 
   private ServerSocketChannel server;
-  /** Set, under this object's lock, when the worker's standard error ends. */
-  private boolean standardErrorEnded;
+  /** The worker's pipes, up (worker to parent) and down; null on a socket. */
+  private Path up;
+  private Path down;
+  /**
+   * Until the worker has presented its token: the pipes, each opened for reading and writing, so
+   * that neither side's open blocks whenever the worker gets to it.
+   */
+  private FileChannel handshakeUp;
+  private FileChannel handshakeDown;
+  /** Set, under this object's lock, once the worker exited, was killed or its channel closed. */
+  private boolean waitingStopped;
   private volatile Connection connection;
+  /** Over pipes, the bulk socket once connected; written and read by the reader thread only. */
+  private SocketChannel bulk;
   /** Set once the worker answered INIT: it started, and may serve another pool later. */
   private volatile boolean handshakeCompleted;
   /** Set once the parent's side of the channel was shut: the worker exits in order. */
@@ -109,8 +126,22 @@ final class WorkerEndpoint implements Runnable {
   synchronized void listen(Path socket) throws IOException {
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket), 1);
-    if (standardErrorEnded) {
+    if (waitingStopped) {
       server.close(); // the worker exited before the server existed: no one will connect
+    }
+  }
+
+  /**
+   * Opens the worker's pipes {@code up} (from it) and {@code down} (to it) for reading and
+   * writing; closed at once if the worker's standard error already ended.
+   */
+  synchronized void openPipes(Path up, Path down) throws IOException {
+    this.up = up;
+    this.down = down;
+    handshakeUp = FileChannel.open(up, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    handshakeDown = FileChannel.open(down, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (waitingStopped) {
+      closeHandshakePipes(); // the worker exited before they were open: no one will write
     }
   }
 
@@ -148,7 +179,7 @@ final class WorkerEndpoint implements Runnable {
       peer = unverified;
     }
     jvm.kill();
-    closeServer();
+    stopWaiting();
     if (peer != null) {
       peer.close(); // the reader may wait on a peer that is not the worker
     }
@@ -198,6 +229,17 @@ final class WorkerEndpoint implements Runnable {
       listener.ready();
       Connection.Frame frame;
       while ((frame = connection.receive()) != null) {
+        if (frame.type == Protocol.BULK_READY) {
+          connectBulk();
+          continue;
+        }
+        if (frame.type == Protocol.BULK_ACCEPTED) {
+          if (bulk == null) {
+            throw new IOException("The worker accepted a bulk socket the parent did not connect");
+          }
+          connection.sendBulkTo(bulk);
+          continue;
+        }
         Assignment<EncodedTasks> request = current;
         if (frame.type == Protocol.READY && request == null) {
           listener.ready(); // a kept worker answered the ping of the pool that took it
@@ -224,31 +266,10 @@ final class WorkerEndpoint implements Runnable {
   }
 
 
-  /**
-   * Accepts connections until one presents the worker's token, then closes the server. Any other
-   * process of the user may connect to the socket first: such a connection is dropped and logged,
-   * and the worker, whose connection waits in the backlog, is accepted next. A peer that sends
-   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the engine's start
-   * timeout bounds the whole.
-   */
+  /** Connects to the worker, by its pipes or its socket, then sends INIT and reads its answer. */
   private void connect() throws IOException {
-    Connection candidate;
-    while (!presentsToken(candidate = new Connection(accept()))) {
-      candidate.close();
-      if (isKilled()) {
-        throw new StartFailure("it was stopped before it connected", null);
-      }
-      System.getLogger(Loggers.PROCESS_POOL)
-          .log(
-              System.Logger.Level.WARNING,
-              "Dropped a connection to the socket of " + name + " of " + poolName
-                  + ": it did not present the worker's token (a peer that sends nothing is dropped"
-                  + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
-                  + " process of this user connected to it; still waiting for the worker");
-    }
-    closeServer();
-    jvm.deleteSocket(); // no one else can connect now
-    connection = candidate;
+    connection = up != null ? connectPipes() : acceptSocket();
+    jvm.deleteChannelFiles(); // no one else can open them now
     FrameOutput init = new FrameOutput(256);
     Protocol.writeCodec(init, config.codec);
     init.writeByte(config.jobMode ? 1 : 0);
@@ -278,6 +299,113 @@ final class WorkerEndpoint implements Runnable {
     if (reply.type != Protocol.READY) {
       throw new IOException("Unexpected frame type " + reply.type + " during the handshake");
     }
+  }
+
+  /**
+   * Reads the worker's HELLO from its pipe, then reopens each pipe for its own direction only: the
+   * worker's exit then ends the stream read from it and fails what is written to it. The pipes are
+   * in a directory only the user can enter; a stream that does not begin with the token (another
+   * process of the user wrote to the pipe first) kills the worker, and the pool starts another.
+   */
+  private Connection connectPipes() throws IOException {
+    FileChannel helloUp;
+    synchronized (this) {
+      helloUp = handshakeUp;
+    }
+    if (helloUp == null) {
+      throw notConnected();
+    }
+    boolean presented;
+    try {
+      presented = Protocol.readHello(helloUp, token);
+    } catch (EOFException | ClosedChannelException e) {
+      throw notConnected(); // closed by stopWaiting(): the worker exited or was killed
+    }
+    if (!presented) {
+      jvm.kill(); // at once: the worker would only find its channel broken
+      throw new StartFailure(
+          "its channel did not begin with the worker's token: another process of this user wrote to"
+              + " the worker's pipe " + up + " first",
+          null,
+          true);
+    }
+    FileChannel from = FileChannel.open(up, StandardOpenOption.READ);
+    FileChannel to;
+    try {
+      to = FileChannel.open(down, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      from.close();
+      throw e;
+    }
+    synchronized (this) {
+      closeHandshakePipes();
+      if (killed) {
+        from.close();
+        to.close();
+        throw new StartFailure("it was stopped before it connected", null);
+      }
+    }
+    return new Connection(from, to);
+  }
+
+  private StartFailure notConnected() {
+    return new StartFailure(isKilled() ? "it was stopped before it connected" : "it exited before connecting", null);
+  }
+
+  /**
+   * The worker listens for the bulk socket: connects, reads bulk frames from it from now on, and
+   * presents the token; once the worker has read it ({@link Protocol#BULK_ACCEPTED}), large frames
+   * are sent on it too. If the connection fails, large frames keep crossing the pipes.
+   */
+  private void connectBulk() {
+    if (bulk != null) {
+      return; // the worker asks once
+    }
+    SocketChannel socket = null;
+    try {
+      socket = SocketChannel.open(UnixDomainSocketAddress.of(jvm.bulkSocket()));
+      connection.receiveBulkFrom(socket);
+      ByteBuffer hello = Protocol.hello(token);
+      while (hello.hasRemaining()) {
+        socket.write(hello);
+      }
+      bulk = socket;
+    } catch (IOException e) {
+      // the worker went away, or another process took its socket's place: no bulk socket
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closed either way
+        }
+      }
+    }
+  }
+
+  /**
+   * Accepts connections until one presents the worker's token, then closes the server. Any other
+   * process of the user may connect to the socket first: such a connection is dropped and logged,
+   * and the worker, whose connection waits in the backlog, is accepted next. A peer that sends
+   * nothing is dropped by the watchdog after {@link #HELLO_TIMEOUT_NANOS}; the engine's start
+   * timeout bounds the whole.
+   */
+  private Connection acceptSocket() throws IOException {
+    Connection candidate;
+    while (!presentsToken(candidate = new Connection(accept()))) {
+      candidate.close();
+      if (isKilled()) {
+        throw new StartFailure("it was stopped before it connected", null);
+      }
+      System.getLogger(Loggers.PROCESS_POOL)
+          .log(
+              System.Logger.Level.WARNING,
+              "Dropped a connection to the socket of " + name + " of " + poolName
+                  + ": it did not present the worker's token (a peer that sends nothing is dropped"
+                  + " after " + TimeUnit.NANOSECONDS.toSeconds(HELLO_TIMEOUT_NANOS) + " s). Another"
+                  + " process of this user connected to it; still waiting for the worker");
+    }
+    closeServer();
+    return candidate;
   }
 
   private SocketChannel accept() throws StartFailure {
@@ -445,14 +573,39 @@ final class WorkerEndpoint implements Runnable {
     if (c != null) {
       c.close();
     }
+    stopWaiting();
+  }
+
+  /**
+   * The worker exited, was killed, or its channel is closed: a reader waiting for it to connect
+   * wakes up, and no worker connects any more.
+   */
+  void stopWaiting() {
+    synchronized (this) {
+      waitingStopped = true;
+      closeHandshakePipes();
+    }
     closeServer();
   }
 
-  /** Closes the server: no worker connects any more, and a reader waiting to accept wakes up. */
-  void closeServer() {
+  /** Closes the pipes opened for the handshake, if still open; under this object's lock. */
+  private void closeHandshakePipes() {
+    for (FileChannel pipe : new FileChannel[] {handshakeUp, handshakeDown}) {
+      if (pipe != null) {
+        try {
+          pipe.close(); // a reader blocked in it gets an AsynchronousCloseException
+        } catch (IOException e) {
+          // nothing left to release
+        }
+      }
+    }
+    handshakeUp = null;
+    handshakeDown = null;
+  }
+
+  private void closeServer() {
     ServerSocketChannel s;
     synchronized (this) {
-      standardErrorEnded = true;
       s = server;
     }
     if (s != null) {

@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operating-system side of one worker: starts its JVM in a private directory (the socket
- * {@code s}, the progress slot {@code p}, the exit trace {@value Protocol#EXIT_TRACE}), pumps its
- * standard output and error, kills it, and once it is gone waits for it within a grace period,
- * drains its output, reads its exit status and deletes the directory.
+ * The operating-system side of one worker: starts its JVM in a private directory (the channel: the
+ * named pipes {@value Protocol#CHANNEL_UP} and {@value Protocol#CHANNEL_DOWN}, or the socket
+ * {@value Protocol#CHANNEL_SOCKET}; the progress slot {@code p}, the exit trace {@value
+ * Protocol#EXIT_TRACE}), makes its pipes, pumps its standard output and error, kills it, and once
+ * it is gone waits for it within a grace period, drains its output, reads its exit status and
+ * deletes the directory.
  *
  * <p>Thread-safe: {@link #directory}, the pumps and {@link #killed} are guarded by this object's
  * lock; the process, the progress slot and the exit status are published through volatile fields.
@@ -38,6 +40,8 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   private final String name;
   /** The directory of shared data of the pool it starts for, which it may map. */
   private final Path sharedDirectory;
+  /** Whether its channel is a pair of named pipes, else a socket; chosen as it is created. */
+  private final boolean pipes = WorkerChannels.pipes();
 
   private Path directory;
   private volatile Process process;
@@ -63,25 +67,17 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       if (killed || !WorkerRegistry.add(this)) {
         throw new IOException("the pool was stopped before the worker started");
       }
-      // The JDK may start a "process reaper" thread here, which takes the caller's context class
-      // loader and keeps it while it idles for a minute after the worker exits (JDK 17): it is given
-      // none, so that it does not hold the application's class loader after the last pool is gone.
-      Thread caller = Thread.currentThread();
-      ClassLoader context = caller.getContextClassLoader();
-      caller.setContextClassLoader(null);
       try {
         directory = privateDirectory();
         process =
-            new ProcessBuilder(
+            Processes.start(
+                new ProcessBuilder(
                     config.command(
-                        directory.resolve("s"), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name,
-                        sharedDirectory))
-                .start();
+                        channel(), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name,
+                        sharedDirectory)));
       } catch (IOException | RuntimeException e) {
         WorkerRegistry.remove(this);
         throw e;
-      } finally {
-        caller.setContextClassLoader(context);
       }
     }
   }
@@ -104,9 +100,29 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     stderr.start();
   }
 
-  /** Where the worker connects. */
-  synchronized Path socket() {
-    return directory.resolve("s");
+  /** Whether the worker's channel is a pair of named pipes, else a socket. */
+  boolean pipes() {
+    return pipes;
+  }
+
+  /** The path the worker is given: its pipe to the parent, or its socket. */
+  synchronized Path channel() {
+    return directory.resolve(pipes ? Protocol.CHANNEL_UP : Protocol.CHANNEL_SOCKET);
+  }
+
+  /** Its pipe from the parent, beside {@link #channel()}. */
+  synchronized Path channelDown() {
+    return directory.resolve(Protocol.CHANNEL_DOWN);
+  }
+
+  /** Where the worker listens for the bulk socket, once it asks for one (see {@code Connection}). */
+  synchronized Path bulkSocket() {
+    return directory.resolve(Protocol.CHANNEL_BULK);
+  }
+
+  /** Makes the worker's pipes, readable and writable by the user only (see {@link WorkerChannels}). */
+  void makePipes() throws IOException {
+    WorkerChannels.makePipes(channel(), channelDown());
   }
 
   /** Maps the progress slot, which the worker writes as it starts each task. */
@@ -267,12 +283,14 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     return exitValue;
   }
 
-  /** Deletes the socket file once the worker connected: no one else can connect then. */
-  synchronized void deleteSocket() {
+  /** Deletes the channel's files once the worker opened them: no one else can open them then. */
+  synchronized void deleteChannelFiles() {
     try {
-      Files.deleteIfExists(directory.resolve("s"));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_SOCKET));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_UP));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_DOWN));
     } catch (IOException e) {
-      // it is deleted with the directory when the worker is gone
+      // they are deleted with the directory when the worker is gone
     }
   }
 
@@ -289,7 +307,10 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       return;
     }
     try {
-      Files.deleteIfExists(directory.resolve("s"));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_SOCKET));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_UP));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_DOWN));
+      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_BULK));
       Files.deleteIfExists(directory.resolve("p"));
       Files.deleteIfExists(directory.resolve(Protocol.EXIT_TRACE));
       Files.deleteIfExists(directory);
@@ -299,12 +320,22 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     directory = null;
   }
 
-  /** The worker could not start; the pool reports it with the exit status and stderr. */
+  /**
+   * The worker could not start; the pool reports it with the exit status and stderr, unless it is
+   * {@linkplain #replaceable}.
+   */
   static final class StartFailure extends IOException {
     private static final long serialVersionUID = 1L;
+    /** Whether the pool starts another worker in its place instead of reporting it. */
+    final boolean replaceable;
 
     StartFailure(String reason, Throwable cause) {
+      this(reason, cause, false);
+    }
+
+    StartFailure(String reason, Throwable cause, boolean replaceable) {
       super(reason, cause);
+      this.replaceable = replaceable;
     }
   }
 }

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * WorkerSlot}); while it is kept between pools, {@link WorkerCache} does.
  *
  * <pre>
- * startProcess() (the JVM boots) --connectLater()--> listening, token sent, reader started
+ * startProcess() (the JVM boots) --connectLater()--> pipes open (or socket listening), token sent,
+ *   reader started
  *   --the peer presents the token--> the engine is told initializing (with an initializer)
  *   --INIT answered READY--> the engine is told ready: assignments are sent
  *   --the channel ends (exit, crash, kill, start failure)--> end(): the JVM reaped, its owner told
@@ -72,8 +73,9 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
   }
 
   /**
-   * The second half of a launch: listens on the socket, creates the progress slot, sends the token,
-   * and starts the threads that serve the worker. Does not wait for the worker to connect.
+   * The second half of a launch: makes and opens the worker's pipes (or listens on its socket),
+   * creates the progress slot, sends the token, and starts the threads that serve the worker. Does
+   * not wait for the worker to connect.
    */
   void connectLater() {
     Process started = jvm.process();
@@ -83,8 +85,13 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
     try {
       // The pumps come first: whatever fails next, the worker's own words reach the report.
       // The end of standard error means the worker exited: stop waiting for it to connect.
-      jvm.startPumps(endpoint::closeServer);
-      endpoint.listen(jvm.socket());
+      jvm.startPumps(endpoint::stopWaiting);
+      if (jvm.pipes()) {
+        jvm.makePipes();
+        endpoint.openPipes(jvm.channel(), jvm.channelDown());
+      } else {
+        endpoint.listen(jvm.channel());
+      }
       jvm.mapProgress();
       endpoint.start(started.getOutputStream());
     } catch (IOException | RuntimeException e) {

@@ -4,10 +4,13 @@ import dev.parallelizable.Codec;
 import dev.parallelizable.DecodeLimits;
 import dev.parallelizable.RemoteException;
 import dev.parallelizable.internal.Columns;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,13 +21,25 @@ import java.util.Map;
  *
  * <h2>Channel</h2>
  *
- * For each worker the parent creates a fresh directory readable by its owner only (0700), starts
- * the worker JVM with the path of a Unix domain socket in it, and binds that socket while the JVM
- * boots. Then it writes a random token, as hex digits and a newline, to the worker's standard
- * input; the worker, which waits for the token, connects and presents it in its first frame. A
- * connection that does not present the token within a few seconds is dropped and the parent waits
- * for the next; once the worker has connected, the parent deletes the socket file, so no one else
- * can connect. No TCP port is ever opened. The worker's standard output and error are pipes that the parent copies, line by line and prefixed
+ * For each worker the parent creates a fresh directory readable by its owner only (0700) and, in
+ * it, two named pipes readable and writable by their owner only: {@value #CHANNEL_UP} (worker to
+ * parent) and {@value #CHANNEL_DOWN} (parent to worker). It starts the worker JVM with the path of
+ * the first, opens both for reading and writing while the JVM boots (so that no open blocks), and
+ * then writes a random token, as hex digits and a newline, to the worker's standard input. The
+ * worker, which waits for the token, opens the pipes and presents the token in its first frame.
+ * Once it has, the parent reopens each pipe for its own direction only, so that the worker's exit
+ * ends the stream it reads and fails what it writes, and deletes both files. A stream that does not
+ * begin with the token fails the worker's start.
+ *
+ * <p>Where no named pipe can be made (no {@code mkfifo} program, as in a distroless image or on
+ * Windows, or {@value #CHANNEL_PROPERTY}{@code =socket}), the channel is a Unix domain socket
+ * {@value #CHANNEL_SOCKET} in the same directory, bound while the JVM boots; a connection that does
+ * not present the token within a few seconds is dropped and the parent waits for the next, and once
+ * the worker has connected the socket file is deleted. No TCP port is ever opened. Pipes are the
+ * first choice because a JVM that connects a Unix domain socket first sets up a selector provider
+ * and a {@code SecureRandom}, tens of milliseconds of every worker's start.
+ *
+ * <p>The worker's standard output and error are pipes that the parent copies, line by line and prefixed
  * with the worker's name, to its own {@code System.out} and {@code System.err}: what a task prints,
  * even to file descriptor 1 directly, never touches the channel. The worker's standard input stays
  * open: its end of stream tells the worker that the parent died.
@@ -62,6 +77,14 @@ import java.util.Map;
  * parent  PING           (empty)                         a kept worker is handed to another pool
  * worker  READY          (empty)                         the answer: it is alive; RUNs may come
  *
+ * Over pipes, at any time after READY (the bulk socket; see Connection):
+ * worker  BULK_READY     (empty)                         a frame longer than 64 KiB crossed the pipe:
+ *                                                        the worker listens on socket "b"
+ *         (the parent connects and sends HELLO on the socket, then reads bulk frames from it)
+ * worker  BULK_ACCEPTED  (empty)                         the worker read the token on the socket:
+ *                                                        the parent may send bulk frames
+ * either  BULK           (empty)                         the next frame is on the bulk socket
+ *
  * codec    className:string maxDepth:int32 maxReferences:int64 maxArrayLength:int32 maxBytes:int64
  *          maxCollectionWorkPerObject:int64                       (the limits: DecodeLimits)
  * tasks    count:int32 methodCount:int16 (invokerClass:string key:string){methodCount}
@@ -79,7 +102,7 @@ import java.util.Map;
  *          file:string line:int32
  * </pre>
  *
- * The worker's name, the socket's and the progress slot's paths and its JVM options are on its
+ * The worker's name, its channel's and progress slot's paths and its JVM options are on its
  * command line, not in INIT. The codec's limits travel with its class name so that the worker
  * decodes arguments within the limits the parent decodes results with (a custom codec ignores
  * them). In the INIT of a job
@@ -143,9 +166,15 @@ public final class Protocol {
   public static final byte RUN_BATCH = 8;
   public static final byte BATCH_RESULTS = 9;
   public static final byte PING = 10;
+  public static final byte BULK = 11;
+  public static final byte BULK_READY = 12;
+  public static final byte BULK_ACCEPTED = 13;
 
   /** Length of the token, as hex digits. */
   public static final int TOKEN_LENGTH = 32;
+
+  /** The bytes of a HELLO frame: its header and the token. */
+  public static final int HELLO_BYTES = Connection.HEADER_BYTES + TOKEN_LENGTH;
 
   /** The exit code of a worker that ended itself after an {@link OutOfMemoryError}. */
   public static final int EXIT_OUT_OF_MEMORY = 3;
@@ -159,6 +188,21 @@ public final class Protocol {
    */
   public static final String EXIT_TRACE = "x";
 
+  /** The named pipe, in the worker's directory, from the worker to the parent. */
+  public static final String CHANNEL_UP = "u";
+
+  /** The named pipe, in the worker's directory, from the parent to the worker. */
+  public static final String CHANNEL_DOWN = "d";
+
+  /** The Unix domain socket, in the worker's directory, where there are no named pipes. */
+  public static final String CHANNEL_SOCKET = "s";
+
+  /** The socket, in the worker's directory, that the worker listens on for the bulk socket. */
+  public static final String CHANNEL_BULK = "b";
+
+  /** The system property that chooses the channel: {@code pipes} (the default) or {@code socket}. */
+  public static final String CHANNEL_PROPERTY = "dev.parallelizable.workerChannel";
+
   /** At most this many causes of an exception are sent structurally. */
   private static final int MAX_CAUSES = 16;
 
@@ -166,6 +210,34 @@ public final class Protocol {
   public static final int MAX_THROWN_TYPES = 32;
 
   private Protocol() {}
+
+  /** A HELLO frame that presents {@code token}, ready to be written. */
+  public static ByteBuffer hello(byte[] token) {
+    ByteBuffer frame = ByteBuffer.allocate(HELLO_BYTES).order(BYTE_ORDER);
+    return frame.putInt(1 + 8 + TOKEN_LENGTH).put(HELLO).putLong(0).put(token, 0, TOKEN_LENGTH).flip();
+  }
+
+  /**
+   * Reads exactly the bytes of a HELLO frame from {@code channel}, no more (what follows is not
+   * this reader's), and tells whether they are a HELLO that presents {@code token}.
+   *
+   * @throws EOFException if the stream ends first
+   */
+  public static boolean readHello(ReadableByteChannel channel, byte[] token) throws IOException {
+    ByteBuffer frame = ByteBuffer.allocate(HELLO_BYTES).order(BYTE_ORDER);
+    while (frame.hasRemaining()) {
+      if (channel.read(frame) < 0) {
+        throw new EOFException("The channel ended before the token");
+      }
+    }
+    frame.flip();
+    int length = frame.getInt();
+    byte type = frame.get();
+    frame.getLong();
+    byte[] presented = new byte[TOKEN_LENGTH];
+    frame.get(presented);
+    return length == 1 + 8 + TOKEN_LENGTH && type == HELLO && MessageDigest.isEqual(token, presented);
+  }
 
   /** Writes {@code value} as a framed value; on failure the output is left as it was. */
   public static void writeValue(FrameOutput out, Codec codec, Object value) throws IOException {

@@ -5,13 +5,11 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.ProcessPoolBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -207,9 +205,9 @@ final class StartWorkloads {
 
   /**
    * W2's worker floor: {@code count} JVMs started together, each running the worker's main class
-   * with the collector options a pool gives it until it has connected to its socket and sent
-   * its token, the handshake (with the median CPU time a worker used up to it, as the operating
- * system counts it); then their standard input is closed, which makes a worker halt as
+   * with the collector options a pool gives it until it has opened its named pipes and sent its
+   * token, the handshake (with the median CPU time a worker used up to it, as the operating system
+   * counts it); then their standard input is closed, which makes a worker halt as
    * when its parent is gone, until all exited. What a job adds above it is the pool's.
    */
   private void workerFloor(int count, int reps) {
@@ -220,25 +218,33 @@ final class StartWorkloads {
     for (int rep = 0; rep < reps; rep++) {
       Path directory = null;
       List<Process> started = new ArrayList<>();
-      List<ServerSocketChannel> servers = new ArrayList<>();
-      List<SocketChannel> channels = new ArrayList<>();
+      List<FileChannel> pipes = new ArrayList<>();
       try {
         directory = Files.createTempDirectory("parallelizable-floor");
-        List<Path> sockets = new ArrayList<>();
+        // The pool's channel: two named pipes per worker, made and held open for reading and
+        // writing before the JVM needs them, as the pool does while it boots.
+        List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
         for (int i = 0; i < count; i++) {
-          Path socket = directory.resolve("s" + i);
-          ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-          server.bind(UnixDomainSocketAddress.of(socket));
-          servers.add(server);
-          sockets.add(socket);
+          mkfifo.add(directory.resolve("u" + i).toString());
+          mkfifo.add(directory.resolve("d" + i).toString());
+        }
+        ok &= new ProcessBuilder(mkfifo).inheritIO().start().waitFor() == 0;
+        for (int i = 0; i < count; i++) {
+          // The worker finds its pipe from the parent beside its pipe to it, named "d".
+          Path worker = Files.createDirectory(directory.resolve("w" + i));
+          Files.move(directory.resolve("u" + i), worker.resolve("u"));
+          Files.move(directory.resolve("d" + i), worker.resolve("d"));
+          pipes.add(FileChannel.open(worker.resolve("u"), StandardOpenOption.READ, StandardOpenOption.WRITE));
+          pipes.add(FileChannel.open(worker.resolve("d"), StandardOpenOption.READ, StandardOpenOption.WRITE));
         }
         byte[] token = new byte[TOKEN_LENGTH];
         Arrays.fill(token, (byte) '0');
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
+          Path worker = directory.resolve("w" + i);
           Process process = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-XX:-UsePerfData",
                   "-cp", System.getProperty("java.class.path"), WORKER_MAIN,
-                  sockets.get(i).toString(), directory.resolve("p" + i).toString(), "floor-" + i, "UTF-8")
+                  worker.resolve("u").toString(), worker.resolve("p").toString(), "floor-" + i, "UTF-8")
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -246,11 +252,10 @@ final class StartWorkloads {
           process.getOutputStream().write(token);
           process.getOutputStream().flush();
         }
-        for (ServerSocketChannel server : servers) {
-          SocketChannel channel = server.accept();
-          channels.add(channel); // open until the worker is gone: it must not see its channel end
+        for (int i = 0; i < count; i++) {
+          FileChannel up = pipes.get(2 * i);
           ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
-          while (hello.hasRemaining() && channel.read(hello) >= 0) {
+          while (hello.hasRemaining() && up.read(hello) >= 0) {
             // the frame header and the token
           }
           ok &= !hello.hasRemaining();
@@ -273,13 +278,11 @@ final class StartWorkloads {
         throw new IllegalStateException("Interrupted while waiting for the worker floor's JVMs", e);
       } finally {
         started.forEach(Process::destroyForcibly);
-        List<java.io.Closeable> open = new ArrayList<>(channels);
-        open.addAll(servers);
-        for (java.io.Closeable closeable : open) {
+        for (FileChannel pipe : pipes) {
           try {
-            closeable.close();
+            pipe.close();
           } catch (IOException e) {
-            // its socket file is deleted with the directory below
+            // its file is deleted with the directory below
           }
         }
         deleteTree(directory);

@@ -101,6 +101,7 @@ final class ParentWatch extends Thread {
     public void run() {
       WorkerMain.deleteQuietly(progressFile); // the parent cannot clean up any more
       WorkerMain.deleteQuietly(progressFile.resolveSibling(Protocol.EXIT_TRACE));
+      WorkerMain.deleteQuietly(progressFile.resolveSibling(Protocol.CHANNEL_BULK));
       WorkerMain.deleteQuietly(progressFile.getParent());
       if (shared != null) {
         shared.deleteDirectory(); // mappings already made stay valid until this JVM is gone

@@ -26,7 +26,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * The main class of a worker JVM. Arguments: the socket path, the progress slot's path, the
+ * The main class of a worker JVM. Arguments: the channel's path (the named pipe to the parent, or
+ * the socket; see {@link Protocol}), the progress slot's path, the
  * worker's name, the charset of the parent's standard output, and the pool's directory of shared
  * data (see {@link SharedMappings}).
  *
@@ -114,14 +115,39 @@ public final class WorkerMain {
     ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]), shared);
     watch.start();
 
-    Connection connection =
-        new Connection(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
+    Connection connection = connect(args[0]);
+    if (!isSocket(args[0])) {
+      // Over pipes, the first large frame sets up the bulk socket (see Connection).
+      connection.startOnLargeFrame(
+          new BulkChannel(connection, Paths.get(args[1]).resolveSibling(Protocol.CHANNEL_BULK), token));
+    }
     FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
     hello.write(token, 0, token.length);
     connection.send(Protocol.HELLO, 0, hello);
     WorkerMain worker = new WorkerMain(args[2], connection, Paths.get(args[1]), watch, shared);
     Runtime.getRuntime().addShutdownHook(new OrderlyExit(worker));
     worker.serve();
+  }
+
+  /**
+   * Opens the channel that {@code path} names: the named pipe to the parent, with the pipe from it
+   * beside it; or, if its name says so, the Unix domain socket. Neither open blocks: the parent
+   * holds both pipes open before it sends the token. The pipes are opened by the classes that
+   * read standard input, which a worker loads anyway.
+   */
+  private static Connection connect(String path) throws IOException {
+    Path channel = Paths.get(path);
+    if (isSocket(path)) {
+      return new Connection(SocketChannel.open(UnixDomainSocketAddress.of(channel)));
+    }
+    FileInputStream down = new FileInputStream(channel.resolveSibling(Protocol.CHANNEL_DOWN).toFile());
+    FileOutputStream up = new FileOutputStream(channel.toFile());
+    return new Connection(down.getChannel(), up.getChannel());
+  }
+
+  /** Whether the channel's path names the socket rather than the pipe to the parent. */
+  private static boolean isSocket(String path) {
+    return Paths.get(path).getFileName().toString().equals(Protocol.CHANNEL_SOCKET);
   }
 
   /**

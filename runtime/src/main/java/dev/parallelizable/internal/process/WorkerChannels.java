@@ -1,0 +1,104 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.internal.protocol.Protocol;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which channel a worker gets, and its named pipes. A pair of named pipes is the first choice: a
+ * worker opens them with the classes that read its standard input, while connecting a Unix domain
+ * socket first sets up the JDK's selector provider and a {@code SecureRandom}, tens of milliseconds
+ * of every worker's start. Java cannot make a named pipe, so the system's {@code mkfifo} program
+ * makes them; where it is not on the {@code PATH} (a distroless image, Windows), or the system
+ * property {@value Protocol#CHANNEL_PROPERTY} is {@code socket}, the channel is a socket.
+ *
+ * <p>Thread-safe: stateless but for the location of {@code mkfifo}, looked up once.
+ */
+final class WorkerChannels {
+  static final String PIPES = "pipes";
+  static final String SOCKET = "socket";
+  /** How long {@code mkfifo} may take: it makes two files. */
+  private static final long MKFIFO_TIMEOUT_SECONDS = 10;
+
+  private WorkerChannels() {}
+
+  /** Where {@code mkfifo} is, looked up once, on first use: null if not on the {@code PATH}. */
+  private static final class Mkfifo {
+    static final Path PROGRAM = File.separatorChar == '/' ? find(System.getenv("PATH")) : null;
+  }
+
+  /**
+   * The first regular, executable file named {@code mkfifo} (or a link to one) in the directories
+   * of {@code path}, a {@code PATH} variable; null if there is none.
+   */
+  static Path find(String path) {
+    if (path == null) {
+      return null;
+    }
+    for (String directory : path.split(File.pathSeparator)) {
+      if (directory.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(directory, "mkfifo");
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks the system property {@value Protocol#CHANNEL_PROPERTY} when a pool is built.
+   *
+   * @throws IllegalArgumentException naming the property and the values it takes
+   */
+  static void checkProperty() {
+    String chosen = System.getProperty(Protocol.CHANNEL_PROPERTY);
+    if (chosen != null && !chosen.equals(PIPES) && !chosen.equals(SOCKET)) {
+      throw new IllegalArgumentException(
+          "The system property " + Protocol.CHANNEL_PROPERTY + " is \"" + chosen + "\"; it takes \""
+              + PIPES + "\" (named pipes, the default where mkfifo is on the PATH) or \"" + SOCKET
+              + "\" (a Unix domain socket)");
+    }
+  }
+
+  /** Whether a worker started now gets named pipes, else a socket. */
+  static boolean pipes() {
+    return !SOCKET.equals(System.getProperty(Protocol.CHANNEL_PROPERTY)) && Mkfifo.PROGRAM != null;
+  }
+
+  /**
+   * Makes the named pipes {@code up} and {@code down}, readable and writable by the user only.
+   *
+   * @throws IOException with {@code mkfifo}'s own words if it fails
+   */
+  static void makePipes(Path up, Path down) throws IOException {
+    Path program = Mkfifo.PROGRAM;
+    if (program == null) {
+      throw new IOException("mkfifo is no longer on the PATH");
+    }
+    Process mkfifo = Processes.start(
+        new ProcessBuilder(program.toString(), "-m", "600", up.toString(), down.toString())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+    String output = new String(mkfifo.getInputStream().readAllBytes(), Charset.defaultCharset()).strip();
+    try {
+      if (!mkfifo.waitFor(MKFIFO_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        mkfifo.destroyForcibly();
+        throw new IOException(program + " did not make the worker's pipes within " + MKFIFO_TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      mkfifo.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while " + program + " made the worker's pipes", e);
+    }
+    if (mkfifo.exitValue() != 0) {
+      throw new IOException(program + " could not make the worker's pipes (exit code " + mkfifo.exitValue()
+          + (output.isEmpty() ? ")" : "): " + output));
+    }
+  }
+}
