@@ -156,7 +156,7 @@ def table(args):
             row(f"W1 {tasks:,} cubes", "warm ms, the loop into a long[] (ratio to the List<Long> loop)",
                 [w1_cell("loop-array", tasks), None, None, None, None], None, None)
         if ours("W1", "processes-bound", tasks=tasks) is not None:
-            row(f"W1 {tasks:,} cubes", "bound: the same bytes over a Unix socket per worker, ms (ratio to loop)",
+            row(f"W1 {tasks:,} cubes", "bound: the same bytes over pipes and a socket per worker, as a worker's channel, ms (ratio to loop)",
                 [None, None, None, None, w1_cell("processes-bound", tasks)], None, None)
         best_name = py_best("W1", py_backends_w1, "warm_median_s", 1e3, n=n)[1]
         cold = py("W1", best_name, "cold_total_s", n=n) if best_name else None

@@ -1,5 +1,6 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.protocol.Protocol;
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * makes them; where it is not on the {@code PATH} (a distroless image, Windows), or the system
  * property {@value Protocol#CHANNEL_PROPERTY} is {@code socket}, the channel is a socket.
  *
- * <p>Thread-safe: stateless but for the location of {@code mkfifo}, looked up once.
+ * <p>Thread-safe: stateless but for the location of {@code mkfifo}, looked up once, and whether it
+ * ever failed, a volatile flag.
  */
 final class WorkerChannels {
   static final String PIPES = "pipes";
@@ -66,9 +68,28 @@ final class WorkerChannels {
     }
   }
 
+  /** Set once {@code mkfifo} failed: from then on workers get a socket. */
+  private static volatile boolean pipesFailed;
+
   /** Whether a worker started now gets named pipes, else a socket. */
   static boolean pipes() {
-    return !SOCKET.equals(System.getProperty(Protocol.CHANNEL_PROPERTY)) && Mkfifo.PROGRAM != null;
+    return !pipesFailed && !SOCKET.equals(System.getProperty(Protocol.CHANNEL_PROPERTY)) && Mkfifo.PROGRAM != null;
+  }
+
+  /**
+   * {@code mkfifo} could not make a worker's pipes in {@code directory} (a file system without
+   * named pipes): from now on workers get a socket, and the first time this is logged.
+   */
+  static void pipesFailed(Path directory, IOException problem) {
+    if (pipesFailed) {
+      return;
+    }
+    pipesFailed = true;
+    System.getLogger(Loggers.PROCESS_POOL).log(
+        System.Logger.Level.WARNING,
+        "Named pipes could not be made in " + directory + " (" + problem.getMessage() + "); worker"
+            + " processes talk over a Unix domain socket from now on, which costs each about 30 ms"
+            + " more to start");
   }
 
   /**

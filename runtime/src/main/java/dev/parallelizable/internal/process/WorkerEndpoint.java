@@ -355,7 +355,8 @@ final class WorkerEndpoint implements Runnable {
   /**
    * The worker listens for the bulk socket: connects, reads bulk frames from it from now on, and
    * presents the token; once the worker has read it ({@link Protocol#BULK_ACCEPTED}), large frames
-   * are sent on it too. If the connection fails, large frames keep crossing the pipes.
+   * are sent on it too. If the connection fails, or would have to wait, large frames keep crossing
+   * the pipes.
    */
   private void connectBulk() {
     if (bulk != null) {
@@ -363,7 +364,14 @@ final class WorkerEndpoint implements Runnable {
     }
     SocketChannel socket = null;
     try {
-      socket = SocketChannel.open(UnixDomainSocketAddress.of(jvm.bulkSocket()));
+      // Without blocking: the reader thread must never wait on a socket whose backlog another
+      // process of the user filled; then there is no bulk socket.
+      socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+      socket.configureBlocking(false);
+      if (!socket.connect(UnixDomainSocketAddress.of(jvm.bulkSocket()))) {
+        throw new IOException("the worker's bulk socket takes no connection now");
+      }
+      socket.configureBlocking(true);
       connection.receiveBulkFrom(socket);
       ByteBuffer hello = Protocol.hello(token);
       while (hello.hasRemaining()) {

@@ -87,7 +87,16 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
       // The end of standard error means the worker exited: stop waiting for it to connect.
       jvm.startPumps(endpoint::stopWaiting);
       if (jvm.pipes()) {
-        jvm.makePipes();
+        try {
+          jvm.makePipes();
+        } catch (IOException e) {
+          // Its directory's file system makes no named pipes: this worker is replaced, and every
+          // worker from now on gets a socket.
+          WorkerChannels.pipesFailed(jvm.channel().getParent(), e);
+          started.destroyForcibly();
+          end(new StartFailure("its named pipes could not be made: " + e.getMessage(), e, true));
+          return;
+        }
         endpoint.openPipes(jvm.channel(), jvm.channelDown());
       } else {
         endpoint.listen(jvm.channel());

@@ -142,8 +142,9 @@ final class Workloads {
 
   /**
    * The floor of W1 on processes: only the bytes its map moves (an int argument, a long result per
-   * task) over one Unix domain socket per worker, in chunks as the pool first cuts them, paired
-   * with the loop as the pools are.
+   * task) over each worker's channel as a pool has it (two pipes, and a socket for chunks over 64
+   * KiB; see {@link ChannelBound}), in chunks as the pool first cuts them, paired with the loop as
+   * the pools are.
    */
   private JsonLine channelBound(List<Integer> xs, Mapper<Integer, Long> loop, int reps) {
     int chunk = Math.max(1, (xs.size() + 4 * workers - 1) / (4 * workers));
