@@ -25,7 +25,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +103,7 @@ final class WorkerEndpoint implements Runnable {
   private volatile Throwable fatal;
   private boolean killed;
   /** A peer that connected and has not presented the token yet; guarded by this object's lock. */
-  private Connection unverified;
+  private SocketChannel unverified;
   private long unverifiedSinceNanos;
 
   /** The assignment the worker runs, or null. */
@@ -173,7 +172,7 @@ final class WorkerEndpoint implements Runnable {
    * Listener#ended}.
    */
   void kill() {
-    Connection peer;
+    SocketChannel peer;
     synchronized (this) {
       killed = true;
       peer = unverified;
@@ -181,7 +180,7 @@ final class WorkerEndpoint implements Runnable {
     jvm.kill();
     stopWaiting();
     if (peer != null) {
-      peer.close(); // the reader may wait on a peer that is not the worker
+      Connection.closeQuietly(peer); // the reader may wait on a peer that is not the worker
     }
   }
 
@@ -380,13 +379,7 @@ final class WorkerEndpoint implements Runnable {
       bulk = socket;
     } catch (IOException e) {
       // the worker went away, or another process took its socket's place: no bulk socket
-      if (socket != null) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // closed either way
-        }
-      }
+      Connection.closeQuietly(socket);
     }
   }
 
@@ -398,11 +391,11 @@ final class WorkerEndpoint implements Runnable {
    * timeout bounds the whole.
    */
   private Connection acceptSocket() throws IOException {
-    Connection candidate;
-    while (!presentsToken(candidate = new Connection(accept()))) {
-      candidate.close();
+    SocketChannel candidate;
+    while (!presentsToken(candidate = accept())) {
+      Connection.closeQuietly(candidate);
       if (isKilled()) {
-        throw new StartFailure("it was stopped before it connected", null);
+        throw notConnected();
       }
       System.getLogger(Loggers.PROCESS_POOL)
           .log(
@@ -413,7 +406,7 @@ final class WorkerEndpoint implements Runnable {
                   + " process of this user connected to it; still waiting for the worker");
     }
     closeServer();
-    return candidate;
+    return new Connection(candidate);
   }
 
   private SocketChannel accept() throws StartFailure {
@@ -428,8 +421,11 @@ final class WorkerEndpoint implements Runnable {
     return killed;
   }
 
-  /** Whether the peer's first frame is a HELLO with the token; false on any error. */
-  private boolean presentsToken(Connection candidate) {
+  /**
+   * Whether the peer's first frame is a HELLO with the token, read as from a pipe and no further
+   * (see {@link Protocol#readHello}); false on any error.
+   */
+  private boolean presentsToken(SocketChannel candidate) {
     synchronized (this) {
       if (killed) {
         return false;
@@ -438,10 +434,7 @@ final class WorkerEndpoint implements Runnable {
       unverifiedSinceNanos = System.nanoTime();
     }
     try {
-      Connection.Frame hello = candidate.receive(Protocol.TOKEN_LENGTH);
-      return hello != null
-          && hello.type == Protocol.HELLO
-          && MessageDigest.isEqual(token, hello.body.readBytes(Protocol.TOKEN_LENGTH));
+      return Protocol.readHello(candidate, token);
     } catch (IOException | RuntimeException e) {
       return false;
     } finally {
@@ -453,14 +446,14 @@ final class WorkerEndpoint implements Runnable {
 
   /** Watchdog: drops a peer that has not presented a token for too long. */
   void dropSilentPeer(long nowNanos) {
-    Connection silent;
+    SocketChannel silent;
     synchronized (this) {
       silent = unverified;
       if (silent == null || nowNanos - unverifiedSinceNanos <= HELLO_TIMEOUT_NANOS) {
         return;
       }
     }
-    silent.close(); // wakes the reader in presentsToken
+    Connection.closeQuietly(silent); // wakes the reader in presentsToken
   }
 
   private static ClassLoader loaderOf(Task<?> task) {
@@ -598,15 +591,8 @@ final class WorkerEndpoint implements Runnable {
 
   /** Closes the pipes opened for the handshake, if still open; under this object's lock. */
   private void closeHandshakePipes() {
-    for (FileChannel pipe : new FileChannel[] {handshakeUp, handshakeDown}) {
-      if (pipe != null) {
-        try {
-          pipe.close(); // a reader blocked in it gets an AsynchronousCloseException
-        } catch (IOException e) {
-          // nothing left to release
-        }
-      }
-    }
+    Connection.closeQuietly(handshakeUp); // a reader blocked in it gets an AsynchronousCloseException
+    Connection.closeQuietly(handshakeDown);
     handshakeUp = null;
     handshakeDown = null;
   }
@@ -616,12 +602,6 @@ final class WorkerEndpoint implements Runnable {
     synchronized (this) {
       s = server;
     }
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // nothing left to release
-      }
-    }
+    Connection.closeQuietly(s);
   }
 }

@@ -60,9 +60,10 @@ public final class Connection implements Closeable, FrameOutput.Sink {
   private final Object largeFrameLock = new Object();
   /**
    * Started the first time a frame longer than {@link #BULK_BYTES} crosses the pipe; then null.
-   * Accessed only under {@link #largeFrameLock}.
+   * Written only under {@link #largeFrameLock}; volatile, so that a large frame once it is null
+   * (always, in the parent) takes no lock.
    */
-  private Thread onLargeFrame;
+  private volatile Thread onLargeFrame;
 
   /** A connection over a pair of pipes: frames are read from {@code source}, sent to {@code sink}. */
   public Connection(ReadableByteChannel source, WritableByteChannel sink) {
@@ -172,6 +173,9 @@ public final class Connection implements Closeable, FrameOutput.Sink {
   }
 
   private void largeFrameOnPipe() {
+    if (onLargeFrame == null) {
+      return;
+    }
     Thread setUp;
     synchronized (largeFrameLock) {
       setUp = onLargeFrame;
@@ -281,7 +285,8 @@ public final class Connection implements Closeable, FrameOutput.Sink {
     closeQuietly(bulk);
   }
 
-  private static void closeQuietly(Channel channel) {
+  /** Closes {@code channel}, if not null, as one end of a channel that may already be broken. */
+  public static void closeQuietly(Channel channel) {
     if (channel == null) {
       return;
     }

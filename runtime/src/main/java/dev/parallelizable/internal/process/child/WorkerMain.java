@@ -115,12 +115,7 @@ public final class WorkerMain {
     ParentWatch watch = new ParentWatch(stdin.getChannel(), Paths.get(args[1]), shared);
     watch.start();
 
-    Connection connection = connect(args[0]);
-    if (!isSocket(args[0])) {
-      // Over pipes, the first large frame sets up the bulk socket (see Connection).
-      connection.startOnLargeFrame(
-          new BulkChannel(connection, Paths.get(args[1]).resolveSibling(Protocol.CHANNEL_BULK), token));
-    }
+    Connection connection = connect(Paths.get(args[0]), Paths.get(args[1]), token);
     FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
     hello.write(token, 0, token.length);
     connection.send(Protocol.HELLO, 0, hello);
@@ -130,24 +125,22 @@ public final class WorkerMain {
   }
 
   /**
-   * Opens the channel that {@code path} names: the named pipe to the parent, with the pipe from it
-   * beside it; or, if its name says so, the Unix domain socket. Neither open blocks: the parent
+   * Opens the channel that {@code channel} names: the named pipe to the parent, with the pipe from
+   * it beside it; or, if its name says so, the Unix domain socket. Neither open blocks: the parent
    * holds both pipes open before it sends the token. The pipes are opened by the classes that
-   * read standard input, which a worker loads anyway.
+   * read standard input, which a worker loads anyway; over them, the first large frame sets up the
+   * bulk socket beside the progress slot (see {@link Connection}).
    */
-  private static Connection connect(String path) throws IOException {
-    Path channel = Paths.get(path);
-    if (isSocket(path)) {
+  private static Connection connect(Path channel, Path progressFile, byte[] token) throws IOException {
+    if (channel.getFileName().toString().equals(Protocol.CHANNEL_SOCKET)) {
       return new Connection(SocketChannel.open(UnixDomainSocketAddress.of(channel)));
     }
     FileInputStream down = new FileInputStream(channel.resolveSibling(Protocol.CHANNEL_DOWN).toFile());
     FileOutputStream up = new FileOutputStream(channel.toFile());
-    return new Connection(down.getChannel(), up.getChannel());
-  }
-
-  /** Whether the channel's path names the socket rather than the pipe to the parent. */
-  private static boolean isSocket(String path) {
-    return Paths.get(path).getFileName().toString().equals(Protocol.CHANNEL_SOCKET);
+    Connection connection = new Connection(down.getChannel(), up.getChannel());
+    connection.startOnLargeFrame(
+        new BulkChannel(connection, progressFile.resolveSibling(Protocol.CHANNEL_BULK), token));
+    return connection;
   }
 
   /**
