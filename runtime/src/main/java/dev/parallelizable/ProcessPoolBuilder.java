@@ -50,6 +50,8 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #idleTimeout(Duration)}</td><td>none: workers live as long as the pool</td></tr>
  *   <tr><td>{@link #reuseWorkersFor(Duration)}</td><td>zero: the workers of a closed pool are
  *       stopped, and every pool starts fresh JVMs</td></tr>
+ *   <tr><td>{@link #reuseWorkersAcrossRuns(Duration)}</td><td>zero: no worker outlives the
+ *       application's JVM</td></tr>
  *   <tr><td>{@link #shutdownTimeout(Duration)}</td><td>10 s</td></tr>
  *   <tr><td>{@link #initializer(Task)}</td><td>none</td></tr>
  *   <tr><td>{@link #initializerTimeout(Duration)}</td><td>60 s</td></tr>
@@ -115,6 +117,7 @@ public final class ProcessPoolBuilder {
   private Duration taskTimeout;
   private Duration idleTimeout;
   private Duration reuseWorkersFor;
+  private Duration reuseWorkersAcrossRuns;
   private Duration shutdownTimeout;
   private Task<?> initializer;
   private Duration initializerTimeout;
@@ -412,10 +415,68 @@ public final class ProcessPoolBuilder {
    */
   public ProcessPoolBuilder reuseWorkersFor(Duration time) {
     requireUnset(reuseWorkersFor == null, "reuseWorkersFor was already set to %s", shown(reuseWorkersFor));
+    requireUnset(
+        reuseWorkersAcrossRuns == null,
+        "reuseWorkersFor(%s) cannot be combined with reuseWorkersAcrossRuns(%s): workers kept across"
+            + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
+        shown(time), shown(reuseWorkersAcrossRuns));
     requireArgument(
         time != null && !time.isNegative(),
         "reuseWorkersFor must be zero or positive, got %s", shown(time));
     reuseWorkersFor = time;
+    return this;
+  }
+
+  /**
+   * Keeps the workers of this pool warm for {@code time} once it is {@linkplain Pool#close()
+   * closed}, for the next pool of the same configuration, in this run of the application or in a
+   * later one: a command-line tool run again a moment later finds its workers started, and its
+   * first result takes milliseconds instead of a JVM start. Opt-in, for the same reasons as {@link
+   * #reuseWorkersFor(Duration)}, whose rules it follows, with these differences.
+   *
+   * <p><b>Where they wait.</b> A closed pool's healthy idle workers park in a directory of the
+   * user's, {@code parallelizable-warm-<user>} in {@code $XDG_RUNTIME_DIR} or else in the temporary
+   * directory, with mode 0700 (if that directory has another owner, another mode or is a link,
+   * workers are not kept, and a WARNING says why). Only that user's processes can reach them, and
+   * a pool that claims one hands it a new token over its pipes, as it does to a worker it starts.
+   *
+   * <p><b>Same configuration</b> is as for {@code reuseWorkersFor}, except that the output
+   * destination is the new pool's (the worker's output goes to whichever pool it serves), and the
+   * classpath or module path counts by its content: the size, CRC-32 and Adler-32 of every jar and
+   * every class file in it. A rebuilt class or jar never meets a worker started before the rebuild:
+   * the new build starts new workers, and the old ones expire unclaimed. The JDK counts by its
+   * path and its {@code lib/modules}.
+   *
+   * <p><b>What a warm worker may still hold</b> is what a {@linkplain #reuseWorkersFor(Duration)
+   * reused} one holds, from every earlier run that used it: static state, loaded classes, threads
+   * that tasks left running, open files. Its output prefix is the new pool's name for it.
+   *
+   * <p><b>When they end.</b> A parked worker exits in order at the end of {@code time} after its
+   * pool closed, deleting its directory; a worker killed meanwhile is swept by the next pool that
+   * looks for one. Workers are parked only by {@link Pool#close()} and {@link Pool#shutdown()}: the
+   * workers of a pool left open when the JVM exits are killed, as always. {@code java -cp <the
+   * runtime's jar> dev.parallelizable.WarmWorkers} lists them, and {@code ... WarmWorkers stop}
+   * stops every parked one (see {@link WarmWorkers}). Needs named pipes ({@code mkfifo} on the
+   * {@code PATH}); without them, and for {@link #job(Task) jobs}, no worker is kept. Default: zero.
+   *
+   * @param time how long a closed pool's workers wait for the next pool; {@link Duration#ZERO} for
+   *     not at all; not negative
+   * @return this builder
+   * @throws IllegalArgumentException if {@code time} is null or negative
+   * @throws IllegalStateException if it was already set, or {@link #reuseWorkersFor(Duration)} was
+   */
+  public ProcessPoolBuilder reuseWorkersAcrossRuns(Duration time) {
+    requireUnset(
+        reuseWorkersAcrossRuns == null, "reuseWorkersAcrossRuns was already set to %s", shown(reuseWorkersAcrossRuns));
+    requireArgument(
+        time != null && !time.isNegative(),
+        "reuseWorkersAcrossRuns must be zero or positive, got %s", shown(time));
+    requireUnset(
+        reuseWorkersFor == null,
+        "reuseWorkersAcrossRuns(%s) cannot be combined with reuseWorkersFor(%s): workers kept across"
+            + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
+        shown(time), shown(reuseWorkersFor));
+    reuseWorkersAcrossRuns = time;
     return this;
   }
 
@@ -662,7 +723,8 @@ public final class ProcessPoolBuilder {
         config(workers == UNSET ? Runtime.getRuntime().availableProcessors() : workers, false)
             .prestartWorkers(prestartWorkers)
             .retryPolicy(retryPolicy)
-            .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor),
+            .reusingWorkersFor(reuseWorkersFor == null ? Duration.ZERO : reuseWorkersFor)
+            .keepingWarmFor(reuseWorkersAcrossRuns == null ? Duration.ZERO : reuseWorkersAcrossRuns),
         name);
   }
 
@@ -719,7 +781,7 @@ public final class ProcessPoolBuilder {
         + ", maxTasksPerClassLoader="
         + (maxTasksPerClassLoader == UNSET ? "unlimited" : maxTasksPerClassLoader)
         + ", taskTimeout=" + taskTimeout + ", idleTimeout=" + idleTimeout + ", reuseWorkersFor="
-        + reuseWorkersFor + ", shutdownTimeout="
+        + reuseWorkersFor + ", reuseWorkersAcrossRuns=" + reuseWorkersAcrossRuns + ", shutdownTimeout="
         + shutdownTimeout + ", initializer=" + initializer + ", initializerTimeout="
         + initializerTimeout + ", crashPolicy=" + crashPolicy + ", retryPolicy=" + retryPolicy + ", codec=" + codec + ", workerOutput="
         + (workerOutput == null ? WorkerOutput.inherit() : workerOutput) + ", prestartWorkers="

@@ -39,6 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * READY, idle, of a closed pool that reuses workers --release()--> kept (WorkerCache) --taken by a
  *     pool of the same configuration--> STARTING in that pool --answered a PING--> READY in that pool
  *     (gone before it answered: replaced by a new worker, never given a task, never a start failure)
+ * READY, idle, of a closed pool that keeps workers across runs --release()--> PARK sent --the worker
+ *     closed its channel--> gone from this pool, parked (WarmWorkers) --claimed by a pool of the same
+ *     key, in this JVM or another--> STARTING in that pool --answered INIT--> READY in that pool
+ *     (gone before it answered: replaced by a new worker, never a start failure)
  * }</pre>
  *
  * A successor starts before its predecessor is gone: when the predecessor is given its last task
@@ -235,11 +239,15 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
   }
 
   /**
-   * Keeps a healthy idle worker of this closed pool for the next pool of the same configuration, if
-   * this pool reuses workers; otherwise, or if it is not healthy, stops it as {@link #stop} does.
+   * Parks a healthy idle worker of this closed pool for a pool of the same configuration in this or
+   * a later run, if this pool keeps workers across runs; keeps it for the next pool of this JVM, if
+   * it reuses workers; otherwise, or if it is not healthy, stops it as {@link #stop} does.
    */
   @Override
   public void release(WorkerProcess worker) {
+    if (worker.park(config.warmFor)) {
+      return; // gone once it has parked and closed its channel
+    }
     if (reuses() && WorkerCache.keep(worker, config.reuseWorkersFor)) {
       engine.gone(worker, null);
     } else {
@@ -341,7 +349,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
     if (problem instanceof WorkerJvm.StartFailure failure && failure.replaceable) {
       System.getLogger(Loggers.PROCESS_POOL).log(
           System.Logger.Level.WARNING,
-          "[" + worker.name + "] of " + engine + " was killed before it started: " + failure.getMessage()
+          "[" + worker.name + "] of " + engine + " did not start: " + failure.getMessage()
               + "; the pool starts another");
       return null;
     }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -93,17 +95,22 @@ final class WorkerChannels {
   }
 
   /**
-   * Makes the named pipes {@code up} and {@code down}, readable and writable by the user only.
+   * Makes the named pipes {@code pipes} (a worker's {@code up} and {@code down}, and a warm
+   * worker's others), readable and writable by the user only.
    *
    * @throws IOException with {@code mkfifo}'s own words if it fails
    */
-  static void makePipes(Path up, Path down) throws IOException {
+  static void makePipes(Path... pipes) throws IOException {
     Path program = Mkfifo.PROGRAM;
     if (program == null) {
       throw new IOException("mkfifo is no longer on the PATH");
     }
+    List<String> command = new ArrayList<>(List.of(program.toString(), "-m", "600"));
+    for (Path pipe : pipes) {
+      command.add(pipe.toString());
+    }
     Process mkfifo = Processes.start(
-        new ProcessBuilder(program.toString(), "-m", "600", up.toString(), down.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
     String output = new String(mkfifo.getInputStream().readAllBytes(), Charset.defaultCharset()).strip();

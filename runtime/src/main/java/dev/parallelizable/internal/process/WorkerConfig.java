@@ -135,6 +135,14 @@ public final class WorkerConfig {
    * ({@link WorkerCache}); zero: not kept, and kept workers are not taken either.
    */
   final Duration reuseWorkersFor;
+  /**
+   * How long the workers of a closed pool wait, parked, for a pool of the same {@link #warmKey()} in
+   * this or a later run of the application ({@link WarmWorkers}); zero: they are not kept across
+   * runs, and parked workers are not claimed either.
+   */
+  final Duration warmFor;
+  /** The key of {@link WarmWorkers}, computed by it on first use. */
+  volatile String warmKey;
   /** What a worker of this configuration is, started and initialized; see {@link #reuseKey()}. */
   private final List<Object> reuseKey;
 
@@ -225,6 +233,7 @@ public final class WorkerConfig {
     this.encodedInitializer =
         initializer == null ? null : EncodedTasks.encode(new Task<?>[] {initializer}, codec);
     this.reuseWorkersFor = Duration.ZERO;
+    this.warmFor = Duration.ZERO;
     this.reuseKey = List.of(
         command(Path.of("s"), Path.of("p"), Path.of("x"), "w"),
         codec.getClass().getName(),
@@ -235,7 +244,7 @@ public final class WorkerConfig {
         maxTasksPerClassLoader);
   }
 
-  private WorkerConfig(WorkerConfig config, Duration reuseWorkersFor) {
+  private WorkerConfig(WorkerConfig config, Duration reuseWorkersFor, Duration warmFor) {
     this.workers = config.workers;
     this.jvmOptions = config.jvmOptions;
     this.classpath = config.classpath;
@@ -258,6 +267,7 @@ public final class WorkerConfig {
     this.outputCharset = config.outputCharset;
     this.reuseKey = config.reuseKey;
     this.reuseWorkersFor = reuseWorkersFor;
+    this.warmFor = warmFor;
     this.sharedArrayThreshold = config.sharedArrayThreshold;
     this.prestartWorkers = config.prestartWorkers;
     this.retryPolicy = config.retryPolicy;
@@ -271,7 +281,27 @@ public final class WorkerConfig {
    * @return the configuration, reusing workers for {@code time}
    */
   public WorkerConfig reusingWorkersFor(Duration time) {
-    return new WorkerConfig(this, time);
+    return new WorkerConfig(this, time, warmFor);
+  }
+
+  /**
+   * This configuration with the workers of a closed pool parked for {@code time}, for a pool of the
+   * same configuration in this or a later run of the application, and parked workers of it claimed
+   * by its pools.
+   *
+   * @param time how long a parked worker waits; zero for not at all
+   * @return the configuration, keeping workers warm for {@code time}
+   */
+  public WorkerConfig keepingWarmFor(Duration time) {
+    return new WorkerConfig(this, reuseWorkersFor, time);
+  }
+
+  /**
+   * Whether this configuration's workers are kept warm across runs: parked when their pool closes,
+   * and claimed by its pools, where named pipes and a private directory allow it.
+   */
+  boolean warm() {
+    return !warmFor.isZero() && !jobMode;
   }
 
   /**
@@ -286,7 +316,7 @@ public final class WorkerConfig {
     return reuseKey;
   }
 
-  private byte[] initializerBytes() {
+  byte[] initializerBytes() {
     if (encodedInitializer == null) {
       return new byte[0];
     }

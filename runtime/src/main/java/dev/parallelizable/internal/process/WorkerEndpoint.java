@@ -205,6 +205,21 @@ final class WorkerEndpoint implements Runnable {
     }
   }
 
+  /**
+   * Asks the worker to park until {@code deadlineMillis} (epoch) for a pool of this or a later run
+   * (see {@link WarmWorkers}): it closes its channel once parked, which the reader reports as an
+   * orderly end. If the request cannot be sent the worker is killed, and reported gone.
+   */
+  void park(long deadlineMillis) {
+    FrameOutput deadline = new FrameOutput(8);
+    deadline.writeLong(deadlineMillis);
+    try {
+      connection.send(Protocol.PARK, 0, deadline);
+    } catch (IOException | RuntimeException e) {
+      kill();
+    }
+  }
+
   /** Sends an assignment; if that fails, the worker is killed and the assignment reported lost. */
   void send(Assignment<EncodedTasks> request) {
     current = request;

@@ -1,14 +1,19 @@
 package dev.parallelizable.internal.process;
 
+import dev.parallelizable.internal.protocol.Connection;
 import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.shared.OwnedDirectories;
+import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +47,8 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   private final Path sharedDirectory;
   /** Whether its channel is a pair of named pipes, else a socket; chosen as it is created. */
   private final boolean pipes = WorkerChannels.pipes();
+  /** Whether it may be kept warm across runs (see {@link WarmWorkers}); chosen as it is created. */
+  private final boolean warm;
 
   private Path directory;
   private volatile Process process;
@@ -50,11 +57,23 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   private OutputPump stderr;
   private boolean killed;
   private volatile Integer exitStatus;
+  /**
+   * Whether its directory is a warm worker's (see {@link WarmWorkers}): its output comes through
+   * the named pipes {@link #outputPipes}, and it may be parked when its pool closes.
+   */
+  private boolean warmDirectory;
+  /** Its standard output and error, read from their named pipes; null unless in a warm directory. */
+  private FileChannel[] outputPipes;
+  /** Whether it was asked to park; once its channel ended in order it is no longer this JVM's. */
+  private boolean parking;
+  /** Whether it parked: it lives on for another parent, and nothing here may kill or delete it. */
+  private boolean detached;
 
   WorkerJvm(WorkerConfig config, String name, Path sharedDirectory) {
     this.config = config;
     this.name = name;
     this.sharedDirectory = sharedDirectory;
+    this.warm = pipes && config.warm() && WarmWorkers.root() != null;
   }
 
   /**
@@ -68,18 +87,103 @@ final class WorkerJvm implements WorkerRegistry.Registered {
         throw new IOException("the pool was stopped before the worker started");
       }
       try {
-        directory = privateDirectory();
-        process =
-            Processes.start(
-                new ProcessBuilder(
-                    config.command(
-                        channel(), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name,
-                        sharedDirectory)));
+        if (!warm || !startWarm()) {
+          directory = privateDirectory();
+          process = Processes.start(new ProcessBuilder(command()));
+        }
       } catch (IOException | RuntimeException e) {
         WorkerRegistry.remove(this);
         throw e;
       }
     }
+  }
+
+  private List<String> command() {
+    return config.command(
+        channel(), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name, sharedDirectory);
+  }
+
+  /**
+   * Claims a parked worker of this configuration, or starts one in a warm directory, its output on
+   * named pipes that outlive this JVM's reading of them; false if there is no warm directory to
+   * start it in (the caller starts a plain worker). Called under this object's lock.
+   */
+  private boolean startWarm() throws IOException {
+    String key = WarmWorkers.key(config);
+    WarmWorkers.Claimed claimed = WarmWorkers.claim(key);
+    if (claimed != null) {
+      directory = claimed.directory();
+      warmDirectory = true;
+      Files.deleteIfExists(directory.resolve("p")); // the last parent's progress slot, if unused
+      outputPipes = openOutputPipes();
+      process = new AttachedProcess(claimed.process(), directory, sharedDirectory);
+      return true;
+    }
+    Path made = WarmWorkers.newDirectory(key);
+    if (made == null) {
+      return false;
+    }
+    directory = made;
+    warmDirectory = true;
+    Path out = directory.resolve(Protocol.WARM_OUT);
+    Path err = directory.resolve(Protocol.WARM_ERR);
+    try {
+      WorkerChannels.makePipes(
+          directory.resolve(Protocol.CHANNEL_UP), directory.resolve(Protocol.CHANNEL_DOWN), out, err,
+          directory.resolve(Protocol.WARM_DOOR));
+    } catch (IOException e) {
+      deleteDirectory(); // the caller starts a plain worker, whose own pipes tell the user
+      warmDirectory = false;
+      return false;
+    }
+    // Held for reading and writing while the worker opens them for writing, which then never blocks.
+    FileChannel[] holders = {open(out, true), open(err, true)};
+    try {
+      process = Processes.start(new ProcessBuilder(command()).redirectOutput(out.toFile()).redirectError(err.toFile()));
+      WarmWorkers.recordProcess(directory, process.pid());
+      outputPipes = new FileChannel[] {open(out, false), open(err, false)};
+    } finally {
+      Connection.closeQuietly(holders[0]);
+      Connection.closeQuietly(holders[1]);
+    }
+    return true;
+  }
+
+  /**
+   * Opens a claimed worker's output pipes for reading, through a moment when this JVM holds them for
+   * writing too, so that the open never blocks; read-only after, so that they end when it exits.
+   */
+  private FileChannel[] openOutputPipes() throws IOException {
+    Path out = directory.resolve(Protocol.WARM_OUT);
+    Path err = directory.resolve(Protocol.WARM_ERR);
+    FileChannel[] holders = {open(out, true), open(err, true)};
+    try {
+      return new FileChannel[] {open(out, false), open(err, false)};
+    } finally {
+      Connection.closeQuietly(holders[0]);
+      Connection.closeQuietly(holders[1]);
+    }
+  }
+
+  private static FileChannel open(Path pipe, boolean write) throws IOException {
+    return write
+        ? FileChannel.open(pipe, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : FileChannel.open(pipe, StandardOpenOption.READ);
+  }
+
+  /** Whether this worker was claimed parked, rather than started by this JVM. */
+  boolean claimed() {
+    return process instanceof AttachedProcess;
+  }
+
+  /** Whether this worker may be parked when its pool closes: it lives in a warm directory. */
+  synchronized boolean warm() {
+    return warmDirectory;
+  }
+
+  /** The worker was asked to park: once its channel ends in order, it is no longer this JVM's. */
+  synchronized void parking() {
+    parking = true;
   }
 
   /** The worker's process once started, else null. */
@@ -93,9 +197,10 @@ final class WorkerJvm implements WorkerRegistry.Registered {
    */
   synchronized void startPumps(Runnable onStandardErrorEnd) {
     Process started = process;
-    stdout = new OutputPump(started.getInputStream(), name, false, config.output, config.outputCharset, null);
-    stderr =
-        new OutputPump(started.getErrorStream(), name, true, config.output, config.outputCharset, onStandardErrorEnd);
+    InputStream out = outputPipes != null ? Channels.newInputStream(outputPipes[0]) : started.getInputStream();
+    InputStream err = outputPipes != null ? Channels.newInputStream(outputPipes[1]) : started.getErrorStream();
+    stdout = new OutputPump(out, name, false, config.output, config.outputCharset, null);
+    stderr = new OutputPump(err, name, true, config.output, config.outputCharset, onStandardErrorEnd);
     stdout.start();
     stderr.start();
   }
@@ -122,7 +227,9 @@ final class WorkerJvm implements WorkerRegistry.Registered {
 
   /** Makes the worker's pipes, readable and writable by the user only (see {@link WorkerChannels}). */
   void makePipes() throws IOException {
-    WorkerChannels.makePipes(channel(), channelDown());
+    if (!warm()) {
+      WorkerChannels.makePipes(channel(), channelDown()); // a warm directory has them already
+    }
   }
 
   /** Maps the progress slot, which the worker writes as it starts each task. */
@@ -202,6 +309,9 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   void kill() {
     Process p;
     synchronized (this) {
+      if (detached) {
+        return; // parked: another parent's now
+      }
       killed = true;
       p = process;
     }
@@ -218,6 +328,9 @@ final class WorkerJvm implements WorkerRegistry.Registered {
    */
   void reap(Throwable problem, boolean retiring, Duration shutdownTimeout) {
     Process p = process;
+    if (problem == null && detach()) {
+      return;
+    }
     if (p != null) {
       boolean expected =
           problem == null || problem instanceof EOFException || problem instanceof StartFailure;
@@ -241,10 +354,37 @@ final class WorkerJvm implements WorkerRegistry.Registered {
         stderr.drain(DRAIN_MILLIS);
       }
       WorkerRegistry.remove(this);
-      if (!p.isAlive()) {
+      if (!p.isAlive() && !(p instanceof AttachedProcess)) { // a claimed worker's status is unknown
         exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
       }
     }
+  }
+
+  /**
+   * If the worker was asked to park and its channel ended in order, it parked: lets it go (no kill,
+   * no wait; the output pipes are closed, which ends the pumps; the directory stays) and returns
+   * true.
+   */
+  private boolean detach() {
+    FileChannel[] pipes;
+    synchronized (this) {
+      if (!parking || killed) {
+        return false;
+      }
+      detached = true;
+      pipes = outputPipes;
+    }
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // the worker no longer reads it
+    }
+    Connection.closeQuietly(pipes[0]);
+    Connection.closeQuietly(pipes[1]);
+    stdout.drain(DRAIN_MILLIS);
+    stderr.drain(DRAIN_MILLIS);
+    WorkerRegistry.remove(this);
+    return true;
   }
 
   /** Whether the pool's own SIGKILL ended the worker, even after its shutdown hooks began. */
@@ -285,6 +425,9 @@ final class WorkerJvm implements WorkerRegistry.Registered {
 
   /** Deletes the channel's files once the worker opened them: no one else can open them then. */
   synchronized void deleteChannelFiles() {
+    if (warmDirectory) {
+      return; // opened again by the next parent that claims the worker; the directory is private
+    }
     try {
       Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_SOCKET));
       Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_UP));
@@ -306,16 +449,8 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     if (directory == null) {
       return;
     }
-    try {
-      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_SOCKET));
-      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_UP));
-      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_DOWN));
-      Files.deleteIfExists(directory.resolve(Protocol.CHANNEL_BULK));
-      Files.deleteIfExists(directory.resolve("p"));
-      Files.deleteIfExists(directory.resolve(Protocol.EXIT_TRACE));
-      Files.deleteIfExists(directory);
-    } catch (IOException e) {
-      // a leftover empty directory in the temporary directory is harmless
+    if (!detached) { // a parked worker's directory is its own now
+      SharedFiles.deleteDirectory(directory);
     }
     directory = null;
   }

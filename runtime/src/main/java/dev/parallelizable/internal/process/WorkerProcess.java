@@ -257,6 +257,20 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
     endpoint.kill();
   }
 
+  /**
+   * Parks the worker for {@code time}, for a pool of the same configuration in this or a later run
+   * (see {@link WarmWorkers}), if it was started warm and is healthy; false if not, and the caller
+   * retires it. Once parked it closes its channel, and {@link #end} lets it go instead of reaping it.
+   */
+  boolean park(java.time.Duration time) {
+    if (!jvm.warm() || !healthy()) {
+      return false;
+    }
+    jvm.parking();
+    endpoint.park(System.currentTimeMillis() + time.toMillis());
+    return true;
+  }
+
   /** Closes the parent's side of the channel: the worker exits in order once it has read it. */
   void retire() {
     endpoint.shutdownOutput();
@@ -293,6 +307,13 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
    * reader never started.
    */
   void end(Throwable problem) {
+    if (jvm.claimed() && !endpoint.handshakeCompleted()) {
+      // A parked worker that did not take the claim (it expired, or was stopped, at that moment):
+      // the pool starts a new one in its place.
+      problem = new StartFailure(
+          "the parked worker it claimed did not answer"
+              + (problem == null ? "" : ": " + problem.getMessage()), problem, true);
+    }
     endpoint.close();
     RemoteDispatcher<WorkerProcess> engine;
     Consumer<WorkerProcess> forget;

@@ -76,6 +76,9 @@ import java.util.Map;
  * worker  FAILED  (id)   index:int32 fatal:int8 thrownTypes failure
  * parent  PING           (empty)                         a kept worker is handed to another pool
  * worker  READY          (empty)                         the answer: it is alive; RUNs may come
+ * parent  PARK           deadline:int64                  a pool that keeps workers across runs
+ *                                                        closed: the worker parks until the deadline
+ *                                                        (epoch ms) and closes the channel
  *
  * Over pipes, at any time after READY (the bulk socket; see Connection):
  * worker  BULK_READY     (empty)                         a frame longer than 64 KiB crossed the pipe:
@@ -169,6 +172,7 @@ public final class Protocol {
   public static final byte BULK = 11;
   public static final byte BULK_READY = 12;
   public static final byte BULK_ACCEPTED = 13;
+  public static final byte PARK = 14;
 
   /** Length of the token, as hex digits. */
   public static final int TOKEN_LENGTH = 32;
@@ -199,6 +203,35 @@ public final class Protocol {
 
   /** The socket, in the worker's directory, that the worker listens on for the bulk socket. */
   public static final String CHANNEL_BULK = "b";
+
+  /**
+   * A warm worker's standard output, a named pipe in its directory that it writes for as long as it
+   * lives: the parent it serves reads it, and while it serves none its output is dropped.
+   */
+  public static final String WARM_OUT = "o";
+
+  /** A warm worker's standard error, as {@link #WARM_OUT}. */
+  public static final String WARM_ERR = "e";
+
+  /**
+   * The named pipe a parked worker reads: the parent that claimed it writes its process id, its
+   * directory of shared data and a new token there, each on a line of its own.
+   */
+  public static final String WARM_DOOR = "w";
+
+  /**
+   * The file that says a warm worker is parked and may be claimed: its deadline in epoch
+   * milliseconds, on one line. A
+   * parent claims it, and the worker gives up at its deadline, by renaming it to {@link
+   * #WARM_CLAIMED} or {@link #WARM_EXPIRED}: only one of them can.
+   */
+  public static final String WARM_PARKED = "parked";
+
+  /** {@link #WARM_PARKED}, renamed by the parent that claimed the worker. */
+  public static final String WARM_CLAIMED = "claimed";
+
+  /** {@link #WARM_PARKED}, renamed by the worker whose deadline passed: it is exiting. */
+  public static final String WARM_EXPIRED = "expired";
 
   /** The system property that chooses the channel: {@code pipes} (the default) or {@code socket}. */
   public static final String CHANNEL_PROPERTY = "dev.parallelizable.workerChannel";

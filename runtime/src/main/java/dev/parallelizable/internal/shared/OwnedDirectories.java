@@ -48,6 +48,22 @@ public final class OwnedDirectories {
 
   private OwnedDirectories() {}
 
+  /**
+   * Whether process {@code pid}, which started at {@code start} (as {@link #startOf} read it), still
+   * runs; true when that cannot be told.
+   */
+  public static boolean runs(long pid, long start) {
+    return runs(new Owner(pid, start));
+  }
+
+  /**
+   * When process {@code pid} started, as {@link #runs(long, long)} takes it; 0 if it cannot be
+   * read.
+   */
+  public static long started(long pid) {
+    return startOf(pid);
+  }
+
   /** The owner a directory's name records. */
   record Owner(long pid, long start) {}
 

@@ -203,9 +203,12 @@ public final class SharedFiles implements SharedOwner {
   /**
    * Deletes the regular files of {@code directory}, then the directory; quietly. Needs no class of
    * its own: it may run after the application that loaded the library is gone (kept workers expired,
-   * the JVM exits), when its class loader may no longer load classes.
+   * the JVM exits), when its class loader may no longer load classes. Also a worker's own directory,
+   * by the worker whose parent is gone.
+   *
+   * @param directory the directory to delete, with the files in it
    */
-  static void deleteDirectory(Path directory) {
+  public static void deleteDirectory(Path directory) {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
       for (Path file : files) {
         Files.deleteIfExists(file);

@@ -1,11 +1,14 @@
 package dev.parallelizable.samples.bench;
 
+import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,13 +17,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * W4 in a fresh JVM: create a pool, run one trivial task, shut the pool down, and print the three
  * times in milliseconds on one line. {@link #inFreshJvm} starts it as a child JVM and reads them.
+ * With a warm tag, the pool keeps its workers across runs ({@code reuseWorkersAcrossRuns}), under a
+ * configuration of its own (a system property set to the tag), so that a second run with the same
+ * tag finds the first run's workers; with a nap, the task is {@code workers} naps of that many
+ * milliseconds instead (W2's pool).
  */
 public final class ColdStart {
   private ColdStart() {}
 
+  /** How long the workers of a warm run wait for the next run. */
+  static final Duration WARM_FOR = Duration.ofSeconds(20);
+
   /**
-   * {@code ColdStart <backend> <workers>}: prints {@code create first shutdown} in milliseconds.
-   * Without arguments it returns at once: the JVMs of W7's bound.
+   * {@code ColdStart <backend> <workers> [<warm tag> [<nap ms>]]}: prints {@code create first
+   * shutdown} in milliseconds. Without arguments it returns at once: the JVMs of W7's bound.
    */
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
@@ -39,9 +49,19 @@ public final class ColdStart {
       executor.shutdown();
       executor.awaitTermination(1, TimeUnit.MINUTES);
     } else {
-      Pool pool = backend.pool(workers);
+      Pool pool = args.length > 2
+          ? Parallel.processPool().workers(workers).systemProperty("parallelizable.bench.tag", args[2])
+              .reuseWorkersAcrossRuns(WARM_FOR).build()
+          : backend.pool(workers);
       t1 = System.nanoTime();
-      check(pool.apply(BenchTasksParallel.trivial(1)));
+      if (args.length > 3) {
+        List<Integer> naps = pool.map(BenchTasksParallel::nap, Collections.nCopies(workers, Integer.parseInt(args[3])));
+        if (naps.size() != workers) {
+          throw new IllegalStateException(naps.size() + " naps of " + workers);
+        }
+      } else {
+        check(pool.apply(BenchTasksParallel.trivial(1)));
+      }
       t2 = System.nanoTime();
       pool.close();
     }
@@ -57,9 +77,15 @@ public final class ColdStart {
 
   /** Runs {@link #main} in a new JVM on this JVM's classpath; returns its three times. */
   static double[] inFreshJvm(Backend backend, int workers) {
+    return inFreshJvm(backend, workers, List.of());
+  }
+
+  /** Runs {@link #main} in a new JVM with the further {@code arguments}; returns its three times. */
+  static double[] inFreshJvm(Backend backend, int workers, List<String> arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
-        ColdStart.class.getName(), backend.label(), Integer.toString(workers));
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        ColdStart.class.getName(), backend.label(), Integer.toString(workers)));
+    command.addAll(arguments);
     try {
       Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String line;

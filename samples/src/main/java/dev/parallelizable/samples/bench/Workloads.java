@@ -338,6 +338,7 @@ final class Workloads {
       }
     }
     if (runs(Backend.PROCESSES)) {
+      warmRuns("W2", tasks, List.of(Integer.toString(napMillis)), reps, "s", 1e3);
       starts().bareJvms(tasks, reps); // what the process jobs are bounded by
     }
   }
@@ -456,6 +457,31 @@ final class Workloads {
           .put("jvm_process_ms", Stats.of(jvm).median())
           .put("ok", true));
     }
+    if (runs(Backend.PROCESSES)) {
+      warmRuns("W4", workers, List.of(), reps, "ms", 1);
+    }
+  }
+
+  /**
+   * Two runs of an application in fresh JVMs, each a pool that keeps its workers across runs: the
+   * first starts them, the second finds them warm. Each repetition has a configuration of its own,
+   * so the first run of each is cold. Emits {@code processes-warm-first} and {@code
+   * processes-warm-second}, each the total of create, work and close ({@code unit}: ms or s).
+   */
+  private void warmRuns(String workload, int poolWorkers, List<String> task, int reps, String unit, double scale) {
+    List<Double> first = new ArrayList<>();
+    List<Double> second = new ArrayList<>();
+    for (int rep = 0; rep < reps; rep++) {
+      List<String> arguments = new ArrayList<>();
+      arguments.add(Long.toHexString(System.nanoTime()) + "-" + rep);
+      arguments.addAll(task);
+      double[] cold = ColdStart.inFreshJvm(Backend.PROCESSES, poolWorkers, arguments);
+      double[] warm = ColdStart.inFreshJvm(Backend.PROCESSES, poolWorkers, arguments);
+      first.add((cold[0] + cold[1] + cold[2]) / scale);
+      second.add((warm[0] + warm[1] + warm[2]) / scale);
+    }
+    emit(Stats.of(first).into(new JsonLine(workload, "processes-warm-first"), unit).put("ok", true));
+    emit(Stats.of(second).into(new JsonLine(workload, "processes-warm-second"), unit).put("ok", true));
   }
 
   // ---------------------------------------------------------------- W5

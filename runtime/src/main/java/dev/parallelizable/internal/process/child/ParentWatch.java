@@ -20,9 +20,15 @@ import java.util.Optional;
 final class ParentWatch extends Thread {
   private final FileChannel stdin;
   private final Path progressFile;
+  // Accessed only under this object's lock:
   /** The pool's shared data, deleted when the parent is gone; null if there is none. */
-  private final SharedMappings shared;
-  private boolean watchingProcess; // accessed only under this object's lock
+  private SharedMappings shared;
+  private boolean watchingProcess;
+  /**
+   * Counts the parents a warm worker served: a watch set up for an earlier one, whose exit comes
+   * after the worker parked, ends nothing.
+   */
+  private int parent;
   private volatile boolean stopped;
 
   ParentWatch(FileChannel stdin, Path progressFile, SharedMappings shared) {
@@ -34,6 +40,49 @@ final class ParentWatch extends Thread {
   }
 
   /**
+   * The worker parks (see {@link WarmDoor}): its parent may exit from now on. Stops watching
+   * standard input, whose only writer is that parent, and makes the watch on its process moot.
+   */
+  synchronized void park() {
+    parent++;
+    watchingProcess = true; // no watch is set up again until the next parent attaches
+    stopWatching();
+  }
+
+  /**
+   * A parked worker now serves the parent {@code pid}, with {@code shared} its directory of shared
+   * data (null for none): its process is watched from now on, and if it is gone already, the
+   * worker ends at once.
+   */
+  synchronized void attach(long pid, SharedMappings shared) {
+    int current = ++parent;
+    this.shared = shared;
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      halt(current);
+      return;
+    }
+    handle.get().onExit().thenRun(new Halt(this, current));
+  }
+
+  /** Halts the worker if {@code watched} is still the parent it serves. */
+  private void halt(int watched) {
+    Path directory = progressFile.getParent();
+    SharedMappings data;
+    synchronized (this) {
+      if (watched != parent) {
+        return; // the worker parked since: the parent it served may exit
+      }
+      data = shared;
+    }
+    WarmDoor.deleteDirectory(directory); // the parent cannot clean up any more
+    if (data != null) {
+      data.deleteDirectory(); // mappings already made stay valid until this JVM is gone
+    }
+    Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+  }
+
+  /**
    * Also watches the parent's process; called by the main thread once it has answered its second
    * frame, and by this thread if a task closed standard input.
    */
@@ -42,9 +91,9 @@ final class ParentWatch extends Thread {
       return;
     }
     watchingProcess = true;
-    Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-    if (parent.isPresent()) {
-      parent.get().onExit().thenRun(new Halt(progressFile, shared));
+    Optional<ProcessHandle> process = ProcessHandle.current().parent();
+    if (process.isPresent()) {
+      process.get().onExit().thenRun(new Halt(this, parent));
     }
   }
 
@@ -84,29 +133,22 @@ final class ParentWatch extends Thread {
       // the pipe broke: the parent is gone as well
     }
     if (!stopped) {
-      new Halt(progressFile, shared).run();
+      halt(0);
     }
   }
 
   private static final class Halt implements Runnable {
-    private final Path progressFile;
-    private final SharedMappings shared;
+    private final ParentWatch watch;
+    private final int parent;
 
-    Halt(Path progressFile, SharedMappings shared) {
-      this.progressFile = progressFile;
-      this.shared = shared;
+    Halt(ParentWatch watch, int parent) {
+      this.watch = watch;
+      this.parent = parent;
     }
 
     @Override
     public void run() {
-      WorkerMain.deleteQuietly(progressFile); // the parent cannot clean up any more
-      WorkerMain.deleteQuietly(progressFile.resolveSibling(Protocol.EXIT_TRACE));
-      WorkerMain.deleteQuietly(progressFile.resolveSibling(Protocol.CHANNEL_BULK));
-      WorkerMain.deleteQuietly(progressFile.getParent());
-      if (shared != null) {
-        shared.deleteDirectory(); // mappings already made stay valid until this JVM is gone
-      }
-      Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+      watch.halt(parent);
     }
   }
 }

@@ -57,7 +57,8 @@ final class TaskLoaders {
   private final byte[] initializer;
   private final Codec codec;
   private final String where;
-  private final SharedMappings shared;
+  /** Where the initializer's references to shared data resolve: the current parent's directory. */
+  private SharedMappings shared;
   /** Generated invokers by class name, created in {@link #current}; cleared with it. */
   private final Map<String, TaskInvoker> invokers = new HashMap<>();
   private TaskLoader current;
@@ -72,6 +73,11 @@ final class TaskLoaders {
     this.shared = shared;
     this.worker = WorkerMain.class.getClassLoader();
     this.runtime = new RuntimeClasses(worker);
+  }
+
+  /** A warm worker serves a new parent, whose directory of shared data is {@code shared}. */
+  void shared(SharedMappings shared) {
+    this.shared = shared;
   }
 
   /**

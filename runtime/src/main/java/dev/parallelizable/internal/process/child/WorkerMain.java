@@ -62,11 +62,18 @@ public final class WorkerMain {
   private static final long RELEASE_COLLECTS_BYTES = 1 << 20;
 
   private final String name;
-  private final Connection connection;
+  /** The channel to the parent it serves; a warm worker gets a new one from each parent. */
+  private Connection connection;
   private final Path progressFile;
   private final ParentWatch watch;
   /** Where references to shared data resolve; null if the parent gave no directory. */
-  private final SharedMappings shared;
+  private SharedMappings shared;
+  /** Where a warm worker parks between pools; made on its first park. */
+  private WarmDoor door;
+  /** Whether INIT was answered: a warm worker answers the INIT of each later parent at once. */
+  private boolean initialized;
+  /** Whether the worker runs one job's task and exits, told by INIT. */
+  private boolean jobMode;
   private ProgressSlot progress;
   private final FrameOutput results = new FrameOutput(8192);
   private Codec codec = SerializationCodec.INSTANCE;
@@ -165,38 +172,31 @@ public final class WorkerMain {
     if (init == null || init.type != Protocol.INIT) {
       throw new IOException("Expected INIT from the parent");
     }
-    FrameInput in = init.body;
-    in.sharedMappings(shared);
-    boolean jobMode;
-    try {
-      codec = Protocol.readCodec(in);
-      jobMode = in.readByte() != 0;
-      int tasksPerClassLoader = in.readInt();
-      boolean initializer = in.readByte() != 0;
-      if (tasksPerClassLoader > 0) {
-        loaders = new TaskLoaders(
-            tasksPerClassLoader, initializer ? in.readBytes(in.available()) : null, codec, name, shared);
-        loaders.renew(); // the initializer runs in the first loader, as part of the start
-      } else if (initializer) {
-        runInitializer(in);
-      }
-    } catch (Throwable e) {
-      FrameOutput failure = new FrameOutput(1024);
-      Protocol.writeFailure(failure, codec, e);
-      connection.send(Protocol.START_FAILED, 0, failure);
-      exit(1);
+    if (!initialize(init.body)) {
       return;
     }
-    connection.send(Protocol.READY, 0, null);
     int frames = 0;
     while (true) {
       Connection.Frame frame = connection.receive();
       if (frame == null) {
+        // The parent retired the worker, or it was killed: a warm worker's directory is outside the
+        // parent's own, so the worker deletes it (the pipes it holds stay open until it exits).
+        if (Files.exists(progressFile.resolveSibling(Protocol.WARM_DOOR))) {
+          WarmDoor.deleteDirectory(progressFile.getParent());
+        }
         exit(0);
         return;
       }
       if (frame.type == Protocol.PING) {
         connection.send(Protocol.READY, 0, null); // alive, for the pool that took it
+        continue;
+      }
+      if (frame.type == Protocol.PARK) {
+        park(frame.body.readLong());
+        continue;
+      }
+      if (frame.type == Protocol.INIT && initialized) {
+        connection.send(Protocol.READY, 0, null); // a warm worker, for the parent that claimed it
         continue;
       }
       frame.body.sharedMappings(shared);
@@ -224,6 +224,59 @@ public final class WorkerMain {
         watch.watchProcess();
       }
     }
+  }
+
+  /**
+   * Parks until {@code deadlineMillis} (epoch): closes the channel, which the parent reads as the
+   * end of this worker's service, and waits at the door for a parent to claim it (see {@link
+   * WarmDoor}); then serves that parent over the pipes of its directory, opened again.
+   */
+  private void park(long deadlineMillis) throws IOException {
+    watch.park();
+    connection.close();
+    if (door == null) {
+      door = new WarmDoor(progressFile.getParent());
+    }
+    WarmDoor.Claim claim = door.await(deadlineMillis);
+    shared = claim.sharedDirectory == null ? null : new SharedMappings(claim.sharedDirectory);
+    watch.attach(claim.parentPid, shared);
+    if (loaders != null) {
+      loaders.shared(shared);
+    }
+    synchronized (this) {
+      progress = null; // the new parent made a new progress slot
+    }
+    connection = connect(progressFile.resolveSibling(Protocol.CHANNEL_UP), progressFile, claim.token);
+    FrameOutput hello = new FrameOutput(Protocol.TOKEN_LENGTH);
+    hello.write(claim.token, 0, claim.token.length);
+    connection.send(Protocol.HELLO, 0, hello);
+  }
+
+  /** Handles INIT; false if the codec or the initializer failed, and the worker is exiting. */
+  private boolean initialize(FrameInput in) throws IOException {
+    in.sharedMappings(shared);
+    try {
+      codec = Protocol.readCodec(in);
+      jobMode = in.readByte() != 0;
+      int tasksPerClassLoader = in.readInt();
+      boolean initializer = in.readByte() != 0;
+      if (tasksPerClassLoader > 0) {
+        loaders = new TaskLoaders(
+            tasksPerClassLoader, initializer ? in.readBytes(in.available()) : null, codec, name, shared);
+        loaders.renew(); // the initializer runs in the first loader, as part of the start
+      } else if (initializer) {
+        runInitializer(in);
+      }
+    } catch (Throwable e) {
+      FrameOutput failure = new FrameOutput(1024);
+      Protocol.writeFailure(failure, codec, e);
+      connection.send(Protocol.START_FAILED, 0, failure);
+      exit(1);
+      return false;
+    }
+    initialized = true;
+    connection.send(Protocol.READY, 0, null);
+    return true;
   }
 
   private void runInitializer(FrameInput in) throws Throwable {

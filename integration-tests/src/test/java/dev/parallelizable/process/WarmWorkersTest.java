@@ -1,0 +1,222 @@
+package dev.parallelizable.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parallelizable.Parallel;
+import dev.parallelizable.ProcessPoolBuilder;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers kept warm across runs ({@code reuseWorkersAcrossRuns}): each run is a parent JVM of its
+ * own ({@link WarmMain}), whose {@code XDG_RUNTIME_DIR} is a temporary directory of the test, so the
+ * workers of these tests meet no one else's.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class WarmWorkersTest {
+  private static final Duration GONE_WITHIN = Duration.ofSeconds(30);
+
+  @TempDir Path runtimeDirectory;
+
+  /** Kills what a failed test left parked in its directory. */
+  @AfterEach
+  void stopWhatIsLeft() throws IOException {
+    for (Path pid : files("pid")) {
+      ProcessHandle.of(Long.parseLong(Files.readString(pid).strip().split(" ")[0]))
+          .ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void theWorkerOfAClosedPoolServesTheNextRunAndItsOutputReachesThatRun() throws Exception {
+    Run first = run("run", "60", "first-run");
+    Run second = run("run", "60", "second-run");
+    assertEquals(first.workerPid, second.workerPid, second.output);
+    assertTrue(second.output.contains("[worker-1] second-run"), second.output);
+    assertTrue(second.output.contains("[worker-1] raw second-run"), second.output); // file descriptor 1 itself
+    assertTrue(second.output.contains("[worker-1] err second-run"), second.output);
+    assertFalse(second.output.contains("first-run"), second.output);
+    Path root = root();
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root, LinkOption.NOFOLLOW_LINKS)));
+    Path worker = workerDirectory(first.workerPid);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(worker)));
+    for (String pipe : List.of("u", "d", "o", "e", "w")) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(worker.resolve(pipe))), pipe);
+    }
+    assertTrue(Files.exists(worker.resolve("parked")), "parked again after the second run");
+  }
+
+  @Test
+  void aChangedClasspathNeverMeetsAWorkerOfTheOldOne(@TempDir Path classes) throws Exception {
+    Path rebuilt = classes.resolve("Rebuilt.class");
+    Files.writeString(rebuilt, "the first build");
+    String classpath = System.getProperty("java.class.path") + File.pathSeparator + classes;
+    Run first = runOn(classpath, "run", "60", "one");
+    Files.writeString(rebuilt, "the next build!"); // the same size: only the content differs
+    Run second = runOn(classpath, "run", "60", "two");
+    assertNotEquals(first.workerPid, second.workerPid, second.output);
+    Run third = runOn(classpath, "run", "60", "three");
+    assertEquals(second.workerPid, third.workerPid, third.output);
+    assertTrue(ProcessHandle.of(first.workerPid).isPresent(), "the old worker waits for its own build");
+  }
+
+  @Test
+  void aParkedWorkerExpiresAndLeavesNoProcessAndNoFile() throws Exception {
+    Run run = run("run", "3", "brief");
+    Path worker = workerDirectory(run.workerPid);
+    assertTrue(Files.exists(worker.resolve("parked")), run.output);
+    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(run.workerPid)));
+    await().atMost(GONE_WITHIN).until(() -> Files.notExists(worker));
+  }
+
+  @Test
+  void aWorkerWhoseParentIsKilledWhileItServesEndsAndLeavesNoFile() throws Exception {
+    Process parent = start(System.getProperty("java.class.path"), "serve", "60");
+    try {
+      BufferedReader output =
+          new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = output.readLine()) != null && !line.startsWith("PID ")) {
+        // the parent's own lines
+      }
+      assertTrue(line != null, "the parent printed no PID");
+      long pid = Long.parseLong(line.substring(4).strip());
+      Path worker = workerDirectory(pid);
+      parent.destroyForcibly().waitFor();
+      await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(pid)));
+      await().atMost(GONE_WITHIN).untilAsserted(() -> assertTrue(Files.notExists(worker), () -> left(worker)));
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theCommandListsAndStopsParkedWorkers() throws Exception {
+    Run run = run("run", "60", "listed");
+    Path worker = workerDirectory(run.workerPid);
+    String listed = command("list");
+    assertTrue(listed.contains("pid " + run.workerPid + "  parked until"), listed);
+    String stopped = command("stop");
+    assertTrue(stopped.startsWith("Stopped 1 parked worker(s):"), stopped);
+    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(run.workerPid)));
+    assertTrue(Files.notExists(worker));
+    assertEquals("No warm workers.", command("list").strip());
+  }
+
+  @Test
+  void aRootThatIsNotPrivateKeepsNoWorker() throws Exception {
+    Path root = runtimeDirectory.resolve("parallelizable-warm-" + System.getProperty("user.name"));
+    Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Run first = run("run", "60", "open");
+    assertTrue(first.output.contains("Workers are not kept across runs: " + root), first.output);
+    assertTrue(first.output.contains("not rwx------"), first.output);
+    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(first.workerPid)));
+    try (Stream<Path> left = Files.list(root)) {
+      assertEquals(0, left.count(), "nothing kept in a root that is not private");
+    }
+  }
+
+  @Test
+  void theOptionIsCheckedWhenSet() {
+    ProcessPoolBuilder builder = Parallel.processPool();
+    IllegalArgumentException negative =
+        assertThrows(IllegalArgumentException.class, () -> builder.reuseWorkersAcrossRuns(Duration.ofSeconds(-1)));
+    assertEquals("reuseWorkersAcrossRuns must be zero or positive, got -1 s", negative.getMessage());
+    builder.reuseWorkersFor(Duration.ofSeconds(5));
+    IllegalStateException both =
+        assertThrows(IllegalStateException.class, () -> builder.reuseWorkersAcrossRuns(Duration.ofSeconds(5)));
+    assertTrue(both.getMessage().startsWith("reuseWorkersAcrossRuns(5 s) cannot be combined with reuseWorkersFor(5 s)"),
+        both.getMessage());
+  }
+
+  private record Run(long workerPid, String output) {}
+
+  private Run run(String... arguments) throws Exception {
+    return runOn(System.getProperty("java.class.path"), arguments);
+  }
+
+  private Run runOn(String classpath, String... arguments) throws Exception {
+    Process parent = start(classpath, arguments);
+    String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, parent.waitFor(), output);
+    assertTrue(output.contains("DONE"), output);
+    String pid = output.substring(output.indexOf("PID ") + 4).split("\\s")[0];
+    return new Run(Long.parseLong(pid), output);
+  }
+
+  private Process start(String classpath, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, WarmMain.class.getName()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("XDG_RUNTIME_DIR", runtimeDirectory.toString());
+    return builder.start();
+  }
+
+  /** Runs the runtime's command with {@code argument}; returns what it printed. */
+  private String command(String argument) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "dev.parallelizable.WarmWorkers", argument).redirectErrorStream(true);
+    builder.environment().put("XDG_RUNTIME_DIR", runtimeDirectory.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), output);
+    return output;
+  }
+
+  /** What is left in {@code directory}, for a failure's message. */
+  private static String left(Path directory) {
+    try (Stream<Path> files = Files.list(directory)) {
+      return "left in " + directory + ": " + files.map(file -> file.getFileName().toString()).toList();
+    } catch (IOException e) {
+      return directory + " cannot be listed: " + e;
+    }
+  }
+
+  private Path root() {
+    return runtimeDirectory.resolve("parallelizable-warm-" + System.getProperty("user.name"));
+  }
+
+  /** The directory of the warm worker {@code pid}, found by the pid file its parent wrote. */
+  private Path workerDirectory(long pid) throws IOException {
+    for (Path file : files("pid")) {
+      if (Files.readString(file).startsWith(pid + " ")) {
+        return file.getParent();
+      }
+    }
+    throw new AssertionError("no directory of worker " + pid + " in " + root());
+  }
+
+  private List<Path> files(String name) throws IOException {
+    if (!Files.isDirectory(root())) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(root())) {
+      return files.filter(file -> file.getFileName().toString().equals(name)).toList();
+    }
+  }
+
+}

@@ -1,0 +1,473 @@
+package dev.parallelizable.internal.process;
+
+import dev.parallelizable.internal.Loggers;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.protocol.SerializationCodec;
+import dev.parallelizable.internal.shared.OwnedDirectories;
+import dev.parallelizable.internal.shared.SharedFiles;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+
+/**
+ * Workers that outlive the application's run ({@code reuseWorkersAcrossRuns}): where they wait,
+ * how a pool finds one of its configuration, and how they are listed and stopped.
+ *
+ * <p><b>Where.</b> One directory per user, {@code parallelizable-warm-<user>} in {@code
+ * $XDG_RUNTIME_DIR} if it is set, else in the temporary directory: mode 0700, owned by the user,
+ * not a link; if it is anything else, warm workers are off (a WARNING says why, once). In it, a
+ * directory per configuration, named by its {@linkplain #key key}, and in that, one directory per
+ * worker with its pipes: {@value Protocol#CHANNEL_UP} and {@value Protocol#CHANNEL_DOWN} (the
+ * channel, opened again by each parent), {@value Protocol#WARM_OUT} and {@value Protocol#WARM_ERR}
+ * (its standard output and error), {@value Protocol#WARM_DOOR} (the door it waits at while
+ * parked), and the file {@code pid} (its process id and start, written by the parent that started
+ * it).
+ *
+ * <pre>
+ * started by a pool with the option --the pool closes, the worker is healthy and idle--> PARK sent;
+ *   the worker closes its channel and writes the marker "parked" (see WarmDoor)
+ * parked --claim(): a pool of the same key renames the marker to "claimed" and writes its pid,
+ *   shared directory and a token to the door--> the worker opens the pipes again, sends HELLO with
+ *   the token, answers INIT with READY: it serves that pool as a new worker would
+ * parked --its deadline passed--> the worker deletes its directory and exits
+ * any --its process is gone (killed with its parent)--> the next claim() or stop() deletes the
+ *   directory
+ * </pre>
+ *
+ * <p>Thread-safe: stateless but for the root, found once.
+ */
+public final class WarmWorkers {
+  private static final String PID_FILE = "pid";
+  /** A parked worker this close to its deadline is left to expire rather than claimed. */
+  private static final long CLAIM_MARGIN_MILLIS = 2_000;
+  /** How long a directory with no worker's pid in it may be new: a worker still starting. */
+  private static final long STARTING_MILLIS = 60_000;
+  /** The longest socket path accepted everywhere, as in {@link WorkerJvm}. */
+  private static final int MAX_SOCKET_PATH = 100;
+  private static final int KEY_HEX = 24; // the key's length: 8 digits of CRC-32, 16 of FNV-1a
+  private static final int ID_HEX = 8;
+
+  private WarmWorkers() {}
+
+  /** The user's directory of warm workers, or null if there is none that can be trusted. */
+  private static final class Root {
+    static final Path PATH = find();
+  }
+
+  /** A parked worker that this JVM has claimed: it reads the door now. */
+  record Claimed(Path directory, ProcessHandle process) {}
+
+    /**
+   * A warm worker as {@link #list()} describes it.
+   *
+   * @param directory its directory
+   * @param pid its process id; -1 while it starts
+   * @param state parked, claimed, serving a pool, or starting
+   * @param deadlineMillis when a parked worker expires (epoch milliseconds); 0 if it is not parked
+   */
+  public record Listed(Path directory, long pid, String state, long deadlineMillis) {}
+
+  /** The root, or null if warm workers are off. */
+  static Path root() {
+    return Root.PATH;
+  }
+
+  private static Path find() {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    Path base = runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
+        ? Path.of(runtime)
+        : Path.of(System.getProperty("java.io.tmpdir"));
+    String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+    Path root = base.toAbsolutePath().resolve("parallelizable-warm-" + user);
+    if (root.toString().length() + 1 + KEY_HEX + 1 + ID_HEX + 2 > MAX_SOCKET_PATH) {
+      root = Path.of("/tmp", "parallelizable-warm-" + user);
+    }
+    try {
+      Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      // made by an earlier run: checked below
+    } catch (IOException | UnsupportedOperationException e) {
+      off(root, "it could not be made: " + e);
+      return null;
+    }
+    String problem = untrusted(root);
+    if (problem != null) {
+      off(root, problem);
+      return null;
+    }
+    return root;
+  }
+
+  /**
+   * Why {@code root} cannot hold warm workers, or null if it can: a directory, not a link, owned by
+   * this user (the owner of this process), with mode 0700.
+   */
+  static String untrusted(Path root) {
+    try {
+      PosixFileAttributes attributes =
+          Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isDirectory()) {
+        return "it is not a directory (a link, or a file)";
+      }
+      Object owner = Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      if (!owner.equals(self)) {
+        return "it belongs to the user with uid " + owner + ", not to this one (uid " + self + ")";
+      }
+      if (!attributes.permissions().equals(EnumSet.of(
+          PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) {
+        return "its mode is " + PosixFilePermissions.toString(attributes.permissions())
+            + ", not rwx------ (chmod 700 it, or delete it)";
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "its owner and mode cannot be read: " + e;
+    }
+  }
+
+  private static void off(Path root, String problem) {
+    System.getLogger(Loggers.PROCESS_POOL).log(
+        System.Logger.Level.WARNING,
+        "Workers are not kept across runs: " + root + " cannot hold them, since " + problem
+            + "; pools start new workers instead");
+  }
+
+  /**
+   * The key of a configuration: a 96-bit digest (CRC-32 and 64-bit FNV-1a) of what makes two
+   * workers interchangeable ({@link WorkerConfig#reuseKey()} but where their output goes, which each
+   * parent sets anew), with the content of each file its classpath or module path names instead of
+   * the path alone: each file's size, CRC-32 and Adler-32, and for a directory those of every file
+   * in it with its relative name. The JDK counts too, by the size and time of its {@code
+   * lib/modules}. A rebuilt class or jar makes another key, so it never meets a worker of the old
+   * one. No cryptographic digest: the key guards against accidents, not against the user, and a
+   * JVM's first {@code MessageDigest} costs 20 ms of security providers.
+   */
+  static String key(WorkerConfig config) {
+    String known = config.warmKey;
+    if (known != null) {
+      return known;
+    }
+    StringBuilder text = new StringBuilder();
+    for (String argument : config.command(Path.of("s"), Path.of("p"), Path.of("x"), "w")) {
+      text.append(argument).append('\0');
+    }
+    for (String argument : config.launch.arguments) {
+      for (String entry : argument.split(File.pathSeparator, -1)) {
+        if (!entry.isEmpty() && !entry.startsWith("-")) {
+          content(entry, text);
+        }
+      }
+    }
+    text.append(config.codec.getClass().getName()).append('\0');
+    if (config.codec instanceof SerializationCodec serialization) {
+      text.append(serialization.limits()).append('\0');
+    }
+    text.append(config.jobMode).append('\0').append(config.maxTasksPerClassLoader).append('\0');
+    Path modules = config.java.toAbsolutePath().getParent().resolveSibling("lib").resolve("modules");
+    describeFile(modules, text, false);
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] initializer = config.initializerBytes();
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    crc.update(initializer);
+    long fnv = fnv1a(fnv1a(0xcbf29ce484222325L, bytes), initializer);
+    String crcHex = Long.toHexString(crc.getValue() | 1L << 32).substring(1); // 8 digits
+    String fnvHex = Long.toHexString(fnv >>> 32 | 1L << 32).substring(1) + Long.toHexString(fnv & 0xffffffffL | 1L << 32).substring(1);
+    config.warmKey = crcHex + fnvHex; // the same whichever thread computes it first
+    return config.warmKey;
+  }
+
+  /** 64-bit FNV-1a of {@code bytes}, continued from {@code hash}. */
+  private static long fnv1a(long hash, byte[] bytes) {
+    for (byte b : bytes) {
+      hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return hash;
+  }
+
+  /** Appends the content of the file or directory {@code name}, if it names one, to {@code text}. */
+  private static void content(String name, StringBuilder text) {
+    try {
+      Path path = Path.of(name);
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      if (attributes.isRegularFile()) {
+        describeFile(path, text, true);
+      } else if (attributes.isDirectory()) {
+        describeTree(path, path, text);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not a path, or gone: the argument itself counts
+    }
+  }
+
+  /** Appends every file under {@code directory}, in name order, with its name relative to {@code top}. */
+  private static void describeTree(Path top, Path directory, StringBuilder text) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+      for (Path entry : stream) {
+        entries.add(entry);
+      }
+    }
+    Path[] sorted = entries.toArray(new Path[0]);
+    java.util.Arrays.sort(sorted);
+    for (Path entry : sorted) {
+      if (Files.isDirectory(entry)) {
+        describeTree(top, entry, text);
+      } else if (Files.isRegularFile(entry)) {
+        text.append(top.relativize(entry)).append('\0');
+        describeFile(entry, text, true);
+      }
+    }
+  }
+
+  /**
+   * Appends {@code file}'s size and checksums of its bytes (native code: fast from a JVM's first
+   * call), or its size and time if {@code read} is false.
+   */
+  private static void describeFile(Path file, StringBuilder text, boolean read) {
+    try {
+      if (!read) {
+        text.append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file)).append('\0');
+        return;
+      }
+      CRC32 crc = new CRC32();
+      Adler32 adler = new Adler32();
+      long size = 0;
+      byte[] buffer = new byte[1 << 16];
+      try (InputStream in = Files.newInputStream(file)) {
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          crc.update(buffer, 0, n);
+          adler.update(buffer, 0, n);
+          size += n;
+        }
+      }
+      text.append(size).append(' ').append(crc.getValue()).append(' ').append(adler.getValue()).append('\0');
+    } catch (IOException e) {
+      text.append("unreadable\0");
+    }
+  }
+
+  /**
+   * A new directory for a worker of {@code key}, or null if warm workers are off (the pool then
+   * starts the worker in a private directory of its own, and does not keep it).
+   */
+  static Path newDirectory(String key) {
+    Path root = root();
+    if (root == null) {
+      return null;
+    }
+    try {
+      Path keyDirectory = root.resolve(key);
+      for (int attempt = 0; ; attempt++) {
+        try {
+          Files.createDirectory(keyDirectory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+          // an earlier worker's
+        }
+        // The name only keeps workers apart: the directory is private by its mode.
+        String name = Integer.toHexString(ThreadLocalRandom.current().nextInt() | 1 << 31);
+        try {
+          return Files.createDirectory(
+              keyDirectory.resolve(name),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.NoSuchFileException e) {
+          if (attempt == 2) {
+            throw e; // the last worker of the key deleted its directory as this one was made
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Records the worker's process in its directory, for the sweep that finds it gone. */
+  static void recordProcess(Path directory, long pid) {
+    try {
+      Files.writeString(directory.resolve(PID_FILE), pid + " " + OwnedDirectories.started(pid) + "\n");
+    } catch (IOException e) {
+      // without it, the directory is swept only once the worker deleted it or a minute passed
+    }
+  }
+
+  /**
+   * Claims a parked worker of {@code key}: renames its marker, which only one parent can do, and
+   * only before the worker gives up at its deadline. Deletes the directories of workers found gone.
+   *
+   * @return the claimed worker, which waits at its door; null if none is parked
+   */
+  static Claimed claim(String key) {
+    Path root = root();
+    if (root == null) {
+      return null;
+    }
+    for (Path entry : entries(root.resolve(key))) {
+      long deadline = parkedUntil(entry);
+      ProcessHandle process = liveProcess(entry);
+      if (gone(entry, process)) {
+        sweep(entry);
+        continue;
+      }
+      if (process == null || deadline - System.currentTimeMillis() < CLAIM_MARGIN_MILLIS) {
+        continue; // serving a pool, claimed, or about to expire
+      }
+      try {
+        Files.move(entry.resolve(Protocol.WARM_PARKED), entry.resolve(Protocol.WARM_CLAIMED), StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        continue; // another parent claimed it, or it expired
+      }
+      return new Claimed(entry, process);
+    }
+    return null;
+  }
+
+  /**
+   * Every warm worker of this user, parked or serving a pool; sweeps those found gone.
+   *
+   * @return the workers
+   */
+  public static List<Listed> list() {
+    List<Listed> listed = new ArrayList<>();
+    Path root = root();
+    if (root == null) {
+      return listed;
+    }
+    for (Path keyDirectory : entries(root)) {
+      for (Path entry : entries(keyDirectory)) {
+        ProcessHandle process = liveProcess(entry);
+        if (gone(entry, process)) {
+          sweep(entry);
+          continue;
+        }
+        long deadline = parkedUntil(entry);
+        String state = process == null ? "starting"
+            : deadline > 0 ? "parked"
+            : Files.exists(entry.resolve(Protocol.WARM_CLAIMED)) ? "claimed" : "serving a pool";
+        listed.add(new Listed(entry, process == null ? -1 : process.pid(), state, deadline));
+      }
+      try {
+        Files.deleteIfExists(keyDirectory); // only once it is empty
+      } catch (IOException e) {
+        // a worker is still in it
+      }
+    }
+    return listed;
+  }
+
+  /**
+   * Stops every parked worker of this user: claims it, so no pool takes it meanwhile, asks it to
+   * exit (SIGTERM: its shutdown hooks run), kills it after {@code grace}, and deletes its
+   * directory. Workers serving a pool are left to it.
+   *
+   * @param graceMillis how long a worker may take to exit before it is killed
+   * @return the workers stopped
+   */
+  public static List<Listed> stopParked(long graceMillis) {
+    List<Listed> stopped = new ArrayList<>();
+    for (Listed worker : list()) {
+      if (!worker.state().equals("parked")) {
+        continue;
+      }
+      try {
+        Files.move(worker.directory().resolve(Protocol.WARM_PARKED),
+            worker.directory().resolve(Protocol.WARM_CLAIMED), StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        continue; // a pool claimed it first, or it expired
+      }
+      Optional<ProcessHandle> process = ProcessHandle.of(worker.pid());
+      if (process.isPresent()) {
+        process.get().destroy();
+        try {
+          process.get().onExit().get(graceMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          process.get().destroyForcibly();
+        }
+      }
+      SharedFiles.deleteDirectory(worker.directory());
+      stopped.add(worker);
+    }
+    return stopped;
+  }
+
+  /** The deadline in the worker's marker (epoch milliseconds), or 0 if it is not parked. */
+  private static long parkedUntil(Path entry) {
+    try {
+      return Long.parseLong(Files.readString(entry.resolve(Protocol.WARM_PARKED)).strip());
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The worker's process, if it still runs (the same process: a reused pid started at another
+   * time is not it); null if it is gone, or if its pid is not written yet.
+   */
+  private static ProcessHandle liveProcess(Path entry) {
+    try {
+      String[] fields = Files.readString(entry.resolve(PID_FILE)).strip().split(" ");
+      long pid = Long.parseLong(fields[0]);
+      Optional<ProcessHandle> process = ProcessHandle.of(pid);
+      return process.isPresent() && OwnedDirectories.runs(pid, Long.parseLong(fields[1])) ? process.get() : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // no pid yet, or not a pid file this class writes
+    }
+  }
+
+  /**
+   * Whether the worker of {@code entry} is gone: its process no longer runs, or its directory has
+   * held no pid for over a minute (a start that failed with its parent).
+   */
+  private static boolean gone(Path entry, ProcessHandle process) {
+    if (process != null) {
+      return false;
+    }
+    if (Files.exists(entry.resolve(PID_FILE))) {
+      return true;
+    }
+    try {
+      return System.currentTimeMillis() - Files.getLastModifiedTime(entry).toMillis() > STARTING_MILLIS;
+    } catch (IOException e) {
+      return false; // deleted meanwhile
+    }
+  }
+
+  /** Deletes the directory of a worker that is gone. */
+  private static void sweep(Path entry) {
+    SharedFiles.deleteDirectory(entry);
+  }
+
+  /** The directories in {@code directory}, not links; none if it cannot be listed. */
+  private static List<Path> entries(Path directory) {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+      for (Path entry : stream) {
+        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          entries.add(entry);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // none yet
+    }
+    return entries;
+  }
+}
