@@ -415,11 +415,13 @@ public final class ProcessPoolBuilder {
    */
   public ProcessPoolBuilder reuseWorkersFor(Duration time) {
     requireUnset(reuseWorkersFor == null, "reuseWorkersFor was already set to %s", shown(reuseWorkersFor));
-    requireUnset(
-        reuseWorkersAcrossRuns == null,
-        "reuseWorkersFor(%s) cannot be combined with reuseWorkersAcrossRuns(%s): workers kept across"
-            + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
-        shown(time), shown(reuseWorkersAcrossRuns));
+    if (reuseWorkersAcrossRuns != null) { // the message is built only when it is thrown
+      requireUnset(
+          false,
+          "reuseWorkersFor(%s) cannot be combined with reuseWorkersAcrossRuns(%s): workers kept across"
+              + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
+          shown(time), shown(reuseWorkersAcrossRuns));
+    }
     requireArgument(
         time != null && !time.isNegative(),
         "reuseWorkersFor must be zero or positive, got %s", shown(time));
@@ -471,11 +473,13 @@ public final class ProcessPoolBuilder {
     requireArgument(
         time != null && !time.isNegative(),
         "reuseWorkersAcrossRuns must be zero or positive, got %s", shown(time));
-    requireUnset(
-        reuseWorkersFor == null,
-        "reuseWorkersAcrossRuns(%s) cannot be combined with reuseWorkersFor(%s): workers kept across"
-            + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
-        shown(time), shown(reuseWorkersFor));
+    if (reuseWorkersFor != null) { // the message is built only when it is thrown
+      requireUnset(
+          false,
+          "reuseWorkersAcrossRuns(%s) cannot be combined with reuseWorkersFor(%s): workers kept across"
+              + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
+          shown(time), shown(reuseWorkersFor));
+    }
     reuseWorkersAcrossRuns = time;
     return this;
   }

@@ -80,7 +80,13 @@ public final class Texts {
   private static String decimal(long value, long unit) {
     long thousandths = Math.round(value * 1000.0 / unit);
     String whole = String.valueOf(thousandths / 1000);
-    String fraction = String.format("%03d", thousandths % 1000).replaceAll("0+$", "");
-    return fraction.isEmpty() ? whole : whole + "." + fraction;
+    // By hand rather than String.format and a regular expression: builders name durations on every
+    // call, and those cost milliseconds on first use, on the path of a pool's start.
+    String fraction = Long.toString(thousandths % 1000 + 1000).substring(1);
+    int end = fraction.length();
+    while (end > 0 && fraction.charAt(end - 1) == '0') {
+      end--;
+    }
+    return end == 0 ? whole : whole + "." + fraction.substring(0, end);
   }
 }

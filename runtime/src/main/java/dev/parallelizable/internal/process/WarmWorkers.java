@@ -96,7 +96,7 @@ public final class WarmWorkers {
     Path base = runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
         ? Path.of(runtime)
         : Path.of(System.getProperty("java.io.tmpdir"));
-    String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+    String user = fileNamePart(System.getProperty("user.name", "user"));
     Path root = base.toAbsolutePath().resolve("parallelizable-warm-" + user);
     if (root.toString().length() + 1 + KEY_HEX + 1 + ID_HEX + 2 > MAX_SOCKET_PATH) {
       root = Path.of("/tmp", "parallelizable-warm-" + user);
@@ -115,6 +115,17 @@ public final class WarmWorkers {
       return null;
     }
     return root;
+  }
+
+  /** {@code name} with every character but letters, digits, dot, dash and underscore replaced by {@code _}. */
+  private static String fileNamePart(String name) {
+    StringBuilder part = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean kept = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_';
+      part.append(kept ? c : '_');
+    }
+    return part.toString();
   }
 
   /**
@@ -246,7 +257,7 @@ public final class WarmWorkers {
   private static void describeFile(Path file, StringBuilder text, boolean read) {
     try {
       if (!read) {
-        text.append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file)).append('\0');
+        text.append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file).toMillis()).append('\0');
         return;
       }
       CRC32 crc = new CRC32();

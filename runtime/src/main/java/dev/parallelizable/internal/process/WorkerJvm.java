@@ -8,6 +8,7 @@ import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -379,12 +380,34 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     } catch (IOException e) {
       // the worker no longer reads it
     }
+    awaitRead(directory.resolve(Protocol.WARM_OUT));
+    awaitRead(directory.resolve(Protocol.WARM_ERR));
     Connection.closeQuietly(pipes[0]);
     Connection.closeQuietly(pipes[1]);
     stdout.drain(DRAIN_MILLIS);
     stderr.drain(DRAIN_MILLIS);
     WorkerRegistry.remove(this);
     return true;
+  }
+
+  /**
+   * Waits, up to {@link #DRAIN_MILLIS}, until the pump has read what the parked worker wrote to
+   * {@code pipe} before it parked: the pipe holds no byte then. Its output ends with no end of
+   * stream (the worker lives on), so this is how nothing it printed for this pool is lost.
+   */
+  private static void awaitRead(Path pipe) {
+    long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+    // Opened for reading and writing, so the open never blocks; available() asks the pipe itself.
+    try (RandomAccessFile holder = new RandomAccessFile(pipe.toFile(), "rw");
+        FileInputStream pending = new FileInputStream(holder.getFD())) {
+      while (pending.available() > 0 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(1);
+      }
+    } catch (IOException e) {
+      // the pipe is gone: nothing to wait for
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Whether the pool's own SIGKILL ended the worker, even after its shutdown hooks began. */

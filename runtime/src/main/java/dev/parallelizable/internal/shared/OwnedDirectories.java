@@ -112,7 +112,8 @@ public final class OwnedDirectories {
    * directory is private by its mode, and a name already taken is drawn again.
    */
   private static String name(String prefix) {
-    String random = String.format("%08x", ThreadLocalRandom.current().nextInt());
+    // Eight hex digits, without String.format: its first use costs a pool's start milliseconds.
+    String random = Integer.toHexString(ThreadLocalRandom.current().nextInt() | 1 << 31);
     return prefix + PID + "-" + Long.toHexString(START) + "-" + random;
   }
 

@@ -55,7 +55,7 @@ public final class ColdStart {
           : backend.pool(workers);
       t1 = System.nanoTime();
       if (args.length > 3) {
-        List<Integer> naps = pool.map(BenchTasksParallel::nap, Collections.nCopies(workers, Integer.parseInt(args[3])));
+        List<Integer> naps = pool.map(BenchTasksParallel::nap, Collections.nCopies(workers, Integer.parseInt(args[3])), 1);
         if (naps.size() != workers) {
           throw new IllegalStateException(naps.size() + " naps of " + workers);
         }
@@ -82,8 +82,15 @@ public final class ColdStart {
 
   /** Runs {@link #main} in a new JVM with the further {@code arguments}; returns its three times. */
   static double[] inFreshJvm(Backend backend, int workers, List<String> arguments) {
+    return inFreshJvm(List.of(), backend, workers, arguments);
+  }
+
+  /** As {@link #inFreshJvm(Backend, int, List)}, in a JVM started with {@code jvmOptions}. */
+  static double[] inFreshJvm(List<String> jvmOptions, Backend backend, int workers, List<String> arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    List<String> command = new java.util.ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         ColdStart.class.getName(), backend.label(), Integer.toString(workers)));
     command.addAll(arguments);
     try {

@@ -7,7 +7,11 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.ResultIterator;
 import dev.parallelizable.SharedData;
 import dev.parallelizable.Task;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
@@ -459,6 +463,47 @@ final class Workloads {
     }
     if (runs(Backend.PROCESSES)) {
       warmRuns("W4", workers, List.of(), reps, "ms", 1);
+      warmRunsWithClassData(reps);
+    }
+  }
+
+  /**
+   * W4's second run again, in JVMs that load their classes from a class-data archive of the
+   * application (AppCDS), as a command-line tool can ship: one training run writes it with {@code
+   * -XX:ArchiveClassesAtExit}, then each measured run reads it. Emits {@code
+   * processes-warm-second-cds}; nothing if the archive cannot be written (a classpath with
+   * directories).
+   */
+  private void warmRunsWithClassData(int reps) {
+    Path archive;
+    try {
+      archive = Files.createTempFile("parallelizable-bench-", ".jsa");
+      Files.delete(archive);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      String tag = Long.toHexString(System.nanoTime()) + "-cds";
+      ColdStart.inFreshJvm(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+          Backend.PROCESSES, workers, List.of(tag));
+      if (!Files.exists(archive)) {
+        return;
+      }
+      List<Double> second = new ArrayList<>();
+      for (int rep = 0; rep < reps; rep++) {
+        List<String> options = List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+        List<String> arguments = List.of(tag + "-" + rep);
+        ColdStart.inFreshJvm(options, Backend.PROCESSES, workers, arguments); // the first run: workers start
+        double[] warm = ColdStart.inFreshJvm(options, Backend.PROCESSES, workers, arguments);
+        second.add(warm[0] + warm[1] + warm[2]);
+      }
+      emit(Stats.of(second).into(new JsonLine("W4", "processes-warm-second-cds"), "ms").put("ok", true));
+    } finally {
+      try {
+        Files.deleteIfExists(archive);
+      } catch (IOException e) {
+        // a file in the temporary directory
+      }
     }
   }
 

@@ -54,6 +54,8 @@ class TutorialProgramsTest {
       assertEquals("  reused worker               [1, 2, 3, 4]", lines.get(4));
       assertTrue(lines.get(5).startsWith("  maxTasksPerClassLoader(2)   [1, 2, 1, 2]"), lines.get(5));
       assertTrue(lines.get(6).startsWith("  maxTasksPerWorker(2)        [1, 2, 1, 2]"), lines.get(6));
+      assertTrue(lines.get(8).matches("  first run   \\d+\\.\\d\\d s   ten new JVMs.*"), lines.get(8));
+      assertTrue(lines.get(9).matches("  warm run    \\d+\\.\\d\\d s   the same ten JVMs.*"), lines.get(9));
     } else {
       assertEquals(3, lines.size(), lines.toString());
     }

@@ -233,6 +233,12 @@ public final class WorkerMain {
    */
   private void park(long deadlineMillis) throws IOException {
     watch.park();
+    // The parent reads the end of the channel and closes its ends of the pipes: once it has, no
+    // earlier parent holds them, and the next one may open them.
+    connection.shutdownOutput();
+    while (connection.receive() != null) {
+      // nothing more is sent after PARK
+    }
     connection.close();
     if (door == null) {
       door = new WarmDoor(progressFile.getParent());
