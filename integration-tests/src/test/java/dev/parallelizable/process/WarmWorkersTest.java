@@ -139,6 +139,40 @@ class WarmWorkersTest {
   }
 
   @Test
+  void aWorkerKeptForTheLongestDurationStaysParkedUntilStopped() throws Exception {
+    Run run = run("run", Long.toString(Long.MAX_VALUE), "for good");
+    String listed = command("list");
+    assertTrue(listed.contains("pid " + run.workerPid + "  parked until +292278994-"), listed);
+    assertTrue(command("stop").startsWith("Stopped 1 parked worker(s):"));
+    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(run.workerPid)));
+  }
+
+  @Test
+  void aRootThatIsALinkKeepsNoWorker(@TempDir Path elsewhere) throws Exception {
+    Path target = Files.createDirectory(
+        elsewhere.resolve("private"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createSymbolicLink(root(), target);
+    Run run = run("run", "60", "linked");
+    assertTrue(run.output.contains("Workers are not kept across runs: " + root()), run.output);
+    assertTrue(run.output.contains("it is not a directory (a link, or a file)"), run.output);
+    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(run.workerPid)));
+    try (Stream<Path> left = Files.list(target)) {
+      assertEquals(0, left.count(), "nothing kept where the link points");
+    }
+  }
+
+  @Test
+  void theCommandRefusesAnUnknownArgument() throws Exception {
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "dev.parallelizable.WarmWorkers", "remove").start();
+    String error = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, process.waitFor());
+    assertEquals(
+        "Usage: java -cp <the Parallelizable runtime's jar> dev.parallelizable.WarmWorkers [list|stop]", error.strip());
+  }
+
+  @Test
   void theOptionIsCheckedWhenSet() {
     ProcessPoolBuilder builder = Parallel.processPool();
     IllegalArgumentException negative =

@@ -45,9 +45,9 @@ public final class Texts {
       return "0 s";
     }
     if (duration.isNegative()) {
-      return "-" + duration(duration.negated());
+      return duration.getSeconds() == Long.MIN_VALUE ? duration.toString() : "-" + duration(duration.negated());
     }
-    long nanos = duration.toNanos() % 1_000_000_000L;
+    long nanos = duration.getNano(); // not toNanos(): that overflows past 292 years
     long seconds = duration.getSeconds();
     if (seconds == 0) {
       if (nanos >= 10_000_000) {

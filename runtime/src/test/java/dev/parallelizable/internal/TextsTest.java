@@ -15,6 +15,15 @@ class TextsTest {
   }
 
   @Test
+  void theLongestAndShortestDurationsAreNamedToo() {
+    assertEquals("2562047788015215 h 30 min 7 s", Texts.duration(Duration.ofSeconds(Long.MAX_VALUE)));
+    assertEquals("-2562047788015215 h 30 min 7 s", Texts.duration(Duration.ofSeconds(-Long.MAX_VALUE)));
+    assertEquals(Duration.ofSeconds(Long.MIN_VALUE).toString(), Texts.duration(Duration.ofSeconds(Long.MIN_VALUE)));
+    assertEquals("1.001 s", Texts.duration(Duration.ofMillis(1001)));
+    assertEquals("2.5 s", Texts.duration(Duration.ofMillis(2500)));
+  }
+
+  @Test
   void durationsReadAsAPersonWritesThem() {
     assertEquals("100 ms", Texts.duration(Duration.ofMillis(100)));
     assertEquals("1.5 ms", Texts.duration(Duration.ofNanos(1_500_000)));

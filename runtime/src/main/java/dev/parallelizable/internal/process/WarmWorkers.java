@@ -223,15 +223,22 @@ public final class WarmWorkers {
       if (attributes.isRegularFile()) {
         describeFile(path, text, true);
       } else if (attributes.isDirectory()) {
-        describeTree(path, path, text);
+        describeTree(path, path, text, 0);
       }
     } catch (IOException | RuntimeException e) {
       // not a path, or gone: the argument itself counts
     }
   }
 
+  /** How deep {@link #describeTree} follows directories: a link to a parent would never end. */
+  private static final int MAX_DEPTH = 32;
+
   /** Appends every file under {@code directory}, in name order, with its name relative to {@code top}. */
-  private static void describeTree(Path top, Path directory, StringBuilder text) throws IOException {
+  private static void describeTree(Path top, Path directory, StringBuilder text, int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      text.append(top.relativize(directory)).append(" too deep\0");
+      return;
+    }
     List<Path> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path entry : stream) {
@@ -242,8 +249,8 @@ public final class WarmWorkers {
     java.util.Arrays.sort(sorted);
     for (Path entry : sorted) {
       if (Files.isDirectory(entry)) {
-        describeTree(top, entry, text);
-      } else if (Files.isRegularFile(entry)) {
+        describeTree(top, entry, text, depth + 1);
+      } else if (Files.isRegularFile(entry)) { // not a named pipe, whose reading would block
         text.append(top.relativize(entry)).append('\0');
         describeFile(entry, text, true);
       }

@@ -267,7 +267,9 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
       return false;
     }
     jvm.parking();
-    endpoint.park(System.currentTimeMillis() + time.toMillis());
+    long now = System.currentTimeMillis();
+    long millis = time.getSeconds() >= (Long.MAX_VALUE - now) / 1000 ? Long.MAX_VALUE - now : time.toMillis();
+    endpoint.park(now + millis); // Duration.ofSeconds(Long.MAX_VALUE): parked for good, until stopped
     return true;
   }
 

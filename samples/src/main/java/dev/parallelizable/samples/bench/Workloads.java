@@ -475,6 +475,11 @@ final class Workloads {
    * directories).
    */
   private void warmRunsWithClassData(int reps) {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (Files.isDirectory(Path.of(entry))) {
+        return; // an archive takes jars only, as when the benchmarks run from their jar
+      }
+    }
     Path archive;
     try {
       archive = Files.createTempFile("parallelizable-bench-", ".jsa");

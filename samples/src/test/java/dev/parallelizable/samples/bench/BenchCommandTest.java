@@ -53,10 +53,13 @@ class BenchCommandTest {
       expected.add("W3 " + backend);
     }
     for (String backend :
-        List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes", "bare-jvms", "worker-floor")) {
+        List.of("jdk-executor", "threads-jobs", "threads", "processes-jobs", "processes", "processes-warm-first",
+            "processes-warm-second", "bare-jvms", "worker-floor")) {
       expected.add("W2 " + backend);
     }
-    for (String backend : List.of("jdk-executor", "sequential", "threads", "processes")) {
+    // A second run finds the first run's workers warm; with a class-data archive only from a jar.
+    for (String backend :
+        List.of("jdk-executor", "sequential", "threads", "processes", "processes-warm-first", "processes-warm-second")) {
       expected.add("W4 " + backend);
     }
     for (String backend : List.of("loop", "jdk-executor", "sequential", "threads", "processes")) {

@@ -243,7 +243,16 @@ public final class WorkerMain {
     if (door == null) {
       door = new WarmDoor(progressFile.getParent());
     }
-    WarmDoor.Claim claim = door.await(deadlineMillis);
+    WarmDoor.Claim claim;
+    try {
+      claim = door.await(deadlineMillis);
+    } catch (IOException e) {
+      // A door that is no named pipe, or a claim that is not one: no parent can be trusted to
+      // come. The claiming parent, if any, sees the worker gone and starts another.
+      WarmDoor.deleteDirectory(progressFile.getParent());
+      Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
+      return;
+    }
     shared = claim.sharedDirectory == null ? null : new SharedMappings(claim.sharedDirectory);
     watch.attach(claim.parentPid, shared);
     if (loaders != null) {
