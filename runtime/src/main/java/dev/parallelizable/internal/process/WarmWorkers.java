@@ -70,7 +70,19 @@ public final class WarmWorkers {
 
   /** The user's directory of warm workers, or null if there is none that can be trusted. */
   private static final class Root {
-    static final Path PATH = find();
+    static final String[] PROBLEM = new String[1];
+    static final Path PATH = find(PROBLEM);
+    /** Said once, by the first pool that would keep workers across runs. */
+    static final boolean SAID = say();
+
+    private static boolean say() {
+      if (PROBLEM[0] != null) {
+        System.getLogger(Loggers.PROCESS_POOL).log(
+            System.Logger.Level.WARNING,
+            "Workers are not kept across runs: " + PROBLEM[0] + "; pools start new workers instead");
+      }
+      return true;
+    }
   }
 
   /** A parked worker that this JVM has claimed: it reads the door now. */
@@ -86,12 +98,17 @@ public final class WarmWorkers {
    */
   public record Listed(Path directory, long pid, String state, long deadlineMillis) {}
 
-  /** The root, or null if warm workers are off. */
+  /** The root, or null if warm workers are off, which a WARNING says the first time. */
   static Path root() {
+    return Root.SAID ? Root.PATH : null;
+  }
+
+  /** The root, for other private files of the user's workers ({@link WorkerClassData}); null if none. */
+  static Path privateRoot() {
     return Root.PATH;
   }
 
-  private static Path find() {
+  private static Path find(String[] problem) {
     String runtime = System.getenv("XDG_RUNTIME_DIR");
     Path base = runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
         ? Path.of(runtime)
@@ -106,12 +123,12 @@ public final class WarmWorkers {
     } catch (FileAlreadyExistsException e) {
       // made by an earlier run: checked below
     } catch (IOException | UnsupportedOperationException e) {
-      off(root, "it could not be made: " + e);
+      problem[0] = root + " cannot hold them, since it could not be made: " + e;
       return null;
     }
-    String problem = untrusted(root);
-    if (problem != null) {
-      off(root, problem);
+    String untrusted = untrusted(root);
+    if (untrusted != null) {
+      problem[0] = root + " cannot hold them, since " + untrusted;
       return null;
     }
     return root;
@@ -153,13 +170,6 @@ public final class WarmWorkers {
     } catch (IOException | RuntimeException e) {
       return "its owner and mode cannot be read: " + e;
     }
-  }
-
-  private static void off(Path root, String problem) {
-    System.getLogger(Loggers.PROCESS_POOL).log(
-        System.Logger.Level.WARNING,
-        "Workers are not kept across runs: " + root + " cannot hold them, since " + problem
-            + "; pools start new workers instead");
   }
 
   /**

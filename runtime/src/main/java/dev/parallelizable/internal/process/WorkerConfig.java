@@ -143,6 +143,8 @@ public final class WorkerConfig {
   final Duration warmFor;
   /** The key of {@link WarmWorkers}, computed by it on first use. */
   volatile String warmKey;
+  /** The name of the {@link WorkerClassData} archive, computed by it on first use; empty for none. */
+  volatile String classDataName;
   /** What a worker of this configuration is, started and initialized; see {@link #reuseKey()}. */
   private final List<Object> reuseKey;
 

@@ -69,6 +69,8 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   private boolean parking;
   /** Whether it parked: it lives on for another parent, and nothing here may kill or delete it. */
   private boolean detached;
+  /** The class-data archive it reads or trains; set as it starts. */
+  private WorkerClassData.Use classData = WorkerClassData.Use.NONE;
 
   WorkerJvm(WorkerConfig config, String name, Path sharedDirectory) {
     this.config = config;
@@ -100,8 +102,11 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   }
 
   private List<String> command() {
-    return config.command(
+    List<String> command = config.command(
         channel(), directory.resolve("p"), directory.resolve(Protocol.EXIT_TRACE), name, sharedDirectory);
+    classData = WorkerClassData.forWorker(config, !config.warm());
+    command.addAll(1, classData.options()); // before the pool's options, which may override them
+    return command;
   }
 
   /**
@@ -358,6 +363,7 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       if (!p.isAlive() && !(p instanceof AttachedProcess)) { // a claimed worker's status is unknown
         exitStatus = exitStatus(p.exitValue(), !killedByPool(p.exitValue()) && exitPathRan());
       }
+      classData.finish(Integer.valueOf(0).equals(exitStatus));
     }
   }
 
@@ -464,6 +470,7 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   @Override
   public void endAtExit() {
     kill();
+    classData.finish(false);
     deleteDirectory();
   }
 

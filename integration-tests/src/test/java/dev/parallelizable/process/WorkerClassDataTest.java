@@ -1,0 +1,164 @@
+package dev.parallelizable.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Worker JVMs load their classes from a class-data archive where the application runs from jars:
+ * the first worker of a configuration writes it as it exits, later workers read it, nothing about
+ * it reaches the application's output, and without jars, or with the property off, there is none.
+ * Each parent is a JVM of its own ({@link WarmMain} with a warm time of zero), whose {@code
+ * XDG_RUNTIME_DIR}, where the archive goes, is a directory of the test.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class WorkerClassDataTest {
+  @TempDir Path runtimeDirectory;
+  @TempDir Path jars;
+
+  @Test
+  void theFirstWorkerWritesTheArchiveAndTheNextReadsIt() throws Exception {
+    String classpath = jarClasspath();
+    String output = run(classpath, List.of(), "run", "0", "archived");
+    assertFalse(output.contains("warning"), output);
+    assertFalse(output.contains("cds"), output);
+    List<Path> files = files();
+    assertEquals(1, files.size(), files.toString());
+    Path archive = files.get(0);
+    assertTrue(archive.getFileName().toString().matches("class-data-[0-9a-f]+\\.jsa"), archive.toString());
+
+    Process parent = start(classpath, List.of(), "serve", "0");
+    try {
+      long worker = workerPid(parent);
+      String command = Files.readString(Path.of("/proc/" + worker + "/cmdline")).replace('\0', ' ');
+      assertTrue(command.contains("-XX:SharedArchiveFile=" + archive + " "), command);
+      parent.destroyForcibly().waitFor();
+      await().atMost(Duration.ofSeconds(30)).until(() -> Workers.allGone(Set.of(worker)));
+    } finally {
+      parent.destroyForcibly();
+    }
+    assertEquals(List.of(archive), files(), "no lock and no training file left");
+  }
+
+  @Test
+  void thePropertyTurnsArchivesOff() throws Exception {
+    run(jarClasspath(), List.of("-Ddev.parallelizable.workerClassData=off"), "run", "0", "plain");
+    assertEquals(List.of(), files());
+  }
+
+  @Test
+  void aClasspathWithDirectoriesGetsNoArchive() throws Exception {
+    run(System.getProperty("java.class.path"), List.of(), "run", "0", "directories");
+    assertEquals(List.of(), files());
+  }
+
+  /** The test's classpath with each directory in it made a jar. */
+  private String jarClasspath() throws IOException {
+    List<String> entries = new ArrayList<>();
+    int n = 0;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        Path jar = jars.resolve("classes-" + n++ + ".jar");
+        jar(path, jar);
+        entries.add(jar.toString());
+      } else {
+        entries.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static void jar(Path directory, Path jar) throws IOException {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new JarEntry(directory.relativize(file).toString().replace(File.separatorChar, '/')));
+        try (OutputStream entry = new NonClosing(out)) {
+          Files.copy(file, entry);
+        }
+        out.closeEntry();
+      }
+    }
+  }
+
+  /** Lets Files.copy write into the jar's current entry without closing the jar. */
+  private static final class NonClosing extends OutputStream {
+    private final OutputStream out;
+
+    NonClosing(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+    }
+  }
+
+  /** The files in the user's directory of workers, but the directories of warm workers' keys. */
+  private List<Path> files() throws IOException {
+    Path root = runtimeDirectory.resolve("parallelizable-warm-" + System.getProperty("user.name"));
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(root)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  private String run(String classpath, List<String> options, String... arguments) throws Exception {
+    Process parent = start(classpath, options, arguments);
+    String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, parent.waitFor(), output);
+    assertTrue(output.contains("DONE"), output);
+    return output;
+  }
+
+  private Process start(String classpath, List<String> options, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(List.of("-cp", classpath, WarmMain.class.getName()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("XDG_RUNTIME_DIR", runtimeDirectory.toString());
+    return builder.start();
+  }
+
+  private static long workerPid(Process parent) throws IOException {
+    BufferedReader output = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = output.readLine()) != null && !line.startsWith("PID ")) {
+      // the parent's own lines
+    }
+    assertTrue(line != null, "the parent printed no PID");
+    return Long.parseLong(line.substring(4).strip());
+  }
+}
