@@ -200,7 +200,38 @@ final class StartWorkloads {
     sink.accept(Stats.of(seconds).into(new JsonLine("W2", "bare-jvms"), "s")
         .put("jvms", count)
         .put("ok", ok));
-    workerFloor(count, reps);
+    workerFloor(count, reps, List.of(), "worker-floor");
+    Path archive = floorArchive();
+    if (archive != null) {
+      try {
+        workerFloor(count, reps, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off"),
+            "worker-floor-cds");
+      } finally {
+        deleteTree(archive.getParent());
+      }
+    }
+  }
+
+  /**
+   * A class-data archive of the worker's classes, as a pool's workers get one where the application
+   * runs from jars: written by one worker that runs to its handshake and exits; null where the
+   * classpath has a directory (the JDK archives none) or it could not be written.
+   */
+  private Path floorArchive() {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (Files.isDirectory(Path.of(entry))) {
+        return null;
+      }
+    }
+    try {
+      Path directory = Files.createTempDirectory("parallelizable-floor-cds");
+      Path archive = directory.resolve("worker.jsa");
+      workerFloorRun(1, List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"), new ArrayList<>(),
+          new ArrayList<>(), new ArrayList<>());
+      return Files.isRegularFile(archive) ? archive : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -210,89 +241,100 @@ final class StartWorkloads {
    * counts it); then their standard input is closed, which makes a worker halt as
    * when its parent is gone, until all exited. What a job adds above it is the pool's.
    */
-  private void workerFloor(int count, int reps) {
+  private void workerFloor(int count, int reps, List<String> options, String backend) {
     List<Double> seconds = new ArrayList<>();
     List<Double> handshakes = new ArrayList<>();
     List<Double> cpuMillis = new ArrayList<>();
     boolean ok = true;
     for (int rep = 0; rep < reps; rep++) {
-      Path directory = null;
-      List<Process> started = new ArrayList<>();
-      List<FileChannel> pipes = new ArrayList<>();
-      try {
-        directory = Files.createTempDirectory("parallelizable-floor");
-        // The pool's channel: two named pipes per worker, made and held open for reading and
-        // writing before the JVM needs them, as the pool does while it boots.
-        List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
-        for (int i = 0; i < count; i++) {
-          mkfifo.add(directory.resolve("u" + i).toString());
-          mkfifo.add(directory.resolve("d" + i).toString());
-        }
-        ok &= new ProcessBuilder(mkfifo).inheritIO().start().waitFor() == 0;
-        for (int i = 0; i < count; i++) {
-          // The worker finds its pipe from the parent beside its pipe to it, named "d".
-          Path worker = Files.createDirectory(directory.resolve("w" + i));
-          Files.move(directory.resolve("u" + i), worker.resolve("u"));
-          Files.move(directory.resolve("d" + i), worker.resolve("d"));
-          pipes.add(FileChannel.open(worker.resolve("u"), StandardOpenOption.READ, StandardOpenOption.WRITE));
-          pipes.add(FileChannel.open(worker.resolve("d"), StandardOpenOption.READ, StandardOpenOption.WRITE));
-        }
-        byte[] token = new byte[TOKEN_LENGTH];
-        Arrays.fill(token, (byte) '0');
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-          Path worker = directory.resolve("w" + i);
-          Process process = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                  "-cp", System.getProperty("java.class.path"), WORKER_MAIN,
-                  worker.resolve("u").toString(), worker.resolve("p").toString(), "floor-" + i, "UTF-8")
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-          started.add(process);
-          process.getOutputStream().write(token);
-          process.getOutputStream().flush();
-        }
-        for (int i = 0; i < count; i++) {
-          FileChannel up = pipes.get(2 * i);
-          ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
-          while (hello.hasRemaining() && up.read(hello) >= 0) {
-            // the frame header and the token
-          }
-          ok &= !hello.hasRemaining();
-        }
-        handshakes.add((System.nanoTime() - start) / 1e9);
-        for (Process process : started) {
-          process.info().totalCpuDuration().ifPresent(cpu -> cpuMillis.add(cpu.toNanos() / 1e6));
-        }
-        for (Process process : started) {
-          process.getOutputStream().close();
-        }
-        for (Process process : started) {
-          ok &= process.waitFor() == EXIT_ORPHANED;
-        }
-        seconds.add((System.nanoTime() - start) / 1e9);
-      } catch (IOException e) {
-        throw new IllegalStateException("Could not run the worker floor: " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for the worker floor's JVMs", e);
-      } finally {
-        started.forEach(Process::destroyForcibly);
-        for (FileChannel pipe : pipes) {
-          try {
-            pipe.close();
-          } catch (IOException e) {
-            // its file is deleted with the directory below
-          }
-        }
-        deleteTree(directory);
-      }
+      ok &= workerFloorRun(count, options, seconds, handshakes, cpuMillis);
     }
-    sink.accept(Stats.of(seconds).into(new JsonLine("W2", "worker-floor"), "s")
+    sink.accept(Stats.of(seconds).into(new JsonLine("W2", backend), "s")
         .put("jvms", count)
         .put("handshake_s", Stats.of(handshakes).median())
         .put("cpu_ms_to_handshake", cpuMillis.isEmpty() ? 0 : Stats.of(cpuMillis).median())
         .put("ok", ok));
+  }
+
+  /** One run of the worker floor with {@code options}; adds its times; false if a worker failed. */
+  private boolean workerFloorRun(
+      int count, List<String> options, List<Double> seconds, List<Double> handshakes, List<Double> cpuMillis) {
+    boolean ok = true;
+    Path directory = null;
+    List<Process> started = new ArrayList<>();
+    List<FileChannel> pipes = new ArrayList<>();
+    try {
+      directory = Files.createTempDirectory("parallelizable-floor");
+      // The pool's channel: two named pipes per worker, made and held open for reading and
+      // writing before the JVM needs them, as the pool does while it boots.
+      List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+      for (int i = 0; i < count; i++) {
+        mkfifo.add(directory.resolve("u" + i).toString());
+        mkfifo.add(directory.resolve("d" + i).toString());
+      }
+      ok &= new ProcessBuilder(mkfifo).inheritIO().start().waitFor() == 0;
+      for (int i = 0; i < count; i++) {
+        // The worker finds its pipe from the parent beside its pipe to it, named "d".
+        Path worker = Files.createDirectory(directory.resolve("w" + i));
+        Files.move(directory.resolve("u" + i), worker.resolve("u"));
+        Files.move(directory.resolve("d" + i), worker.resolve("d"));
+        pipes.add(FileChannel.open(worker.resolve("u"), StandardOpenOption.READ, StandardOpenOption.WRITE));
+        pipes.add(FileChannel.open(worker.resolve("d"), StandardOpenOption.READ, StandardOpenOption.WRITE));
+      }
+      byte[] token = new byte[TOKEN_LENGTH];
+      Arrays.fill(token, (byte) '0');
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        Path worker = directory.resolve("w" + i);
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(options);
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
+            "-cp", System.getProperty("java.class.path"), WORKER_MAIN,
+            worker.resolve("u").toString(), worker.resolve("p").toString(), "floor-" + i, "UTF-8"));
+        Process process = new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+        started.add(process);
+        process.getOutputStream().write(token);
+        process.getOutputStream().flush();
+      }
+      for (int i = 0; i < count; i++) {
+        FileChannel up = pipes.get(2 * i);
+        ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
+        while (hello.hasRemaining() && up.read(hello) >= 0) {
+          // the frame header and the token
+        }
+        ok &= !hello.hasRemaining();
+      }
+      handshakes.add((System.nanoTime() - start) / 1e9);
+      for (Process process : started) {
+        process.info().totalCpuDuration().ifPresent(cpu -> cpuMillis.add(cpu.toNanos() / 1e6));
+      }
+      for (Process process : started) {
+        process.getOutputStream().close();
+      }
+      for (Process process : started) {
+        ok &= process.waitFor() == EXIT_ORPHANED;
+      }
+      seconds.add((System.nanoTime() - start) / 1e9);
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not run the worker floor: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the worker floor's JVMs", e);
+    } finally {
+      started.forEach(Process::destroyForcibly);
+      for (FileChannel pipe : pipes) {
+        try {
+          pipe.close();
+        } catch (IOException e) {
+          // its file is deleted with the directory below
+        }
+      }
+      deleteTree(directory);
+    }
+    return ok;
   }
 
   /** The worker's main class, its token length, and the length of its first frame (header and token). */
