@@ -172,6 +172,11 @@ def table(args):
         best, name = py_best("W2", ["pool"], "cold_median_s")
         row("W2 pool of 10, 10 naps", "cold s: create + map + close",
             [None, ours("W2", "jdk-executor"), None, ours("W2", "threads"), ours("W2", "processes")], best, "Pool(10)")
+        best, name = py_best("W2", ["procs"], "cold_median_s")
+        for run, label in [("first", "first run"), ("second", "second run, the first run's workers warm")]:
+            if ours("W2", f"processes-warm-{run}") is not None:
+                row("W2 pool of 10, 10 naps, in a fresh JVM, reuseWorkersAcrossRuns", f"s: create + map + close, {label}",
+                    [None, None, None, None, ours("W2", f"processes-warm-{run}")], best, "Process")
 
     if any(r["workload"] == "W3" for r in java):
         seq = py("W3", "seq", "warm_median_s")
@@ -199,6 +204,12 @@ def table(args):
         if name_p and name_p != name:
             row("W4 cold start, fresh runtime", "ms, Python's best with processes",
                 [None, None, None, None, ours("W4", "processes")], best_p, name_p)
+        for backend, label in [("processes-warm-first", "first run"),
+                               ("processes-warm-second", "second run, the first run's worker warm"),
+                               ("processes-warm-second-cds", "second run, warm, with a class-data archive of the application")]:
+            if ours("W4", backend) is not None:
+                row("W4 cold start, fresh runtime, reuseWorkersAcrossRuns", f"ms, {label}",
+                    [None, None, None, None, ours("W4", backend)], best_p, name_p)
 
     if any(r["workload"] == "W5" for r in java):
         best, name = py_best("W5", ["pool_async", "ppe", "tpe", "joblib"], "us_per_call_median")
@@ -272,6 +283,11 @@ def table(args):
         if floor is not None:
             row("W2 worker floor: 10 worker mains to their handshake", "s, started together, until all exited",
                 [None, None, None, None, floor], None, None)
+        for backend, label in [("worker-floor", "without"), ("worker-floor-cds", "with")]:
+            handshake = ours("W2", backend, "handshake_s")
+            if handshake is not None and bare:
+                row(f"W2 worker floor {label} a class-data archive", "s, 10 worker mains to their handshake (ratio to the bare JVMs)",
+                    [None, None, None, None, (handshake, f"{fmt(handshake)} ({handshake / bare:.2f}x)")], None, None)
 
     scale = [r for r in java if r["workload"] == "W1-scale"]
     print("\n".join(lines))

@@ -118,12 +118,19 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     String key = WarmWorkers.key(config);
     WarmWorkers.Claimed claimed = WarmWorkers.claim(key);
     if (claimed != null) {
-      directory = claimed.directory();
-      warmDirectory = true;
-      Files.deleteIfExists(directory.resolve("p")); // the last parent's progress slot, if unused
-      outputPipes = openOutputPipes();
-      process = new AttachedProcess(claimed.process(), directory, sharedDirectory);
-      return true;
+      try {
+        Files.deleteIfExists(claimed.directory().resolve("p")); // the last parent's progress slot, if unused
+        directory = claimed.directory();
+        outputPipes = openOutputPipes();
+        warmDirectory = true;
+        process = new AttachedProcess(claimed.process(), directory, sharedDirectory);
+        return true;
+      } catch (IOException e) {
+        // Its directory was tampered with (a pipe deleted): it is not used, and a new worker starts.
+        claimed.process().destroy();
+        SharedFiles.deleteDirectory(claimed.directory());
+        directory = null;
+      }
     }
     Path made = WarmWorkers.newDirectory(key);
     if (made == null) {
