@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parallelizable.Parallel;
 import dev.parallelizable.ProcessPoolBuilder;
@@ -170,6 +171,31 @@ class WarmWorkersTest {
     assertEquals(2, process.waitFor());
     assertEquals(
         "Usage: java -cp <the Parallelizable runtime's jar> dev.parallelizable.WarmWorkers [list|stop]", error.strip());
+  }
+
+  @Test
+  void anotherUserCannotReachAParkedWorker() throws Exception {
+    Path setpriv = Path.of("/usr/bin/setpriv");
+    assumeTrue(Files.isExecutable(setpriv) && "root".equals(System.getProperty("user.name")),
+        "needs root and setpriv to act as another user");
+    // The directory above the root lets anyone through, as /tmp does: only the root's mode stops them.
+    Files.setPosixFilePermissions(runtimeDirectory, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Run run = run("run", "60", "private");
+    Path worker = workerDirectory(run.workerPid);
+    for (String attempt : List.of(
+        "ls " + root(),
+        "ls " + worker,
+        "printf hostile > " + worker.resolve("w"),
+        "printf hostile > " + worker.resolve("d"))) {
+      Process nobody = new ProcessBuilder(
+          setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", attempt)
+          .redirectErrorStream(true).start();
+      String output = new String(nobody.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertNotEquals(0, nobody.waitFor(), attempt + ": " + output);
+      assertTrue(output.contains("Permission denied"), attempt + ": " + output);
+    }
+    Run next = run("run", "60", "still mine");
+    assertEquals(run.workerPid, next.workerPid, "the worker still serves its user");
   }
 
   @Test

@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  *       and fewer when the measured cost per task says that would exceed the target; a map
  *       measured to cost less than {@link #SMALL_MAP_NANOS} in all goes as one chunk per worker;
  *       a chunk that would leave one input behind takes it too, unless its tasks are measured to
- *       fill the target already, since a chunk of one costs a dispatch of its own and runs outside
- *       the batch loop;
+ *       fill the target already or it holds a single task of unknown cost (ten naps on ten workers
+ *       would otherwise run two on one worker), since a chunk of one costs a dispatch of its own
+ *       and runs outside the batch loop;
  *   <li>when it is not known, chunks start at one task (or at the pool's estimate from earlier
  *       maps) and grow at most fourfold per chunk toward the target, and shrink when tasks turn
  *       slow (joblib's {@code batch_size='auto'}).
@@ -66,7 +67,10 @@ final class ChunkSizer {
       long balanced =
           Math.max(1, (known + (long) chunksPerWorker * workers - 1) / ((long) chunksPerWorker * workers));
       int size = (int) Math.min(MAX_CHUNK, ideal < 0 ? balanced : Math.min(balanced, ideal));
-      if (known - sized - size == 1 && (ideal < 0 || ideal > size)) {
+      // A chunk that would leave one input behind takes it, unless that doubles a task's time
+      // (chunks of one task of unknown cost: each may run on a worker of its own) or its tasks
+      // fill the target already.
+      if (known - sized - size == 1 && (ideal < 0 ? size > 1 : ideal > size)) {
         size++;
       }
       sized += size;

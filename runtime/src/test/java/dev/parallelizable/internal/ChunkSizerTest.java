@@ -60,6 +60,14 @@ class ChunkSizerTest {
   }
 
   @Test
+  void tasksOfUnknownCostThatGetAChunkEachAreNotFolded() {
+    ChunkSizer sizer = new ChunkSizer(0, 10, 10, () -> -1);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(1, sizer.next(), "chunk " + i + ": ten tasks for ten workers, one each");
+    }
+  }
+
+  @Test
   void slowTasksAreNotFoldedIntoAChunkThatIsFullAlready() {
     ChunkSizer sizer = new ChunkSizer(0, 2, 2, () -> 25_000_000);
     assertEquals(1, sizer.next());
