@@ -3,6 +3,10 @@ package dev.parallelizable.process;
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.fixtures.WorkParallel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -27,5 +31,22 @@ public final class WarmMain {
     pool.apply(WorkParallel.print(args[2]));
     pool.close();
     System.out.println("DONE");
+  }
+
+  /**
+   * The pid of the worker that {@code parent}, a running {@code WarmMain}, printed; reads its
+   * output up to that line.
+   *
+   * @throws IllegalStateException if the parent ended without printing it
+   */
+  static long workerPid(Process parent) throws IOException {
+    BufferedReader output = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = output.readLine()) != null) {
+      if (line.startsWith("PID ")) {
+        return Long.parseLong(line.substring(4).strip());
+      }
+    }
+    throw new IllegalStateException("the parent printed no PID");
   }
 }

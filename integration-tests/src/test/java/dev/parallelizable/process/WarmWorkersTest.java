@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parallelizable.Parallel;
 import dev.parallelizable.ProcessPoolBuilder;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -70,6 +68,23 @@ class WarmWorkersTest {
   }
 
   @Test
+  void twoRunsAtOnceShareNoParkedWorker() throws Exception {
+    Run first = run("run", "60", "one");
+    // Both hold their worker until killed, so neither can hand it to the other.
+    Process a = start(System.getProperty("java.class.path"), "serve", "60");
+    Process b = start(System.getProperty("java.class.path"), "serve", "60");
+    try {
+      long pidA = WarmMain.workerPid(a);
+      long pidB = WarmMain.workerPid(b);
+      assertNotEquals(pidA, pidB);
+      assertTrue(pidA == first.workerPid || pidB == first.workerPid, "one of them claimed the parked worker");
+    } finally {
+      a.destroyForcibly();
+      b.destroyForcibly();
+    }
+  }
+
+  @Test
   void aChangedClasspathNeverMeetsAWorkerOfTheOldOne(@TempDir Path classes) throws Exception {
     Path rebuilt = classes.resolve("Rebuilt.class");
     Files.writeString(rebuilt, "the first build");
@@ -96,14 +111,7 @@ class WarmWorkersTest {
   void aWorkerWhoseParentIsKilledWhileItServesEndsAndLeavesNoFile() throws Exception {
     Process parent = start(System.getProperty("java.class.path"), "serve", "60");
     try {
-      BufferedReader output =
-          new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      while ((line = output.readLine()) != null && !line.startsWith("PID ")) {
-        // the parent's own lines
-      }
-      assertTrue(line != null, "the parent printed no PID");
-      long pid = Long.parseLong(line.substring(4).strip());
+      long pid = WarmMain.workerPid(parent);
       Path worker = workerDirectory(pid);
       parent.destroyForcibly().waitFor();
       await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(pid)));
@@ -218,7 +226,11 @@ class WarmWorkersTest {
   }
 
   private Run runOn(String classpath, String... arguments) throws Exception {
-    Process parent = start(classpath, arguments);
+    return finished(start(classpath, arguments));
+  }
+
+  /** The run of {@code parent}, once it has exited with code 0. */
+  private static Run finished(Process parent) throws Exception {
     String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, parent.waitFor(), output);
     assertTrue(output.contains("DONE"), output);

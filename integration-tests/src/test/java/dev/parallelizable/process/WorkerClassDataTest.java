@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +48,7 @@ class WorkerClassDataTest {
 
     Process parent = start(classpath, List.of(), "serve", "0");
     try {
-      long worker = workerPid(parent);
+      long worker = WarmMain.workerPid(parent);
       String command = Files.readString(Path.of("/proc/" + worker + "/cmdline")).replace('\0', ' ');
       assertTrue(command.contains("-XX:SharedArchiveFile=" + archive + " "), command);
       parent.destroyForcibly().waitFor();
@@ -150,15 +148,5 @@ class WorkerClassDataTest {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("XDG_RUNTIME_DIR", runtimeDirectory.toString());
     return builder.start();
-  }
-
-  private static long workerPid(Process parent) throws IOException {
-    BufferedReader output = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = output.readLine()) != null && !line.startsWith("PID ")) {
-      // the parent's own lines
-    }
-    assertTrue(line != null, "the parent printed no PID");
-    return Long.parseLong(line.substring(4).strip());
   }
 }
