@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,15 @@ class WorkerClassDataTest {
   @Test
   void thePropertyTurnsArchivesOff() throws Exception {
     run(jarClasspath(), List.of("-Ddev.parallelizable.workerClassData=off"), "run", "0", "plain");
+    assertEquals(List.of(), files());
+  }
+
+  @Test
+  void aRootThatIsNotPrivateGetsNoArchiveAndNoWordOfWarmWorkers() throws Exception {
+    Path root = runtimeDirectory.resolve("parallelizable-warm-" + System.getProperty("user.name"));
+    Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    String output = run(jarClasspath(), List.of(), "run", "0", "open");
+    assertFalse(output.contains("WARNING"), output); // this pool keeps no worker across runs
     assertEquals(List.of(), files());
   }
 

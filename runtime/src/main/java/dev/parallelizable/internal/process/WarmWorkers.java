@@ -72,14 +72,17 @@ public final class WarmWorkers {
   private static final class Root {
     static final String[] PROBLEM = new String[1];
     static final Path PATH = find(PROBLEM);
-    /** Said once, by the first pool that would keep workers across runs. */
+  }
+
+  /** Why the root cannot be used, said once, by the first pool that would keep workers across runs. */
+  private static final class Said {
     static final boolean SAID = say();
 
     private static boolean say() {
-      if (PROBLEM[0] != null) {
+      if (Root.PROBLEM[0] != null) {
         System.getLogger(Loggers.PROCESS_POOL).log(
             System.Logger.Level.WARNING,
-            "Workers are not kept across runs: " + PROBLEM[0] + "; pools start new workers instead");
+            "Workers are not kept across runs: " + Root.PROBLEM[0] + "; pools start new workers instead");
       }
       return true;
     }
@@ -100,7 +103,7 @@ public final class WarmWorkers {
 
   /** The root, or null if warm workers are off, which a WARNING says the first time. */
   static Path root() {
-    return Root.SAID ? Root.PATH : null;
+    return Said.SAID ? Root.PATH : null;
   }
 
   /** The root, for other private files of the user's workers ({@link WorkerClassData}); null if none. */
