@@ -454,8 +454,8 @@ public final class ProcessPoolBuilder {
    * that tasks left running, open files. Its output prefix is the new pool's name for it.
    *
    * <p><b>When they end.</b> A parked worker exits in order at the end of {@code time} after its
-   * pool closed, deleting its directory; a worker killed meanwhile is swept by the next pool that
-   * looks for one. Workers are parked only by {@link Pool#close()} and {@link Pool#shutdown()}: the
+   * pool closed, deleting its directory; the directory of a worker killed meanwhile is deleted by
+   * the next pool of the same configuration, or by {@link WarmWorkers#list()}. Workers are parked only by {@link Pool#close()} and {@link Pool#shutdown()}: the
    * workers of a pool left open when the JVM exits are killed, as always. {@code java -cp <the
    * runtime's jar> dev.parallelizable.WarmWorkers} lists them, and {@code ... WarmWorkers stop}
    * stops every parked one (see {@link WarmWorkers}). Needs named pipes ({@code mkfifo} on the
