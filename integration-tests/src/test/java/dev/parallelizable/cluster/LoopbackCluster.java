@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,11 +77,33 @@ public final class LoopbackCluster implements AutoCloseable {
     return cluster;
   }
 
-  /** Starts an embedded member on slot {@code slot}. */
+  /**
+   * Starts an embedded member on slot {@code slot}. If another process took the slot's port between
+   * the check that it was free and the member's bind, the slot moves to another free port (twice
+   * at most): members started later find it there, and earlier ones through them.
+   */
   HazelcastInstance startMember(int slot, int threads) {
-    HazelcastInstance member = Hazelcast.newHazelcastInstance(config(slot, threads));
-    members.add(member);
-    return member;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config(slot, threads));
+        members.add(member);
+        return member;
+      } catch (HazelcastException e) {
+        if (attempt == 2 || !boundElsewhere(e)) {
+          throw e;
+        }
+        addresses.set(slot, "127.0.0.1:" + freePorts(1)[0]);
+      }
+    }
+  }
+
+  private static boolean boundElsewhere(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A builder for a pool that starts its own instance, a lite member, in this cluster. */

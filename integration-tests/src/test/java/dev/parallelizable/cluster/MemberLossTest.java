@@ -48,7 +48,9 @@ class MemberLossTest {
     if (pool != null) {
       pool.terminate();
     }
-    cluster.close();
+    if (cluster != null) { // null if it could not start: that failure is the test's
+      cluster.close();
+    }
   }
 
   private ClusterPool pool(CrashPolicy crashPolicy) {
