@@ -175,8 +175,14 @@ public final class LoopbackCluster implements AutoCloseable {
   /** The low and high ends of the ephemeral ports (Linux), or null if they cannot be read. */
   private static int[] ephemeralRange() {
     try {
-      String[] ends = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-          .trim().split("\\s+");
+      // Read through a buffer: Files.readString, seeing a size of 0, reads the first byte alone,
+      // and a sysctl file read from any offset but its start is empty.
+      String line;
+      try (java.io.BufferedReader reader =
+          java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        line = reader.readLine();
+      }
+      String[] ends = line.trim().split("\\s+");
       int low = Integer.parseInt(ends[0]);
       return low > 12_000 ? new int[] {low, Integer.parseInt(ends[1])} : null;
     } catch (IOException | RuntimeException e) {
