@@ -210,22 +210,29 @@ public final class WarmWorkers {
     describeFile(modules, text, false);
     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
     byte[] initializer = config.initializerBytes();
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    crc.update(initializer);
-    long fnv = fnv1a(fnv1a(0xcbf29ce484222325L, bytes), initializer);
-    String crcHex = Long.toHexString(crc.getValue() | 1L << 32).substring(1); // 8 digits
-    String fnvHex = Long.toHexString(fnv >>> 32 | 1L << 32).substring(1) + Long.toHexString(fnv & 0xffffffffL | 1L << 32).substring(1);
-    config.warmKey = crcHex + fnvHex; // the same whichever thread computes it first
+    config.warmKey = digest(bytes, initializer); // the same whichever thread computes it first
     return config.warmKey;
   }
 
-  /** 64-bit FNV-1a of {@code bytes}, continued from {@code hash}. */
-  private static long fnv1a(long hash, byte[] bytes) {
-    for (byte b : bytes) {
-      hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+  /**
+   * A name for {@code parts}, as a key or a file name: 24 hex digits, the CRC-32 and the 64-bit
+   * FNV-1a of their bytes. Not cryptographic: it tells configurations apart, against accidents.
+   */
+  static String digest(byte[]... parts) {
+    CRC32 crc = new CRC32();
+    long fnv = 0xcbf29ce484222325L;
+    for (byte[] part : parts) {
+      crc.update(part);
+      for (byte b : part) {
+        fnv = (fnv ^ (b & 0xff)) * 0x100000001b3L;
+      }
     }
-    return hash;
+    return hex(crc.getValue(), 8) + hex(fnv >>> 32, 8) + hex(fnv & 0xffffffffL, 8);
+  }
+
+  /** The low {@code digits} hex digits of {@code value}, with leading zeros (at most 15). */
+  private static String hex(long value, int digits) {
+    return Long.toHexString(value | 1L << (4 * digits)).substring(1);
   }
 
   /** Appends the content of the file or directory {@code name}, if it names one, to {@code text}. */

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.CRC32;
 
 /**
  * A class-data archive (AppCDS) that worker JVMs load their classes from, instead of reading and
@@ -135,14 +134,7 @@ final class WorkerClassData {
         return null; // an entry that does not exist: the JDK would refuse the archive
       }
     }
-    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    long fnv = 0xcbf29ce484222325L;
-    for (byte b : bytes) {
-      fnv = (fnv ^ (b & 0xff)) * 0x100000001b3L;
-    }
-    return PREFIX + Long.toHexString(crc.getValue() | 1L << 32).substring(1) + Long.toHexString(fnv);
+    return PREFIX + WarmWorkers.digest(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Takes the lock of an archive being trained; false if another worker holds it. */
