@@ -143,6 +143,19 @@ public final class ProcessPoolBuilder {
     return duration == null ? null : Texts.duration(duration);
   }
 
+  /**
+   * Refuses {@code option(time)} when {@code other} was set already: the two ways of reusing
+   * workers do not combine. The message is built only when it is thrown.
+   */
+  private static void requireOneWayOfReuse(String option, Duration time, String other, Duration otherTime) {
+    if (otherTime != null) {
+      throw new IllegalStateException(
+          option + "(" + shown(time) + ") cannot be combined with " + other + "(" + shown(otherTime) + "):"
+              + " workers kept across runs serve the next pool of this run too, so keep only"
+              + " reuseWorkersAcrossRuns");
+    }
+  }
+
   private static void requireUnset(boolean unset, String format, Object... values) {
     if (!unset) {
       throw new IllegalStateException(String.format(Locale.ROOT, format, values));
@@ -415,13 +428,7 @@ public final class ProcessPoolBuilder {
    */
   public ProcessPoolBuilder reuseWorkersFor(Duration time) {
     requireUnset(reuseWorkersFor == null, "reuseWorkersFor was already set to %s", shown(reuseWorkersFor));
-    if (reuseWorkersAcrossRuns != null) { // the message is built only when it is thrown
-      requireUnset(
-          false,
-          "reuseWorkersFor(%s) cannot be combined with reuseWorkersAcrossRuns(%s): workers kept across"
-              + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
-          shown(time), shown(reuseWorkersAcrossRuns));
-    }
+    requireOneWayOfReuse("reuseWorkersFor", time, "reuseWorkersAcrossRuns", reuseWorkersAcrossRuns);
     requireArgument(
         time != null && !time.isNegative(),
         "reuseWorkersFor must be zero or positive, got %s", shown(time));
@@ -473,13 +480,7 @@ public final class ProcessPoolBuilder {
     requireArgument(
         time != null && !time.isNegative(),
         "reuseWorkersAcrossRuns must be zero or positive, got %s", shown(time));
-    if (reuseWorkersFor != null) { // the message is built only when it is thrown
-      requireUnset(
-          false,
-          "reuseWorkersAcrossRuns(%s) cannot be combined with reuseWorkersFor(%s): workers kept across"
-              + " runs serve the next pool of this run too, so keep only reuseWorkersAcrossRuns",
-          shown(time), shown(reuseWorkersFor));
-    }
+    requireOneWayOfReuse("reuseWorkersAcrossRuns", time, "reuseWorkersFor", reuseWorkersFor);
     reuseWorkersAcrossRuns = time;
     return this;
   }

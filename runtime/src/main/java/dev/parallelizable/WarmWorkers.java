@@ -22,6 +22,11 @@ import java.util.List;
  *
  * <p>Thread-safe: it reads and renames files; a pool that claims a worker at the same moment as
  * {@link #stopParked()} gets it or not, never both.
+ *
+ * <p><b>Failures.</b> Neither method throws: a directory that cannot be read, or that this user does
+ * not own, lists no worker; a worker that exits while it is listed or stopped is left out. A worker
+ * that does not exit within 10 s of SIGTERM is killed (SIGKILL). Stopping never touches a worker
+ * that serves a pool; that worker ends with its pool, or when its parent JVM is gone.
  */
 public final class WarmWorkers {
   private static final long STOP_GRACE_MILLIS = 10_000;

@@ -138,13 +138,7 @@ class WarmWorkersTest {
   void aRootThatIsNotPrivateKeepsNoWorker() throws Exception {
     Path root = runtimeDirectory.resolve("parallelizable-warm-" + System.getProperty("user.name"));
     Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Run first = run("run", "60", "open");
-    assertTrue(first.output.contains("Workers are not kept across runs: " + root), first.output);
-    assertTrue(first.output.contains("not rwx------"), first.output);
-    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(first.workerPid)));
-    try (Stream<Path> left = Files.list(root)) {
-      assertEquals(0, left.count(), "nothing kept in a root that is not private");
-    }
+    assertKeptNothing(run("run", "60", "open"), "its mode is rwxr-xr-x, not rwx------", root);
   }
 
   @Test
@@ -161,13 +155,7 @@ class WarmWorkersTest {
     Path target = Files.createDirectory(
         elsewhere.resolve("private"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.createSymbolicLink(root(), target);
-    Run run = run("run", "60", "linked");
-    assertTrue(run.output.contains("Workers are not kept across runs: " + root()), run.output);
-    assertTrue(run.output.contains("it is not a directory (a link, or a file)"), run.output);
-    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(run.workerPid)));
-    try (Stream<Path> left = Files.list(target)) {
-      assertEquals(0, left.count(), "nothing kept where the link points");
-    }
+    assertKeptNothing(run("run", "60", "linked"), "it is not a directory (a link, or a file)", target);
   }
 
   @Test
@@ -220,6 +208,19 @@ class WarmWorkersTest {
   }
 
   private record Run(long workerPid, String output) {}
+
+  /**
+   * The run said why the root cannot hold warm workers, its worker exited with its pool, and
+   * nothing is left in {@code where} (the root, or where a link root points).
+   */
+  private void assertKeptNothing(Run run, String why, Path where) throws IOException {
+    assertTrue(run.output.contains("Workers are not kept across runs: " + root() + " cannot hold them, since " + why),
+        run.output);
+    await().atMost(GONE_WITHIN).until(() -> Workers.allGone(Set.of(run.workerPid)));
+    try (Stream<Path> left = Files.list(where)) {
+      assertEquals(List.of(), left.toList(), "nothing kept");
+    }
+  }
 
   private Run run(String... arguments) throws Exception {
     return runOn(System.getProperty("java.class.path"), arguments);

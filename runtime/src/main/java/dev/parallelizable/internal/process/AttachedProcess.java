@@ -87,11 +87,7 @@ final class AttachedProcess extends Process {
 
   @Override
   public int waitFor() throws InterruptedException {
-    try {
-      handle.onExit().get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
+    waitFor(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     return 0;
   }
 

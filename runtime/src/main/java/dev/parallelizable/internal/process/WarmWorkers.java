@@ -70,19 +70,21 @@ public final class WarmWorkers {
 
   /** The user's directory of warm workers, or null if there is none that can be trusted. */
   private static final class Root {
-    static final String[] PROBLEM = new String[1];
-    static final Path PATH = find(PROBLEM);
+    static final Found FOUND = find();
   }
+
+  /** The root if it can be trusted, else null and why not. */
+  private record Found(Path path, String problem) {}
 
   /** Why the root cannot be used, said once, by the first pool that would keep workers across runs. */
   private static final class Said {
     static final boolean SAID = say();
 
     private static boolean say() {
-      if (Root.PROBLEM[0] != null) {
+      if (Root.FOUND.problem() != null) {
         System.getLogger(Loggers.PROCESS_POOL).log(
             System.Logger.Level.WARNING,
-            "Workers are not kept across runs: " + Root.PROBLEM[0] + "; pools start new workers instead");
+            "Workers are not kept across runs: " + Root.FOUND.problem() + "; pools start new workers instead");
       }
       return true;
     }
@@ -103,15 +105,15 @@ public final class WarmWorkers {
 
   /** The root, or null if warm workers are off, which a WARNING says the first time. */
   static Path root() {
-    return Said.SAID ? Root.PATH : null;
+    return Said.SAID ? Root.FOUND.path() : null;
   }
 
   /** The root, for other private files of the user's workers ({@link WorkerClassData}); null if none. */
   static Path privateRoot() {
-    return Root.PATH;
+    return Root.FOUND.path();
   }
 
-  private static Path find(String[] problem) {
+  private static Found find() {
     String runtime = System.getenv("XDG_RUNTIME_DIR");
     Path base = runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
         ? Path.of(runtime)
@@ -126,15 +128,13 @@ public final class WarmWorkers {
     } catch (FileAlreadyExistsException e) {
       // made by an earlier run: checked below
     } catch (IOException | UnsupportedOperationException e) {
-      problem[0] = root + " cannot hold them, since it could not be made: " + e;
-      return null;
+      return new Found(null, root + " cannot hold them, since it could not be made: " + e);
     }
     String untrusted = untrusted(root);
     if (untrusted != null) {
-      problem[0] = root + " cannot hold them, since " + untrusted;
-      return null;
+      return new Found(null, root + " cannot hold them, since " + untrusted);
     }
-    return root;
+    return new Found(root, null);
   }
 
   /** {@code name} with every character but letters, digits, dot, dash and underscore replaced by {@code _}. */

@@ -59,11 +59,10 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   private boolean killed;
   private volatile Integer exitStatus;
   /**
-   * Whether its directory is a warm worker's (see {@link WarmWorkers}): its output comes through
-   * the named pipes {@link #outputPipes}, and it may be parked when its pool closes.
+   * Its standard output and error, read from their named pipes; set only for a worker in a warm
+   * directory (see {@link WarmWorkers}), which is what makes it one: it may be parked when its pool
+   * closes.
    */
-  private boolean warmDirectory;
-  /** Its standard output and error, read from their named pipes; null unless in a warm directory. */
   private FileChannel[] outputPipes;
   /** Whether it was asked to park; once its channel ended in order it is no longer this JVM's. */
   private boolean parking;
@@ -122,7 +121,6 @@ final class WorkerJvm implements WorkerRegistry.Registered {
         Files.deleteIfExists(claimed.directory().resolve("p")); // the last parent's progress slot, if unused
         directory = claimed.directory();
         outputPipes = openOutputPipes();
-        warmDirectory = true;
         process = new AttachedProcess(claimed.process(), directory, sharedDirectory);
         return true;
       } catch (IOException e) {
@@ -137,7 +135,6 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       return false;
     }
     directory = made;
-    warmDirectory = true;
     Path out = directory.resolve(Protocol.WARM_OUT);
     Path err = directory.resolve(Protocol.WARM_ERR);
     try {
@@ -146,7 +143,6 @@ final class WorkerJvm implements WorkerRegistry.Registered {
           directory.resolve(Protocol.WARM_DOOR));
     } catch (IOException e) {
       deleteDirectory(); // the caller starts a plain worker, whose own pipes tell the user
-      warmDirectory = false;
       return false;
     }
     // Held for reading and writing while the worker opens them for writing, which then never blocks.
@@ -191,7 +187,7 @@ final class WorkerJvm implements WorkerRegistry.Registered {
 
   /** Whether this worker may be parked when its pool closes: it lives in a warm directory. */
   synchronized boolean warm() {
-    return warmDirectory;
+    return outputPipes != null;
   }
 
   /** The worker was asked to park: once its channel ends in order, it is no longer this JVM's. */
@@ -461,7 +457,7 @@ final class WorkerJvm implements WorkerRegistry.Registered {
 
   /** Deletes the channel's files once the worker opened them: no one else can open them then. */
   synchronized void deleteChannelFiles() {
-    if (warmDirectory) {
+    if (outputPipes != null) {
       return; // opened again by the next parent that claims the worker; the directory is private
     }
     try {
