@@ -54,20 +54,28 @@ class BatchDispatchTest extends EveryPoolKind {
   }
 
   @ParameterizedTest
-  @MethodSource("kinds")
+  @MethodSource("withCachedViews")
   void aChunkOfOneMethodRunsInTheBatchLoop(PoolKind kind) {
     Pool pool = pool(kind);
     String expected = batches(kind) ? "invokeBatch" : "invoke";
+    // New inputs for each map, so that through a cache each runs its inputs as misses.
     List<String> viaMethodReference = pool.map(WorkParallel::calledBy, range(1, 200), 50);
     assertEquals(Collections.nCopies(200, expected), viaMethodReference);
     List<String> viaImap = new ArrayList<>();
-    try (ResultIterator<String> results = pool.imapUnordered(WorkParallel::calledBy, range(1, 200), 50)) {
+    try (ResultIterator<String> results = pool.imapUnordered(WorkParallel::calledBy, range(201, 400), 50)) {
       results.forEachRemaining(viaImap::add);
     }
     assertEquals(Collections.nCopies(200, expected), viaImap);
+    List<String> viaOrderedImap = new ArrayList<>();
+    pool.imap(WorkParallel::calledBy, range(401, 600), 50).forEachRemaining(viaOrderedImap::add);
+    assertEquals(Collections.nCopies(200, expected), viaOrderedImap);
+    List<String> viaOutcomes = new ArrayList<>();
+    pool.imapUnorderedOutcomes(WorkParallel::calledBy, range(601, 800), 50)
+        .forEachRemaining(outcome -> viaOutcomes.add(outcome.value()));
+    assertEquals(Collections.nCopies(200, expected), viaOutcomes);
     assertEquals(
         Collections.nCopies(200, expected),
-        WorkParallel.on(pool).calledByMap(range(1, 200)),
+        WorkParallel.on(pool).calledByMap(range(801, 1000)),
         "the generated map");
   }
 
@@ -112,6 +120,33 @@ class BatchDispatchTest extends EveryPoolKind {
       assertEquals("Work.failIf(150, 150)", again.task());
     }
     assertEquals(range(1, 149), delivered, "the results before the failure, none after it");
+  }
+
+  @ParameterizedTest
+  @MethodSource("withCachedViews")
+  void anOutcomeMapRunsItsBatchOnPastAFailedRow(PoolKind kind) {
+    Pool pool = pool(kind);
+    List<Integer> inputs = range(0, 299);
+    for (int negative : new int[] {0, 100, 101, 250}) {
+      inputs.set(negative, -negative - 1);
+    }
+    List<Outcome<Integer>> outcomes = pool.mapOutcomes(WorkParallel::nonNegative, inputs, 150);
+    assertEquals(inputs.size(), outcomes.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      Outcome<Integer> outcome = outcomes.get(i);
+      assertEquals(i, outcome.position());
+      if (inputs.get(i) < 0) {
+        TaskFailedException failure = assertInstanceOf(TaskFailedException.class, outcome.failure(), "element " + i);
+        assertEquals("Work.nonNegative(" + inputs.get(i) + ")", failure.task());
+        assertEquals("input " + inputs.get(i) + " is negative", outcome.failure().getCause().getMessage());
+      } else {
+        assertEquals(inputs.get(i), outcome.value(), "element " + i);
+      }
+    }
+    // The rows before and after the failed ones ran in batches, on every kind that has them.
+    String expected = batches(kind) ? "invokeBatch" : "invoke";
+    List<Outcome<String>> modes = pool.mapOutcomes(WorkParallel::calledBy, range(2000, 2299), 150);
+    assertEquals(Collections.nCopies(300, expected), modes.stream().map(Outcome::value).collect(Collectors.toList()));
   }
 
   @ParameterizedTest

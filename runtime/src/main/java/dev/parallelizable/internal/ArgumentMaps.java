@@ -15,6 +15,9 @@ import java.util.function.Function;
  * tasks are built with {@code toTask} wherever they are needed (to name a failure, or for every
  * input if an input does not fit the column).
  *
+ * <p>The iterator that {@code imapUnordered} of such a pool returns says which input each result
+ * came from ({@link InputPositions}).
+ *
  * <p>Thread-safe, as the pools that implement it: any thread may call it, and the calling thread
  * waits for (or iterates) the results. A failure, a timeout, a cancellation or a worker's crash
  * reaches the caller as it does through {@code map} and {@code imap} of the same pool.

@@ -345,42 +345,19 @@ public final class Chunk {
       if (i == 0) {
         first = task;
       }
-      TaskMethod<?> method = task.method();
-      if (i + 1 < inputs.length && task.retryPolicy() == null && Columns.batches(method)) {
-        byte[] kinds = Columns.parameterKinds(method);
-        Object[] columns = new Object[kinds.length];
-        for (int p = 0; p < kinds.length; p++) {
-          columns[p] = Columns.newColumn(kinds[p], inputs.length - i);
-        }
-        int end = i + 1;
-        if (Columns.put(columns, 0, task)) {
-          TaskFailedException unbuilt = null;
-          while (end < inputs.length) {
-            Task<?> following;
-            try {
-              following = tasks != null ? tasks[end] : build(end);
-            } catch (UnbuiltTask e) {
-              unbuilt = e.failure;
-              break;
-            }
-            if (following.method() != method || following.retryPolicy() != null
-                || !Columns.put(columns, end - i, following)) {
-              next = following;
-              break;
-            }
-            end++;
+      BatchRun run = batchRun(i, task);
+      if (run != null) {
+        next = run.next;
+        if (run.end > i + 1 || run.unbuilt != null) {
+          if (!runColumns(task.method(), run.columns, i, run.end)) {
+            return;
           }
-          if (end > i + 1 || unbuilt != null) {
-            if (!runColumns(method, columns, i, end)) {
-              return;
-            }
-            if (unbuilt != null) {
-              failUnbuilt(end, unbuilt);
-              return;
-            }
-            i = end;
-            continue;
+          if (run.unbuilt != null) {
+            failUnbuilt(run.end, run.unbuilt);
+            return;
           }
+          i = run.end;
+          continue;
         }
       }
       try {
@@ -396,6 +373,50 @@ public final class Chunk {
     }
     succeed();
   }
+
+  /**
+   * The run of consecutive tasks from input {@code from}, whose task is {@code task}, that can run
+   * as one batch: calls of its method, which has a batch loop, without a retry policy, whose
+   * arguments fit the method's columns; null if {@code task} cannot start one. The tasks after it
+   * are built (or taken) one by one, until one does not fit, which is the run's {@link BatchRun#next},
+   * or one cannot be built, whose failure is the run's {@link BatchRun#unbuilt}.
+   */
+  private BatchRun batchRun(int from, Task<?> task) {
+    TaskMethod<?> method = task.method();
+    if (from + 1 >= inputs.length || task.retryPolicy() != null || !Columns.batches(method)) {
+      return null;
+    }
+    byte[] kinds = Columns.parameterKinds(method);
+    Object[] columns = new Object[kinds.length];
+    for (int p = 0; p < kinds.length; p++) {
+      columns[p] = Columns.newColumn(kinds[p], inputs.length - from);
+    }
+    if (!Columns.put(columns, 0, task)) {
+      return null;
+    }
+    int end = from + 1;
+    while (end < inputs.length) {
+      Task<?> following;
+      try {
+        following = tasks != null ? tasks[end] : build(end);
+      } catch (UnbuiltTask e) {
+        return new BatchRun(columns, end, null, e.failure);
+      }
+      if (following.method() != method || following.retryPolicy() != null
+          || !Columns.put(columns, end - from, following)) {
+        return new BatchRun(columns, end, following, null);
+      }
+      end++;
+    }
+    return new BatchRun(columns, end, null, null);
+  }
+
+  /**
+   * A run of tasks from some input to {@code end} as argument {@code columns}, row 0 being its
+   * first; {@code next}, the built task of input {@code end} that did not fit, or {@code unbuilt},
+   * why input {@code end} has no task.
+   */
+  private record BatchRun(Object[] columns, int end, Task<?> next, TaskFailedException unbuilt) {}
 
   /**
    * The task of input {@code index}: built earlier, bound from its input ({@link #task(int)}), or
@@ -634,30 +655,85 @@ public final class Chunk {
     return e instanceof ParallelException p && task.retryPolicy() != null ? p : new TaskFailedException(task, e);
   }
 
-  /** {@link #runHere()} of a chunk that keeps going: each task by itself, recording each failure. */
+  /**
+   * {@link #runHere()} of a chunk that keeps going, recording each failure: a run of calls of one
+   * method with a batch loop runs as one batch until a row fails, and the rows after that one by
+   * one; any other task by itself.
+   */
   private void runEachKeepingGoing() {
-    Task<?>[] built = tasks;
-    for (int i = 0; i < inputs.length; i++) {
+    Task<?> next = null;
+    for (int i = 0; i < inputs.length; ) {
       if (isDone()) {
         return; // aborted: the pool was terminated
       }
-      Task<?> task;
-      try {
-        task = built != null ? built[i] : build(i);
-      } catch (UnbuiltTask e) {
-        failElement(i, e.failure);
-        continue;
-      }
+      Task<?> task = next;
+      next = null;
       if (task == null) {
-        continue; // building it failed, and that is its outcome
+        try {
+          task = tasks != null ? tasks[i] : build(i);
+        } catch (UnbuiltTask e) {
+          failElement(i, e.failure);
+          i++;
+          continue;
+        }
       }
-      try {
-        setResult(i, call(task));
-      } catch (Throwable e) {
-        failElement(i, failureOf(task, e));
+      BatchRun run = batchRun(i, task);
+      if (run != null) {
+        next = run.next;
+        if (run.end > i + 1 || run.unbuilt != null) {
+          TaskMethod<?> method = task.method();
+          for (int row = runColumnsKeepingGoing(method, run.columns, i, run.end); row < run.end; row++) {
+            if (isDone()) {
+              return;
+            }
+            callKeepingGoing(row, row(method, run.columns, row - i));
+          }
+          if (run.unbuilt != null) {
+            failElement(run.end, run.unbuilt);
+            i = run.end + 1;
+          } else {
+            i = run.end;
+          }
+          continue;
+        }
       }
+      callKeepingGoing(i, task);
+      i++;
     }
     succeed();
+  }
+
+  /**
+   * Runs the rows of {@code columns} as the batch of inputs {@code [from, to)} of a chunk that
+   * keeps going, up to the first row that fails, whose failure it records; returns the input after
+   * the last row that ran.
+   */
+  private int runColumnsKeepingGoing(TaskMethod<?> method, Object[] columns, int from, int to) {
+    int failed;
+    Throwable thrown;
+    try {
+      storeColumn(method.invoker().invokeBatch(method.key(), columns, to - from, null), from, to - from);
+      return to;
+    } catch (BatchFailure failure) {
+      storeColumn(failure.results(), from, failure.index());
+      failed = failure.index();
+      thrown = failure.getCause();
+    } catch (RuntimeException | Error e) {
+      failed = 0;
+      thrown = e;
+    }
+    Task<?> task = row(method, columns, failed);
+    failElement(from + failed, new TaskFailedException(task, asTaskThrows(task, thrown)));
+    return from + failed + 1;
+  }
+
+  /** Runs the task of element {@code index} of a chunk that keeps going, recording its outcome. */
+  private void callKeepingGoing(int index, Task<?> task) {
+    try {
+      setResult(index, call(task));
+    } catch (Throwable e) {
+      failElement(index, failureOf(task, e));
+    }
   }
 
   /** Fails the chunk at {@code failedAt} with {@code failure}: an input's task could not be built. */

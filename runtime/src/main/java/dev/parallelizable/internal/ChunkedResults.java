@@ -32,7 +32,7 @@ import java.util.function.Function;
  * calling thread as one chunk, on pools that allow it ({@link AbstractPool#mayRunInCaller()}):
  * waking a worker would cost more than the work.
  */
-final class ChunkedResults<T, R> implements ResultIterator<R> {
+final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
   /** About twice what handing a chunk to a sleeping thread and back costs. */
   static final long INLINE_NANOS = 100_000L;
 
@@ -62,6 +62,8 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
   private long read;
   private Chunk current;
   private int position;
+  /** The input position of what {@link #next()} returned or threw last; -1 before either. */
+  private long lastPosition = -1;
   private boolean finished;
   /** Whether every input was read: {@link #fillInline()} took them all from their list. */
   private boolean allRead;
@@ -231,6 +233,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     while (current == null || position >= available(current)) {
       if (current != null && current.failure() != null && !outcomes) {
         ParallelException failure = current.failure();
+        lastPosition = current.offset() + current.completed(); // the element that failed
         close();
         throw failure;
       }
@@ -307,7 +310,13 @@ final class ChunkedResults<T, R> implements ResultIterator<R> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
+    lastPosition = current.offset() + position;
     return (R) (outcomes ? current.outcome(position++) : current.result(position++));
+  }
+
+  @Override
+  public long lastPosition() {
+    return lastPosition;
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.ArgumentMaps;
 import dev.parallelizable.internal.Chunk;
+import dev.parallelizable.internal.InputPositions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,10 +39,12 @@ import java.util.function.Function;
  * cannot encode fails the call before anything runs), then sends only the misses, in one {@code
  * imap} of the wrapped pool, in input order, storing each result as it comes; a generated map
  * ({@link #mapArguments}) does the same with each input keyed from itself and no task built, its
- * misses sent as a generated map of the wrapped pool ({@link ArgumentMaps}). {@code imap} and
- * {@code imapUnordered} read inputs lazily, keep up to {@link #lookAhead()} calls in flight, and
- * submit each miss on its own. Lifecycle, listeners and size are the wrapped pool's: closing this
- * view closes it. A hit reaches no listener and no count of {@link #stats()}.
+ * misses sent as a generated map of the wrapped pool ({@link ArgumentMaps}). The lazy maps ({@code
+ * imap}, {@code imapUnordered} and their outcome forms) read and key their inputs a window at a
+ * time and send each window's misses as one lazy map of the wrapped pool ({@link Windows}). So
+ * misses are cut into chunks, and batched, as any map's are. {@code applyAsync} sends its miss on
+ * its own. Lifecycle, listeners and size are the wrapped pool's: closing this view closes it. A hit
+ * reaches no listener and no count of {@link #stats()}.
  *
  * <p>Thread-safe.
  */
@@ -81,10 +84,6 @@ public final class CachingPool implements Pool, ArgumentMaps {
     if (pool.isShutdown()) {
       throw new IllegalStateException(pool + " was shut down; create a new pool to run more tasks");
     }
-  }
-
-  private int lookAhead() {
-    return Math.max(16, 4 * pool.size());
   }
 
   @Override
@@ -181,7 +180,8 @@ public final class CachingPool implements Pool, ArgumentMaps {
   @Override
   public <T, R> ResultIterator<R> imapArguments(
       TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
-    return imap(toTask, inputs);
+    AbstractPool.checkMapArguments(toTask, inputs, 1);
+    return new Windows<>(method, toTask, inputs.iterator(), true, false, 0);
   }
 
   /**
@@ -255,99 +255,14 @@ public final class CachingPool implements Pool, ArgumentMaps {
   public <T, R> ResultIterator<R> imap(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
-    return new LookAhead<>(toTask, inputs.iterator(), true, chunkSize);
+    return new Windows<>(null, toTask, inputs.iterator(), true, false, chunkSize);
   }
 
   @Override
   public <T, R> ResultIterator<R> imapUnordered(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
-    return new LookAhead<>(toTask, inputs.iterator(), false, chunkSize);
-  }
-
-  /**
-   * The iterator of {@code imap} and {@code imapUnordered}: keeps up to {@link #lookAhead()} calls
-   * in flight. Ordered, it returns the oldest; unordered, the first that is done (a hit at once).
-   * For the thread that iterates only, as every {@link ResultIterator}; closing it cancels the
-   * calls in flight.
-   */
-  private final class LookAhead<T, R> implements ResultIterator<R> {
-    private final Function<? super T, Task<R>> toTask;
-    private final Iterator<? extends T> inputs;
-    private final boolean ordered;
-    private final ArrayDeque<CachedResult<R>> inFlight = new ArrayDeque<>();
-    private boolean closed;
-    /** Set once an input's task could not be built: the map ends there, no input after it is read. */
-    private boolean failed;
-
-    LookAhead(Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
-      checkAccepting();
-      this.toTask = toTask;
-      this.inputs = inputs;
-      this.ordered = ordered;
-    }
-
-    private void fill() {
-      while (!closed && !failed && inFlight.size() < lookAhead() && inputs.hasNext()) {
-        CacheCore.Keyed<R> keyed;
-        try {
-          keyed = cache.key(task(toTask, inputs.next()));
-        } catch (TaskFailedException unbuilt) {
-          // Thrown where it is read, after the results before it, as on the pool itself.
-          inFlight.add(new CachedResult<>(CompletableFuture.failedFuture(unbuilt), null, callbacks));
-          failed = true;
-          return;
-        }
-        try {
-          inFlight.add(submit(keyed));
-        } catch (IllegalStateException refused) {
-          throw notRun(refused);
-        }
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      fill();
-      return !inFlight.isEmpty();
-    }
-
-    @Override
-    public R next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      CachedResult<R> next = ordered ? inFlight.poll() : firstDone();
-      try {
-        return next.get();
-      } catch (RuntimeException failure) {
-        close();
-        throw failure;
-      }
-    }
-
-    private CachedResult<R> firstDone() {
-      while (true) {
-        for (Iterator<CachedResult<R>> it = inFlight.iterator(); it.hasNext(); ) {
-          CachedResult<R> result = it.next();
-          if (result.ready()) {
-            it.remove();
-            return result;
-          }
-        }
-        CompletableFuture.anyOf(
-                inFlight.stream().map(CachedResult::toCompletableFuture).toArray(CompletableFuture[]::new))
-            .exceptionally(failure -> null)
-            .join();
-      }
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      inFlight.forEach(CachedResult::cancel);
-      inFlight.clear();
-    }
+    return new Windows<>(null, toTask, inputs.iterator(), false, false, chunkSize);
   }
 
   @Override
@@ -364,113 +279,346 @@ public final class CachingPool implements Pool, ArgumentMaps {
   public <T, R> ResultIterator<Outcome<R>> imapOutcomes(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
-    return new OutcomeLookAhead<>(toTask, inputs.iterator(), true, chunkSize);
+    return new Windows<>(null, toTask, inputs.iterator(), true, true, chunkSize);
   }
 
   @Override
   public <T, R> ResultIterator<Outcome<R>> imapUnorderedOutcomes(
       Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs, int chunkSize) {
     AbstractPool.checkMapArguments(toTask, inputs, chunkSize);
-    return new OutcomeLookAhead<>(toTask, inputs.iterator(), false, chunkSize);
+    return new Windows<>(null, toTask, inputs.iterator(), false, true, chunkSize);
   }
 
   /**
-   * The iterator of the maps that keep going: as {@link LookAhead}, but each input gives an {@link
-   * Outcome}, hit or miss, and a failure (building or keying the task included) is that input's
-   * outcome rather than the end of the iteration.
+   * The inputs a lazy map reads ahead at a time: enough for two chunks per worker, at least 64.
+   *
+   * @param chunkSize the map's chunk size, 0 if the pool chooses
    */
-  private final class OutcomeLookAhead<T, R> implements ResultIterator<Outcome<R>> {
+  private int windowSize(int chunkSize) {
+    long chunks = 2L * pool.size() * Math.max(1, chunkSize);
+    return (int) Math.min(MAX_WINDOW, Math.max(Math.max(64, 8L * pool.size()), chunks));
+  }
+
+  /** The most inputs a window holds, whatever the chunk size: what one map of misses may hold. */
+  private static final int MAX_WINDOW = 1 << 16;
+
+  /**
+   * The iterator of every lazy map of this view ({@code imap}, {@code imapUnordered}, their outcome
+   * forms and the generated map's lazy form). It reads the inputs a window at a time ({@link
+   * #windowSize}), keys each, answers the hits from the cache, and runs the window's misses as one
+   * lazy map of the wrapped pool, which cuts them into chunks as it does any map's; two windows are
+   * in flight, the one being read and the next. Ordered, it yields in input order; unordered, a
+   * window's hits first, then its misses as they complete, window after window. Each miss is stored
+   * when it is read from the wrapped pool's map.
+   *
+   * <p>Without outcomes, the map ends at the first failure: an input whose task cannot be built or
+   * keyed, or whose failure is cached, ends the reading and is thrown in its place; a miss that
+   * fails stores its failure (if the cache keeps failures) and is thrown. With outcomes, every
+   * input gives one, hit or miss, failures included.
+   *
+   * <p>For the thread that iterates only, as every {@link ResultIterator}; closing it cancels the
+   * wrapped pool's maps in flight.
+   *
+   * @param <V> what it yields: {@code R}, or {@code Outcome<R>} with outcomes
+   */
+  private final class Windows<T, R, V> implements ResultIterator<V>, InputPositions {
+    private final TaskMethod<R> method;
     private final Function<? super T, Task<R>> toTask;
     private final Iterator<? extends T> inputs;
     private final boolean ordered;
-    private final ArrayDeque<Pending<R>> inFlight = new ArrayDeque<>();
+    private final boolean outcomes;
+    private final int chunkSize;
+    private final int windowSize;
+    private final ArrayDeque<Window> windows = new ArrayDeque<>(2);
     private long read;
+    private long lastPosition = -1;
     private boolean closed;
+    /** Set once the map without outcomes met a failure while reading: no input after it is read. */
+    private boolean ended;
 
-    OutcomeLookAhead(
-        Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs, boolean ordered, int chunkSize) {
+    /**
+     * @param method the method whose one argument each input is (a generated map), or null if
+     *     {@code toTask} builds each task
+     */
+    Windows(TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterator<? extends T> inputs,
+        boolean ordered, boolean outcomes, int chunkSize) {
       checkAccepting();
+      this.method = method;
       this.toTask = toTask;
       this.inputs = inputs;
       this.ordered = ordered;
-      fill(); // the first calls are under way when the map returns, as on the pool itself
+      this.outcomes = outcomes;
+      this.chunkSize = chunkSize;
+      this.windowSize = windowSize(chunkSize);
+      if (outcomes) {
+        fill(); // the first calls are under way when the map returns, as on the pool itself
+      }
     }
 
     private void fill() {
-      while (!closed && inFlight.size() < lookAhead() && inputs.hasNext()) {
+      try {
+        while (!closed && !ended && windows.size() < 2 && inputs.hasNext()) {
+          windows.add(readWindow());
+        }
+      } catch (RuntimeException refused) {
+        close(); // the inputs' own failure, or the wrapped pool's refusal: what is in flight is cancelled
+        throw refused;
+      }
+    }
+
+    /** Reads, keys and looks up the next window of inputs, and starts the map of its misses. */
+    private Window readWindow() {
+      Window window = new Window(read);
+      List<Object> missed = new ArrayList<>();
+      while (window.answers.size() < windowSize && !ended && inputs.hasNext()) {
+        if (pool.isShutdown()) {
+          throw notRun(); // an endless input ends here, as a map on the pool itself does
+        }
         T input = inputs.next();
-        long position = read++;
-        Task<R> task;
-        try {
-          task = toTask.apply(input);
-        } catch (Throwable e) {
-          inFlight.add(new Pending<>(position, null, unbuilt(input, e)));
+        read++;
+        Object key = key(input);
+        if (key instanceof Failed failed) {
+          window.answers.add(failed);
+          ended = !outcomes;
           continue;
         }
-        if (task == null) {
-          inFlight.add(new Pending<>(position, null, unbuilt(input, null)));
-          continue;
+        @SuppressWarnings("unchecked")
+        CacheCore.Keyed<R> keyed = (CacheCore.Keyed<R>) key;
+        CacheCore.Lookup<R> found = cache.lookup(keyed);
+        if (!found.hit()) {
+          window.answers.add(MISS);
+          window.keyed.add(keyed);
+          window.misses.add(window.answers.size() - 1);
+          missed.add(method != null ? input : keyed.task());
+        } else if (found.failure() != null) {
+          window.answers.add(new Failed(found.failure()));
+          ended = !outcomes; // what follows a cached failure would not run on the pool either
+        } else {
+          window.answers.add(found.value());
         }
+      }
+      if (!missed.isEmpty()) {
         try {
-          inFlight.add(new Pending<>(position, submit(cache.key(task)), null));
-        } catch (TaskFailedException failure) {
-          inFlight.add(new Pending<>(position, null, failure));
-        } catch (IllegalArgumentException unencodable) {
-          inFlight.add(new Pending<>(position, null,
-              new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", unencodable)));
+          window.computed = run(missed);
         } catch (IllegalStateException refused) {
           throw notRun(refused);
         }
       }
+      return window;
+    }
+
+    /**
+     * The key of {@code input}'s call, or the {@link Failed failure} of building or keying it: a
+     * failure to build is worded by the wrapped pool with outcomes ({@link #unbuilt}), as {@link
+     * Chunk#unbuilt} words it without.
+     */
+    private Object key(T input) {
+      Task<R> task = null;
+      if (method == null && outcomes) {
+        try {
+          task = toTask.apply(input);
+        } catch (Throwable e) {
+          return new Failed(unbuilt(input, e));
+        }
+        if (task == null) {
+          return new Failed(unbuilt(input, null));
+        }
+      }
+      try {
+        if (method != null) {
+          return cache.key(method, input, () -> method.bind(input)); // named as the pool names a row
+        }
+        return cache.key(task != null ? task : task(toTask, input));
+      } catch (ParallelException failure) {
+        return new Failed(failure);
+      } catch (IllegalArgumentException unencodable) {
+        return new Failed(outcomes
+            ? new TaskFailedException("toTask(" + CacheCore.describeInput(input) + ")", unencodable)
+            : unencodable);
+      }
+    }
+
+    /** The wrapped pool's lazy map of a window's misses: tasks, or a generated map's inputs. */
+    @SuppressWarnings("unchecked")
+    private ResultIterator<?> run(List<Object> missed) {
+      if (method != null) {
+        List<T> arguments = (List<T>) missed;
+        return pool instanceof ArgumentMaps ours
+            ? ours.imapArguments(method, toTask, arguments)
+            : pool.imap(toTask, arguments);
+      }
+      List<Task<R>> tasks = (List<Task<R>>) (List<?>) missed;
+      if (ordered) {
+        return outcomes
+            ? pool.imapOutcomes(Function.identity(), tasks, chunkSize)
+            : pool.imap(Function.identity(), tasks, chunkSize);
+      }
+      // An unordered miss is stored under its own key: its position comes with its result from a
+      // pool of the runtime, and with its outcome from any other.
+      if (!outcomes && pool instanceof ArgumentMaps) {
+        ResultIterator<R> results = pool.imapUnordered(Function.identity(), tasks, chunkSize);
+        if (results instanceof InputPositions) {
+          return results;
+        }
+        results.close();
+      }
+      return pool.imapUnorderedOutcomes(Function.identity(), tasks, chunkSize);
     }
 
     @Override
     public boolean hasNext() {
+      while (!windows.isEmpty() && windows.peek().finished()) {
+        windows.poll();
+      }
       fill();
-      return !inFlight.isEmpty();
+      return !windows.isEmpty() && !windows.peek().finished();
     }
 
     @Override
-    public Outcome<R> next() {
+    public V next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Pending<R> next = ordered ? inFlight.poll() : firstDone();
-      if (next.failure() != null) {
-        return Outcome.failure(next.position(), next.failure());
-      }
       try {
-        return Outcome.success(next.position(), next.result().get());
-      } catch (WaitInterruptedException interrupted) {
-        throw interrupted;
-      } catch (ParallelException failure) {
-        return Outcome.failure(next.position(), failure);
+        return windows.peek().next();
+      } catch (RuntimeException failure) {
+        close();
+        throw failure;
       }
     }
 
-    private Pending<R> firstDone() {
-      while (true) {
-        for (Iterator<Pending<R>> it = inFlight.iterator(); it.hasNext(); ) {
-          Pending<R> pending = it.next();
-          if (pending.result() == null || pending.result().ready()) {
-            it.remove();
-            return pending;
-          }
-        }
-        CompletableFuture.anyOf(
-                inFlight.stream().map(p -> p.result().toCompletableFuture()).toArray(CompletableFuture[]::new))
-            .exceptionally(failure -> null)
-            .join();
-      }
+    @Override
+    public long lastPosition() {
+      return lastPosition;
     }
 
     @Override
     public void close() {
       closed = true;
-      inFlight.stream().filter(p -> p.result() != null).forEach(p -> p.result().cancel());
-      inFlight.clear();
+      for (Window window : windows) {
+        if (window.computed != null) {
+          window.computed.close();
+        }
+      }
+      windows.clear();
+    }
+
+    /**
+     * Consecutive inputs from {@code start}: what the cache answered for each, and the wrapped
+     * pool's map of the rest.
+     */
+    private final class Window {
+      final long start;
+      /** Per input: its cached value, a {@link Failed} known without running it, or {@link #MISS}. */
+      final List<Object> answers = new ArrayList<>();
+      /** The indices of the misses, in input order, and their keys. */
+      final List<Integer> misses = new ArrayList<>();
+      final List<CacheCore.Keyed<R>> keyed = new ArrayList<>();
+      /** The wrapped pool's map of the misses; null if there are none. */
+      ResultIterator<?> computed;
+      /** Ordered: the next input to yield. Unordered: the next input whose known answer to yield. */
+      int next;
+      /** The misses yielded. */
+      int missesRead;
+
+      Window(long start) {
+        this.start = start;
+      }
+
+      boolean finished() {
+        return next >= answers.size() && (ordered || missesRead >= misses.size());
+      }
+
+      V next() {
+        if (!ordered) {
+          while (next < answers.size() && answers.get(next) == MISS) {
+            next++;
+          }
+          if (next < answers.size()) {
+            return answer(next++);
+          }
+          return computed();
+        }
+        int index = next++;
+        return answers.get(index) != MISS ? answer(index) : computed();
+      }
+
+      /** What the cache gave for input {@code index}, or the failure met before running it. */
+      @SuppressWarnings("unchecked")
+      private V answer(int index) {
+        Object answer = answers.get(index);
+        lastPosition = start + index;
+        if (!outcomes) {
+          if (answer instanceof Failed failed) {
+            throw failed.failure();
+          }
+          return (V) answer;
+        }
+        return (V) (answer instanceof Failed failed
+            ? Outcome.failure(start + index, (ParallelException) failed.failure())
+            : Outcome.success(start + index, answer));
+      }
+
+      /**
+       * The next result of the misses' map, stored: ordered, the next miss in input order;
+       * unordered, the next to complete, which its outcome's position names.
+       */
+      @SuppressWarnings("unchecked")
+      private V computed() {
+        int order = missesRead++;
+        if (!outcomes && (ordered || computed instanceof InputPositions)) {
+          R value;
+          try {
+            value = ((ResultIterator<R>) computed).next();
+          } catch (TaskFailedException failure) {
+            long miss = ordered ? order : ((InputPositions) computed).lastPosition();
+            if (miss >= 0 && miss < keyed.size()) {
+              cache.storeFailure(keyed.get((int) miss), failure);
+            }
+            throw failure;
+          }
+          int miss = ordered ? order : (int) ((InputPositions) computed).lastPosition();
+          lastPosition = start + misses.get(miss);
+          return (V) stored(keyed.get(miss), value);
+        }
+        Outcome<R> outcome = ((ResultIterator<Outcome<R>>) computed).next();
+        int miss = (int) outcome.position();
+        CacheCore.Keyed<R> key = keyed.get(miss);
+        long position = start + misses.get(miss);
+        lastPosition = position;
+        ParallelException failure = outcome.failure();
+        if (failure == null) {
+          try {
+            R value = stored(key, outcome.value());
+            return (V) (outcomes ? Outcome.success(position, value) : value);
+          } catch (TaskFailedException unencodable) {
+            failure = unencodable;
+          }
+        } else {
+          cache.storeFailure(key, failure);
+        }
+        if (!outcomes) {
+          throw failure;
+        }
+        return (V) Outcome.failure(position, failure);
+      }
+
+      private R stored(CacheCore.Keyed<R> key, R value) {
+        try {
+          cache.storeValue(key, value);
+        } catch (IllegalArgumentException unencodable) {
+          throw new TaskFailedException(key.task(), unencodable);
+        }
+        return value;
+      }
     }
   }
+
+  /** A window's answer for an input whose call fails without running, or whose failure is cached. */
+  private record Failed(RuntimeException failure) {}
+
+  /** A window's answer for an input the cache does not hold. */
+  private static final Object MISS = new Object();
 
   /**
    * The outcome of an input whose task could not be built ({@code thrown}, or null if the function
@@ -512,9 +660,6 @@ public final class CachingPool implements Pool, ArgumentMaps {
     return new TaskCancelledException(
         "Not run: " + pool + " was shut down or terminated while the map read its inputs");
   }
-
-  /** One input in flight: its position, and its pending result or the failure it already has. */
-  private record Pending<R>(long position, CachedResult<R> result, ParallelException failure) {}
 
   @Override
   public void addProgressListener(ProgressListener listener) {
