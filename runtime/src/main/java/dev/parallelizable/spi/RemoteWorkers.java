@@ -192,9 +192,9 @@ public interface RemoteWorkers<W, E> {
    *
    * @param worker the worker that could not start
    * @param problem why it could not start: what the adapter reported with {@link
-   *     RemoteDispatcher#gone}, or a {@link java.util.concurrent.TimeoutException} if the engine
-   *     stopped the worker for passing {@link RemoteSettings#startTimeout()} or {@link
-   *     RemoteSettings#initializerTimeout()}
+   *     RemoteDispatcher#gone}, or a {@link StartTimeoutException} if the engine stopped the worker
+   *     for passing {@link RemoteSettings#startTimeout()} or {@link
+   *     RemoteSettings#initializerTimeout()}, which says which
    * @return the exception the pool fails with, or null to replace the worker instead
    */
   default WorkerStartException startFailure(W worker, Throwable problem) {

@@ -15,6 +15,7 @@ import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
+import dev.parallelizable.spi.StartTimeoutException;
 import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -353,9 +353,9 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
               + "; the pool starts another");
       return null;
     }
-    boolean timedOut = problem instanceof TimeoutException; // the engine stopped it for a start bound
+    boolean timedOut = problem instanceof StartTimeoutException; // the engine stopped it for a start bound
     String reason;
-    if (timedOut && worker.connected() && config.initializer != null) {
+    if (timedOut && ((StartTimeoutException) problem).initializing()) {
       reason = "its initializer " + config.initializer + " did not return within the initializer timeout of "
           + Texts.duration(config.initializerTimeout) + ", so the pool killed it; if the initializer needs"
           + " longer, raise the bound with Parallel.processPool().initializerTimeout(Duration)";

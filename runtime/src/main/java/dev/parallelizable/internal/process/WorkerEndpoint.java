@@ -562,11 +562,6 @@ final class WorkerEndpoint implements Runnable {
     return handshakeCompleted;
   }
 
-  /** Whether the worker connected: from then on it runs its initializer or is ready. */
-  boolean connected() {
-    return connection != null;
-  }
-
   /** Whether the parent's side of the channel was shut: the worker was asked to exit. */
   boolean outputShut() {
     return outputShut;

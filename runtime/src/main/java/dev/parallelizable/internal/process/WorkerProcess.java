@@ -162,11 +162,6 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
     return endpoint.handshakeCompleted();
   }
 
-  /** Whether the worker connected to the pool's socket: it runs its initializer, or is ready. */
-  boolean connected() {
-    return endpoint.connected();
-  }
-
   /**
    * Whether the worker may serve another pool: it started, never reported a fatal error, was not
    * asked to stop or killed, is alive, and runs nothing.

@@ -19,6 +19,7 @@ import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import dev.parallelizable.spi.RemoteWorkers;
+import dev.parallelizable.spi.StartTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -668,12 +668,12 @@ public final class RemoteEngine<W> extends AbstractPool {
    * Why a worker the watch stopped for outliving its start or initializer bound could not start,
    * for the adapter's {@link RemoteWorkers#startFailure}.
    */
-  TimeoutException outlivedStart(WorkerSlot<W> slot) {
+  StartTimeoutException outlivedStart(WorkerSlot<W> slot) {
     return slot.outlived == State.INITIALIZING
-        ? new TimeoutException("its initializer did not return within the initializer timeout of "
-            + Texts.duration(settings.initializerTimeout()) + ", so the pool stopped it")
-        : new TimeoutException("it was not ready within the start timeout of "
-            + Texts.duration(settings.startTimeout()) + ", so the pool stopped it");
+        ? new StartTimeoutException("its initializer did not return within the initializer timeout of "
+            + Texts.duration(settings.initializerTimeout()) + ", so the pool stopped it", true)
+        : new StartTimeoutException("it was not ready within the start timeout of "
+            + Texts.duration(settings.startTimeout()) + ", so the pool stopped it", false);
   }
 
   TaskTimeoutException timeout(WorkerSlot<W> slot, Dispatch dispatch, int index) {

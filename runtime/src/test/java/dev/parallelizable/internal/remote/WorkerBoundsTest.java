@@ -3,6 +3,7 @@ package dev.parallelizable.internal.remote;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,9 +16,9 @@ import dev.parallelizable.internal.remote.RemoteEngineTest.Tasks;
 import dev.parallelizable.internal.remote.WorkerSuccessionTest.StartingWorkers;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
+import dev.parallelizable.spi.StartTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -80,7 +81,8 @@ class WorkerBoundsTest {
   @Test
   void aWorkerNotReadyWithinTheStartTimeoutIsStoppedAndBreaksThePool() throws Exception {
     WorkerStartException failure = startFailureUnder(RemoteSettings.builder("test pool", 1).startTimeout(SHORT), false);
-    assertInstanceOf(TimeoutException.class, failure.getCause(), failure.getMessage());
+    StartTimeoutException timeout = assertInstanceOf(StartTimeoutException.class, failure.getCause(), failure.getMessage());
+    assertFalse(timeout.initializing(), "the phase the adapter is told");
     assertTrue(failure.getMessage().contains("it was not ready within the start timeout of 200 ms"), failure.getMessage());
   }
 
@@ -88,7 +90,8 @@ class WorkerBoundsTest {
   void anInitializingWorkerIsHeldToTheInitializerTimeoutInstead() throws Exception {
     WorkerStartException failure = startFailureUnder(
         RemoteSettings.builder("test pool", 1).startTimeout(BOUND).initializerTimeout(SHORT), true);
-    assertInstanceOf(TimeoutException.class, failure.getCause(), failure.getMessage());
+    StartTimeoutException timeout = assertInstanceOf(StartTimeoutException.class, failure.getCause(), failure.getMessage());
+    assertTrue(timeout.initializing(), "the phase the adapter is told");
     assertTrue(failure.getMessage().contains("its initializer did not return within the initializer timeout of 200 ms"),
         failure.getMessage());
   }
