@@ -77,7 +77,7 @@ public final class BatchBlock {
     TaskInvoker found = null;
     try {
       found = Invocations.invoker(invokerClass);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) { // a class that is missing, or fails to initialize
       failure = new IllegalStateException("On " + where + ": " + e.getMessage(), e);
     }
     invoker = found;
