@@ -200,6 +200,23 @@ class EncodedChunkTest {
     @Override public byte[] get(String key) { return entries.get(key); }
   }
 
+  /** The default codec, except that encoding a string that ends in 7 runs out of memory. */
+  static final class RunsOutOfMemoryOnSevens implements Codec {
+    @Override
+    public void encode(Object value, java.io.OutputStream out) throws IOException {
+      if (value instanceof String text && text.endsWith("7")) {
+        out.write(new byte[1 << 16]);
+        throw new OutOfMemoryError("encoding " + text);
+      }
+      Codec.serialization().encode(value, out);
+    }
+
+    @Override
+    public Object decode(java.io.InputStream in, ClassLoader loader) throws IOException, ClassNotFoundException {
+      return Codec.serialization().decode(in, loader);
+    }
+  }
+
   /** Records what an answer stores. */
   static final class Recorded implements Assignment<Object> {
     final Task<?>[] tasks;
@@ -493,6 +510,27 @@ class EncodedChunkTest {
       assertTrue(recorded.failedAt >= 0);
       String message = recorded.failure.getCause().getMessage();
       assertTrue(message.contains("is corrupt"), message);
+    }
+  }
+
+  @Test
+  void runningOutOfMemoryEncodingAResultFailsItsTaskAndKeepsTheResultsBeforeIt() {
+    Codec codec = new RunsOutOfMemoryOnSevens();
+    Object[] columns = {new Object[] {"a", "b", "c"}, new int[] {1, 7, 2}};
+    Task<?>[] tasks = rows(Batches.LABEL, columns, 3);
+    byte[] tasksAnswer = EncodedChunk.run(EncodedChunk.encode(tasks, codec).request(0, 3), codec, "member under test");
+    byte[] batchAnswer;
+    try (SharedDataPublisher shared = SharedDataPublisher.create(new MemoryStore(), "test-")) {
+      byte[] request = EncodedChunk.encodeColumns(Batches.LABEL, columns, 3, codec, shared).request(0, 3);
+      batchAnswer = EncodedChunk.run(request, codec, "member under test");
+    }
+    for (byte[] answer : new byte[][] {tasksAnswer, batchAnswer}) {
+      Recorded recorded = new Recorded(tasks, 0, 3);
+      EncodedChunk.readAnswer(answer, recorded, codec, "member under test");
+      assertEquals(Map.of(0, "a1"), recorded.results);
+      assertEquals(1, recorded.failedAt);
+      String message = recorded.failure.getCause().getMessage();
+      assertTrue(message.contains("could not be sent back") && message.contains("OutOfMemoryError"), message);
     }
   }
 }
