@@ -19,23 +19,28 @@ import java.util.concurrent.Callable;
  *                                    request   the tasks, encoded by the runtime's Codec
  *                                              (Codec.serialization(), with its deserialization
  *                                              filter): invoker class names, method keys, arguments;
+ *                                              or, for calls of one method, a batch after a -1
+ *                                              marker: the method, then the argument columns,
+ *                                              primitive ones in bulk (see RemoteChunks);
  *                                              a SharedData argument as a key in the map of
  *                                              ClusterShares, whose bytes the member gets once
  *                                    mac       HMAC-SHA256 of session, number and request with the
  *                                              ClusterSecret
  *   caller &lt;--ChunkOutcome-- member  member    the member's address, host:port
  *                                    answer    the results of the tasks that completed, in order,
- *                                              and the failure of the task after them, if any
+ *                                              and the failure of the task after them, if any; a
+ *                                              batch's primitive results as one column
  *                                    mac       HMAC-SHA256 of session, number, member and answer
  *                                  or refusal  why the member did not run the chunk
  * </pre>
  *
  * <p>The member checks the MAC and the number before it decodes anything of the request: a chunk
  * that is not signed with its secret, or that ran already, is answered with a refusal, and no class
- * it names is loaded. Then the member runs the tasks in order in one executor thread and stops at
- * the first failure, as a worker JVM of a process pool does, with the same code ({@link
- * EncodedChunk#run}): an argument that cannot be decoded, a result or an exception that cannot be
- * encoded is the failure of its own task, and the member stays in service.
+ * it names is loaded. Then the member runs the tasks in order in one executor thread (a batch
+ * through its method's batch loop) and stops at the first failure, as a worker JVM of a process
+ * pool does, with the same code ({@link EncodedChunk#run}): an argument that cannot be decoded, a
+ * result or an exception that cannot be encoded is the failure of its own task, a request that
+ * breaks the grammar the failure of its first, and the member stays in service.
  */
 final class ChunkCall implements Callable<ChunkOutcome>, Serializable, HazelcastInstanceAware {
   private static final long serialVersionUID = 3L;

@@ -12,6 +12,7 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.TaskMethod;
 import dev.parallelizable.WorkerLostException;
 import dev.parallelizable.spi.Assignment;
 import dev.parallelizable.spi.EncodedChunk;
@@ -136,6 +137,17 @@ final class ClusterWorkers implements RemoteWorkers<Member, EncodedChunk> {
     return EncodedChunk.encode(tasks, Codec.serialization(), shares);
   }
 
+  /** A chunk of one method's calls crosses as its argument columns: a batch, with no task per call. */
+  @Override
+  public boolean encodesColumns() {
+    return true;
+  }
+
+  @Override
+  public EncodedChunk encodeColumns(TaskMethod<?> method, Object[] columns, int count) {
+    return EncodedChunk.encodeColumns(method, columns, count, Codec.serialization(), shares);
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public void send(Member member, Assignment<EncodedChunk> assignment) {
@@ -181,7 +193,7 @@ final class ClusterWorkers implements RemoteWorkers<Member, EncodedChunk> {
       return;
     }
     if (outcome != null) { // the member answered, but refused the chunk, or its answer is not signed
-      Task<?> task = assignment.tasks()[assignment.from()];
+      Task<?> task = assignment.task(assignment.from());
       assignment.fail(assignment.from(), new TaskFailedException(task.toString(), new IllegalStateException(
           "Cluster member " + ClusterMember.address(member) + " could not run " + task + ": " + error.getMessage(),
           error)));
@@ -196,7 +208,7 @@ final class ClusterWorkers implements RemoteWorkers<Member, EncodedChunk> {
         || cause instanceof HazelcastInstanceNotActiveException) {
       engine.gone(member, cause);
     } else {
-      Task<?> task = assignment.tasks()[assignment.from()];
+      Task<?> task = assignment.task(assignment.from());
       assignment.fail(assignment.from(), new TaskFailedException(task.toString(), new IllegalStateException(
           "Cluster member " + ClusterMember.address(member) + " could not run " + task + ": " + cause
               + ". Start members with dev.parallelizable.cluster.ClusterMember and the application's classpath",

@@ -61,7 +61,7 @@ final class EncodedTasks {
         // One pass over the tasks: a chunk of a million tasks does not fit in a cache.
         Object[] columns = Columns.ofMethod(tasks, method, Columns.parameterKinds(method));
         if (columns != null) {
-          return encodeBatch(method, columns, tasks.length, codec, shared);
+          return encodeBatch(method, columns, tasks.length, codec, shared, null);
         }
       }
     }
@@ -71,14 +71,16 @@ final class EncodedTasks {
   /**
    * Encodes {@code count} calls of {@code method} whose arguments are {@code columns} (one per
    * parameter, as {@link Columns} makes them) as a batch, for the workers of a process pool whose
-   * shared data is in {@code shared} (null for none). The primitive columns are kept as they are and
-   * written when a run of rows is sent; the others are encoded here, row after row.
+   * shared data is in {@code shared}, or for remote workers that get the data of shared handles
+   * from the store of {@code stored} (null for neither: handles travel with their data). The
+   * primitive columns are kept as they are and written when a run of rows is sent; the others are
+   * encoded here, row after row.
    *
    * @throws IllegalArgumentException naming the call, the parameter and its type if the codec
    *     cannot encode an argument
    */
-  static EncodedTasks encodeBatch(
-      TaskMethod<?> method, Object[] columns, int count, Codec codec, SharedFiles shared) {
+  static EncodedTasks encodeBatch(TaskMethod<?> method, Object[] columns, int count, Codec codec,
+      SharedFiles shared, StoredShares stored) {
     byte[] kinds = Columns.parameterKinds(method);
     Object[] primitives = columns.clone();
     int rowBytes = 0;
@@ -92,6 +94,7 @@ final class EncodedTasks {
     }
     FrameOutput bytes = new FrameOutput(references ? 64 * count : 16);
     bytes.sharedFiles(shared);
+    bytes.storedShares(stored);
     long[] starts = new long[count + 1];
     for (int t = 0; t < count; t++) {
       starts[t] = bytes.length();

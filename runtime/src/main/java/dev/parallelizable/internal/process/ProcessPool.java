@@ -178,7 +178,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
     if (config.maxTasksPerClassLoader > 0) {
       return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), config.codec, false, sharedFiles);
     }
-    return EncodedTasks.encodeBatch(method, columns, count, config.codec, sharedFiles);
+    return EncodedTasks.encodeBatch(method, columns, count, config.codec, sharedFiles, null);
   }
 
   private void requireLoadable(Task<?>[] tasks) {

@@ -77,8 +77,18 @@ public final class FrameOutput extends OutputStream {
    */
   public void release(int capacity) {
     reset();
-    if (bytes.length > capacity) {
-      bytes = new byte[Math.max(16, capacity)];
+    trim(capacity);
+  }
+
+  /**
+   * Gives back the buffer's memory beyond {@code capacity} bytes and the bytes it holds, keeping
+   * them: after a value that could not be encoded, such as one that ran out of memory growing this
+   * buffer, when the values before it are still to be sent.
+   */
+  public void trim(int capacity) {
+    int keep = Math.max(Math.max(16, capacity), position);
+    if (bytes.length > keep) {
+      bytes = Arrays.copyOf(bytes, keep);
       view = ByteBuffer.wrap(bytes).order(Protocol.BYTE_ORDER);
     }
   }

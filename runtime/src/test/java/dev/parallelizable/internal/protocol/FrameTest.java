@@ -132,6 +132,20 @@ class FrameTest {
   }
 
   @Test
+  void trimGivesBackALargeBufferAndKeepsWhatItHolds() throws IOException {
+    FrameOutput out = new FrameOutput(16);
+    out.writeInt(7);
+    out.write(new byte[1 << 20], 0, 1 << 20);
+    out.rewind(4); // a value that could not be encoded, undone
+    out.trim(64);
+    assertEquals(4, out.length());
+    out.writeInt(8);
+    FrameInput in = inputOf(bytesOf(out));
+    assertEquals(7, in.readInt());
+    assertEquals(8, in.readInt());
+  }
+
+  @Test
   void valuesRoundTripAndEachIsFramedOnItsOwn() throws Exception {
     FrameOutput out = new FrameOutput(16);
     Protocol.writeValue(out, CODEC, "first");

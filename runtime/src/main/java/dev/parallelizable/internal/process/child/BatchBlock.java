@@ -8,6 +8,8 @@ import dev.parallelizable.internal.protocol.DecodeException;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.support.BatchFailure;
+import dev.parallelizable.support.BatchProgress;
 import dev.parallelizable.support.Invocations;
 import dev.parallelizable.support.TaskInvoker;
 import java.io.IOException;
@@ -20,8 +22,9 @@ import java.io.StreamCorruptedException;
  * that cannot be created is the failure of row 0. A block that breaks the grammar (a column longer
  * than its frame, an unknown kind) is an {@link IOException}.
  *
- * <p>Internal: run by a worker JVM's {@link WorkerMain}; public so that the caller's encoding of a
- * batch can be checked against it. Not thread-safe: one per block, in the thread that runs it.
+ * <p>Internal: run by a worker JVM's {@link WorkerMain} and, through {@code RemoteChunks}, by a
+ * cluster member; public so that the caller's encoding of a batch can be checked against it. Not
+ * thread-safe: one per block, in the thread that runs it.
  */
 public final class BatchBlock {
   private final int count;
@@ -74,7 +77,7 @@ public final class BatchBlock {
     TaskInvoker found = null;
     try {
       found = Invocations.invoker(invokerClass);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) { // a class that is missing, or fails to initialize
       failure = new IllegalStateException("On " + where + ": " + e.getMessage(), e);
     }
     invoker = found;
@@ -141,6 +144,35 @@ public final class BatchBlock {
   public Object[] columns() {
     return columns;
   }
+
+  /**
+   * Runs the rows that can run ({@link #rows()}) through the invoker's batch loop, once. Never
+   * throws for what the rows do: a row that throws ends the run, and is its failure; a batch loop
+   * that fails outside any row is the failure of row 0.
+   *
+   * @param progress told which row starts, or null
+   * @return the result column, the rows that returned and the failure of the next, if any
+   */
+  public Ran run(BatchProgress progress) {
+    if (rows == 0) {
+      return new Ran(null, 0, failure);
+    }
+    try {
+      return new Ran(invoker.invokeBatch(key, columns, rows, progress), rows, failure);
+    } catch (BatchFailure e) {
+      return new Ran(e.results(), e.index(), e.getCause());
+    } catch (Throwable e) {
+      return new Ran(null, 0, e);
+    }
+  }
+
+  /**
+   * What {@link #run} came to: the result {@code column} (a primitive array, an {@code Object[]},
+   * or null for a {@code void} method or when no row returned), whose first {@code rows} elements
+   * are the results of the rows that returned, and the {@code failure} of the row after them, or
+   * null if every row of the block returned.
+   */
+  public record Ran(Object column, int rows, Throwable failure) {}
 
   /**
    * Encodes one result of a reference column; returns null, or the failure of its row if the

@@ -125,7 +125,7 @@ public final class TaskBlock {
       return null;
     } catch (Throwable e) {
       if (e instanceof OutOfMemoryError) {
-        out.release(8192);
+        out.trim(8192); // the results before this one stay
       }
       return new ParallelException(
           "The result of " + key + ", a " + value.getClass().getName() + ", could not be sent back from "

@@ -10,8 +10,6 @@ import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.protocol.SerializationCodec;
 import dev.parallelizable.internal.shared.SharedMappings;
-import dev.parallelizable.support.BatchFailure;
-import dev.parallelizable.support.BatchProgress;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -347,23 +345,10 @@ public final class WorkerMain {
    */
   private boolean runBatch(long id, FrameInput in) throws IOException {
     BatchBlock batch = new BatchBlock(in, codec, name);
-    int done = batch.rows();
-    Throwable failure = batch.failure();
-    Object column = null;
-    if (done > 0) {
-      BatchProgress rows = batch.count() > 1 ? progress().batch(id) : null;
-      try {
-        column = batch.invoker().invokeBatch(batch.key(), batch.columns(), done, rows);
-      } catch (BatchFailure e) {
-        column = e.results();
-        done = e.index();
-        failure = e.getCause();
-      } catch (Throwable e) {
-        column = null;
-        done = 0;
-        failure = e;
-      }
-    }
+    BatchBlock.Ran ran = batch.run(batch.rows() > 0 && batch.count() > 1 ? progress().batch(id) : null);
+    Object column = ran.column();
+    int done = ran.rows();
+    Throwable failure = ran.failure();
     if (column instanceof Object[] values) {
       startResults(0);
       int first = 0;
