@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
  *   <tr><td>{@link #maxHeap(String)}</td><td>a share of the memory the JVM sees: see {@link
  *       #maxHeap(String)}</td></tr>
  *   <tr><td>{@link #systemProperty}, {@link #jvmOptions}</td>
- *       <td>none: the JVM's defaults, plus {@code -XX:+UseSerialGC -XX:-UsePerfData}</td></tr>
+ *       <td>none: the JVM's defaults, plus {@code -XX:-UsePerfData}, and {@code -XX:+UseSerialGC}
+ *       from JDK 18 on unless the options choose a collector</td></tr>
  *   <tr><td>{@link #maxTasksPerWorker(int)}</td><td>no limit: workers are reused forever</td></tr>
  *   <tr><td>{@link #maxTasksPerClassLoader(int)}</td><td>no limit: tasks run in the worker's own
  *       class loader</td></tr>

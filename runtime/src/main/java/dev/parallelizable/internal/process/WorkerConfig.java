@@ -8,11 +8,13 @@ import dev.parallelizable.Task;
 import dev.parallelizable.internal.process.child.WorkerMain;
 import dev.parallelizable.internal.protocol.FrameOutput;
 import dev.parallelizable.internal.protocol.SerializationCodec;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +26,13 @@ import java.util.function.Consumer;
  * The validated configuration of the workers of one process pool or job, and the command line that
  * starts one. Immutable.
  *
- * <p>Workers get only what they need: {@code -XX:+UseSerialGC} (the fastest to start and the
- * leanest for a single-threaded worker, unless the options choose another collector) with {@code
+ * <p>Workers get only what they need: {@code -XX:+UseSerialGC} (the leanest collector for a
+ * single-threaded worker, unless the options choose another collector) with {@code
  * -XX:PretenureSizeThreshold=16m} (large arrays are allocated in the old generation, rather than
- * copied there by a young collection), {@code
+ * copied there by a young collection), on JDK 18 and later: JDK 17 maps the objects its class data
+ * sharing archive holds (the module graph among them) only into G1's heap, and a worker with the
+ * serial collector started with about 15 ms more CPU, so there it keeps the default collector (see
+ * {@code serialCollector}); {@code
  * -XX:-UsePerfData} (no shared-memory statistics file to create), then the options of the
  * builder, a maximum heap unless the options set one (see {@link WorkerHeap}), an exit trace
  * ({@code -Xlog:gc+exit*}, written only as the JVM exits), then how the worker's code is found and
@@ -52,6 +57,8 @@ public final class WorkerConfig {
   final String defaultHeap;
   final Output output;
   final Path java;
+  /** Whether workers get {@code -XX:+UseSerialGC} ({@link #serialCollector(Path, List)}). */
+  private final boolean serialCollector;
   final int maxTasksPerWorker;
   /** How many tasks a worker runs in one class loader before it takes a new one; 0 for no limit. */
   final int maxTasksPerClassLoader;
@@ -205,6 +212,7 @@ public final class WorkerConfig {
     this.defaultHeap = WorkerHeap.setsMaxHeap(jvmOptions) ? null : WorkerHeap.defaultOption(workers);
     this.java = java != null ? java : parentJava();
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.serialCollector = serialCollector(this.java, this.jvmOptions);
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.maxTasksPerClassLoader = maxTasksPerClassLoader;
     if (maxTasksPerClassLoader > 0 && launch.fromModulePath()) {
@@ -255,6 +263,7 @@ public final class WorkerConfig {
     this.defaultHeap = config.defaultHeap;
     this.output = config.output;
     this.java = config.java;
+    this.serialCollector = config.serialCollector;
     this.maxTasksPerWorker = config.maxTasksPerWorker;
     this.maxTasksPerClassLoader = config.maxTasksPerClassLoader;
     this.taskTimeout = config.taskTimeout;
@@ -374,7 +383,7 @@ public final class WorkerConfig {
   List<String> command(Path channel, Path progress, Path exitTrace, String workerName) {
     List<String> command = new ArrayList<>(jvmOptions.size() + 12);
     command.add(java.toString());
-    if (!choosesCollector()) {
+    if (serialCollector) {
       command.add("-XX:+UseSerialGC");
       // Arrays of 16 MB or more (a large argument and the frame it came in) go straight to the old
       // generation: copied out of the young one, a 200 MB array cost a second of pause per task.
@@ -394,13 +403,52 @@ public final class WorkerConfig {
     return command;
   }
 
-  private boolean choosesCollector() {
+  /**
+   * Whether workers get the serial collector: unless {@code jvmOptions} choose a collector, where
+   * {@code java} is of JDK 18 or later, or of a release it cannot tell.
+   */
+  static boolean serialCollector(Path java, List<String> jvmOptions) {
     for (String option : jvmOptions) {
       if (option.startsWith("-XX:+Use") && option.endsWith("GC")) {
-        return true;
+        return false;
       }
     }
-    return false;
+    int feature = featureVersion(java);
+    return feature < 0 || feature >= 18;
+  }
+
+  /**
+   * The feature release of the JDK of {@code java} ({@code bin/java} of a JDK's home): this JVM's,
+   * or the one the home's {@code release} file names ({@code JAVA_VERSION="17.0.9"}, {@code
+   * "1.8.0_392"}); -1 if it cannot tell.
+   */
+  static int featureVersion(Path java) {
+    Path bin = java.toAbsolutePath().normalize().getParent();
+    Path home = bin == null ? null : bin.getParent();
+    if (home == null) {
+      return -1;
+    }
+    if (home.equals(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize())) {
+      return Runtime.version().feature();
+    }
+    try (BufferedReader lines = Files.newBufferedReader(home.resolve("release"), StandardCharsets.UTF_8)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.startsWith("JAVA_VERSION=")) {
+          String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+          if (version.startsWith("1.")) {
+            version = version.substring(2); // 1.8.0_392: release 8
+          }
+          int digits = 0;
+          while (digits < version.length() && Character.isDigit(version.charAt(digits))) {
+            digits++;
+          }
+          return digits == 0 || digits > 4 ? -1 : Integer.parseInt(version.substring(0, digits));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1; // no release file, unreadable: a JDK of unknown release
+    }
+    return -1;
   }
 
   /** The command line for messages, with a long classpath shortened. */

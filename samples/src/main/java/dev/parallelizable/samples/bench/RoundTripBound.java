@@ -9,6 +9,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,8 +49,11 @@ final class RoundTripBound implements AutoCloseable {
     fromChild = FileChannel.open(up, StandardOpenOption.READ, StandardOpenOption.WRITE);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The options a pool gives its workers by default, so that the two JVMs differ in nothing else.
-    child = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
-        RoundTripBound.class.getName(), down.toString(), up.toString())
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(StartWorkloads.WORKER_COLLECTOR_OPTIONS);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        RoundTripBound.class.getName(), down.toString(), up.toString()));
+    child = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();

@@ -30,6 +30,15 @@ import java.util.stream.Stream;
  * workers' classpath.
  */
 final class StartWorkloads {
+  /**
+   * The collector options a process pool gives its workers by default, so that a bound's JVMs
+   * differ from workers in nothing else: the serial collector from JDK 18 on, whose class data
+   * sharing archive's objects it loads (JDK 17 maps them into G1's heap only).
+   */
+  static final List<String> WORKER_COLLECTOR_OPTIONS = Runtime.version().feature() >= 18
+      ? List.of("-XX:+UseSerialGC", "-XX:-UsePerfData")
+      : List.of("-XX:-UsePerfData");
+
   private final int workers;
   private final boolean quick;
   private final int repeat;
@@ -85,8 +94,9 @@ final class StartWorkloads {
    * classpath with the workers' collector options. What remains of W7 above it is the pool's.
    */
   private void recycleBound(int jvms) {
-    List<String> command = List.of(java(), "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp",
-        System.getProperty("java.class.path"), ColdStart.class.getName());
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(WORKER_COLLECTOR_OPTIONS);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ColdStart.class.getName()));
     long start = System.nanoTime();
     boolean ok = true;
     Process[] lanes = new Process[workers];
@@ -288,8 +298,8 @@ final class StartWorkloads {
         Path worker = directory.resolve("w" + i);
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(options);
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-cp", System.getProperty("java.class.path"), WORKER_MAIN,
+        command.addAll(WORKER_COLLECTOR_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), WORKER_MAIN,
             worker.resolve("u").toString(), worker.resolve("p").toString(), "floor-" + i, "UTF-8"));
         Process process = new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
