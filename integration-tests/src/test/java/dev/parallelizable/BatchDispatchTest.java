@@ -54,16 +54,6 @@ class BatchDispatchTest extends EveryPoolKind {
         && !kind.name().contains("class loader");
   }
 
-  /**
-   * Whether a generated map on the kind takes its argument column from the inputs, with no task
-   * built. A cluster pool batches too, but a generated map reaches it as {@code pool.map}: a {@code
-   * ClusterPool} is no pool of the runtime's own ({@code ArgumentMaps}), so the map builds a task
-   * per input and the engine sends their columns.
-   */
-  private static boolean takesColumnsFromInputs(PoolKind kind) {
-    return batches(kind) && !kind.name().equals("cluster");
-  }
-
   @ParameterizedTest
   @MethodSource("withCachedViews")
   void aChunkOfOneMethodRunsInTheBatchLoop(PoolKind kind) {
@@ -199,7 +189,7 @@ class BatchDispatchTest extends EveryPoolKind {
         assertThrows(TaskFailedException.class, () -> Invocations.map(pool, method, counting, inputs));
     assertEquals("Work.nonNegative(-1)", failure.task(), "the failure names its element all the same");
     assertEquals("input -1 is negative", failure.getCause().getMessage());
-    if (takesColumnsFromInputs(kind)) {
+    if (batches(kind)) {
       assertEquals(0, built.get(), "tasks built from the inputs of a generated map");
     }
   }

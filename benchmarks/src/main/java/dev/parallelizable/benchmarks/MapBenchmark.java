@@ -95,6 +95,11 @@ public class MapBenchmark {
   }
 
   @Benchmark
+  public List<Long> generatedThreadPoolMap() {
+    return WorkParallel.on(threads).cubeMap(inputs);
+  }
+
+  @Benchmark
   public List<Long> sequentialPoolMap() {
     return sequential.map(WorkParallel::cube, inputs);
   }

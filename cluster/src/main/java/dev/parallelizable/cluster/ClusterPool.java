@@ -19,6 +19,7 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.WaitInterruptedException;
+import dev.parallelizable.spi.ForwardingPool;
 import dev.parallelizable.spi.RemoteDispatcher;
 import dev.parallelizable.spi.RemoteSettings;
 import java.time.Duration;
@@ -97,7 +98,7 @@ import java.util.function.Function;
  * dev.parallelizable.spi.RemoteDispatcher}); this pool adapts the members to it. A chunk waits in
  * the caller's JVM until a member has a free thread, and is sent to the member with the most.
  */
-public final class ClusterPool implements Pool {
+public final class ClusterPool implements ForwardingPool {
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -482,6 +483,17 @@ public final class ClusterPool implements Pool {
   }
 
   // ---- Pool, by the engine ----------------------------------------------------------------------
+
+  /**
+   * The engine's pool, which this pool forwards every call to, unchanged: a generated {@code
+   * ...Map} reaches it through this method and hands it the inputs as the argument column.
+   *
+   * @return the engine's pool
+   */
+  @Override
+  public Pool delegate() {
+    return engine;
+  }
 
   @Override
   public <R> AsyncResult<R> applyAsync(Task<R> task) {

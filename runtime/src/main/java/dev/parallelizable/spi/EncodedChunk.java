@@ -30,7 +30,9 @@ public final class EncodedChunk {
   }
 
   /**
-   * Encodes {@code tasks} in the calling thread.
+   * Encodes {@code tasks} in the calling thread: as a batch, run by the method's generated batch
+   * loop on the worker, where they are two or more calls of one method that has one and whose
+   * arguments fit its columns; else task by task.
    *
    * @param tasks the chunk's tasks; not null
    * @param codec the pool's codec
@@ -43,7 +45,8 @@ public final class EncodedChunk {
   }
 
   /**
-   * Encodes {@code tasks} in the calling thread, for workers that get the data of {@link
+   * Encodes {@code tasks} in the calling thread, as a batch where they allow it (see {@link
+   * #encode(Task[], Codec)}), for workers that get the data of {@link
    * dev.parallelizable.SharedData} handles from a store: the first time a handle is passed to the
    * pool its bytes are put into the store, and each task carries a reference to them. Only the
    * default codec ({@link Codec#serialization()}) writes references; another codec encodes a

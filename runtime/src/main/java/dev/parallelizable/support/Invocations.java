@@ -55,10 +55,8 @@ public final class Invocations {
    */
   public static <T, R> List<R> map(
       Pool pool, TaskMethod<R> method, Function<? super T, Task<R>> toTask, Iterable<? extends T> inputs) {
-    if (pool instanceof ArgumentMaps ours) {
-      return ours.mapArguments(method, toTask, inputs);
-    }
-    return pool.map(toTask, inputs);
+    ArgumentMaps ours = ArgumentMaps.behind(pool);
+    return ours != null ? ours.mapArguments(method, toTask, inputs) : pool.map(toTask, inputs);
   }
 
   /**

@@ -171,9 +171,8 @@ public final class CachingPool implements Pool, ArgumentMaps {
       for (int index : misses) {
         missed.add(read.get(index));
       }
-      return pool instanceof ArgumentMaps ours
-          ? ours.imapArguments(method, toTask, missed)
-          : pool.imap(toTask, missed);
+      ArgumentMaps ours = ArgumentMaps.behind(pool);
+      return ours != null ? ours.imapArguments(method, toTask, missed) : pool.imap(toTask, missed);
     });
   }
 
@@ -443,9 +442,8 @@ public final class CachingPool implements Pool, ArgumentMaps {
     private ResultIterator<?> run(List<Object> missed) {
       if (method != null) {
         List<T> arguments = (List<T>) missed;
-        return pool instanceof ArgumentMaps ours
-            ? ours.imapArguments(method, toTask, arguments)
-            : pool.imap(toTask, arguments);
+        ArgumentMaps ours = ArgumentMaps.behind(pool);
+        return ours != null ? ours.imapArguments(method, toTask, arguments) : pool.imap(toTask, arguments);
       }
       List<Task<R>> tasks = (List<Task<R>>) (List<?>) missed;
       if (ordered) {
@@ -455,7 +453,7 @@ public final class CachingPool implements Pool, ArgumentMaps {
       }
       // An unordered miss is stored under its own key: its position comes with its result from a
       // pool of the runtime, and with its outcome from any other.
-      if (!outcomes && pool instanceof ArgumentMaps) {
+      if (!outcomes && ArgumentMaps.behind(pool) != null) {
         ResultIterator<R> results = pool.imapUnordered(Function.identity(), tasks, chunkSize);
         if (results instanceof InputPositions) {
           return results;

@@ -48,24 +48,27 @@ final class EncodedTasks {
   }
 
   /**
-   * Encodes {@code tasks}, as a batch where they allow it and {@code batch} is true, for the
-   * workers of a process pool whose shared data is in {@code shared} (null for none).
+   * Encodes {@code tasks}, as a batch where they allow it and {@code batch} is true: for the
+   * workers of a process pool whose shared data is in {@code shared}, or for remote workers that
+   * get the data of shared handles from the store of {@code stored} (either null: handles travel
+   * with their data).
    *
    * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
    *     cannot encode an argument
    */
-  static EncodedTasks encode(Task<?>[] tasks, Codec codec, boolean batch, SharedFiles shared) {
+  static EncodedTasks encode(
+      Task<?>[] tasks, Codec codec, boolean batch, SharedFiles shared, StoredShares stored) {
     if (batch && tasks.length > 1) {
       TaskMethod<?> method = tasks[0].method();
       if (Columns.batches(method)) {
         // One pass over the tasks: a chunk of a million tasks does not fit in a cache.
         Object[] columns = Columns.ofMethod(tasks, method, Columns.parameterKinds(method));
         if (columns != null) {
-          return encodeBatch(method, columns, tasks.length, codec, shared, null);
+          return encodeBatch(method, columns, tasks.length, codec, shared, stored);
         }
       }
     }
-    return encode(tasks, codec, shared);
+    return encodeTasks(tasks, codec, shared, stored);
   }
 
   /**
@@ -155,38 +158,17 @@ final class EncodedTasks {
   }
 
   /**
-   * Encodes {@code tasks}.
+   * Encodes {@code tasks} as a tasks block, each task by itself, their handles of shared data with
+   * their data.
    *
    * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
    *     cannot encode an argument
    */
   static EncodedTasks encode(Task<?>[] tasks, Codec codec) {
-    return encode(tasks, codec, (SharedFiles) null);
+    return encodeTasks(tasks, codec, null, null);
   }
 
-  /**
-   * Encodes {@code tasks} for remote workers that get the data of shared handles from the store of
-   * {@code stored} (null: handles travel with their data).
-   *
-   * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
-   *     cannot encode an argument
-   */
-  static EncodedTasks encode(Task<?>[] tasks, Codec codec, StoredShares stored) {
-    return encode(tasks, codec, null, stored);
-  }
-
-  /**
-   * Encodes {@code tasks} for the workers of a process pool whose shared data is in {@code shared}
-   * (null for none): see {@link dev.parallelizable.internal.shared.SharedFiles}.
-   *
-   * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
-   *     cannot encode an argument
-   */
-  static EncodedTasks encode(Task<?>[] tasks, Codec codec, SharedFiles shared) {
-    return encode(tasks, codec, shared, null);
-  }
-
-  private static EncodedTasks encode(Task<?>[] tasks, Codec codec, SharedFiles shared, StoredShares stored) {
+  private static EncodedTasks encodeTasks(Task<?>[] tasks, Codec codec, SharedFiles shared, StoredShares stored) {
     List<TaskMethod<?>> methods = new ArrayList<>(1);
     FrameOutput bytes = new FrameOutput(64 * tasks.length);
     bytes.sharedFiles(shared);

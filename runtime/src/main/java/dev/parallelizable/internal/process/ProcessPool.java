@@ -160,7 +160,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
   public EncodedTasks encode(Task<?>[] tasks) {
     requireLoadable(tasks);
     // A worker that recycles class loaders counts tasks one by one: it is sent no batch.
-    return EncodedTasks.encode(tasks, config.codec, config.maxTasksPerClassLoader == 0, sharedFiles);
+    return EncodedTasks.encode(tasks, config.codec, config.maxTasksPerClassLoader == 0, sharedFiles, null);
   }
 
   /** A chunk of one method's calls goes as its columns: a batch, unless class loaders are recycled. */
@@ -176,7 +176,7 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
       loadableInvokers.put(method.invoker().getClass(), Boolean.TRUE);
     }
     if (config.maxTasksPerClassLoader > 0) {
-      return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), config.codec, false, sharedFiles);
+      return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), config.codec, false, sharedFiles, null);
     }
     return EncodedTasks.encodeBatch(method, columns, count, config.codec, sharedFiles, null);
   }

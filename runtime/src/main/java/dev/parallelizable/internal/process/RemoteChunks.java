@@ -50,11 +50,12 @@ public final class RemoteChunks {
   private RemoteChunks() {}
 
   /**
-   * Encodes tasks in the caller, handles of shared data as references to {@code stored} (null:
-   * with their data); an argument the codec rejects throws IllegalArgumentException.
+   * Encodes tasks in the caller, as a batch where they are two or more calls of one method with a
+   * batch loop whose arguments fit its columns, handles of shared data as references to {@code
+   * stored} (null: with their data); an argument the codec rejects throws IllegalArgumentException.
    */
   public static Object encode(Task<?>[] tasks, Codec codec, StoredShares stored) {
-    return EncodedTasks.encode(tasks, codec, stored);
+    return EncodedTasks.encode(tasks, codec, true, null, stored);
   }
 
   /**
@@ -66,7 +67,7 @@ public final class RemoteChunks {
   public static Object encodeColumns(
       TaskMethod<?> method, Object[] columns, int count, Codec codec, StoredShares stored) {
     if (!Columns.batches(method)) {
-      return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), codec, stored);
+      return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), codec, false, null, stored);
     }
     return EncodedTasks.encodeBatch(method, columns, count, codec, null, stored);
   }

@@ -97,7 +97,7 @@ class BatchBlockTest {
 
   @Test
   void aRunOfRowsTravelsAsColumns() throws IOException {
-    EncodedTasks encoded = EncodedTasks.encode(labels(5), CODEC, true, null);
+    EncodedTasks encoded = EncodedTasks.encode(labels(5), CODEC, true, null, null);
     assertTrue(encoded.isBatch());
     BatchBlock block = read(request(encoded, 1, 4));
     assertEquals(3, block.count());
@@ -111,16 +111,16 @@ class BatchBlockTest {
   @Test
   void mixedMethodsAndPerTaskEncodingAreNoBatch() {
     Task<?>[] mixed = {Tasks.LABEL.bind(1, "a"), Tasks.CUBE.bind(2)};
-    assertFalse(EncodedTasks.encode(mixed, CODEC, true, null).isBatch());
-    assertFalse(EncodedTasks.encode(labels(3), CODEC, false, null).isBatch());
-    assertFalse(EncodedTasks.encode(labels(1), CODEC, true, null).isBatch(), "one task is a task");
+    assertFalse(EncodedTasks.encode(mixed, CODEC, true, null, null).isBatch());
+    assertFalse(EncodedTasks.encode(labels(3), CODEC, false, null, null).isBatch());
+    assertFalse(EncodedTasks.encode(labels(1), CODEC, true, null, null).isBatch(), "one task is a task");
   }
 
   @Test
   void theSplitOfALargeBatchCountsItsColumns() {
     Task<?>[] cubes = new Task<?>[1000];
     Arrays.setAll(cubes, i -> Tasks.CUBE.bind(i));
-    EncodedTasks encoded = EncodedTasks.encode(cubes, CODEC, true, null);
+    EncodedTasks encoded = EncodedTasks.encode(cubes, CODEC, true, null, null);
     assertTrue(encoded.isBatch());
     assertEquals(100, encoded.endWithin(0, 1000, 400), "4 bytes a row");
     assertEquals(1000, encoded.endWithin(0, 1000, 4000));
@@ -128,7 +128,7 @@ class BatchBlockTest {
 
   @Test
   void aValueThatCannotBeDecodedEndsTheRowsThatRunAndIsTheFailureOfItsRow() throws IOException {
-    EncodedTasks encoded = EncodedTasks.encode(labels(4), CODEC, true, null);
+    EncodedTasks encoded = EncodedTasks.encode(labels(4), CODEC, true, null, null);
     byte[] request = request(encoded, 0, 4);
     // The reference values follow the int column; corrupt the third value's codec bytes.
     long third = encoded.start(2) - encoded.start(0);
@@ -174,7 +174,7 @@ class BatchBlockTest {
 
   @Test
   void aTruncatedBatchIsRejected() throws IOException {
-    byte[] request = request(EncodedTasks.encode(labels(4), CODEC, true, null), 0, 4);
+    byte[] request = request(EncodedTasks.encode(labels(4), CODEC, true, null, null), 0, 4);
     for (int cut : new int[] {3, 10, request.length / 2, request.length - 1}) {
       byte[] truncated = Arrays.copyOf(request, cut);
       assertThrows(IOException.class, () -> read(truncated), "cut at " + cut);
