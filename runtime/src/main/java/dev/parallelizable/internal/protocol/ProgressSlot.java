@@ -2,6 +2,7 @@ package dev.parallelizable.internal.protocol;
 
 import dev.parallelizable.support.BatchProgress;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -80,6 +81,18 @@ public final class ProgressSlot {
   /** Worker: the JVM is shutting down in order. */
   public void orderlyExit() {
     memory.putInt(12, 1);
+  }
+
+  /**
+   * Worker: the JVM is shutting down in order, and never mapped its slot: the flag is written to
+   * {@code file} with one positional write. Mapping a file at exit would cost more than the rest of
+   * a short worker's exit: the JDK's mapping code bootstraps a lambda.
+   */
+  public static void orderlyExit(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer flag = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, 1);
+      channel.write(flag, 12);
+    }
   }
 
   /** Parent: the request the worker is in, or was in when it died. */

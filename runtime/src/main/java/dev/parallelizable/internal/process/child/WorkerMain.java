@@ -408,6 +408,15 @@ public final class WorkerMain {
     return progress;
   }
 
+  /** Marks an orderly exit in the progress slot, mapped or not (see {@link ProgressSlot}). */
+  private synchronized void markOrderlyExit() throws IOException {
+    if (progress != null) {
+      progress.orderlyExit();
+    } else {
+      ProgressSlot.orderlyExit(progressFile);
+    }
+  }
+
   static void deleteQuietly(Path path) {
     try {
       Files.deleteIfExists(path);
@@ -483,7 +492,7 @@ public final class WorkerMain {
     @Override
     public void run() {
       try {
-        worker.progress().orderlyExit();
+        worker.markOrderlyExit();
       } catch (IOException e) {
         // the parent then reads an exit code above 128 as a signal
       }
