@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  *                                              filter): invoker class names, method keys, arguments;
  *                                              or, for calls of one method, a batch after a -1
  *                                              marker: the method, then the argument columns,
- *                                              primitive ones in bulk (see RemoteChunks);
+ *                                              primitive ones in bulk (see EncodedChunk);
  *                                              a SharedData argument as a key in the map of
  *                                              ClusterShares, whose bytes the member gets once
  *                                    mac       HMAC-SHA256 of session, number and request with the

@@ -3,7 +3,20 @@ package dev.parallelizable.spi;
 import dev.parallelizable.Codec;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
-import dev.parallelizable.internal.process.RemoteChunks;
+import dev.parallelizable.ParallelException;
+import dev.parallelizable.TaskFailedException;
+import dev.parallelizable.internal.Columns;
+import dev.parallelizable.internal.Describe;
+import dev.parallelizable.internal.process.EncodedTasks;
+import dev.parallelizable.internal.process.child.BatchBlock;
+import dev.parallelizable.internal.process.child.TaskBlock;
+import dev.parallelizable.internal.protocol.DecodeException;
+import dev.parallelizable.internal.protocol.FrameInput;
+import dev.parallelizable.internal.protocol.FrameOutput;
+import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.shared.ReceivedShares;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The tasks of a chunk as bytes, for an adapter whose transport carries byte arrays: encoded once in
@@ -20,13 +33,37 @@ import dev.parallelizable.internal.process.RemoteChunks;
  * stored with {@link Assignment#results}. {@link #request}, {@link #run} and {@link #readAnswer}
  * handle both forms.
  *
+ * <p>The bytes, a request being a tasks block or a batch block of the worker JVMs' protocol (see
+ * {@code docs/wire.md}), the worker running it with the same code a worker JVM uses:
+ *
+ * <pre>
+ * request := tasks                                          (see Protocol for tasks, batch, value,
+ *          | -1:int32 batch                                  kind, column and failure)
+ * answer  := completed:int32 value{completed} failed:int8 [failure]          (to a tasks request)
+ *          | -1:int32 completed:int32 kind:int8 results failed:int8 [failure] (to a batch request)
+ * results := value{completed}                               (kind 0: a reference result)
+ *          | column                                         (completed elements of a primitive
+ *                                                            kind; none for void)
+ * </pre>
+ *
+ * A tasks block starts with its count, at least 1, so the marker -1 tells a batch from it. A batch
+ * runs through the invoker's batch loop, with no task built per row on either side; its primitive
+ * results come back as one column, stored at once with {@link Assignment#results}. Either answer
+ * holds the results of the tasks (rows) that completed, in order, then the failure of the one after
+ * them, if one failed; a request that breaks the grammar fails its first task, "corrupt".
+ * Integers are little-endian : these bytes cross between hosts.
+ * Integers are little-endian: these bytes cross between hosts.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class EncodedChunk {
-  private final Object encoded;
+  /** What starts a batch request, and its answer, where a tasks block starts with its count. */
+  private static final int BATCH = -1;
 
-  private EncodedChunk(Object encoded) {
-    this.encoded = encoded;
+  private final EncodedTasks tasks;
+
+  private EncodedChunk(EncodedTasks tasks) {
+    this.tasks = tasks;
   }
 
   /**
@@ -41,7 +78,7 @@ public final class EncodedChunk {
    *     cannot encode an argument
    */
   public static EncodedChunk encode(Task<?>[] tasks, Codec codec) {
-    return new EncodedChunk(RemoteChunks.encode(tasks, codec, null));
+    return new EncodedChunk(EncodedTasks.encode(tasks, codec, true, null, null));
   }
 
   /**
@@ -60,7 +97,7 @@ public final class EncodedChunk {
    *     cannot encode an argument, or if a handle was closed
    */
   public static EncodedChunk encode(Task<?>[] tasks, Codec codec, SharedDataPublisher shared) {
-    return new EncodedChunk(RemoteChunks.encode(tasks, codec, shared.shares()));
+    return new EncodedChunk(EncodedTasks.encode(tasks, codec, true, null, shared.shares()));
   }
 
   /**
@@ -84,7 +121,11 @@ public final class EncodedChunk {
    */
   public static EncodedChunk encodeColumns(
       TaskMethod<?> method, Object[] columns, int count, Codec codec, SharedDataPublisher shared) {
-    return new EncodedChunk(RemoteChunks.encodeColumns(method, columns, count, codec, shared.shares()));
+    if (!Columns.batches(method)) {
+      return new EncodedChunk(
+          EncodedTasks.encode(EncodedTasks.rows(method, columns, count), codec, false, null, shared.shares()));
+    }
+    return new EncodedChunk(EncodedTasks.encodeBatch(method, columns, count, codec, null, shared.shares()));
   }
 
   /**
@@ -95,7 +136,29 @@ public final class EncodedChunk {
    * @return the request, to send to one worker
    */
   public byte[] request(int from, int to) {
-    return RemoteChunks.request(encoded, from, to);
+    FrameOutput head = new FrameOutput(128);
+    if (tasks.isBatch()) {
+      head.writeInt(BATCH);
+    }
+    tasks.writeHead(head, from, to);
+    long length = head.length() + tasks.start(to) - tasks.start(from);
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("The arguments of " + (to - from) + " tasks take " + length
+          + " bytes encoded, more than a request can hold; pass a smaller chunkSize");
+    }
+    byte[] bytes = new byte[(int) length];
+    int[] at = {0};
+    FrameOutput.Sink sink = (source, offset, count) -> {
+      System.arraycopy(source, offset, bytes, at[0], count);
+      at[0] += count;
+    };
+    try {
+      head.copyTo(0, head.length(), sink);
+      tasks.bytes().copyTo(tasks.start(from), tasks.start(to), sink);
+    } catch (IOException e) {
+      throw new IllegalStateException("copying into an array cannot fail", e);
+    }
+    return bytes;
   }
 
   /**
@@ -112,7 +175,7 @@ public final class EncodedChunk {
    * @return the answer, to send back to the caller
    */
   public static byte[] run(byte[] request, Codec codec, String where) {
-    return RemoteChunks.run(request, codec, where, null);
+    return runRequest(request, codec, where, null);
   }
 
   /**
@@ -127,8 +190,110 @@ public final class EncodedChunk {
    * @return the answer, to send back to the caller
    */
   public static byte[] run(byte[] request, Codec codec, String where, SharedDataReceiver shared) {
-    return RemoteChunks.run(request, codec, where, shared.shares());
+    return runRequest(request, codec, where, shared.shares());
   }
+
+  /**
+   * Decodes the tasks of a request, runs them in order (a batch through its batch loop), and
+   * encodes the answer; references to shared data resolve through {@code received} (null:
+   * rejected).
+   */
+  private static byte[] runRequest(byte[] request, Codec codec, String where, ReceivedShares received) {
+    FrameInput in = new FrameInput(ByteBuffer.wrap(request));
+    in.receivedShares(received);
+    FrameOutput out = new FrameOutput(256);
+    Throwable failure;
+    try {
+      int count = in.readInt();
+      failure = count == BATCH ? runBatch(in, codec, where, out) : runTasks(count, in, codec, where, out);
+    } catch (IOException e) {
+      out.writeInt(0);
+      failure = corrupt(where, e);
+    }
+    out.writeByte(failure == null ? 0 : 1);
+    if (failure != null) {
+      Protocol.writeFailure(out, codec, failure);
+    }
+    byte[] bytes = new byte[(int) out.length()];
+    int[] at = {0};
+    try {
+      out.copyTo(0, out.length(), (source, offset, count) -> {
+        System.arraycopy(source, offset, bytes, at[0], count);
+        at[0] += count;
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException("copying into an array cannot fail", e);
+    }
+    return bytes;
+  }
+
+  /**
+   * Runs the {@code count} tasks of a tasks block whose count was read, writing the answer up to
+   * its failure; returns the failure, or null.
+   */
+  private static Throwable runTasks(int count, FrameInput in, Codec codec, String where, FrameOutput out) {
+    out.writeInt(0);
+    int completed = 0;
+    Throwable failure = null;
+    try {
+      TaskBlock block = new TaskBlock(in, codec, where);
+      for (; completed < count; completed++) {
+        try {
+          failure = block.writeResult(out, block.call(in));
+        } catch (Throwable e) {
+          failure = e;
+        }
+        if (failure != null) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      failure = corrupt(where, e);
+    }
+    out.putInt(0, completed);
+    return failure;
+  }
+
+  /**
+   * Runs a batch block whose marker was read, as a worker JVM does, writing the answer up to its
+   * failure: a primitive result column whole, a reference one value by value; returns the failure,
+   * or null.
+   */
+  private static Throwable runBatch(FrameInput in, Codec codec, String where, FrameOutput out) {
+    out.writeInt(BATCH);
+    out.writeInt(0);
+    BatchBlock block;
+    try {
+      block = new BatchBlock(in, codec, where);
+    } catch (IOException e) {
+      out.writeByte(Columns.VOID);
+      return corrupt(where, e);
+    }
+    BatchBlock.Ran ran = block.run(null);
+    int done = ran.rows();
+    Throwable failure = ran.failure();
+    if (ran.column() instanceof Object[] values) {
+      out.writeByte(Columns.REFERENCE);
+      for (int i = 0; i < done; i++) {
+        Throwable unsent = block.writeResult(out, values[i]);
+        if (unsent != null) {
+          done = i;
+          failure = unsent;
+          break;
+        }
+      }
+    } else {
+      out.writeByte(Columns.kindOf(ran.column()));
+      Protocol.writeColumn(out, ran.column(), 0, done);
+    }
+    out.putInt(4, done);
+    return failure;
+  }
+
+  private static ParallelException corrupt(String where, IOException e) {
+    return new ParallelException("The request " + where + " received is corrupt: " + Describe.throwable(e), e);
+  }
+
 
   /**
    * In the caller: stores the results and the failure of an answer in {@code assignment}; a value
@@ -144,6 +309,55 @@ public final class EncodedChunk {
    * @param where the worker, for messages
    */
   public static void readAnswer(byte[] answer, Assignment<?> assignment, Codec codec, String where) {
-    RemoteChunks.readAnswer(answer, assignment, codec, where);
+    int from = assignment.from();
+    FrameInput in = new FrameInput(ByteBuffer.wrap(answer));
+    try {
+      int completed = in.readInt();
+      boolean batch = completed == BATCH;
+      if (batch) {
+        completed = in.readInt();
+      }
+      if (completed < 0 || completed > assignment.to() - from) {
+        throw new IOException("Corrupt result count " + completed);
+      }
+      byte kind = batch ? in.readByte() : Columns.REFERENCE;
+      if (kind != Columns.REFERENCE) {
+        Object column = Protocol.readColumn(in, kind, completed);
+        if (completed > 0) {
+          assignment.results(from, column, completed);
+        }
+      } else {
+        // A batch calls one method: one class loader, found from its first task.
+        ClassLoader batchLoader = batch && completed > 0 ? loaderOf(assignment.task(from)) : null;
+        for (int k = 0; k < completed; k++) {
+          int index = from + k;
+          ClassLoader loader = batchLoader != null ? batchLoader : loaderOf(assignment.task(index));
+          try {
+            assignment.result(index, Protocol.decodeValue(in, codec, loader));
+          } catch (DecodeException e) {
+            Task<?> task = assignment.task(index);
+            assignment.fail(index, new TaskFailedException(task, new ParallelException(
+                "The result of " + task + " from " + where + " could not be decoded in the caller by " + codec
+                    + ": " + Describe.throwable(e.getCause()), e.getCause())));
+          }
+        }
+      }
+      if (in.readByte() != 0) {
+        if (completed == assignment.to() - from) {
+          throw new IOException("Corrupt answer: a failure after the last task");
+        }
+        Task<?> task = assignment.task(from + completed);
+        assignment.fail(from + completed,
+            new TaskFailedException(task, Protocol.readFailure(in, codec, loaderOf(task))));
+      }
+    } catch (IOException e) {
+      Task<?> task = assignment.task(Math.min(assignment.received(), assignment.to() - 1));
+      assignment.fail(assignment.received(), new TaskFailedException(task, new ParallelException(
+          "The answer from " + where + " is corrupt: " + Describe.throwable(e), e)));
+    }
+  }
+
+  private static ClassLoader loaderOf(Task<?> task) {
+    return task.method().invoker().getClass().getClassLoader();
   }
 }

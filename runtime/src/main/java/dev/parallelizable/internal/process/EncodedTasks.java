@@ -24,9 +24,10 @@ import java.util.List;
  * arguments encoded one by one, row after row, as in a tasks block. A batch has no per-task
  * header.
  *
- * <p>Immutable once built; read by whichever thread sends it.
+ * <p>Internal: public for {@link dev.parallelizable.spi.EncodedChunk}, which sends it as byte
+ * arrays. Immutable once built; read by whichever thread sends it.
  */
-final class EncodedTasks {
+public final class EncodedTasks {
   private final List<TaskMethod<?>> methods;
   private final FrameOutput bytes;
   private final long[] starts;
@@ -56,7 +57,7 @@ final class EncodedTasks {
    * @throws IllegalArgumentException naming the method, the parameter and its type if the codec
    *     cannot encode an argument
    */
-  static EncodedTasks encode(
+  public static EncodedTasks encode(
       Task<?>[] tasks, Codec codec, boolean batch, SharedFiles shared, StoredShares stored) {
     if (batch && tasks.length > 1) {
       TaskMethod<?> method = tasks[0].method();
@@ -82,7 +83,7 @@ final class EncodedTasks {
    * @throws IllegalArgumentException naming the call, the parameter and its type if the codec
    *     cannot encode an argument
    */
-  static EncodedTasks encodeBatch(TaskMethod<?> method, Object[] columns, int count, Codec codec,
+  public static EncodedTasks encodeBatch(TaskMethod<?> method, Object[] columns, int count, Codec codec,
       SharedFiles shared, StoredShares stored) {
     byte[] kinds = Columns.parameterKinds(method);
     Object[] primitives = columns.clone();
@@ -124,7 +125,7 @@ final class EncodedTasks {
   }
 
   /** The calls of rows {@code [0, count)} of argument columns, as tasks. */
-  static Task<?>[] rows(TaskMethod<?> method, Object[] columns, int count) {
+  public static Task<?>[] rows(TaskMethod<?> method, Object[] columns, int count) {
     Task<?>[] tasks = new Task<?>[count];
     for (int t = 0; t < count; t++) {
       tasks[t] = row(method, columns, t);
@@ -153,7 +154,7 @@ final class EncodedTasks {
   }
 
   /** Whether this is a batch (sent in a RUN_BATCH) rather than a tasks block (a RUN). */
-  boolean isBatch() {
+  public boolean isBatch() {
     return kinds != null;
   }
 
@@ -233,7 +234,7 @@ final class EncodedTasks {
    * a batch: the count, the method, the column kinds and the primitive columns' rows {@code [from,
    * to)}. The rest of either is {@code bytes()} from {@code start(from)} to {@code start(to)}.
    */
-  void writeHead(FrameOutput out, int from, int to) {
+  public void writeHead(FrameOutput out, int from, int to) {
     out.writeInt(to - from);
     if (kinds != null) {
       TaskMethod<?> method = methods.get(0);
@@ -258,11 +259,11 @@ final class EncodedTasks {
   }
 
   /** The encoded bytes of all tasks; tasks {@code [from, to)} are {@code [start(from), start(to))}. */
-  FrameOutput bytes() {
+  public FrameOutput bytes() {
     return bytes;
   }
 
-  long start(int index) {
+  public long start(int index) {
     return starts[index];
   }
 

@@ -11,6 +11,7 @@ import dev.parallelizable.internal.Retries;
 import dev.parallelizable.internal.process.child.TaskBlock;
 import dev.parallelizable.internal.protocol.FrameInput;
 import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.spi.EncodedChunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>There is one mechanism, the process pool's own. In the submitting thread, each task is encoded
  * by {@link EncodedTasks} as for a worker JVM (an argument the codec rejects fails the submit with
  * its {@link IllegalArgumentException}); it then runs in the same thread through the request and
- * answer of {@link RemoteChunks}, whose worker side is the {@link TaskBlock} a worker JVM runs: the
+ * answer of {@link EncodedChunk}, whose worker side is the {@link TaskBlock} a worker JVM runs: the
  * arguments are decoded with the invoker's class loader, the task is called, and its result or
  * exception is encoded, a result the codec rejects being the task's failure. The answer is read as
  * the parent of a worker JVM reads it: a result stays encoded ({@link EncodedResult}) until the
@@ -59,11 +60,11 @@ public final class ThroughCodecPool extends AbstractPool {
     if (tasks == null) {
       return; // building a task failed, and failed the chunk
     }
-    EncodedTasks[] encoded = new EncodedTasks[tasks.length];
+    EncodedChunk[] encoded = new EncodedChunk[tasks.length];
     try {
       for (int i = 0; i < tasks.length; i++) {
         if (tasks[i] != null) { // null: its task could not be built, which is its outcome already
-          encoded[i] = EncodedTasks.encode(new Task<?>[] {tasks[i]}, codec);
+          encoded[i] = EncodedChunk.encode(new Task<?>[] {tasks[i]}, codec);
         }
       }
     } catch (RuntimeException e) {
@@ -74,7 +75,7 @@ public final class ThroughCodecPool extends AbstractPool {
   }
 
   /** Runs each task through the codec, in order, and completes the chunk. */
-  private void run(Chunk chunk, Task<?>[] tasks, EncodedTasks[] encoded) {
+  private void run(Chunk chunk, Task<?>[] tasks, EncodedChunk[] encoded) {
     for (int i = 0; i < tasks.length; i++) {
       if (chunk.isDone()) {
         return; // aborted: the pool was terminated
@@ -83,7 +84,7 @@ public final class ThroughCodecPool extends AbstractPool {
       if (task == null) {
         continue;
       }
-      EncodedTasks request = encoded[i];
+      EncodedChunk request = encoded[i];
       try {
         chunk.setResult(i, Retries.call(task, () -> roundTrip(task, request), task.retryPolicy(), chunk::isDone));
       } catch (ParallelException failure) {
@@ -101,8 +102,8 @@ public final class ThroughCodecPool extends AbstractPool {
    * Runs one encoded task as a worker does, and reads its answer as the parent does: returns the
    * result, still encoded, or throws what the task threw, as decoded.
    */
-  private Object roundTrip(Task<?> task, EncodedTasks request) throws Throwable {
-    byte[] answer = RemoteChunks.run(RemoteChunks.request(request, 0, 1), codec, WHERE, null);
+  private Object roundTrip(Task<?> task, EncodedChunk request) throws Throwable {
+    byte[] answer = EncodedChunk.run(request.request(0, 1), codec, WHERE);
     ClassLoader loader = task.method().invoker().getClass().getClassLoader();
     FrameInput in = new FrameInput(ByteBuffer.wrap(answer));
     Throwable thrown;

@@ -22,7 +22,7 @@ import java.io.StreamCorruptedException;
  * that cannot be created is the failure of row 0. A block that breaks the grammar (a column longer
  * than its frame, an unknown kind) is an {@link IOException}.
  *
- * <p>Internal: run by a worker JVM's {@link WorkerMain} and, through {@code RemoteChunks}, by a
+ * <p>Internal: run by a worker JVM's {@link WorkerMain} and, through {@code EncodedChunk}, by a
  * cluster member; public so that the caller's encoding of a batch can be checked against it. Not
  * thread-safe: one per block, in the thread that runs it.
  */

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * the tasks they are sent. An invoker that cannot be created fails the tasks that use it.
  *
  * <p>Internal: the code that runs an encoded chunk, on the worker's side; run by a worker JVM's
- * {@link WorkerMain}, and through {@code RemoteChunks} by a cluster member and by the pool through
+ * {@link WorkerMain}, and through {@code EncodedChunk} by a cluster member and by the pool through
  * the codec in the caller. Not thread-safe: one per block, in the thread that runs it.
  */
 public final class TaskBlock {
