@@ -149,6 +149,29 @@ class ResultCacheTest {
   }
 
   @Test
+  void eachMissOfAnUnorderedMapIsStoredUnderItsOwnInput() {
+    ResultCache cache = ResultCache.builder(temp.resolve("cache")).cacheFailures(true).build();
+    List<Integer> inputs = IntStream.rangeClosed(1, 600).boxed().collect(Collectors.toList());
+    inputs.set(450, -451);
+    List<Integer> unordered = new ArrayList<>();
+    try (Pool pool = cache.on(Parallel.processes(2));
+        ResultIterator<Integer> results = pool.imapUnordered(WorkParallel::nonNegative, inputs, 7)) {
+      TaskFailedException failure = assertThrows(TaskFailedException.class, () -> results.forEachRemaining(unordered::add));
+      assertEquals("input -451 is negative", failure.getCause().getMessage());
+    }
+    assertFalse(unordered.isEmpty(), "results before the failure");
+    // Another pool, of threads, answers from the entries alone: a value stored under another
+    // input's key would come back for that input.
+    try (Pool threads = Parallel.threads(2); Pool pool = cache.on(threads)) {
+      assertEquals(unordered, pool.map(WorkParallel::nonNegative, unordered));
+      TaskFailedException cached = assertThrows(TaskFailedException.class,
+          () -> pool.map(WorkParallel::nonNegative, List.of(-451)));
+      assertEquals("input -451 is negative", cached.getCause().getMessage());
+      assertEquals(0, threads.stats().submitted(), "every call was answered by the cache");
+    }
+  }
+
+  @Test
   void aTruncatedOrGarbledEntryIsAMissAndIsReplaced() throws IOException {
     Path log = temp.resolve("runs.log");
     ResultCache cache = ResultCache.open(temp.resolve("cache"));
