@@ -121,11 +121,7 @@ public final class EncodedChunk {
    */
   public static EncodedChunk encodeColumns(
       TaskMethod<?> method, Object[] columns, int count, Codec codec, SharedDataPublisher shared) {
-    if (!Columns.batches(method)) {
-      return new EncodedChunk(
-          EncodedTasks.encode(EncodedTasks.rows(method, columns, count), codec, false, null, shared.shares()));
-    }
-    return new EncodedChunk(EncodedTasks.encodeBatch(method, columns, count, codec, null, shared.shares()));
+    return new EncodedChunk(EncodedTasks.encodeColumns(method, columns, count, codec, true, null, shared.shares()));
   }
 
   /**

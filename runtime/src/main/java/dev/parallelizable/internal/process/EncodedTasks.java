@@ -83,7 +83,7 @@ public final class EncodedTasks {
    * @throws IllegalArgumentException naming the call, the parameter and its type if the codec
    *     cannot encode an argument
    */
-  public static EncodedTasks encodeBatch(TaskMethod<?> method, Object[] columns, int count, Codec codec,
+  private static EncodedTasks encodeBatch(TaskMethod<?> method, Object[] columns, int count, Codec codec,
       SharedFiles shared, StoredShares stored) {
     byte[] kinds = Columns.parameterKinds(method);
     Object[] primitives = columns.clone();
@@ -124,8 +124,25 @@ public final class EncodedTasks {
     return new EncodedTasks(List.of(method), bytes, starts, kinds, primitives, rowBytes);
   }
 
+  /**
+   * Encodes {@code count} calls of {@code method} from their argument {@code columns}: as a batch
+   * (a batch block of {@link Protocol}) if {@code batch} is true and the method's invoker has a
+   * batch loop, else as the tasks of the rows; for workers whose shared data is in {@code shared}
+   * or in the store of {@code stored} (either null: handles travel with their data).
+   *
+   * @throws IllegalArgumentException naming the call, the parameter and its type if the codec
+   *     cannot encode an argument
+   */
+  public static EncodedTasks encodeColumns(TaskMethod<?> method, Object[] columns, int count, Codec codec,
+      boolean batch, SharedFiles shared, StoredShares stored) {
+    if (!batch || !Columns.batches(method)) {
+      return encodeTasks(rows(method, columns, count), codec, shared, stored);
+    }
+    return encodeBatch(method, columns, count, codec, shared, stored);
+  }
+
   /** The calls of rows {@code [0, count)} of argument columns, as tasks. */
-  public static Task<?>[] rows(TaskMethod<?> method, Object[] columns, int count) {
+  private static Task<?>[] rows(TaskMethod<?> method, Object[] columns, int count) {
     Task<?>[] tasks = new Task<?>[count];
     for (int t = 0; t < count; t++) {
       tasks[t] = row(method, columns, t);

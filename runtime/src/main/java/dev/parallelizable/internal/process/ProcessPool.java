@@ -175,10 +175,9 @@ public final class ProcessPool implements RemoteWorkers<WorkerProcess, EncodedTa
       Classpaths.requireLoadable(config.classpath, method.invoker().getClass(), "Task class");
       loadableInvokers.put(method.invoker().getClass(), Boolean.TRUE);
     }
-    if (config.maxTasksPerClassLoader > 0) {
-      return EncodedTasks.encode(EncodedTasks.rows(method, columns, count), config.codec, false, sharedFiles, null);
-    }
-    return EncodedTasks.encodeBatch(method, columns, count, config.codec, sharedFiles, null);
+    // A worker that recycles class loaders counts tasks one by one: it is sent the rows' tasks.
+    return EncodedTasks.encodeColumns(
+        method, columns, count, config.codec, config.maxTasksPerClassLoader == 0, sharedFiles, null);
   }
 
   private void requireLoadable(Task<?>[] tasks) {
