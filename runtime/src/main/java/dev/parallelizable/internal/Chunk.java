@@ -491,19 +491,33 @@ public final class Chunk {
    * succeeded, false if one failed (the chunk is then done).
    */
   private boolean runColumns(TaskMethod<?> method, Object[] columns, int from, int to) {
-    try {
-      Object out = method.invoker().invokeBatch(method.key(), columns, to - from, null);
-      storeColumn(out, from, to - from);
+    Ran ran = runBatch(method, columns, from, to);
+    if (ran.failure() == null) {
       return true;
+    }
+    failRow(method, columns, from, ran.rows(), ran.failure());
+    return false;
+  }
+
+  /**
+   * Runs the rows of {@code columns} through the batch loop as inputs {@code [from, to)}, storing
+   * the results of the rows that returned: how many did, and the failure of the row after them, or
+   * null if every row returned.
+   */
+  private Ran runBatch(TaskMethod<?> method, Object[] columns, int from, int to) {
+    try {
+      storeColumn(method.invoker().invokeBatch(method.key(), columns, to - from, null), from, to - from);
+      return new Ran(to - from, null);
     } catch (BatchFailure failure) {
       storeColumn(failure.results(), from, failure.index());
-      failRow(method, columns, from, failure.index(), failure.getCause());
-      return false;
+      return new Ran(failure.index(), failure.getCause());
     } catch (RuntimeException | Error e) {
-      failRow(method, columns, from, 0, e);
-      return false;
+      return new Ran(0, e);
     }
   }
+
+  /** What {@link #runBatch} came to: the rows that returned, and the failure of the next. */
+  private record Ran(int rows, Throwable failure) {}
 
   /**
    * Runs the chunk as one batch whose column is the inputs themselves, if it was made for a method
@@ -709,22 +723,13 @@ public final class Chunk {
    * the last row that ran.
    */
   private int runColumnsKeepingGoing(TaskMethod<?> method, Object[] columns, int from, int to) {
-    int failed;
-    Throwable thrown;
-    try {
-      storeColumn(method.invoker().invokeBatch(method.key(), columns, to - from, null), from, to - from);
+    Ran ran = runBatch(method, columns, from, to);
+    if (ran.failure() == null) {
       return to;
-    } catch (BatchFailure failure) {
-      storeColumn(failure.results(), from, failure.index());
-      failed = failure.index();
-      thrown = failure.getCause();
-    } catch (RuntimeException | Error e) {
-      failed = 0;
-      thrown = e;
     }
-    Task<?> task = row(method, columns, failed);
-    failElement(from + failed, new TaskFailedException(task, asTaskThrows(task, thrown)));
-    return from + failed + 1;
+    Task<?> task = row(method, columns, ran.rows());
+    failElement(from + ran.rows(), new TaskFailedException(task, asTaskThrows(task, ran.failure())));
+    return from + ran.rows() + 1;
   }
 
   /** Runs the task of element {@code index} of a chunk that keeps going, recording its outcome. */
