@@ -11,7 +11,6 @@ import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskMethod;
-import dev.parallelizable.WaitInterruptedException;
 import dev.parallelizable.internal.AbstractPool;
 import dev.parallelizable.internal.ArgumentMaps;
 import dev.parallelizable.internal.Chunk;
