@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 public final class StartTimeoutException extends TimeoutException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether the worker was running its initializer when it outlived its bound. */
   private final boolean initializing;
 
   /**
