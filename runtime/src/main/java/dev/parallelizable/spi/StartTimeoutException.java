@@ -18,6 +18,8 @@ public final class StartTimeoutException extends TimeoutException {
   private final boolean initializing;
 
   /**
+   * A timeout of a starting worker.
+   *
    * @param message what happened, naming the bound, e.g. "it was not ready within the start
    *     timeout of 30 s, so the pool stopped it"
    * @param initializing true if the worker was running its initializer, false if it was not ready
