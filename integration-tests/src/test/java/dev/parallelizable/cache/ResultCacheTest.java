@@ -13,6 +13,7 @@ import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
 import dev.parallelizable.ResultCache;
 import dev.parallelizable.ResultIterator;
+import dev.parallelizable.Task;
 import dev.parallelizable.TaskCancelledException;
 import dev.parallelizable.TaskFailedException;
 import dev.parallelizable.TaskTimeoutException;
@@ -38,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -149,24 +151,41 @@ class ResultCacheTest {
   }
 
   @Test
-  void eachMissOfAnUnorderedMapIsStoredUnderItsOwnInput() {
+  void eachMissOfAnUnorderedMapIsStoredUnderItsOwnInput() throws Exception {
     ResultCache cache = ResultCache.builder(temp.resolve("cache")).cacheFailures(true).build();
-    List<Integer> inputs = IntStream.rangeClosed(1, 600).boxed().collect(Collectors.toList());
-    inputs.set(450, -451);
+    // One window of the view (at least 64 inputs): its first chunk waits at the gate, so every other
+    // chunk completes before it, out of input order.
+    List<Integer> inputs = IntStream.rangeClosed(1, 64).boxed().toList();
+    Function<Integer, Task<Integer>> gated =
+        x -> x <= 7 ? WorkParallel.awaitGate(x, 30_000) : WorkParallel.nonNegative(x);
     List<Integer> unordered = new ArrayList<>();
-    try (Pool pool = cache.on(Parallel.processes(2));
-        ResultIterator<Integer> results = pool.imapUnordered(WorkParallel::nonNegative, inputs, 7)) {
-      TaskFailedException failure = assertThrows(TaskFailedException.class, () -> results.forEachRemaining(unordered::add));
-      assertEquals("input -451 is negative", failure.getCause().getMessage());
+    Work.gate = new CountDownLatch(1);
+    try (Pool pool = cache.on(Parallel.threads(2));
+        ResultIterator<Integer> results = pool.imapUnordered(gated, inputs, 7)) {
+      for (int i = 0; i < inputs.size() - 7; i++) {
+        unordered.add(results.next());
+      }
+      assertTrue(unordered.stream().allMatch(x -> x > 7), "the gated chunk completes last: " + unordered);
+      Work.gate.countDown();
+      results.forEachRemaining(unordered::add);
+    } finally {
+      Work.gate.countDown();
     }
-    assertFalse(unordered.isEmpty(), "results before the failure");
-    // Another pool, of threads, answers from the entries alone: a value stored under another
-    // input's key would come back for that input.
+    assertEquals(Set.copyOf(inputs), Set.copyOf(unordered));
+    // A failure in the middle of a chunk is stored under its own input too.
+    try (Pool pool = cache.on(Parallel.threads(2));
+        ResultIterator<Integer> results = pool.imapUnordered(WorkParallel::nonNegative, List.of(100, 101, -5, 102), 4)) {
+      TaskFailedException failure = assertThrows(TaskFailedException.class, () -> results.forEachRemaining(x -> {}));
+      assertEquals("input -5 is negative", failure.getCause().getMessage());
+    }
+    // Another pool answers from the entries alone: a value or failure stored under another input's
+    // key would come back for that input, and an input stored under none would run.
     try (Pool threads = Parallel.threads(2); Pool pool = cache.on(threads)) {
-      assertEquals(unordered, pool.map(WorkParallel::nonNegative, unordered));
+      assertEquals(inputs, pool.map(gated, inputs));
+      assertEquals(List.of(100, 101), pool.map(WorkParallel::nonNegative, List.of(100, 101)));
       TaskFailedException cached = assertThrows(TaskFailedException.class,
-          () -> pool.map(WorkParallel::nonNegative, List.of(-451)));
-      assertEquals("input -451 is negative", cached.getCause().getMessage());
+          () -> pool.map(WorkParallel::nonNegative, List.of(-5)));
+      assertEquals("input -5 is negative", cached.getCause().getMessage());
       assertEquals(0, threads.stats().submitted(), "every call was answered by the cache");
     }
   }

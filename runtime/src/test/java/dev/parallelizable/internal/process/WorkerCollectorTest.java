@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parallelizable.internal.protocol.SerializationCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,24 @@ class WorkerCollectorTest {
   void thisJvmsReleaseIsItsOwn() {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     assertEquals(Runtime.version().feature(), WorkerConfig.featureVersion(java));
+  }
+
+  @Test
+  void aWorkersCommandCarriesTheSerialCollectorAsItsJdksReleaseSays() throws IOException {
+    List<String> jdk17 = command(javaOfRelease("17", "JAVA_VERSION=\"17.0.9\""), List.of());
+    assertFalse(jdk17.contains("-XX:+UseSerialGC"), jdk17.toString());
+    assertTrue(jdk17.contains("-XX:-UsePerfData"), jdk17.toString());
+    List<String> jdk21 = command(javaOfRelease("21", "JAVA_VERSION=\"21.0.1\""), List.of());
+    assertTrue(jdk21.contains("-XX:+UseSerialGC"), jdk21.toString());
+    assertTrue(jdk21.stream().anyMatch(o -> o.startsWith("-XX:PretenureSizeThreshold=")), jdk21.toString());
+    List<String> chosen = command(javaOfRelease("21", "JAVA_VERSION=\"21.0.1\""), List.of("-XX:+UseZGC"));
+    assertFalse(chosen.contains("-XX:+UseSerialGC"), chosen.toString());
+  }
+
+  private static List<String> command(Path java, List<String> options) {
+    WorkerConfig config = new WorkerConfig(1, options, null, java, 0, 0, null, null, Duration.ofSeconds(10), null,
+        Duration.ofSeconds(60), 0, SerializationCodec.INSTANCE, false, WorkerConfig.Output.INHERIT);
+    return config.command(Path.of("s"), Path.of("p"), Path.of("x"), "worker-1");
   }
 
   @Test
