@@ -60,6 +60,40 @@ class WorkerClassDataTest {
     assertEquals(List.of(archive), files(), "no lock and no training file left");
   }
 
+  /**
+   * A worker that reads the archive finds there every class its job needs, and bootstraps no
+   * lambda: a class from anywhere else would open the application's jars, and a lambda would start
+   * the JDK's lambda machinery, each milliseconds of every start.
+   */
+  @Test
+  void aWorkerThatReadsTheArchiveLoadsEveryClassFromItAndBootstrapsNoLambda() throws Exception {
+    String classpath = jarClasspath();
+    Path logs = Files.createDirectory(jars.resolve("logs"));
+    run(classpath, List.of(), LoggedJobMain.class, logs.toString()); // writes the archive
+    assertEquals(1, files().size(), "the first run wrote the archive: " + files());
+    for (Path log : list(logs)) {
+      Files.delete(log);
+    }
+    run(classpath, List.of(), LoggedJobMain.class, logs.toString());
+    List<Path> written = list(logs);
+    assertEquals(1, written.size(), written.toString());
+    List<String> loaded = Files.readAllLines(written.get(0));
+    assertTrue(loaded.stream().anyMatch(line -> line.startsWith("dev.parallelizable.internal.process.child.WorkerMain source: shared objects file")),
+        "the worker's main class came from the archive: " + loaded);
+    List<String> elsewhere = loaded.stream()
+        .filter(line -> line.contains(" source: jrt:") || line.contains(" source: file:") || line.contains(" source: jar:"))
+        .toList();
+    assertEquals(List.of(), elsewhere, "classes loaded from outside the archive");
+    List<String> lambdas = loaded.stream().filter(line -> line.startsWith("java.lang.invoke.LambdaMetafactory ")).toList();
+    assertEquals(List.of(), lambdas, "a lambda was bootstrapped");
+  }
+
+  private static List<Path> list(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.sorted().toList();
+    }
+  }
+
   @Test
   void thePropertyTurnsArchivesOff() throws Exception {
     run(jarClasspath(), List.of("-Ddev.parallelizable.workerClassData=off"), "run", "0", "plain");
@@ -142,7 +176,11 @@ class WorkerClassDataTest {
   }
 
   private String run(String classpath, List<String> options, String... arguments) throws Exception {
-    Process parent = start(classpath, options, arguments);
+    return run(classpath, options, WarmMain.class, arguments);
+  }
+
+  private String run(String classpath, List<String> options, Class<?> main, String... arguments) throws Exception {
+    Process parent = start(classpath, options, main, arguments);
     String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, parent.waitFor(), output);
     assertTrue(output.contains("DONE"), output);
@@ -150,10 +188,15 @@ class WorkerClassDataTest {
   }
 
   private Process start(String classpath, List<String> options, String... arguments) throws IOException {
+    return start(classpath, options, WarmMain.class, arguments);
+  }
+
+  private Process start(String classpath, List<String> options, Class<?> main, String... arguments)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
-    command.addAll(List.of("-cp", classpath, WarmMain.class.getName()));
+    command.addAll(List.of("-cp", classpath, main.getName()));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("XDG_RUNTIME_DIR", runtimeDirectory.toString());

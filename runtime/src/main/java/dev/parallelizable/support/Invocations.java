@@ -69,11 +69,15 @@ public final class Invocations {
    */
   public static TaskInvoker invoker(String invokerClassName) {
     TaskInvoker cached = INVOKERS.get(invokerClassName);
-    return cached != null ? cached : INVOKERS.computeIfAbsent(invokerClassName, Invocations::load);
-  }
-
-  private static TaskInvoker load(String className) {
-    return newInvoker(className, Thread.currentThread().getContextClassLoader());
+    if (cached != null) {
+      return cached;
+    }
+    // No computeIfAbsent: a lambda here would bootstrap the JDK's lambda machinery on every worker
+    // JVM's first task, milliseconds of its start. Two threads may both create an invoker; one
+    // is kept.
+    TaskInvoker created = newInvoker(invokerClassName, Thread.currentThread().getContextClassLoader());
+    TaskInvoker raced = INVOKERS.putIfAbsent(invokerClassName, created);
+    return raced != null ? raced : created;
   }
 
   /**

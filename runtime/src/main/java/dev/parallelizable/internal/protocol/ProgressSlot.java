@@ -64,18 +64,30 @@ public final class ProgressSlot {
    * each row as {@link #started} writes a task, and keeps the count of tasks started in a field of
    * its own, so that a row costs two plain writes.
    */
-  public BatchProgress batch(long requestId) {
+  public Rows batch(long requestId) {
     memory.putLong(0, requestId);
-    long before = memory.getLong(16);
-    return new BatchProgress() {
-      private long started = before;
+    return new Rows(memory, memory.getLong(16));
+  }
 
-      @Override
-      public void started(int index) {
-        memory.putInt(8, index);
-        memory.putLong(16, ++started);
-      }
-    };
+  /**
+   * The progress of one batch's rows. A class of its own, returned as itself, so that loading
+   * {@code ProgressSlot} (a short worker does only at exit) needs nothing of {@link BatchProgress}:
+   * a class-data archive records such a need, and meeting it would open the application's jars.
+   */
+  public static final class Rows implements BatchProgress {
+    private final MappedByteBuffer memory;
+    private long started;
+
+    private Rows(MappedByteBuffer memory, long started) {
+      this.memory = memory;
+      this.started = started;
+    }
+
+    @Override
+    public void started(int index) {
+      memory.putInt(8, index);
+      memory.putLong(16, ++started);
+    }
   }
 
   /** Worker: the JVM is shutting down in order. */

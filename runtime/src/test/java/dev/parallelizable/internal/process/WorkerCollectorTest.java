@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workers get the serial collector where it starts as fast as the default one: from JDK 18 on,
- * which loads the objects of the class data sharing archive into any collector's heap.
+ * which loads the objects of the class data sharing archive into any collector's heap; and they
+ * map that archive where it was written for, unless their options choose otherwise.
  */
 class WorkerCollectorTest {
   @TempDir Path folder;
@@ -59,6 +60,22 @@ class WorkerCollectorTest {
     assertTrue(jdk21.stream().anyMatch(o -> o.startsWith("-XX:PretenureSizeThreshold=")), jdk21.toString());
     List<String> chosen = command(javaOfRelease("21", "JAVA_VERSION=\"21.0.1\""), List.of("-XX:+UseZGC"));
     assertFalse(chosen.contains("-XX:+UseSerialGC"), chosen.toString());
+  }
+
+  @Test
+  void aWorkerMapsTheArchiveAtItsAddressUnlessItsOptionsSayOtherwise() throws IOException {
+    Path java = javaOfRelease("17", "JAVA_VERSION=\"17.0.9\"");
+    List<String> plain = command(java, List.of());
+    assertTrue(plain.contains("-XX:ArchiveRelocationMode=0"), plain.toString());
+    int unlocked = plain.indexOf("-XX:+UnlockDiagnosticVMOptions");
+    assertTrue(unlocked >= 0 && unlocked < plain.indexOf("-XX:ArchiveRelocationMode=0"),
+        "the diagnostic option is unlocked before it is set: " + plain);
+    for (String chosen : List.of("-XX:ArchiveRelocationMode=1", "-Xshare:off")) {
+      List<String> command = command(java, List.of(chosen));
+      assertFalse(command.contains("-XX:ArchiveRelocationMode=0"), command.toString());
+      assertFalse(command.contains("-XX:+UnlockDiagnosticVMOptions"), command.toString());
+      assertTrue(command.contains(chosen), command.toString());
+    }
   }
 
   private static List<String> command(Path java, List<String> options) {

@@ -50,7 +50,7 @@ final class RoundTripBound implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The options a pool gives its workers by default, so that the two JVMs differ in nothing else.
     List<String> command = new ArrayList<>(List.of(java));
-    command.addAll(StartWorkloads.WORKER_COLLECTOR_OPTIONS);
+    command.addAll(StartWorkloads.WORKER_OPTIONS);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         RoundTripBound.class.getName(), down.toString(), up.toString()));
     child = new ProcessBuilder(command)

@@ -31,13 +31,14 @@ import java.util.stream.Stream;
  */
 final class StartWorkloads {
   /**
-   * The collector options a process pool gives its workers by default, so that a bound's JVMs
-   * differ from workers in nothing else: the serial collector from JDK 18 on, whose class data
-   * sharing archive's objects it loads (JDK 17 maps them into G1's heap only).
+   * The JVM options a process pool gives its workers by default, so that a bound's JVMs differ
+   * from workers in nothing else: the serial collector from JDK 18 on, whose class data sharing
+   * archive's objects it loads (JDK 17 maps them into G1's heap only), and the archive mapped at
+   * the address it was written for. The {@code bare-jvms} row keeps the JDK's defaults.
    */
-  static final List<String> WORKER_COLLECTOR_OPTIONS = Runtime.version().feature() >= 18
-      ? List.of("-XX:+UseSerialGC", "-XX:-UsePerfData")
-      : List.of("-XX:-UsePerfData");
+  static final List<String> WORKER_OPTIONS = Runtime.version().feature() >= 18
+      ? List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0")
+      : List.of("-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
 
   private final int workers;
   private final boolean quick;
@@ -91,11 +92,11 @@ final class StartWorkloads {
   /**
    * W7's bound: as many JVMs as W7 starts workers, two at a time as its two workers are, each
    * running a main that returns at once ({@link ColdStart} without arguments) on this JVM's
-   * classpath with the workers' collector options. What remains of W7 above it is the pool's.
+   * classpath with the workers' default JVM options. What remains of W7 above it is the pool's.
    */
   private void recycleBound(int jvms) {
     List<String> command = new ArrayList<>(List.of(java()));
-    command.addAll(WORKER_COLLECTOR_OPTIONS);
+    command.addAll(WORKER_OPTIONS);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), ColdStart.class.getName()));
     long start = System.nanoTime();
     boolean ok = true;
@@ -246,7 +247,7 @@ final class StartWorkloads {
 
   /**
    * W2's worker floor: {@code count} JVMs started together, each running the worker's main class
-   * with the collector options a pool gives it until it has opened its named pipes and sent its
+   * with the JVM options a pool gives it by default until it has opened its named pipes and sent its
    * token, the handshake (with the median CPU time a worker used up to it, as the operating system
    * counts it); then their standard input is closed, which makes a worker halt as
    * when its parent is gone, until all exited. What a job adds above it is the pool's.
@@ -298,7 +299,7 @@ final class StartWorkloads {
         Path worker = directory.resolve("w" + i);
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(options);
-        command.addAll(WORKER_COLLECTOR_OPTIONS);
+        command.addAll(WORKER_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), WORKER_MAIN,
             worker.resolve("u").toString(), worker.resolve("p").toString(), "floor-" + i, "UTF-8"));
         Process process = new ProcessBuilder(command)

@@ -473,11 +473,37 @@ public final class WorkerMain {
 
   /**
    * Exits in order: shutdown hooks run, and the channel closes with the process, after them, so the
-   * parent reads the progress slot's orderly-exit mark only once it is final.
+   * parent reads the progress slot's orderly-exit mark only once it is final. The caller returns
+   * from {@code main} next. With status 0 and no other thread that would keep the JVM alive, that
+   * return is the exit: the JVM ends as a program whose {@code main} returned does, hooks and all.
+   * {@code System.exit} on JDK 21 and later first looks for a logger of {@code Runtime.exit}, which
+   * makes the JDK read every jar on the classpath: tens of milliseconds of a short worker's life.
    */
   private void exit(int status) {
     watch.stopWatching();
-    System.exit(status);
+    if (status != 0 || !othersAreDaemons()) {
+      System.exit(status);
+    }
+  }
+
+  /** Whether every other live platform thread is a daemon (virtual threads are daemons). */
+  private static boolean othersAreDaemons() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int count = root.enumerate(threads, true);
+    if (count == threads.length) {
+      return false; // more than were counted a moment ago: they may not all be listed
+    }
+    for (int i = 0; i < count; i++) {
+      Thread thread = threads[i];
+      if (thread != Thread.currentThread() && !thread.isDaemon() && thread.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Marks an orderly exit in the progress slot (see {@link ProgressSlot}). */
