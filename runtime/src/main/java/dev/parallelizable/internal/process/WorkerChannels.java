@@ -101,32 +101,70 @@ final class WorkerChannels {
    * @throws IOException with {@code mkfifo}'s own words if it fails
    */
   static void makePipes(Path... pipes) throws IOException {
+    startMaking(pipes).await();
+  }
+
+  /**
+   * Starts {@code mkfifo} on {@code pipes} and returns at once, so that a worker's JVM can be
+   * started while it runs; {@link Making#await()} waits for it. A failure to start it is thrown
+   * by {@code await}, where every other failure of making pipes is.
+   */
+  static Making startMaking(Path... pipes) {
     Path program = Mkfifo.PROGRAM;
     if (program == null) {
-      throw new IOException("mkfifo is no longer on the PATH");
+      return new Making(null, null, new IOException("mkfifo is no longer on the PATH"));
     }
     List<String> command = new ArrayList<>(List.of(program.toString(), "-m", "600"));
     for (Path pipe : pipes) {
       command.add(pipe.toString());
     }
-    Process mkfifo = Processes.start(
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
-    String output = new String(mkfifo.getInputStream().readAllBytes(), Charset.defaultCharset()).strip();
     try {
-      if (!mkfifo.waitFor(MKFIFO_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        mkfifo.destroyForcibly();
-        throw new IOException(program + " did not make the worker's pipes within " + MKFIFO_TIMEOUT_SECONDS + " s");
-      }
-    } catch (InterruptedException e) {
-      mkfifo.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while " + program + " made the worker's pipes", e);
+      Process mkfifo = Processes.start(
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+      return new Making(program, mkfifo, null);
+    } catch (IOException e) {
+      return new Making(program, null, e);
     }
-    if (mkfifo.exitValue() != 0) {
-      throw new IOException(program + " could not make the worker's pipes (exit code " + mkfifo.exitValue()
-          + (output.isEmpty() ? ")" : "): " + output));
+  }
+
+  /** A run of {@code mkfifo} under way, or the failure to start one. Used by one thread. */
+  static final class Making {
+    private final Path program;
+    private final Process mkfifo;
+    private final IOException notStarted;
+
+    private Making(Path program, Process mkfifo, IOException notStarted) {
+      this.program = program;
+      this.mkfifo = mkfifo;
+      this.notStarted = notStarted;
+    }
+
+    /**
+     * Waits until the pipes are made.
+     *
+     * @throws IOException with {@code mkfifo}'s own words if it failed, or the failure to start it
+     */
+    void await() throws IOException {
+      if (notStarted != null) {
+        throw notStarted;
+      }
+      String output = new String(mkfifo.getInputStream().readAllBytes(), Charset.defaultCharset()).strip();
+      try {
+        if (!mkfifo.waitFor(MKFIFO_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          mkfifo.destroyForcibly();
+          throw new IOException(program + " did not make the worker's pipes within " + MKFIFO_TIMEOUT_SECONDS + " s");
+        }
+      } catch (InterruptedException e) {
+        mkfifo.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while " + program + " made the worker's pipes", e);
+      }
+      if (mkfifo.exitValue() != 0) {
+        throw new IOException(program + " could not make the worker's pipes (exit code " + mkfifo.exitValue()
+            + (output.isEmpty() ? ")" : "): " + output));
+      }
     }
   }
 }

@@ -68,6 +68,8 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   private boolean parking;
   /** Whether it parked: it lives on for another parent, and nothing here may kill or delete it. */
   private boolean detached;
+  /** The run of {@code mkfifo} that makes its pipes, started with its JVM; null once awaited. */
+  private WorkerChannels.Making makingPipes;
   /** The class-data archive it reads or trains; set as it starts. */
   private WorkerClassData.Use classData = WorkerClassData.Use.NONE;
 
@@ -91,6 +93,10 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       try {
         if (!warm || !startWarm()) {
           directory = privateDirectory();
+          if (pipes) {
+            // mkfifo runs while the JVM is started: neither waits for the other.
+            makingPipes = WorkerChannels.startMaking(channel(), channelDown());
+          }
           process = Processes.start(new ProcessBuilder(command()));
         }
       } catch (IOException | RuntimeException e) {
@@ -234,10 +240,18 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     return directory.resolve(Protocol.CHANNEL_BULK);
   }
 
-  /** Makes the worker's pipes, readable and writable by the user only (see {@link WorkerChannels}). */
+  /**
+   * Waits until the worker's pipes, readable and writable by the user only, are made (see {@link
+   * WorkerChannels}); a warm directory has them already.
+   */
   void makePipes() throws IOException {
-    if (!warm()) {
-      WorkerChannels.makePipes(channel(), channelDown()); // a warm directory has them already
+    WorkerChannels.Making making;
+    synchronized (this) {
+      making = makingPipes;
+      makingPipes = null;
+    }
+    if (making != null) {
+      making.await();
     }
   }
 
