@@ -65,6 +65,8 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
   /** The input position of what {@link #next()} returned or threw last; -1 before either. */
   private long lastPosition = -1;
   private boolean finished;
+  /** The index of the next input of {@link #inputList} to read; its first is read by the iterator. */
+  private int listNext = 1;
   /** Whether every input was read: {@link #fillInline()} took them all from their list. */
   private boolean allRead;
 
@@ -157,7 +159,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
     if (allRead || (inline && hasFirst && inputList != null && fillInline())) {
       return;
     }
-    while (inFlight.size() < window && (hasFirst || inputs.hasNext())) {
+    while (inFlight.size() < window && (hasFirst || moreInputs())) {
       int size = inline ? Integer.MAX_VALUE : sizer.next();
       Object[] batch = new Object[inline ? (int) Math.min(Math.max(known, 1), 1 << 20) : size];
       int n = 0;
@@ -166,17 +168,34 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
         hasFirst = false;
         first = null;
       }
-      while (n < size && inputs.hasNext()) {
-        if (n == batch.length) {
-          batch = Arrays.copyOf(batch, batch.length * 2);
+      if (inputList != null) {
+        // A list's next inputs are copied at once; past its first element, its iterator is unused.
+        int take = (int) Math.min(size - n, Math.max(0, inputList.size() - listNext));
+        Object[] part = inputList.subList(listNext, listNext + take).toArray();
+        if (n + take > batch.length) {
+          batch = Arrays.copyOf(batch, n + take);
         }
-        batch[n++] = inputs.next();
+        System.arraycopy(part, 0, batch, n, take);
+        listNext += take;
+        n += take;
+      } else {
+        while (n < size && inputs.hasNext()) {
+          if (n == batch.length) {
+            batch = Arrays.copyOf(batch, batch.length * 2);
+          }
+          batch[n++] = inputs.next();
+        }
       }
       if (n < batch.length) {
         batch = Arrays.copyOf(batch, n);
       }
       start(batch);
     }
+  }
+
+  /** Whether an input is left to read: in the list by index, else from the iterator. */
+  private boolean moreInputs() {
+    return inputList != null ? listNext < inputList.size() : inputs.hasNext();
   }
 
   /**

@@ -38,6 +38,11 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
   /** Where each segment starts in the list; {@code starts[segments]} is the size. */
   private int[] starts;
   private int count;
+  /**
+   * The segment the last {@link #get} found: a hint, checked before it is used, so that a read by
+   * another thread that sees an older value costs only the search.
+   */
+  private transient int lastSegment;
   /** The copy every call goes to once the list was modified; null before. */
   private ArrayList<E> copy;
 
@@ -82,7 +87,14 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
       throw new IndexOutOfBoundsException(
           "Index " + index + " out of bounds for the " + starts[count] + " results of this map");
     }
-    int segment = segmentOf(index);
+    // Reads in order stay in one segment, or move to the next: the last one found is tried first.
+    int segment = lastSegment;
+    if (segment >= count || starts[segment] > index || starts[segment + 1] <= index) {
+      segment = segment + 1 < count && starts[segment + 1] <= index && index < starts[segment + 2]
+          ? segment + 1
+          : segmentOf(index);
+      lastSegment = segment;
+    }
     return (E) value(segments[segment], offsets[segment] + index - starts[segment]);
   }
 
