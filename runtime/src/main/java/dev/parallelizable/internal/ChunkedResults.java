@@ -171,13 +171,15 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
       if (inputList != null) {
         // A list's next inputs are copied at once; past its first element, its iterator is unused.
         int take = (int) Math.min(size - n, Math.max(0, inputList.size() - listNext));
-        Object[] part = inputList.subList(listNext, listNext + take).toArray();
-        if (n + take > batch.length) {
-          batch = Arrays.copyOf(batch, n + take);
+        if (take > 0) {
+          Object[] part = inputList.subList(listNext, listNext + take).toArray();
+          if (n + take > batch.length) {
+            batch = Arrays.copyOf(batch, n + take);
+          }
+          System.arraycopy(part, 0, batch, n, take);
+          listNext += take;
+          n += take;
         }
-        System.arraycopy(part, 0, batch, n, take);
-        listNext += take;
-        n += take;
       } else {
         while (n < size && inputs.hasNext()) {
           if (n == batch.length) {

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,33 @@ class ResultListTest {
     assertEquals(expected(), iterated);
     assertEquals(1, list.indexOf(2L));
     assertEquals(List.of(3L, "a"), list.subList(2, 4));
+  }
+
+  /** The segment remembered from the last read is only a hint: reads in any order are right. */
+  @Test
+  void readsInAnyOrderAcrossSegments() {
+    ResultList<Long> list = new ResultList<>(1);
+    List<Long> expected = new ArrayList<>();
+    long next = 0;
+    for (int length : new int[] {1, 5, 2, 9, 1, 3}) {
+      long[] column = new long[length + 2];
+      for (int i = 0; i < length; i++) {
+        column[i + 1] = next;
+        expected.add(next++);
+      }
+      list.add(column, 1, length);
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i), list.get(i), "forward " + i);
+    }
+    for (int i = expected.size() - 1; i >= 0; i--) {
+      assertEquals(expected.get(i), list.get(i), "backward " + i);
+    }
+    Random random = new Random(7);
+    for (int n = 0; n < 500; n++) {
+      int i = random.nextInt(expected.size());
+      assertEquals(expected.get(i), list.get(i), "random " + i);
+    }
   }
 
   @Test
