@@ -100,6 +100,39 @@ class WorkerLifecycleFaultTest {
     assertTrue(Workers.allGone(Set.of(job.pid())));
   }
 
+  /** A job's JVM ends once its task returned, even with a thread the task left running. */
+  @Test
+  void aJobWhoseTaskLeftAThreadRunningStillEnds() {
+    Job<Long> job = quickToKill().job(WorkParallel.leaveThreadRunning()).start();
+    assertTimeoutPreemptively(STOPPED_WITHIN, () -> {
+      job.join();
+    });
+    assertEquals(0, job.exitCode(), "it exited in order, not killed");
+    assertEquals(job.pid(), job.result());
+    assertTrue(Workers.allGone(Set.of(job.pid())));
+  }
+
+  /** A worker that ends in order runs the shutdown hooks its tasks added, job or pool worker. */
+  @Test
+  void aWorkerThatEndsInOrderRunsTheShutdownHooksOfItsTasks(@TempDir Path directory) throws Exception {
+    Path fromJob = directory.resolve("job");
+    Job<Long> job = Parallel.process(WorkParallel.writeInShutdownHook(fromJob, "job")).start().join();
+    assertEquals(0, job.exitCode());
+    assertEquals("job", Files.readString(fromJob));
+
+    Path fromRecycled = directory.resolve("recycled");
+    Path fromClosed = directory.resolve("closed");
+    long recycled;
+    long closed;
+    try (Pool pool = Parallel.processPool().workers(1).maxTasksPerWorker(1).build()) {
+      recycled = pool.apply(WorkParallel.writeInShutdownHook(fromRecycled, "recycled"));
+      closed = pool.apply(WorkParallel.writeInShutdownHook(fromClosed, "closed"));
+    }
+    await().atMost(STOPPED_WITHIN).until(() -> Workers.allGone(Set.of(recycled, closed)));
+    assertEquals("recycled", Files.readString(fromRecycled));
+    assertEquals("closed", Files.readString(fromClosed));
+  }
+
   @Test
   void theShutdownTimeoutIsCheckedWhereItIsSet() {
     IllegalArgumentException zero =
