@@ -256,7 +256,7 @@ def table(args):
                 [None, None, None, None, ours("W7", "processes-classloader")], best,
                 "Pool(2, maxtasksperchild=1)")
         if ours("W7", "bare-jvms") is not None:
-            row("W7 bound: 200 JVMs of a no-op main, 2 at a time", "s (workers' classpath and collector)",
+            row("W7 bound: 200 JVMs of a no-op main, 2 at a time", "s (workers' classpath and default JVM options)",
                 [None, None, None, None, ours("W7", "bare-jvms")], None, None)
 
     if any(r["workload"] == "W1-cold" for r in java):
