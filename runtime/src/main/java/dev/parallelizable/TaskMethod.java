@@ -1,5 +1,6 @@
 package dev.parallelizable;
 
+import dev.parallelizable.internal.InvokerHandoff;
 import dev.parallelizable.support.TaskInvoker;
 import java.util.List;
 import java.util.Objects;
@@ -99,6 +100,7 @@ public final class TaskMethod<R> {
       types[i] = parameters[i].substring(0, space);
       names[i] = parameters[i].substring(space + 1);
     }
+    InvokerHandoff.offer(invoker); // a worker that initializes this class takes it from there
     return new TaskMethod<>(invoker, key, declaringClass, methodName, types, names, fingerprint);
   }
 

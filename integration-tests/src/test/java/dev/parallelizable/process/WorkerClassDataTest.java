@@ -61,12 +61,13 @@ class WorkerClassDataTest {
   }
 
   /**
-   * A worker that reads the archive finds there every class its job needs, and bootstraps no
-   * lambda: a class from anywhere else would open the application's jars, and a lambda would start
-   * the JDK's lambda machinery, each milliseconds of every start.
+   * A worker that reads the archive finds there every class its job needs, bootstraps no lambda and
+   * makes no reflective call: a class from anywhere else would open the application's jars, a
+   * lambda would start the JDK's lambda machinery, and a reflective call would generate classes of
+   * method handles, each milliseconds of every start.
    */
   @Test
-  void aWorkerThatReadsTheArchiveLoadsEveryClassFromItAndBootstrapsNoLambda() throws Exception {
+  void aWorkerThatReadsTheArchiveLoadsEveryClassFromItAndBootstrapsNoLambdaOrReflection() throws Exception {
     String classpath = jarClasspath();
     Path logs = Files.createDirectory(jars.resolve("logs"));
     run(classpath, List.of(), LoggedJobMain.class, logs.toString()); // writes the archive
@@ -86,6 +87,11 @@ class WorkerClassDataTest {
     assertEquals(List.of(), elsewhere, "classes loaded from outside the archive");
     List<String> lambdas = loaded.stream().filter(line -> line.startsWith("java.lang.invoke.LambdaMetafactory ")).toList();
     assertEquals(List.of(), lambdas, "a lambda was bootstrapped");
+    // JDK 18 and later: a reflective call's first use generates method-handle classes.
+    List<String> reflection = loaded.stream()
+        .filter(line -> line.startsWith("jdk.internal.reflect.MethodHandleAccessorFactory "))
+        .toList();
+    assertEquals(List.of(), reflection, "a reflective call was made");
   }
 
   private static List<Path> list(Path directory) throws IOException {

@@ -4,6 +4,7 @@ import dev.parallelizable.Pool;
 import dev.parallelizable.Task;
 import dev.parallelizable.TaskMethod;
 import dev.parallelizable.internal.ArgumentMaps;
+import dev.parallelizable.internal.InvokerHandoff;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,8 +82,10 @@ public final class Invocations {
   }
 
   /**
-   * A new invoker of the given class name as {@code loader} loads it, not cached: for a worker that
-   * runs tasks in class loaders of its own, each with its own invokers.
+   * An invoker of the given class name as {@code loader} loads it, not cached: for a worker that
+   * runs tasks in class loaders of its own, each with its own invokers. It is the one the generated
+   * class that declares it created, if this call initializes that class (see {@link
+   * dev.parallelizable.internal.InvokerHandoff}), and otherwise a new one, made by its constructor.
    *
    * @param className the binary name of a generated invoker class
    * @param loader the class loader to load it with
@@ -92,6 +95,10 @@ public final class Invocations {
   public static TaskInvoker newInvoker(String className, ClassLoader loader) {
     try {
       Class<?> type = Class.forName(className, true, loader);
+      TaskInvoker handed = InvokerHandoff.byInitializing(type);
+      if (handed != null) {
+        return handed;
+      }
       var constructor = type.getDeclaredConstructor();
       constructor.setAccessible(true);
       return (TaskInvoker) constructor.newInstance();
