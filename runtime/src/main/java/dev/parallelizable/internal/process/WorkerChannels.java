@@ -2,6 +2,7 @@ package dev.parallelizable.internal.process;
 
 import dev.parallelizable.internal.Loggers;
 import dev.parallelizable.internal.protocol.Protocol;
+import dev.parallelizable.internal.shared.OwnedDirectories;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -25,8 +26,12 @@ import java.util.concurrent.TimeUnit;
 final class WorkerChannels {
   static final String PIPES = "pipes";
   static final String SOCKET = "socket";
-  /** How long {@code mkfifo} may take: it makes two files. */
+  /** How long {@code mkfifo} may take: it makes a few files. */
   private static final long MKFIFO_TIMEOUT_SECONDS = 10;
+  /** The prefix of a worker's directory in the temporary directory. */
+  static final String DIRECTORY_PREFIX = "parallelizable-";
+  /** The longest socket path accepted everywhere: 104 bytes on macOS, 108 on Linux, with a zero. */
+  private static final int MAX_SOCKET_PATH = 100;
 
   private WorkerChannels() {}
 
@@ -53,6 +58,20 @@ final class WorkerChannels {
       }
     }
     return null;
+  }
+
+  /**
+   * A new worker directory only the user can open, recording this JVM as its owner so that it is
+   * swept if this JVM is killed before it deletes it ({@link OwnedDirectories}). In the temporary
+   * directory, or in {@code /tmp} when a socket's path would be too long there.
+   */
+  static Path privateDirectory() throws IOException {
+    Path root = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    int socketPath = root.toString().length() + 1 + OwnedDirectories.nameLength(DIRECTORY_PREFIX) + 2;
+    if (socketPath > MAX_SOCKET_PATH && Files.isDirectory(Path.of("/tmp"))) {
+      root = Path.of("/tmp");
+    }
+    return OwnedDirectories.create(root, DIRECTORY_PREFIX);
   }
 
   /**

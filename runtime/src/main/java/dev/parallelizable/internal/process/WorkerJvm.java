@@ -3,7 +3,6 @@ package dev.parallelizable.internal.process;
 import dev.parallelizable.internal.protocol.Connection;
 import dev.parallelizable.internal.protocol.ProgressSlot;
 import dev.parallelizable.internal.protocol.Protocol;
-import dev.parallelizable.internal.shared.OwnedDirectories;
 import dev.parallelizable.internal.shared.SharedFiles;
 import java.io.EOFException;
 import java.io.FileInputStream;
@@ -36,10 +35,6 @@ final class WorkerJvm implements WorkerRegistry.Registered {
   /** How long a worker whose channel ended unexpectedly may take to exit before it is killed. */
   private static final long CRASH_GRACE_MILLIS = 1_000;
   private static final long DRAIN_MILLIS = 1_000;
-  /** The prefix of a worker's directory in the temporary directory. */
-  static final String DIRECTORY_PREFIX = "parallelizable-";
-  /** The longest socket path accepted everywhere: 104 bytes on macOS, 108 on Linux, with a zero. */
-  private static final int MAX_SOCKET_PATH = 100;
 
   /** The configuration the JVM started with. */
   private final WorkerConfig config;
@@ -92,10 +87,13 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       }
       try {
         if (!warm || !startWarm()) {
-          directory = privateDirectory();
-          if (pipes) {
-            // mkfifo runs while the JVM is started: neither waits for the other.
-            makingPipes = WorkerChannels.startMaking(channel(), channelDown());
+          directory = pipes ? PipeStock.SHARED.take() : null;
+          if (directory == null) {
+            directory = WorkerChannels.privateDirectory();
+            if (pipes) {
+              // mkfifo runs while the JVM is started: neither waits for the other.
+              makingPipes = WorkerChannels.startMaking(channel(), channelDown());
+            }
           }
           process = Processes.start(new ProcessBuilder(command()));
         }
@@ -284,20 +282,6 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     }
     new SecureRandom().nextBytes(bytes);
     return bytes;
-  }
-
-  /**
-   * A new directory only the user can open, recording this JVM as its owner so that it is swept
-   * if this JVM is killed before it deletes it ({@link OwnedDirectories}). In the temporary
-   * directory, or in {@code /tmp} when the socket's path would be too long there.
-   */
-  private static Path privateDirectory() throws IOException {
-    Path root = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-    int socketPath = root.toString().length() + 1 + OwnedDirectories.nameLength(DIRECTORY_PREFIX) + 2;
-    if (socketPath > MAX_SOCKET_PATH && Files.isDirectory(Path.of("/tmp"))) {
-      root = Path.of("/tmp");
-    }
-    return OwnedDirectories.create(root, DIRECTORY_PREFIX);
   }
 
   /** The worker's process id, or -1 before its process started. */

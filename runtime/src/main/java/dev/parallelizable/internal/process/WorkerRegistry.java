@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Every worker of this JVM whose process may be running, so that a shutdown hook ends them, and
- * removes their directories, when the JVM exits normally. (When the JVM is killed, workers notice on
+ * removes their directories and the {@link PipeStock}, when the JVM exits normally; the stock is
+ * emptied, too, when the last worker is gone. (When the JVM is killed, workers notice on
  * their own and clean up: see {@link WorkerMain}.)
  *
  * <p>The hook is registered only while there is a worker: with the first one, and removed ({@link
@@ -70,6 +71,7 @@ final class WorkerRegistry {
       }
       hook = null;
     }
+    PipeStock.SHARED.empty(); // nothing is left in the temporary directory after the last worker
   }
 
   /** Whether the JVM is exiting: no new worker may start. */
@@ -93,6 +95,7 @@ final class WorkerRegistry {
       for (Registered worker : workers) {
         worker.endAtExit();
       }
+      PipeStock.SHARED.close();
     }
   }
 }
