@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The facts the manual states about the code agree with the code: the process pool's options and
  * their defaults ({@code docs/worker-processes.md}), the options the pages name, the logger names
- * ({@code docs/deploying.md}), the types of the SPI ({@code docs/architecture.md}), the pages of
- * the manual ({@code docs/index.md}), the modules of the build (the README's Layout), and the
+ * ({@code docs/deploying.md}), the library's threads ({@code docs/guarantees.md}), the types of
+ * the SPI ({@code docs/architecture.md}), the pages of the manual ({@code docs/index.md}), the modules of the build (the README's Layout), and the
  * states of a worker slot (its diagram in {@code WorkerSlot.java}). Each fact is stated in one
  * place, and each test fails when the code and that place disagree. The docs are read from the
  * repository's root, the code by reflection or from its sources.
@@ -336,6 +336,48 @@ class DocFactsTest {
     }
     assertTrue(calls > 0, "no getLogger call found in the sources");
     assertEquals(List.of(), strays, "loggers created from another name than a constant of Loggers");
+  }
+
+  /**
+   * Every thread the library starts in the application's JVM is in the table of {@code
+   * docs/guarantees.md}: each fixed part of a thread's name in the main sources (a statement that
+   * names a thread with a literal beginning {@code parallelizable-}) appears in the table. The
+   * worker JVM's own threads ({@code internal.process.child}) are not the application's.
+   */
+  @Test
+  void theThreadTableNamesEveryThreadTheLibraryStarts() throws IOException {
+    String table = section("docs/guarantees.md", "## Threads and shutdown hooks");
+    Pattern naming = Pattern.compile(
+        "(?:new Thread\\(|super\\(|daemonThreads\\(|(?i:thread_?name)\\s*=)[^;]*;");
+    Pattern literal = Pattern.compile("\"([^\"\\\\]*)\"");
+    Set<String> missing = new TreeSet<>();
+    int names = 0;
+    for (String module : List.of("runtime", "cluster")) {
+      List<Path> sources;
+      try (Stream<Path> files = Files.walk(ROOT.resolve(module + "/src/main/java"))) {
+        sources = files.filter(p -> p.toString().endsWith(".java"))
+            .filter(p -> !p.toString().contains("internal/process/child"))
+            .collect(Collectors.toList());
+      }
+      for (Path source : sources) {
+        Matcher statement = naming.matcher(Files.readString(source, StandardCharsets.UTF_8));
+        while (statement.find()) {
+          if (!statement.group().contains("\"parallelizable-")) {
+            continue;
+          }
+          names++;
+          Matcher part = literal.matcher(statement.group());
+          while (part.find()) {
+            String fixed = part.group(1).replaceAll("[^\\w]+$", "");
+            if (!fixed.isEmpty() && !fixed.equals("parallelizable") && !table.contains(fixed)) {
+              missing.add(ROOT.relativize(source) + ": " + fixed);
+            }
+          }
+        }
+      }
+    }
+    assertTrue(names >= 10, "thread names found: " + names);
+    assertEquals(Set.of(), missing, "thread names the table of docs/guarantees.md does not give");
   }
 
   @Test
