@@ -273,12 +273,23 @@ public final class ProcessPoolBuilder {
    */
   public ProcessPoolBuilder systemProperty(String name, String value) {
     requireArgument(
-        name != null && !name.isEmpty() && name.chars().noneMatch(c -> c == '=' || Character.isWhitespace(c)),
+        name != null && !name.isEmpty() && isPropertyName(name),
         "systemProperty name must be non-empty, without '=' or whitespace, got '%s'", name);
     requireArgument(value != null, "systemProperty %s must have a value, got null", name);
     systemProperties.add("-D" + name + "=" + value);
     return this;
   }
+  /** Whether {@code name} has no '=' and no whitespace; a loop, not a stream: see the worker's start. */
+  private static boolean isPropertyName(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '=' || Character.isWhitespace(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
 
   /**
    * Replaces a worker after it ran {@code tasks} tasks, as Python's {@code maxtasksperchild}: for

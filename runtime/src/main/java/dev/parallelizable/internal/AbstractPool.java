@@ -151,7 +151,7 @@ public abstract class AbstractPool implements Pool, ArgumentMaps {
   private void enqueue(Chunk chunk) {
     chunk.observe(counters);
     inFlight.add(chunk);
-    chunk.done().thenRun(() -> inFlight.remove(chunk));
+    chunk.done().thenRun(new Forget(inFlight, chunk));
     reportProgress(chunk);
     if (abortIfTerminated(chunk)) {
       return; // terminate() ran since the check, and may have aborted the chunks in flight before this one joined them
@@ -449,4 +449,21 @@ public abstract class AbstractPool implements Pool, ArgumentMaps {
   public String toString() {
     return name;
   }
+
+  /** Forgets a chunk once it is done. A class, not a lambda: see {@code Chunk.Identity}. */
+  private static final class Forget implements Runnable {
+    private final Set<Chunk> inFlight;
+    private final Chunk chunk;
+
+    Forget(Set<Chunk> inFlight, Chunk chunk) {
+      this.inFlight = inFlight;
+      this.chunk = chunk;
+    }
+
+    @Override
+    public void run() {
+      inFlight.remove(chunk);
+    }
+  }
+
 }

@@ -53,7 +53,7 @@ public final class Chunk {
   private static final int NEW = 0;
   private static final int STARTED = 1;
   private static final int DONE = 2;
-  private static final Function<Object, Task<?>> IDENTITY = input -> (Task<?>) input;
+  private static final Function<Object, Task<?>> IDENTITY = new Identity();
 
   private final Object[] inputs;
   private final Function<Object, ? extends Task<?>> toTask;
@@ -1068,4 +1068,16 @@ public final class Chunk {
     }
     return inputs.length + " tasks from input #" + offset;
   }
+
+  /**
+   * The inputs of a chunk of tasks are the tasks. A class, not a lambda: a lambda's first use costs
+   * a fresh JVM milliseconds, on the path of a command-line tool's first pool.
+   */
+  private static final class Identity implements Function<Object, Task<?>> {
+    @Override
+    public Task<?> apply(Object input) {
+      return (Task<?>) input;
+    }
+  }
+
 }

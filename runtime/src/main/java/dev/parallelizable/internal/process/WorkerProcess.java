@@ -85,7 +85,7 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
     try {
       // The pumps come first: whatever fails next, the worker's own words reach the report.
       // The end of standard error means the worker exited: stop waiting for it to connect.
-      jvm.startPumps(endpoint::stopWaiting);
+      jvm.startPumps(new StopWaiting(endpoint));
       if (jvm.pipes()) {
         try {
           jvm.makePipes();
@@ -359,4 +359,22 @@ final class WorkerProcess implements WorkerEndpoint.Listener {
   public String toString() {
     return name + " (pid " + pid() + ")";
   }
+
+  /**
+   * Tells the endpoint to stop waiting for the worker to connect. A class, not a method reference:
+   * the first lambda of a JVM costs it milliseconds, on the path of its first pool.
+   */
+  private static final class StopWaiting implements Runnable {
+    private final WorkerEndpoint endpoint;
+
+    StopWaiting(WorkerEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public void run() {
+      endpoint.stopWaiting();
+    }
+  }
+
 }

@@ -99,7 +99,9 @@ final class Watchdog implements Runnable {
         }
       }
       synchronized (LOCK) {
-        stopped.forEach(POOLS::remove);
+        for (RemoteEngine<?> pool : stopped) { // a loop, not a method reference: see Chunk.Identity
+          POOLS.remove(pool);
+        }
         if (!wakeRequested && !POOLS.isEmpty()) {
           try {
             LOCK.wait(Math.max(1, tick));

@@ -125,9 +125,11 @@ public final class OwnedDirectories {
    */
   static int sweep(Path root, String prefix, UserPrincipal user) {
     int deleted = 0;
-    try (DirectoryStream<Path> entries =
-        Files.newDirectoryStream(root, entry -> entry.getFileName().toString().startsWith(prefix))) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path entry : entries) {
+        if (!entry.getFileName().toString().startsWith(prefix)) {
+          continue; // a filter in the loop, not a lambda: see the first pool's start
+        }
         Owner owner = ownerOf(entry.getFileName().toString(), prefix);
         if (owner == null || owner.pid() == PID || runs(owner)) {
           continue;
