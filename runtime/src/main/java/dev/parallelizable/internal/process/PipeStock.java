@@ -135,6 +135,7 @@ final class PipeStock {
     }
     synchronized (this) {
       filling = false;
+      notifyAll();
       off |= failed;
       if (!failed && !closed && generation == startedIn) {
         stocked.addAll(made);
@@ -171,6 +172,13 @@ final class PipeStock {
       closed = true;
     }
     empty();
+  }
+
+  /** Waits until no fill runs. */
+  synchronized void awaitFilled() throws InterruptedException {
+    while (filling) {
+      wait();
+    }
   }
 
   /** How many fills {@link #take()} started. */
