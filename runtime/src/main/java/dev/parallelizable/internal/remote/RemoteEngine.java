@@ -71,20 +71,20 @@ import java.util.function.Supplier;
  * events of the adapter and of the callers (dispatch, ready, initializing, answered, returned,
  * leaving, gone); the scheduling they share ({@code schedule()}: QUEUED to ASSIGNED, and QUEUED to
  * DONE when no worker is left); the watch on the {@link Watchdog}'s tick (every bound on a worker,
- * see {@link WorkerSlot.State}, and a request past the task timeout, abandoned); and the stop
+ * see {@link WorkerSlot.State}, and an assignment past the task timeout, abandoned); and the stop
  * (terminate() to DONE, and telling the adapter once every worker is gone).
  *
  * <p>Every field but the settings and the adapter is guarded by {@link #lock}, which is never held
  * while sending, stopping a worker, or completing a chunk: the methods that change the state
  * collect what is to be done in an {@link Effects}, and {@link #carryOut} does it once the lock is
  * released. Its collaborators hold no state machine of their own: a {@link Dispatch} is a chunk's
- * progress, a {@link Request} an assignment, a {@link WorkerSlot} a worker's state, and the {@link
- * Watchdog} the thread that runs the watch.
+ * progress, an {@link EngineAssignment} an assignment to one worker, a {@link WorkerSlot} a
+ * worker's state, and the {@link Watchdog} the thread that runs the watch.
  *
  * <p>The engine also keeps each ready worker's row in the pool's stats (its tasks and busy time,
- * counted when a request ends) and records the JFR events of requests and workers ({@link
- * Events}): a request's TaskExecution runs from its assignment to its end. Events are committed
- * under the lock: a commit copies a few fields into a thread-local buffer.
+ * counted when an assignment ends) and records the JFR events of assignments and workers ({@link
+ * Events}): an assignment's TaskExecution runs from when it is assigned to its end. Events are
+ * committed under the lock: a commit copies a few fields into a thread-local buffer.
  *
  * Workers move through the states of {@link WorkerSlot}: the engine's events start, run and retire
  * them, the watch dooms one whose task timed out and retires an idle one, the stop retires or kills
@@ -149,37 +149,37 @@ public final class RemoteEngine<W> extends AbstractPool {
 
   // ---- Scheduling, from here to carryOut(): called with the lock held, except carryOut.
 
-  /** Ends {@code request}: its worker's capacity is free again. */
+  /** Ends {@code assignment}: its worker's capacity is free again. */
   @SuppressWarnings("unchecked")
-  WorkerSlot<W> end(Request request) {
-    request.ended = true;
-    WorkerSlot<W> slot = (WorkerSlot<W>) request.slot;
-    slot.running.remove(request);
+  WorkerSlot<W> end(EngineAssignment assignment) {
+    assignment.ended = true;
+    WorkerSlot<W> slot = (WorkerSlot<W>) assignment.slot;
+    slot.running.remove(assignment);
     long now = System.nanoTime();
     if (slot.running.isEmpty()) {
       slot.idleSinceNanos = now;
     }
-    request.dispatch.queuedSinceNanos = now;
-    String outcome = request.failedAt >= 0 ? Events.outcome(request.failure)
-        : request.received() >= request.to ? "succeeded" : request.timedOut ? "timed out" : "returned";
-    ranFor(slot, request, outcome, now);
+    assignment.dispatch.queuedSinceNanos = now;
+    String outcome = assignment.failedAt >= 0 ? Events.outcome(assignment.failure)
+        : assignment.received() >= assignment.to ? "succeeded" : assignment.timedOut ? "timed out" : "returned";
+    ranFor(slot, assignment, outcome, now);
     return slot;
   }
 
   /**
-   * Counts what {@code request} ran on its worker's row, and records its TaskExecution event: it
+   * Counts what {@code assignment} ran on its worker's row, and records its TaskExecution event: it
    * ended ({@code outcome}) at {@code now}.
    */
-  void ranFor(WorkerSlot<W> slot, Request request, String outcome, long now) {
-    int succeeded = (request.failedAt >= 0 ? request.failedAt : request.received()) - request.from;
-    int ran = succeeded + (request.failedAt >= 0 ? 1 : 0);
+  void ranFor(WorkerSlot<W> slot, EngineAssignment assignment, String outcome, long now) {
+    int succeeded = (assignment.failedAt >= 0 ? assignment.failedAt : assignment.received()) - assignment.from;
+    int ran = succeeded + (assignment.failedAt >= 0 ? 1 : 0);
     if (slot.row != null) {
-      counters().idle(slot.row, ran, now - request.assignedNanos);
+      counters().idle(slot.row, ran, now - assignment.assignedNanos);
     }
-    if (request.event != null) {
-      Events.endTask(request.event, toString(), slot.name(), request.dispatch.task(request.from).method(),
-          request.dispatch.chunk.offset() + request.from, request.to - request.from, succeeded, outcome,
-          request.queueWaitNanos);
+    if (assignment.event != null) {
+      Events.endTask(assignment.event, toString(), slot.name(), assignment.dispatch.task(assignment.from).method(),
+          assignment.dispatch.chunk.offset() + assignment.from, assignment.to - assignment.from, succeeded, outcome,
+          assignment.queueWaitNanos);
     }
   }
 
@@ -213,9 +213,9 @@ public final class RemoteEngine<W> extends AbstractPool {
       if (next == null) {
         break;
       }
-      Request request = assign(slot, next);
-      if (request != null) {
-        effects.sends.add(request);
+      EngineAssignment assignment = assign(slot, next);
+      if (assignment != null) {
+        effects.sends.add(assignment);
         if (givenLastTask(slot)) {
           handOver(slot, effects, "recycled"); // the successor starts while this worker runs its last task
         }
@@ -357,7 +357,7 @@ public final class RemoteEngine<W> extends AbstractPool {
   }
 
   /** Claims {@code dispatch} for {@code slot}; null if its chunk was cancelled or aborted. */
-  Request assign(WorkerSlot<W> slot, Dispatch dispatch) {
+  EngineAssignment assign(WorkerSlot<W> slot, Dispatch dispatch) {
     Chunk chunk = dispatch.chunk;
     if (!dispatch.started) {
       if (!chunk.start()) {
@@ -376,18 +376,18 @@ public final class RemoteEngine<W> extends AbstractPool {
       to = Math.min(to, dispatch.from + settings.maxTasksPerAssignment());
     }
     to = Math.max(dispatch.from + 1, Math.min(to, link.end(dispatch.encoded, dispatch.from, to)));
-    Request request = new Request(nextRequestId++, dispatch, slot, dispatch.from, to);
-    slot.running.add(request);
-    request.lastStarted = link.tasksStarted(slot.worker);
+    EngineAssignment assignment = new EngineAssignment(nextRequestId++, dispatch, slot, dispatch.from, to);
+    slot.running.add(assignment);
+    assignment.lastStarted = link.tasksStarted(slot.worker);
     long now = System.nanoTime();
-    request.lastProgressNanos = now;
-    request.assignedNanos = now;
-    request.queueWaitNanos = now - dispatch.queuedSinceNanos;
-    request.event = Events.beginTask();
+    assignment.lastProgressNanos = now;
+    assignment.assignedNanos = now;
+    assignment.queueWaitNanos = now - dispatch.queuedSinceNanos;
+    assignment.event = Events.beginTask();
     if (slot.row != null) {
       counters().busy(slot.row);
     }
-    return request;
+    return assignment;
   }
 
   void retire(WorkerSlot<W> slot, Effects effects) {
@@ -418,7 +418,7 @@ public final class RemoteEngine<W> extends AbstractPool {
       return false;
     }
     int given = slot.tasksRun;
-    for (Request running : slot.running) {
+    for (EngineAssignment running : slot.running) {
       given += running.to - running.from;
     }
     return given >= max;
@@ -480,7 +480,7 @@ public final class RemoteEngine<W> extends AbstractPool {
    * Describe}) and asks the adapter about its worker, neither of which runs under the lock.
    */
   final class Effects {
-    final List<Request> sends = new ArrayList<>(1);
+    final List<EngineAssignment> sends = new ArrayList<>(1);
     final List<W> retired = new ArrayList<>(0);
     final List<W> released = new ArrayList<>(0);
     final List<W> spawned = new ArrayList<>(0);
@@ -507,13 +507,13 @@ public final class RemoteEngine<W> extends AbstractPool {
    */
   @SuppressWarnings("unchecked")
   void carryOut(Effects effects) {
-    for (Request request : effects.sends) {
+    for (EngineAssignment assignment : effects.sends) {
       var event = Events.beginDispatch();
-      link.send((W) request.slot.worker, request);
+      link.send((W) assignment.slot.worker, assignment);
       if (event != null) {
-        Events.endDispatch(event, toString(), ((WorkerSlot<W>) request.slot).name(),
-            request.dispatch.task(request.from).method(), request.dispatch.chunk.offset() + request.from,
-            request.to - request.from);
+        Events.endDispatch(event, toString(), ((WorkerSlot<W>) assignment.slot).name(),
+            assignment.dispatch.task(assignment.from).method(), assignment.dispatch.chunk.offset() + assignment.from,
+            assignment.to - assignment.from);
       }
     }
     for (Chunk chunk : effects.succeeded) {
@@ -558,7 +558,7 @@ public final class RemoteEngine<W> extends AbstractPool {
   }
 
   // ---- The watch, on the watchdog's tick: every bound on a worker (see WorkerSlot.State), the
-  // idle timeout, a request past the task timeout; and the retries whose delay is over.
+  // idle timeout, an assignment past the task timeout; and the retries whose delay is over.
 
   /** How often {@link #watch()} is to run. */
   long watchMillis() {
@@ -578,7 +578,7 @@ public final class RemoteEngine<W> extends AbstractPool {
     long now = System.nanoTime();
     long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
     long idleNanos = settings.idleTimeout() == null ? 0 : settings.idleTimeout().toNanos();
-    List<Request> abandon = new ArrayList<>(0);
+    List<EngineAssignment> abandon = new ArrayList<>(0);
     List<W> kill = new ArrayList<>(0);
     List<WorkerSlot<W>> doomed = new ArrayList<>(0);
     Effects effects = new Effects();
@@ -598,16 +598,16 @@ public final class RemoteEngine<W> extends AbstractPool {
         }
         if (timeoutNanos > 0 && !slot.running.isEmpty()) {
           long started = link.tasksStarted(slot.worker);
-          for (Request request : slot.running) {
-            if (request.timedOut) {
+          for (EngineAssignment assignment : slot.running) {
+            if (assignment.timedOut) {
               continue;
             }
-            if (started != request.lastStarted) {
-              request.lastStarted = started;
-              request.lastProgressNanos = now;
-            } else if (now - request.lastProgressNanos > timeoutNanos) {
-              request.timedOut = true;
-              abandon.add(request);
+            if (started != assignment.lastStarted) {
+              assignment.lastStarted = started;
+              assignment.lastProgressNanos = now;
+            } else if (now - assignment.lastProgressNanos > timeoutNanos) {
+              assignment.timedOut = true;
+              abandon.add(assignment);
               if (link.timeoutStopsWorker() && slot.state == State.READY) {
                 slot.state = State.DOOMED;
                 doomed.add(slot);
@@ -633,8 +633,8 @@ public final class RemoteEngine<W> extends AbstractPool {
       lock.unlock();
     }
     carryOut(effects); // first: the replacement of a timed-out worker starts before it is killed
-    for (Request request : abandon) {
-      link.abandon(typed(request.slot.worker), request);
+    for (EngineAssignment assignment : abandon) {
+      link.abandon(typed(assignment.slot.worker), assignment);
     }
     for (W worker : kill) {
       link.stop(worker, true);
@@ -1027,18 +1027,18 @@ public final class RemoteEngine<W> extends AbstractPool {
     }
   }
 
-  void answered(Assignment<?> assignment) {
-    Request request = (Request) assignment;
-    Dispatch dispatch = request.dispatch;
+  void answered(Assignment<?> given) {
+    EngineAssignment assignment = (EngineAssignment) given;
+    Dispatch dispatch = assignment.dispatch;
     Effects effects = new Effects();
     lock.lock();
     try {
-      if (request.ended) {
+      if (assignment.ended) {
         return;
       }
-      WorkerSlot<W> slot = end(request);
-      int failedAt = request.failedAt;
-      slot.tasksRun += (failedAt >= 0 ? failedAt + 1 : request.to) - request.from;
+      WorkerSlot<W> slot = end(assignment);
+      int failedAt = assignment.failedAt;
+      slot.tasksRun += (failedAt >= 0 ? failedAt + 1 : assignment.to) - assignment.from;
       if (slot.state == State.READY) {
         if (isTerminated()) {
           retire(slot, effects);
@@ -1049,11 +1049,11 @@ public final class RemoteEngine<W> extends AbstractPool {
         }
       }
       if (failedAt >= 0) {
-        ParallelException failure = request.failure;
+        ParallelException failure = assignment.failure;
         // Retried or not by the failure as it came; built, if undecoded, where the chunk is read.
         failed(dispatch, failedAt, failedAt, failure, false, () -> UndecodedFailure.decoded(failure), effects);
       } else {
-        dispatch.from = request.to;
+        dispatch.from = assignment.to;
         continueOrFinish(dispatch, effects);
       }
       schedule(effects);
@@ -1063,21 +1063,21 @@ public final class RemoteEngine<W> extends AbstractPool {
     carryOut(effects);
   }
 
-  void returned(Assignment<?> assignment) {
-    Request request = (Request) assignment;
-    Dispatch dispatch = request.dispatch;
+  void returned(Assignment<?> given) {
+    EngineAssignment assignment = (EngineAssignment) given;
+    Dispatch dispatch = assignment.dispatch;
     Effects effects = new Effects();
     lock.lock();
     try {
-      if (request.ended) {
+      if (assignment.ended) {
         return;
       }
-      WorkerSlot<W> slot = end(request);
-      if (request.timedOut) {
-        int index = clamp(request, request.received());
-        failed(dispatch, index, request.received(), null, true, () -> timeout(slot, dispatch, index), effects);
+      WorkerSlot<W> slot = end(assignment);
+      if (assignment.timedOut) {
+        int index = clamp(assignment, assignment.received());
+        failed(dispatch, index, assignment.received(), null, true, () -> timeout(slot, dispatch, index), effects);
       } else {
-        dispatch.from = request.received();
+        dispatch.from = assignment.received();
         continueOrFinish(dispatch, effects);
       }
       schedule(effects);
@@ -1104,12 +1104,12 @@ public final class RemoteEngine<W> extends AbstractPool {
       if (was != State.RETIRING && !slot.leaving) {
         live--;
       }
-      List<Request> running = new ArrayList<>(slot.running);
+      List<EngineAssignment> running = new ArrayList<>(slot.running);
       long now = System.nanoTime();
-      for (Request request : running) {
-        request.ended = true;
-        request.dispatch.queuedSinceNanos = now;
-        ranFor(slot, request, "lost", now);
+      for (EngineAssignment assignment : running) {
+        assignment.ended = true;
+        assignment.dispatch.queuedSinceNanos = now;
+        ranFor(slot, assignment, "lost", now);
       }
       slot.running.clear();
       String exit = exitReason(was);
@@ -1136,8 +1136,8 @@ public final class RemoteEngine<W> extends AbstractPool {
             effects.spawned.addAll(replace(slot, "crashed")); // it had started, for another pool
           }
         } else {
-          for (Request request : running) {
-            lost(slot, request, effects);
+          for (EngineAssignment assignment : running) {
+            lost(slot, assignment, effects);
           }
           idleExit = was == State.READY && running.isEmpty();
           if (was != State.RETIRING && !slot.leaving && replaceable()) {
@@ -1192,20 +1192,20 @@ public final class RemoteEngine<W> extends AbstractPool {
   }
 
   /**
-   * A worker was lost while it ran {@code request}: queue the chunk again, or fail it. The tasks of
-   * the request before the one it was running had returned, but their results, which a worker sends
+   * A worker was lost while it ran {@code assignment}: queue the chunk again, or fail it. The tasks of
+   * the assignment before the one it was running had returned, but their results, which a worker sends
    * a few at a time, were lost with it: each of them is lost too, under the same crash policy, so
    * that no task runs more often than the policy allows.
    */
-  private void lost(WorkerSlot<W> slot, Request request, Effects effects) {
-    Dispatch dispatch = request.dispatch;
-    int index = clamp(request, link.runningIndex(slot.worker, request));
+  private void lost(WorkerSlot<W> slot, EngineAssignment assignment, Effects effects) {
+    Dispatch dispatch = assignment.dispatch;
+    int index = clamp(assignment, link.runningIndex(slot.worker, assignment));
     W worker = slot.worker;
     int retries = settings.crashPolicy().retries();
-    String killedFor = request.timedOut
+    String killedFor = assignment.timedOut
         ? ", which was killed because task " + (index + 1) + " of its chunk ran past the per-task timeout" : "";
     Supplier<ParallelException> returnedLost = null; // the first returned task that may not run again
-    for (int returned = request.received(); returned < index; returned++) {
+    for (int returned = assignment.received(); returned < index; returned++) {
       int losses = dispatch.lost(returned);
       if (losses > retries) {
         int task = returned;
@@ -1219,12 +1219,12 @@ public final class RemoteEngine<W> extends AbstractPool {
         }
       }
     }
-    if (request.timedOut) {
+    if (assignment.timedOut) {
       Supplier<ParallelException> timeout = () -> timeout(slot, dispatch, index);
       if (returnedLost != null) {
-        effects.fail(dispatch, request.received(), dispatch.withEarlierRuns(index, timeout));
+        effects.fail(dispatch, assignment.received(), dispatch.withEarlierRuns(index, timeout));
       } else {
-        failed(dispatch, index, request.received(), null, true, timeout, effects);
+        failed(dispatch, index, assignment.received(), null, true, timeout, effects);
       }
       return;
     }
@@ -1232,16 +1232,16 @@ public final class RemoteEngine<W> extends AbstractPool {
     dispatch.lostWith = worker;
     if (losses <= retries) {
       if (returnedLost != null) {
-        effects.fail(dispatch, request.received(), returnedLost); // a chunk that stops at its first failure
+        effects.fail(dispatch, assignment.received(), returnedLost); // a chunk that stops at its first failure
       } else {
-        dispatch.from = request.received();
+        dispatch.from = assignment.received();
         continueOrFinish(dispatch, effects);
       }
       return;
     }
     Supplier<ParallelException> failure = () -> link.lost(worker, dispatch.task(index), dispatch.position(index),
         "; " + notAgain(losses, retries));
-    failed(dispatch, index, request.received(), null, false, failure, effects); // the crash policy's, not retried
+    failed(dispatch, index, assignment.received(), null, false, failure, effects); // the crash policy's, not retried
   }
 
   /** Why a task lost {@code losses} times does not run again under a policy of {@code retries}. */
@@ -1251,8 +1251,8 @@ public final class RemoteEngine<W> extends AbstractPool {
         : "it was lost with its worker " + losses + " times, more than " + settings.crashPolicy() + " allows";
   }
 
-  private static int clamp(Request request, int index) {
-    return Math.max(request.from, Math.min(index, request.to - 1));
+  private static int clamp(EngineAssignment assignment, int index) {
+    return Math.max(assignment.from, Math.min(index, assignment.to - 1));
   }
 
   boolean isRetiring(W worker) {

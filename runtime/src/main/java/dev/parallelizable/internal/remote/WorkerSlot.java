@@ -40,7 +40,7 @@ final class WorkerSlot<W> {
 
   final W worker;
   final long createdNanos = System.nanoTime();
-  final List<Request> running = new ArrayList<>(1);
+  final List<EngineAssignment> running = new ArrayList<>(1);
   State state;
   int capacity;
   int tasksRun;

@@ -10,7 +10,7 @@ import dev.parallelizable.spi.Assignment;
  * answers are written by the one thread that reports them; {@link #ended} and the timeout fields
  * are guarded by the engine's lock.
  */
-final class Request implements Assignment<Object> {
+final class EngineAssignment implements Assignment<Object> {
   final long id;
   final Dispatch dispatch;
   final WorkerSlot<?> slot;
@@ -33,7 +33,7 @@ final class Request implements Assignment<Object> {
   /** Its TaskExecution event, begun when it was assigned; null when none is recorded. */
   TaskExecutionEvent event;
 
-  Request(long id, Dispatch dispatch, WorkerSlot<?> slot, int from, int to) {
+  EngineAssignment(long id, Dispatch dispatch, WorkerSlot<?> slot, int from, int to) {
     this.id = id;
     this.dispatch = dispatch;
     this.slot = slot;
