@@ -170,7 +170,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
       }
       if (inputList != null) {
         // A list's next inputs are copied at once; past its first element, its iterator is unused.
-        int take = (int) Math.min(size - n, Math.max(0, inputList.size() - listNext));
+        int take = Math.min(size - n, Math.max(0, inputList.size() - listNext));
         if (take > 0) {
           Object[] part = inputList.subList(listNext, listNext + take).toArray();
           if (n + take > batch.length) {
