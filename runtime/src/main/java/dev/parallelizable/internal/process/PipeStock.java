@@ -15,12 +15,12 @@ import java.util.List;
  * Worker directories made ahead, each with its pair of named pipes, so that a worker's start runs
  * no {@code mkfifo} of its own: one run of {@code mkfifo} makes the pipes of {@value #BATCH}
  * directories, on a thread of its own. A JVM that starts workers one after another (jobs, {@code
- * maxTasksPerWorker}) saves a process start per worker, about 2.5 ms of CPU and up to 10 ms of the
+ * maxTasksPerWorker}) saves a process start per worker: about 3 ms of CPU, and up to 10 ms of the
  * caller's time on a busy machine.
  *
  * <pre>
- * empty --the {@value #STOCK_FROM}th worker start of the JVM, or a take that leaves fewer than
- *     {@value #LOW}--> filling (a thread: {@value #BATCH} directories, one mkfifo run)
+ * empty --a worker start, once the JVM has counted {@value #STOCK_FROM}, that leaves fewer than
+ *     {@value #LOW} stocked--> filling (a thread: {@value #BATCH} directories, one mkfifo run)
  * filling --mkfifo made them--> stocked; taken one per worker start
  * filling --mkfifo failed--> off: workers make their own pipes, and report the failure as before
  * any --{@link #empty()} (the last worker is gone) or {@link #close()} (the JVM exits)--> the
