@@ -279,7 +279,10 @@ public final class ProcessPoolBuilder {
     systemProperties.add("-D" + name + "=" + value);
     return this;
   }
-  /** Whether {@code name} has no '=' and no whitespace; a loop, not a stream: see the worker's start. */
+  /**
+   * Whether {@code name} has no '=' and no whitespace. A loop, not a stream with a lambda: a JVM's
+   * first lambdas cost it milliseconds, on the way of a command-line tool's first pool.
+   */
   private static boolean isPropertyName(String name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

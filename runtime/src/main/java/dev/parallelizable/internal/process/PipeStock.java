@@ -66,6 +66,7 @@ final class PipeStock {
    */
   Path take() {
     Path taken = null;
+    List<Path> broken = List.of();
     long startedIn;
     synchronized (this) {
       starts++;
@@ -74,15 +75,18 @@ final class PipeStock {
         if (intact(next)) {
           taken = next;
         } else {
-          SharedFiles.deleteDirectory(next);
+          broken = broken.isEmpty() ? new ArrayList<>(1) : broken;
+          broken.add(next);
         }
       }
-      if (filling || off || closed || starts < STOCK_FROM || stocked.size() >= LOW) {
-        return taken;
-      }
-      filling = true;
-      fillsStarted++;
-      startedIn = generation;
+      boolean fill = !filling && !off && !closed && starts >= STOCK_FROM && stocked.size() < LOW;
+      filling |= fill;
+      fillsStarted += fill ? 1 : 0;
+      startedIn = fill ? generation : -1;
+    }
+    deleteAll(broken); // outside the lock: a start does not wait for another's deletion
+    if (startedIn < 0) {
+      return taken;
     }
     Thread filler = new Thread(new Filler(startedIn), "parallelizable-pipe-stock");
     filler.setDaemon(true);

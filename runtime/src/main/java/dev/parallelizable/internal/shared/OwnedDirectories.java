@@ -128,7 +128,7 @@ public final class OwnedDirectories {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path entry : entries) {
         if (!entry.getFileName().toString().startsWith(prefix)) {
-          continue; // a filter in the loop, not a lambda: see the first pool's start
+          continue; // filtered here, not by a lambda, which costs a fresh JVM's first pool milliseconds
         }
         Owner owner = ownerOf(entry.getFileName().toString(), prefix);
         if (owner == null || owner.pid() == PID || runs(owner)) {
