@@ -194,6 +194,34 @@ class BatchDispatchTest extends EveryPoolKind {
     }
   }
 
+  /**
+   * A map of three inputs is cut into a chunk of one and a chunk of two on a pool of workers (four
+   * chunks per worker balance a map, and a chunk of one task of unknown cost runs on a worker of its
+   * own), or into a chunk per input when its tasks are measured slow: a chunk of one takes its
+   * argument from its input too.
+   */
+  @ParameterizedTest
+  @MethodSource("withCachedViews")
+  void aGeneratedMapCutIntoChunksOfOneBuildsNoTaskEither(PoolKind kind) {
+    Pool pool = pool(kind);
+    AtomicInteger built = new AtomicInteger();
+    Function<Integer, Task<Integer>> counting = x -> {
+      built.incrementAndGet();
+      return WorkParallel.nonNegative(x);
+    };
+    TaskMethod<Integer> method = WorkParallel.nonNegative(0).method();
+    // Inputs no other test maps, so that through a cache each map runs them as misses.
+    List<Integer> inputs = List.of(-7_000_001, 7_000_002, 7_000_003);
+    TaskFailedException failure =
+        assertThrows(TaskFailedException.class, () -> Invocations.map(pool, method, counting, inputs));
+    assertEquals("Work.nonNegative(-7000001)", failure.task(), "the failure names its element all the same");
+    List<Integer> succeeding = List.of(7_000_001, 7_000_002, 7_000_003);
+    assertEquals(succeeding, Invocations.map(pool, method, counting, succeeding));
+    if (batches(kind)) {
+      assertEquals(0, built.get(), "tasks built from the inputs of a generated map");
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void aMapCallsItsFunctionOncePerInput(PoolKind kind) {

@@ -537,16 +537,17 @@ public final class Chunk {
 
   /**
    * The argument columns of the whole chunk taken from the inputs themselves, with no task built,
-   * if it was made for a method of one argument ({@code argumentsOf}) with a batch loop, has more
-   * than one element, and every input fits the column (a null for a primitive parameter does not);
-   * else null, and the chunk goes through {@code toTask} as any other. Once they were taken, {@link
-   * #task(int)} binds each input to that method when a task is needed after all (a failure to
-   * name), so that no task is ever built for a batch that succeeds. Called by the one thread that
-   * runs or dispatches the chunk.
+   * if it was made for a method of one argument ({@code argumentsOf}) with a batch loop, and every
+   * input fits the column (a null for a primitive parameter does not); else null, and the chunk goes
+   * through {@code toTask} as any other. A chunk of one input is a batch of one row: a map's small
+   * or slow chunks call the map's function no more than its large ones. Once they were taken,
+   * {@link #task(int)} binds each input to that method when a task is needed after all (a failure
+   * to name), so that no task is ever built for a batch that succeeds. Called by the one thread
+   * that runs or dispatches the chunk.
    */
   public Object[] argumentColumns() {
     TaskMethod<?> method = argumentsOf;
-    if (method == null || keepGoing || tasks != null || unbuildable || inputs.length < 2
+    if (method == null || keepGoing || tasks != null || unbuildable || inputs.length == 0
         || method.parameterTypes().size() != 1 || !Columns.batches(method)) {
       return null;
     }
