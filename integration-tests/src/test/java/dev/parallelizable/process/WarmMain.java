@@ -2,6 +2,7 @@ package dev.parallelizable.process;
 
 import dev.parallelizable.Parallel;
 import dev.parallelizable.Pool;
+import dev.parallelizable.ProcessPoolBuilder;
 import dev.parallelizable.fixtures.WorkParallel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,14 +15,23 @@ import java.time.Duration;
  * across runs. {@code run <seconds> <text>}: prints {@code PID} and the pid of the worker that ran
  * a task, has the worker print {@code text}, closes the pool (the worker parks for {@code seconds})
  * and prints {@code DONE}. {@code serve <seconds>}: prints {@code PID} and waits to be killed with
- * the worker serving its open pool.
+ * the worker serving its open pool. A parent started with the system property {@value #WORKER_TAG}
+ * gives its workers that property too.
  */
 public final class WarmMain {
+  /** A system property that, set for the parent, is set for its workers too. */
+  static final String WORKER_TAG = "dev.parallelizable.test.workerTag";
+
   private WarmMain() {}
 
   public static void main(String[] args) throws Exception {
     Duration warm = Duration.ofSeconds(Long.parseLong(args[1]));
-    Pool pool = Parallel.processPool().workers(1).reuseWorkersAcrossRuns(warm).build();
+    ProcessPoolBuilder builder = Parallel.processPool().workers(1).reuseWorkersAcrossRuns(warm);
+    String tag = System.getProperty(WORKER_TAG);
+    if (tag != null) {
+      builder.systemProperty(WORKER_TAG, tag);
+    }
+    Pool pool = builder.build();
     System.out.println("PID " + pool.apply(WorkParallel.pid()));
     System.out.flush();
     if (args[0].equals("serve")) {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,10 +48,12 @@ class WorkerClassDataTest {
     Path archive = files.get(0);
     assertTrue(archive.getFileName().toString().matches("class-data-[0-9a-f]+\\.jsa"), archive.toString());
 
-    Process parent = start(classpath, List.of(), "serve", "0");
+    // A pool whose workers differ only in a system property reads the same archive.
+    Process parent = start(classpath, List.of("-D" + WarmMain.WORKER_TAG + "=another run"), "serve", "0");
     try {
       long worker = WarmMain.workerPid(parent);
       String command = Files.readString(Path.of("/proc/" + worker + "/cmdline")).replace('\0', ' ');
+      assertTrue(command.contains("-D" + WarmMain.WORKER_TAG + "=another run"), command);
       assertTrue(command.contains("-XX:SharedArchiveFile=" + archive + " "), command);
       parent.destroyForcibly().waitFor();
       await().atMost(Duration.ofSeconds(30)).until(() -> Workers.allGone(Set.of(worker)));
@@ -58,6 +61,36 @@ class WorkerClassDataTest {
       parent.destroyForcibly();
     }
     assertEquals(List.of(archive), files(), "no lock and no training file left");
+  }
+
+  /**
+   * Archives of other configurations (earlier builds of the jars, other options) do not pile up: the
+   * worker that writes a new one has the ones no worker read for a week deleted, and all but the
+   * eight read last.
+   */
+  @Test
+  void aWorkerThatWritesAnArchiveLeavesOnlyTheEightUsedLastBesideIt() throws Exception {
+    Path root = Files.createDirectory(runtimeDirectory.resolve("parallelizable-warm-" + System.getProperty("user.name")),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    long now = System.currentTimeMillis();
+    List<Path> kept = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Path earlier = Files.write(root.resolve("class-data-earlier" + i + ".jsa"), new byte[] {1});
+      Files.setLastModifiedTime(earlier, FileTime.fromMillis(now - (i + 1) * 60_000L)); // earlier0 used last
+      if (i < 8) {
+        kept.add(earlier);
+      }
+    }
+    Path unused = Files.write(root.resolve("class-data-unused.jsa"), new byte[] {1});
+    Files.setLastModifiedTime(unused, FileTime.fromMillis(now - Duration.ofDays(8).toMillis()));
+
+    run(jarClasspath(), List.of(), "run", "0", "archived");
+
+    List<Path> files = new ArrayList<>(files());
+    assertTrue(files.containsAll(kept), "the eight used last are kept: " + files);
+    files.removeAll(kept);
+    assertEquals(1, files.size(), "beside them, only the new archive: " + files);
+    assertTrue(files.get(0).getFileName().toString().matches("class-data-[0-9a-f]+\\.jsa"), files.toString());
   }
 
   /**

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,10 +31,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * archives no directory), in the user's private directory of {@link WarmWorkers} (none: no
  * archive), with the JDK's own messages about the archive turned off ({@code -Xlog:cds*=off}), and
  * never when the pool's options choose class-data sharing themselves. The archive is named by the
- * command line and each jar's path, size and time, so a rebuilt jar gets an archive of its own. A
+ * command line without its system properties and by each jar's path, size and time, so a rebuilt
+ * jar gets an archive of its own, and pools that differ only in system properties share one. A
  * worker kept warm across runs never trains (it exits long after its parent), and neither does a
  * worker while another trains for the same configuration. The system property {@value #PROPERTY}
  * set to {@code off} turns archives off.
+ *
+ * <p>Archives do not pile up: a worker that reads one marks it used (its modification time, at most
+ * once per {@link #USE_MARK_MILLIS}), and a worker that trains first deletes those unused for
+ * {@link #UNUSED_MILLIS}, then all but the {@link #KEPT_ARCHIVES} used last. Every rebuilt jar and
+ * every new set of options names a new archive, so without this a developer's private directory
+ * would gain one with every build. A JVM that maps an archive keeps it mapped when it is deleted,
+ * and one that starts after finds none and loads from the jars, silently.
  *
  * <p>Thread-safe: stateless; the lock is a file created atomically.
  */
@@ -41,7 +51,14 @@ final class WorkerClassData {
   static final String PROPERTY = "dev.parallelizable.workerClassData";
   /** A lock or a training file this old belongs to a parent that died while its worker trained. */
   private static final long STALE_MILLIS = 10 * 60_000;
+  /** An archive no worker read for this long belongs to a jar or options no longer used. */
+  static final long UNUSED_MILLIS = 7L * 24 * 60 * 60_000;
+  /** How many archives, used last, a training worker leaves beside its own. */
+  static final int KEPT_ARCHIVES = 8;
+  /** How stale an archive's mark of use may grow before a worker that reads it renews it. */
+  static final long USE_MARK_MILLIS = 60 * 60_000;
   private static final String PREFIX = "class-data-";
+  private static final String SUFFIX = ".jsa";
 
   /** What one worker does with the archive: its options, and if it trains, the files it writes. */
   record Use(List<String> options, Path training, Path archive, Path lock) {
@@ -77,8 +94,8 @@ final class WorkerClassData {
     if (root == null) {
       return Use.NONE;
     }
-    Path archive = root.resolve(name + ".jsa");
-    if (Files.isRegularFile(archive)) {
+    Path archive = root.resolve(name + SUFFIX);
+    if (markUsed(archive, System.currentTimeMillis())) {
       return new Use(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off"), null, null, null);
     }
     if (!mayTrain) {
@@ -89,6 +106,7 @@ final class WorkerClassData {
       return Use.NONE;
     }
     sweepStaleTraining(root);
+    prune(root, System.currentTimeMillis());
     Path training = root.resolve(name + "." + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 1 << 31) + ".tmp");
     return new Use(List.of("-XX:ArchiveClassesAtExit=" + training, "-Xlog:cds*=off"), training, archive, lock);
   }
@@ -119,7 +137,11 @@ final class WorkerClassData {
     }
     StringBuilder text = new StringBuilder();
     for (String argument : config.command(Path.of("s"), Path.of("p"), Path.of("x"), "w")) {
-      text.append(argument).append('\0');
+      // A system property changes no class an archive holds (a JVM that reads it checks those that
+      // matter), and a run's own value (an id, a path) would otherwise name a new archive per run.
+      if (!argument.startsWith("-D")) {
+        text.append(argument).append('\0');
+      }
     }
     for (String entry : config.classpath.split(File.pathSeparator, -1)) {
       try {
@@ -135,6 +157,70 @@ final class WorkerClassData {
       }
     }
     return PREFIX + WarmWorkers.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Whether {@code archive} is there to read; if so, marks it used at {@code now}, unless its mark
+   * is more recent than {@link #USE_MARK_MILLIS}: a stat per worker start, and a write once an hour.
+   */
+  static boolean markUsed(Path archive, long now) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(archive, BasicFileAttributes.class);
+    } catch (IOException | RuntimeException e) {
+      return false; // none yet, or deleted meanwhile
+    }
+    if (!attributes.isRegularFile()) {
+      return false;
+    }
+    if (now - attributes.lastModifiedTime().toMillis() > USE_MARK_MILLIS) {
+      try {
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(now));
+      } catch (IOException | RuntimeException e) {
+        // unmarked: it may be pruned, and then a later worker writes it again
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Deletes the archives in {@code root} unused since {@link #UNUSED_MILLIS} before {@code now},
+   * then all but the {@link #KEPT_ARCHIVES} used last. Other files are left alone.
+   */
+  static void prune(Path root, long now) {
+    List<Path> archives = new ArrayList<>();
+    List<Long> usedAt = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(root, PREFIX + "*" + SUFFIX)) {
+      for (Path file : files) {
+        long used = lastModified(file);
+        if (used < 0) {
+          continue; // deleted meanwhile
+        }
+        if (now - used > UNUSED_MILLIS) {
+          delete(file);
+        } else {
+          int at = 0; // kept in order of use, the last used first
+          while (at < usedAt.size() && usedAt.get(at) >= used) {
+            at++;
+          }
+          archives.add(at, file);
+          usedAt.add(at, used);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return; // nothing to prune this time
+    }
+    for (int i = KEPT_ARCHIVES; i < archives.size(); i++) {
+      delete(archives.get(i));
+    }
+  }
+
+  private static long lastModified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** Takes the lock of an archive being trained; false if another worker holds it. */
