@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerClassDataTest {
   @TempDir Path runtimeDirectory;
   @TempDir Path jars;
+  @TempDir Path workingDirectory;
 
   @Test
   void theFirstWorkerWritesTheArchiveAndTheNextReadsIt() throws Exception {
@@ -91,6 +93,30 @@ class WorkerClassDataTest {
     files.removeAll(kept);
     assertEquals(1, files.size(), "beside them, only the new archive: " + files);
     assertTrue(files.get(0).getFileName().toString().matches("class-data-[0-9a-f]+\\.jsa"), files.toString());
+  }
+
+  /**
+   * A damaged archive costs one worker's start, not every start: JDK 17 crashes as it maps a
+   * truncated archive (JDK 25 ignores it). The worker that exited before it connected while it read
+   * an archive is replaced, the archive deleted, and the pool's workers start without one.
+   */
+  @Test
+  void aWorkerThatExitsWhileItReadsADamagedArchiveIsReplacedWithoutIt() throws Exception {
+    String classpath = jarClasspath();
+    run(classpath, List.of(), "run", "0", "archived");
+    Path archive = files().get(0);
+    byte[] whole = Files.readAllBytes(archive);
+    assertTrue(archive.toFile().setWritable(true, true));
+    Files.write(archive, Arrays.copyOf(whole, whole.length / 2));
+
+    String output = run(classpath, List.of(), "run", "0", "after the damage");
+
+    assertTrue(output.contains("after the damage"), "the task ran: " + output);
+    if (output.contains("A fatal error has been detected")) {
+      assertTrue(output.contains("while it read the class-data archive " + archive), output);
+      assertTrue(output.contains("the pool starts another"), output);
+      assertEquals(List.of(), files(), "the damaged archive was deleted, and no worker wrote one after it");
+    }
   }
 
   /**
@@ -237,7 +263,8 @@ class WorkerClassDataTest {
     command.addAll(options);
     command.addAll(List.of("-cp", classpath, main.getName()));
     command.addAll(List.of(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // A JVM that crashes (on a damaged archive) writes its report where it runs: here, not in the build.
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(workingDirectory.toFile());
     builder.environment().put("XDG_RUNTIME_DIR", runtimeDirectory.toString());
     return builder.start();
   }

@@ -60,9 +60,28 @@ final class WorkerClassData {
   private static final String PREFIX = "class-data-";
   private static final String SUFFIX = ".jsa";
 
-  /** What one worker does with the archive: its options, and if it trains, the files it writes. */
+  /**
+   * What one worker does with the archive: its options; if it trains, the files it writes; if it
+   * reads one, that {@code archive} (and no {@code training}).
+   */
   record Use(List<String> options, Path training, Path archive, Path lock) {
     static final Use NONE = new Use(List.of(), null, null, null);
+
+    /** Whether the worker reads an archive. */
+    boolean reads() {
+      return archive != null && training == null;
+    }
+
+    /**
+     * The worker read the archive and exited before it connected: deletes the archive, which may be
+     * damaged (JDK 17 crashes on a truncated one as it maps it), so that no worker reads it again.
+     * A JVM that maps it keeps it mapped; a worker that trains next writes it anew.
+     */
+    void drop() {
+      if (reads()) {
+        delete(archive);
+      }
+    }
 
     /**
      * Once the training worker is gone: publishes the archive it wrote if it exited in order ({@code
@@ -87,6 +106,16 @@ final class WorkerClassData {
 
   private WorkerClassData() {}
 
+  /**
+   * The archive {@code use} read is dropped ({@link Use#drop()}), and the workers of {@code config}
+   * read or write none from now on: if the archive was not the cause of the exit, neither is one
+   * written after it.
+   */
+  static void dropped(WorkerConfig config, Use use) {
+    config.classDataName = "";
+    use.drop();
+  }
+
   /** The archive's options for a worker of {@code config}; {@code mayTrain}: it may write one. */
   static Use forWorker(WorkerConfig config, boolean mayTrain) {
     String name = name(config);
@@ -96,7 +125,7 @@ final class WorkerClassData {
     }
     Path archive = root.resolve(name + SUFFIX);
     if (markUsed(archive, System.currentTimeMillis())) {
-      return new Use(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off"), null, null, null);
+      return new Use(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off"), null, archive, null);
     }
     if (!mayTrain) {
       return Use.NONE;

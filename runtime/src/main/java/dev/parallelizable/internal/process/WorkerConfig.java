@@ -152,7 +152,10 @@ public final class WorkerConfig {
   final Duration warmFor;
   /** The key of {@link WarmWorkers}, computed by it on first use. */
   volatile String warmKey;
-  /** The name of the {@link WorkerClassData} archive, computed by it on first use; empty for none. */
+  /**
+   * The name of the {@link WorkerClassData} archive, computed by it on first use; empty for none,
+   * as also once a worker exited while it read the archive ({@link WorkerClassData#dropped}).
+   */
   volatile String classDataName;
   /** What a worker of this configuration is, started and initialized; see {@link #reuseKey()}. */
   private final List<Object> reuseKey;

@@ -362,8 +362,21 @@ final class WorkerEndpoint implements Runnable {
     return new Connection(from, to);
   }
 
+  /**
+   * Why the worker did not connect: the pool stopped it, or it exited. A worker that exited while it
+   * read a class-data archive is replaced, once, with no archive (see {@link
+   * WorkerJvm#dropClassData()}): a damaged archive would otherwise end every worker's start.
+   */
   private StartFailure notConnected() {
-    return new StartFailure(isKilled() ? "it was stopped before it connected" : "it exited before connecting", null);
+    if (isKilled()) {
+      return new StartFailure("it was stopped before it connected", null);
+    }
+    Path archive = jvm.dropClassData();
+    if (archive != null) {
+      return new StartFailure("it exited before connecting while it read the class-data archive " + archive
+          + ", which may be damaged; the archive was deleted, and the pool's workers start without one", null, true);
+    }
+    return new StartFailure("it exited before connecting", null);
   }
 
   /**
@@ -428,7 +441,7 @@ final class WorkerEndpoint implements Runnable {
     try {
       return server.accept();
     } catch (IOException e) {
-      throw new StartFailure("it exited before connecting", null);
+      throw notConnected();
     }
   }
 

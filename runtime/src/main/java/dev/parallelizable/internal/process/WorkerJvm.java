@@ -312,6 +312,19 @@ final class WorkerJvm implements WorkerRegistry.Registered {
     return p != null && p.isAlive();
   }
 
+  /**
+   * If the worker read a class-data archive, drops it ({@link WorkerClassData#dropped}), since the
+   * worker exited before it connected, and returns it; else null.
+   */
+  synchronized Path dropClassData() {
+    WorkerClassData.Use use = classData;
+    if (!use.reads()) {
+      return null;
+    }
+    WorkerClassData.dropped(config, use);
+    return use.archive();
+  }
+
   /** Kills the worker's JVM now (SIGKILL), or keeps it from starting. */
   void kill() {
     Process p;
