@@ -16,11 +16,14 @@ import java.time.Duration;
  * a task, has the worker print {@code text}, closes the pool (the worker parks for {@code seconds})
  * and prints {@code DONE}. {@code serve <seconds>}: prints {@code PID} and waits to be killed with
  * the worker serving its open pool. A parent started with the system property {@value #WORKER_TAG}
- * gives its workers that property too.
+ * gives its workers that property too, and one started with {@value #WORKER_LOADER} gives them that
+ * system class loader.
  */
 public final class WarmMain {
   /** A system property that, set for the parent, is set for its workers too. */
   static final String WORKER_TAG = "dev.parallelizable.test.workerTag";
+  /** A system property whose value, set for the parent, is its workers' system class loader. */
+  static final String WORKER_LOADER = "dev.parallelizable.test.workerLoader";
 
   private WarmMain() {}
 
@@ -30,6 +33,10 @@ public final class WarmMain {
     String tag = System.getProperty(WORKER_TAG);
     if (tag != null) {
       builder.systemProperty(WORKER_TAG, tag);
+    }
+    String loader = System.getProperty(WORKER_LOADER);
+    if (loader != null) {
+      builder.systemProperty("java.system.class.loader", loader);
     }
     Pool pool = builder.build();
     System.out.println("PID " + pool.apply(WorkParallel.pid()));

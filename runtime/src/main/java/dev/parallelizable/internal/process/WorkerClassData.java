@@ -21,10 +21,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>
  * no archive for the configuration --a worker starts, and takes the lock--> it trains: its JVM
  *     writes the archive as it exits ({@code -XX:ArchiveClassesAtExit}, to a file of its own)
- *   trained worker --exited in order--> publish(): the file renamed to the archive, atomically;
- *       the lock deleted (exited otherwise: the file deleted, the lock too)
- * archive there --a worker starts--> it reads it ({@code -XX:SharedArchiveFile}, {@code
- *     -Xshare:auto}): a JDK that finds it does not match (another JDK, a changed jar) ignores it
+ *   trained worker --exited in order--> publish(): the file renamed to the archive, atomically,
+ *       its size in its name; the lock deleted (exited otherwise: the file deleted, the lock too)
+ * archive there, of the size in its name --a worker starts--> it reads it ({@code
+ *     -XX:SharedArchiveFile}, {@code -Xshare:auto}): a JDK that finds it does not match (another
+ *     JDK, a changed jar) ignores it
+ *   of another size --a worker starts--> the archive deleted unread (JDK 17 crashes on a truncated
+ *       one); the worker goes on as if there were none
+ *   read by a worker that exits before it connects --> dropped(): the archive deleted, the worker
+ *       replaced, and the configuration reads and writes none after it
  * </pre>
  *
  * Used only where it is safe and silent: workers started from a classpath of jars alone (the JDK
@@ -32,7 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * archive), with the JDK's own messages about the archive turned off ({@code -Xlog:cds*=off}), and
  * never when the pool's options choose class-data sharing themselves. The archive is named by the
  * command line without its system properties and by each jar's path, size and time, so a rebuilt
- * jar gets an archive of its own, and pools that differ only in system properties share one. A
+ * jar gets an archive of its own, and pools that differ only in system properties share one; the
+ * file is {@code <name>-<size in hexadecimal>.jsa}. A
  * worker kept warm across runs never trains (it exits long after its parent), and neither does a
  * worker while another trains for the same configuration. The system property {@value #PROPERTY}
  * set to {@code off} turns archives off.
@@ -61,8 +67,9 @@ final class WorkerClassData {
   private static final String SUFFIX = ".jsa";
 
   /**
-   * What one worker does with the archive: its options; if it trains, the files it writes; if it
-   * reads one, that {@code archive} (and no {@code training}).
+   * What one worker does with the archive: its options; if it trains, the files it writes, its
+   * {@code archive} being the published one's path without the size and suffix; if it reads one,
+   * that {@code archive} (and no {@code training}).
    */
   record Use(List<String> options, Path training, Path archive, Path lock) {
     static final Use NONE = new Use(List.of(), null, null, null);
@@ -74,8 +81,8 @@ final class WorkerClassData {
 
     /**
      * The worker read the archive and exited before it connected: deletes the archive, which may be
-     * damaged (JDK 17 crashes on a truncated one as it maps it), so that no worker reads it again.
-     * A JVM that maps it keeps it mapped; a worker that trains next writes it anew.
+     * damaged in a way its size does not show (JDK 17 crashes on a damaged archive as it maps it),
+     * so that no worker reads it again. A JVM that maps it keeps it mapped.
      */
     void drop() {
       if (reads()) {
@@ -92,8 +99,10 @@ final class WorkerClassData {
         return;
       }
       try {
-        if (orderly && Files.isRegularFile(training) && Files.size(training) > 0) {
-          Files.move(training, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        long size = orderly && Files.isRegularFile(training) ? Files.size(training) : 0;
+        if (size > 0) {
+          Path published = archive.resolveSibling(archive.getFileName() + "-" + Long.toHexString(size) + SUFFIX);
+          Files.move(training, published, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
       } catch (IOException e) {
         // no archive this time: the next worker trains again
@@ -123,8 +132,8 @@ final class WorkerClassData {
     if (root == null) {
       return Use.NONE;
     }
-    Path archive = root.resolve(name + SUFFIX);
-    if (markUsed(archive, System.currentTimeMillis())) {
+    Path archive = published(root, name, System.currentTimeMillis());
+    if (archive != null) {
       return new Use(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off"), null, archive, null);
     }
     if (!mayTrain) {
@@ -137,7 +146,7 @@ final class WorkerClassData {
     sweepStaleTraining(root);
     prune(root, System.currentTimeMillis());
     Path training = root.resolve(name + "." + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 1 << 31) + ".tmp");
-    return new Use(List.of("-XX:ArchiveClassesAtExit=" + training, "-Xlog:cds*=off"), training, archive, lock);
+    return new Use(List.of("-XX:ArchiveClassesAtExit=" + training, "-Xlog:cds*=off"), training, root.resolve(name), lock);
   }
 
   /**
@@ -189,19 +198,70 @@ final class WorkerClassData {
   }
 
   /**
-   * Whether {@code archive} is there to read; if so, marks it used at {@code now}, unless its mark
-   * is more recent than {@link #USE_MARK_MILLIS}: a stat per worker start, and a write once an hour.
+   * The published archive named {@code name} in {@code root}, {@code <name>-<size>.jsa}, marked used
+   * at {@code now} ({@link #markUsed}); null if there is none. One whose size is not the one it was
+   * published with (truncated: JDK 17 crashes as it maps it), or that is not a regular file, is
+   * deleted. A directory listing per worker start, with a filter of its own rather than a glob,
+   * whose pattern would load the regular expressions on a first pool's way.
    */
-  static boolean markUsed(Path archive, long now) {
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(archive, BasicFileAttributes.class);
+  static Path published(Path root, String name, long now) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(root, new Named(name + "-"))) {
+      for (Path file : files) {
+        BasicFileAttributes attributes = attributes(file);
+        if (attributes == null) {
+          continue; // deleted meanwhile
+        }
+        String text = file.getFileName().toString();
+        long size = publishedSize(text.substring(name.length() + 1, text.length() - SUFFIX.length()));
+        if (attributes.isRegularFile() && attributes.size() == size) {
+          markUsed(file, attributes, now);
+          return file;
+        }
+        delete(file);
+      }
     } catch (IOException | RuntimeException e) {
-      return false; // none yet, or deleted meanwhile
+      // none to read: the worker loads from the jars
     }
-    if (!attributes.isRegularFile()) {
-      return false;
+    return null;
+  }
+
+  /** The size in a published archive's name, or -1 if it is not a hexadecimal number. */
+  private static long publishedSize(String hex) {
+    try {
+      return hex.isEmpty() || hex.charAt(0) == '-' || hex.charAt(0) == '+' ? -1 : Long.parseLong(hex, 16);
+    } catch (NumberFormatException e) {
+      return -1;
     }
+  }
+
+  private static BasicFileAttributes attributes(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The files whose names begin with a prefix and end with {@link #SUFFIX}; no lambda, no glob. */
+  private static final class Named implements DirectoryStream.Filter<Path> {
+    private final String prefix;
+
+    Named(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public boolean accept(Path file) {
+      String text = file.getFileName().toString();
+      return text.startsWith(prefix) && text.endsWith(SUFFIX) && text.length() > prefix.length() + SUFFIX.length();
+    }
+  }
+
+  /**
+   * Marks {@code archive}, whose attributes are {@code attributes}, used at {@code now}, unless its
+   * mark is more recent than {@link #USE_MARK_MILLIS}: a write once an hour at most.
+   */
+  static void markUsed(Path archive, BasicFileAttributes attributes, long now) {
     if (now - attributes.lastModifiedTime().toMillis() > USE_MARK_MILLIS) {
       try {
         Files.setLastModifiedTime(archive, FileTime.fromMillis(now));
@@ -209,7 +269,6 @@ final class WorkerClassData {
         // unmarked: it may be pruned, and then a later worker writes it again
       }
     }
-    return true;
   }
 
   /**
@@ -219,7 +278,7 @@ final class WorkerClassData {
   static void prune(Path root, long now) {
     List<Path> archives = new ArrayList<>();
     List<Long> usedAt = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(root, PREFIX + "*" + SUFFIX)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(root, new Named(PREFIX))) {
       for (Path file : files) {
         long used = lastModified(file);
         if (used < 0) {

@@ -2,6 +2,7 @@ package dev.parallelizable.internal.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -56,20 +57,43 @@ class ClassDataArchivesTest {
 
   @Test
   void readingAnArchiveMarksItUsedOnceItsMarkIsAnHourOld() throws IOException {
-    Path archive = archive("class-data-read.jsa", NOW - WorkerClassData.USE_MARK_MILLIS - 1);
-    assertTrue(WorkerClassData.markUsed(archive, NOW));
+    Path archive = archive("class-data-read-1.jsa", NOW - WorkerClassData.USE_MARK_MILLIS - 1);
+    assertEquals(archive, WorkerClassData.published(root, "class-data-read", NOW));
     assertEquals(NOW, Files.getLastModifiedTime(archive).toMillis(), "marked used");
 
     long later = NOW + WorkerClassData.USE_MARK_MILLIS / 2;
-    assertTrue(WorkerClassData.markUsed(archive, later));
+    assertEquals(archive, WorkerClassData.published(root, "class-data-read", later));
     assertEquals(NOW, Files.getLastModifiedTime(archive).toMillis(), "a recent mark is not written again");
   }
 
+  /**
+   * An archive is published with its size in its name: one of another size was truncated (or grown)
+   * since, and JDK 17 crashes as it maps a truncated archive. It is deleted unread, as is one whose
+   * name holds no size, or that is not a file; archives of other names are left alone.
+   */
   @Test
-  void anArchiveThatIsMissingOrNotAFileIsNotRead() throws IOException {
-    assertFalse(WorkerClassData.markUsed(root.resolve("class-data-none.jsa"), NOW), "deleted by another process");
-    Path directory = Files.createDirectory(root.resolve("class-data-directory.jsa"));
-    assertFalse(WorkerClassData.markUsed(directory, NOW), "a directory in its place");
+  void anArchiveWhoseSizeIsNotTheOneInItsNameIsDeletedUnread() throws IOException {
+    Path truncated = Files.write(root.resolve("class-data-a-10.jsa"), new byte[8]); // published with 16 bytes
+    Path unnamedSize = Files.write(root.resolve("class-data-a-zz.jsa"), new byte[1]);
+    Path negative = Files.write(root.resolve("class-data-a--1.jsa"), new byte[1]);
+    Path directory = Files.createDirectory(root.resolve("class-data-a-0.jsa"));
+    Path another = Files.write(root.resolve("class-data-b-1.jsa"), new byte[8]);
+
+    assertNull(WorkerClassData.published(root, "class-data-a", NOW));
+    for (Path damaged : List.of(truncated, unnamedSize, negative, directory)) {
+      assertFalse(Files.exists(damaged), damaged + " deleted");
+    }
+    assertTrue(Files.exists(another), "another configuration's archive is not looked at");
+
+    Path whole = Files.write(root.resolve("class-data-a-8.jsa"), new byte[8]);
+    assertEquals(whole, WorkerClassData.published(root, "class-data-a", NOW));
+    assertTrue(Files.exists(whole));
+  }
+
+  @Test
+  void noArchiveIsReadWhereNoneWasPublished() {
+    assertNull(WorkerClassData.published(root, "class-data-none", NOW));
+    assertNull(WorkerClassData.published(root.resolve("missing"), "class-data-none", NOW), "no directory either");
   }
 
   private Path archive(String name, long modifiedMillis) throws IOException {
