@@ -83,6 +83,11 @@ public final class Chunk {
   private long startNanos;
   private boolean started;
   private long elapsedNanos;
+  /**
+   * What the workers of a remote pool reported spending on the chunk's tasks, summed over its
+   * assignments, or 0 if none did; written before DONE by the thread that reports an assignment.
+   */
+  private long workNanos;
   /** The counts of the pool it was submitted to, or null; set before it is published. */
   private PoolCounters counters;
   private long submittedNanos;
@@ -1026,6 +1031,24 @@ public final class Chunk {
   /** After DONE: nanoseconds from start to completion (0 if it never started). */
   long elapsedNanos() {
     return elapsedNanos;
+  }
+
+  /**
+   * Adds what a worker reported spending on some of the chunk's tasks, without their way to it and
+   * back ({@link dev.parallelizable.spi.Assignment#ranFor}). Called before DONE by the one thread
+   * that reports that assignment; the assignments of a chunk never run at the same time.
+   */
+  public void addWorkNanos(long nanos) {
+    workNanos += nanos;
+  }
+
+  /**
+   * After DONE: what the chunk's tasks cost, for the sizes of later chunks: the time its workers
+   * reported, or, where none did (pools in this JVM; a worker lost with it), the time from its start
+   * to its completion.
+   */
+  long costNanos() {
+    return workNanos > 0 ? workNanos : elapsedNanos;
   }
 
   /**

@@ -239,7 +239,7 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
   /** Records the cost of a chunk once done; queues it for an unordered iterator. */
   private void completed(Chunk chunk) {
     if (chunk.failure() == null) {
-      pool.costs().record(method, chunk.completed(), chunk.elapsedNanos());
+      pool.costs().record(method, chunk.completed(), chunk.costNanos());
     }
     if (completions != null) {
       completions.add(chunk);

@@ -101,6 +101,19 @@ public interface Assignment<E> {
   void fail(int index, ParallelException failure);
 
   /**
+   * Reports how long the worker spent on this assignment's tasks, from reading them to writing the
+   * last answer, without the time the assignment and its answers spent on their way. The engine
+   * sizes the chunks of later maps by the cost of a task, and a round trip counted as the tasks'
+   * own (slow under load) would cut every later map into chunks of one. Called once, with the last
+   * answer, before {@link RemoteDispatcher#answered}; an adapter that cannot tell does not call it,
+   * and the engine counts the round trip. A value below zero or above the time since the assignment
+   * was sent is taken as that time.
+   *
+   * @param nanos the worker's nanoseconds on the assignment
+   */
+  void ranFor(long nanos);
+
+  /**
    * Whether the engine still waits for this assignment (false once it ended or was lost).
    *
    * @return true while the engine waits for this assignment's answers

@@ -39,8 +39,10 @@ import java.nio.ByteBuffer;
  * <pre>
  * request := tasks                                          (see Protocol for tasks, batch, value,
  *          | -1:int32 batch                                  kind, column and failure)
- * answer  := completed:int32 value{completed} failed:int8 [failure]          (to a tasks request)
- *          | -1:int32 completed:int32 kind:int8 results failed:int8 [failure] (to a batch request)
+ * answer  := completed:int32 value{completed} failed:int8 [failure] ran:int64
+ *                                                           (to a tasks request)
+ *          | -1:int32 completed:int32 kind:int8 results failed:int8 [failure] ran:int64
+ *                                                           (to a batch request)
  * results := value{completed}                               (kind 0: a reference result)
  *          | column                                         (completed elements of a primitive
  *                                                            kind; none for void)
@@ -50,8 +52,8 @@ import java.nio.ByteBuffer;
  * runs through the invoker's batch loop, with no task built per row on either side; its primitive
  * results come back as one column, stored at once with {@link Assignment#results}. Either answer
  * holds the results of the tasks (rows) that completed, in order, then the failure of the one after
- * them, if one failed; a request that breaks the grammar fails its first task, "corrupt".
- * Integers are little-endian : these bytes cross between hosts.
+ * them, if one failed, then the nanoseconds the worker spent on the request ({@link
+ * Assignment#ranFor}); a request that breaks the grammar fails its first task, "corrupt".
  * Integers are little-endian: these bytes cross between hosts.
  *
  * <p>Immutable and thread-safe.
@@ -195,6 +197,7 @@ public final class EncodedChunk {
    * rejected).
    */
   private static byte[] runRequest(byte[] request, Codec codec, String where, ReceivedShares received) {
+    long began = System.nanoTime();
     FrameInput in = new FrameInput(ByteBuffer.wrap(request));
     in.receivedShares(received);
     FrameOutput out = new FrameOutput(256);
@@ -210,6 +213,7 @@ public final class EncodedChunk {
     if (failure != null) {
       Protocol.writeFailure(out, codec, failure);
     }
+    out.writeLong(System.nanoTime() - began); // how long the worker spent: it sizes later chunks
     byte[] bytes = new byte[(int) out.length()];
     int[] at = {0};
     try {
@@ -346,6 +350,7 @@ public final class EncodedChunk {
         assignment.fail(from + completed,
             new TaskFailedException(task, Protocol.readFailure(in, codec, loaderOf(task))));
       }
+      assignment.ranFor(in.readLong());
     } catch (IOException e) {
       Task<?> task = assignment.task(Math.min(assignment.received(), assignment.to() - 1));
       assignment.fail(assignment.received(), new TaskFailedException(task, new ParallelException(

@@ -231,6 +231,8 @@ class EncodedChunkTest {
     int received;
     int failedAt = -1;
     ParallelException failure;
+    /** What the answer said the worker spent on it, or -1 if it said nothing. */
+    long ranFor = -1;
 
     Recorded(Task<?>[] tasks, int from, int to) {
       this.tasks = tasks;
@@ -253,6 +255,7 @@ class EncodedChunkTest {
     @Override public int to() { return to; }
     @Override public int received() { return received; }
     @Override public boolean isActive() { return true; }
+    @Override public void ranFor(long nanos) { ranFor = nanos; }
 
     @Override
     public void result(int index, Object value) {
@@ -285,6 +288,21 @@ class EncodedChunkTest {
     Recorded recorded = new Recorded(tasks, from, to);
     EncodedChunk.readAnswer(answer, recorded, codec, "member under test");
     return recorded;
+  }
+
+  /** An answer says how long the member spent on it, which the engine sizes later chunks by. */
+  @Test
+  void anAnswerSaysHowLongTheWorkerSpentOnIt() {
+    Codec codec = Codec.serialization();
+    Task<?>[] tasks = {Tasks.cube(1), Tasks.cube(2), Tasks.cube(3)};
+    byte[] request = EncodedChunk.encode(tasks, codec).request(0, 3);
+    long before = System.nanoTime();
+    byte[] answer = EncodedChunk.run(request, codec, "member under test");
+    long took = System.nanoTime() - before;
+    Recorded recorded = new Recorded(tasks, 0, 3);
+    EncodedChunk.readAnswer(answer, recorded, codec, "member under test");
+    assertTrue(recorded.ranFor > 0 && recorded.ranFor <= took, recorded.ranFor + " of " + took + " ns");
+    assertEquals(Map.of(0, 1L, 1, 8L, 2, 27L), recorded.results);
   }
 
   @Test

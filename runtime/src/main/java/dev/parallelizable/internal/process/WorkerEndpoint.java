@@ -506,6 +506,7 @@ final class WorkerEndpoint implements Runnable {
       request.result(index, new EncodedResult(Protocol.readValueBytes(in), config.codec, loader, task));
     }
     if (last) {
+      request.ranFor(in.readLong());
       answered(request);
     }
   }
@@ -525,6 +526,7 @@ final class WorkerEndpoint implements Runnable {
     int index = request.from() + first;
     request.results(index, column, count); // kept as a column, boxed only if the caller reads it
     if (last) {
+      request.ranFor(in.readLong());
       answered(request);
     }
   }

@@ -71,8 +71,10 @@ import java.util.Map;
  *                                                        worker exits
  * parent  RUN     (id)   tasks
  *   or    RUN_BATCH (id) batch
- * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count}
- *   or    BATCH_RESULTS (id) first:int32 count:int32 last:int8 kind:int8 column   (count elements)
+ * worker  RESULTS (id)   first:int32 count:int32 last:int8 value{count} [ranNanos:int64]
+ *   or    BATCH_RESULTS (id) first:int32 count:int32 last:int8 kind:int8 column [ranNanos:int64]
+ *                        (column: count elements; ranNanos, in the last frame of a RUN's answer
+ *                        only: how long the worker spent on the RUN, which sizes later chunks)
  * worker  FAILED  (id)   index:int32 fatal:int8 thrownTypes failure
  * parent  PING           (empty)                         a kept worker is handed to another pool
  * worker  READY          (empty)                         the answer: it is alive; RUNs may come

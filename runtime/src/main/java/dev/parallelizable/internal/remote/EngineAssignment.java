@@ -103,6 +103,12 @@ final class EngineAssignment implements Assignment<Object> {
   }
 
   @Override
+  public void ranFor(long nanos) {
+    long sinceSent = System.nanoTime() - assignedNanos;
+    dispatch.chunk.addWorkNanos(nanos < 0 || nanos > sinceSent ? sinceSent : nanos);
+  }
+
+  @Override
   public boolean isActive() {
     return !ended;
   }

@@ -146,9 +146,20 @@ class RemoteEngineTest {
 
     /** Answers every task of the assignment with its input's cube. */
     void answer(Sent sent) {
+      answer(sent, -1);
+    }
+
+    /**
+     * Answers every task of the assignment with its input's cube, saying that the worker spent
+     * {@code nanos} on them (if not negative), as a worker process or a cluster member says.
+     */
+    void answer(Sent sent, long nanos) {
       Assignment<?> a = sent.assignment();
       for (int i = a.from(); i < a.to(); i++) {
         a.result(i, (long) Math.pow((Integer) a.tasks()[i].argument(0), 3));
+      }
+      if (nanos >= 0) {
+        a.ranFor(nanos);
       }
       engine.answered(a);
     }
@@ -156,6 +167,35 @@ class RemoteEngineTest {
 
   private static RemoteDispatcher<String> engine(FakeWorkers workers, RemoteSettings.Builder settings) {
     return RemoteDispatcher.create(settings.build(), workers);
+  }
+
+  /**
+   * A map is cut by what the workers said a task cost, not by the round trip: answers that come
+   * back tens of milliseconds after they were sent (a loaded machine) for tasks the worker ran in
+   * nanoseconds must not cut the next map of that method into chunks of one.
+   */
+  @Test
+  void aMapIsCutByTheTimeWorkersReportNotByTheRoundTrip() throws Exception {
+    FakeWorkers workers = new FakeWorkers();
+    RemoteDispatcher<String> engine = engine(workers, RemoteSettings.builder("test pool", 1));
+    Pool pool = engine.pool();
+    engine.ready("a", 1);
+    CompletableFuture<List<Long>> few = CompletableFuture.supplyAsync(() -> pool.map(Tasks::cube, List.of(1, 2)));
+    for (int chunk = 0; chunk < 2; chunk++) { // two inputs on one worker: two chunks of one
+      FakeWorkers.Sent sent = workers.next();
+      Thread.sleep(30); // a slow round trip; nothing waits on this but the answer
+      workers.answer(sent, 1);
+    }
+    assertEquals(List.of(1L, 8L), few.get(BOUND.toSeconds(), SECONDS));
+
+    List<Integer> inputs = java.util.stream.IntStream.rangeClosed(1, 400).boxed().collect(Collectors.toList());
+    CompletableFuture<List<Long>> many = CompletableFuture.supplyAsync(() -> pool.map(Tasks::cube, inputs));
+    FakeWorkers.Sent whole = workers.next();
+    assertEquals(400, whole.assignment().to() - whole.assignment().from(),
+        "one chunk per worker, as for a map measured to cost under a millisecond in all; a round trip"
+            + " taken for the tasks' cost (30 ms each) would make chunks of one");
+    workers.answer(whole, 400);
+    assertEquals(400, many.get(BOUND.toSeconds(), SECONDS).size());
   }
 
   /**

@@ -74,6 +74,8 @@ public final class WorkerMain {
   private boolean jobMode;
   private ProgressSlot progress;
   private final FrameOutput results = new FrameOutput(8192);
+  /** When the RUN or RUN_BATCH being answered began to be read; its last answer says how long it took. */
+  private long runBegan;
   private Codec codec = SerializationCodec.INSTANCE;
   /**
    * The class loaders tasks run in, renewed every so many tasks, if the pool recycles them (then
@@ -299,6 +301,7 @@ public final class WorkerMain {
 
   /** Runs the tasks of one RUN frame; false if one failed. */
   private boolean run(long id, FrameInput in) throws IOException {
+    runBegan = System.nanoTime();
     int count = in.readInt();
     TaskBlock block = new TaskBlock(in, codec, name, loaders);
     // A run of one task needs no progress: the parent knows which task it is and when it began.
@@ -344,6 +347,7 @@ public final class WorkerMain {
    * did. False if one failed.
    */
   private boolean runBatch(long id, FrameInput in) throws IOException {
+    runBegan = System.nanoTime();
     BatchBlock batch = new BatchBlock(in, codec, name);
     BatchBlock.Ran ran = batch.run(batch.rows() > 0 && batch.count() > 1 ? progress().batch(id) : null);
     Object column = ran.column();
@@ -383,6 +387,9 @@ public final class WorkerMain {
           results.writeByte(end == done && failure == null ? 1 : 0);
           results.writeByte(kind);
           Protocol.writeColumn(results, column, first, end);
+          if (end == done && failure == null) {
+            results.writeLong(System.nanoTime() - runBegan);
+          }
           connection.send(Protocol.BATCH_RESULTS, id, results);
         }
         first = end;
@@ -432,10 +439,14 @@ public final class WorkerMain {
     results.writeByte(0);
   }
 
+  /** Sends the results written since {@link #startResults}; the last also says how long the run took. */
   private void sendResults(long id, int first, int count, boolean last) throws IOException {
     results.putInt(0, first);
     results.putInt(4, count);
     results.putByte(8, last ? 1 : 0);
+    if (last) {
+      results.writeLong(System.nanoTime() - runBegan);
+    }
     connection.send(Protocol.RESULTS, id, results);
   }
 
