@@ -34,6 +34,8 @@ class BatchDispatchTest extends EveryPoolKind {
    * Every kind of pool, and the cached view of threads and of processes, for the generated map's
    * own test: a cached view keys each input from itself and runs its misses as a generated map.
    */
+  private static final TaskMethod<Integer> NON_NEGATIVE = WorkParallel.nonNegative(0).method();
+
   static List<PoolKind> withCachedViews() {
     return PoolKind.withCachedViews();
   }
@@ -173,20 +175,16 @@ class BatchDispatchTest extends EveryPoolKind {
   void theGeneratedMapTakesItsColumnFromTheInputsWithoutBuildingATaskPerInput(PoolKind kind) {
     Pool pool = pool(kind);
     AtomicInteger built = new AtomicInteger();
-    Function<Integer, Task<Integer>> counting = x -> {
-      built.incrementAndGet();
-      return WorkParallel.nonNegative(x);
-    };
-    TaskMethod<Integer> method = WorkParallel.nonNegative(0).method();
+    Function<Integer, Task<Integer>> counting = countingNonNegative(built);
     List<Integer> inputs = range(0, 3000);
-    assertEquals(inputs, Invocations.map(pool, method, counting, inputs));
+    assertEquals(inputs, Invocations.map(pool, NON_NEGATIVE, counting, inputs));
     // New inputs from 1500 on, so that through a cache the second map too runs a batch of misses.
     for (int i = 1500; i < inputs.size(); i++) {
       inputs.set(i, inputs.get(i) + 3000);
     }
     inputs.set(1700, -1);
     TaskFailedException failure =
-        assertThrows(TaskFailedException.class, () -> Invocations.map(pool, method, counting, inputs));
+        assertThrows(TaskFailedException.class, () -> Invocations.map(pool, NON_NEGATIVE, counting, inputs));
     assertEquals("Work.nonNegative(-1)", failure.task(), "the failure names its element all the same");
     assertEquals("input -1 is negative", failure.getCause().getMessage());
     if (batches(kind)) {
@@ -205,18 +203,14 @@ class BatchDispatchTest extends EveryPoolKind {
   void aGeneratedMapCutIntoChunksOfOneBuildsNoTaskEither(PoolKind kind) {
     Pool pool = pool(kind);
     AtomicInteger built = new AtomicInteger();
-    Function<Integer, Task<Integer>> counting = x -> {
-      built.incrementAndGet();
-      return WorkParallel.nonNegative(x);
-    };
-    TaskMethod<Integer> method = WorkParallel.nonNegative(0).method();
+    Function<Integer, Task<Integer>> counting = countingNonNegative(built);
     // Inputs no other test maps, so that through a cache each map runs them as misses.
     List<Integer> inputs = List.of(-7_000_001, 7_000_002, 7_000_003);
     TaskFailedException failure =
-        assertThrows(TaskFailedException.class, () -> Invocations.map(pool, method, counting, inputs));
+        assertThrows(TaskFailedException.class, () -> Invocations.map(pool, NON_NEGATIVE, counting, inputs));
     assertEquals("Work.nonNegative(-7000001)", failure.task(), "the failure names its element all the same");
     List<Integer> succeeding = List.of(7_000_001, 7_000_002, 7_000_003);
-    assertEquals(succeeding, Invocations.map(pool, method, counting, succeeding));
+    assertEquals(succeeding, Invocations.map(pool, NON_NEGATIVE, counting, succeeding));
     if (batches(kind)) {
       assertEquals(0, built.get(), "tasks built from the inputs of a generated map");
     }
@@ -243,6 +237,14 @@ class BatchDispatchTest extends EveryPoolKind {
     pool.mapOutcomes(counting, inputs, 100).forEach(outcome -> outcomes.add(outcome.value()));
     assertEquals(expected, outcomes);
     assertEquals(500, calls.get(), "calls of the function by mapOutcomes");
+  }
+
+  /** The generated factory of {@code Work.nonNegative}, counting its calls in {@code built}. */
+  private static Function<Integer, Task<Integer>> countingNonNegative(AtomicInteger built) {
+    return x -> {
+      built.incrementAndGet();
+      return WorkParallel.nonNegative(x);
+    };
   }
 
   /** A function that counts its calls per input ({@code calls[x - 1]}) as it builds each task. */

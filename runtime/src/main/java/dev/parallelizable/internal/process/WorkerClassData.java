@@ -80,17 +80,6 @@ final class WorkerClassData {
     }
 
     /**
-     * The worker read the archive and exited before it connected: deletes the archive, which may be
-     * damaged in a way its size does not show (JDK 17 crashes on a damaged archive as it maps it),
-     * so that no worker reads it again. A JVM that maps it keeps it mapped.
-     */
-    void drop() {
-      if (reads()) {
-        delete(archive);
-      }
-    }
-
-    /**
      * Once the training worker is gone: publishes the archive it wrote if it exited in order ({@code
      * orderly}), else drops it; releases the lock. Nothing for a worker that did not train.
      */
@@ -116,13 +105,16 @@ final class WorkerClassData {
   private WorkerClassData() {}
 
   /**
-   * The archive {@code use} read is dropped ({@link Use#drop()}), and the workers of {@code config}
-   * read or write none from now on: if the archive was not the cause of the exit, neither is one
-   * written after it.
+   * A worker that read the archive of {@code use} exited before it connected: deletes the archive,
+   * which may be damaged in a way its size does not show (JDK 17 crashes on a damaged archive as it
+   * maps it); a JVM that maps it keeps it mapped. The workers of {@code config} read or write none
+   * from now on: if the archive was not the cause of the exit, neither is one written after it.
    */
   static void dropped(WorkerConfig config, Use use) {
     config.classDataName = "";
-    use.drop();
+    if (use.reads()) {
+      delete(use.archive());
+    }
   }
 
   /** The archive's options for a worker of {@code config}; {@code mayTrain}: it may write one. */
@@ -280,10 +272,11 @@ final class WorkerClassData {
     List<Long> usedAt = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(root, new Named(PREFIX))) {
       for (Path file : files) {
-        long used = lastModified(file);
-        if (used < 0) {
+        BasicFileAttributes attributes = attributes(file);
+        if (attributes == null) {
           continue; // deleted meanwhile
         }
+        long used = attributes.lastModifiedTime().toMillis();
         if (now - used > UNUSED_MILLIS) {
           delete(file);
         } else {
@@ -300,14 +293,6 @@ final class WorkerClassData {
     }
     for (int i = KEPT_ARCHIVES; i < archives.size(); i++) {
       delete(archives.get(i));
-    }
-  }
-
-  private static long lastModified(Path file) {
-    try {
-      return Files.getLastModifiedTime(file).toMillis();
-    } catch (IOException | RuntimeException e) {
-      return -1;
     }
   }
 

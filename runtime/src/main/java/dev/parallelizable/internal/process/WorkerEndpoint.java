@@ -506,9 +506,17 @@ final class WorkerEndpoint implements Runnable {
       request.result(index, new EncodedResult(Protocol.readValueBytes(in), config.codec, loader, task));
     }
     if (last) {
-      request.ranFor(in.readLong());
-      answered(request);
+      answeredLast(request, in);
     }
+  }
+
+  /**
+   * The last frame of a RUN's answer ends with the worker's time on the RUN, which sizes later
+   * chunks ({@link Assignment#ranFor}): reads it, and reports the assignment answered.
+   */
+  private void answeredLast(Assignment<?> request, FrameInput in) throws IOException {
+    request.ranFor(in.readLong());
+    answered(request);
   }
 
   /** A primitive result column (or a void method's): no value to decode, none that can fail. */
@@ -526,8 +534,7 @@ final class WorkerEndpoint implements Runnable {
     int index = request.from() + first;
     request.results(index, column, count); // kept as a column, boxed only if the caller reads it
     if (last) {
-      request.ranFor(in.readLong());
-      answered(request);
+      answeredLast(request, in);
     }
   }
 

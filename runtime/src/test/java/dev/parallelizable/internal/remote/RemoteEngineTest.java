@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -188,7 +189,7 @@ class RemoteEngineTest {
     }
     assertEquals(List.of(1L, 8L), few.get(BOUND.toSeconds(), SECONDS));
 
-    List<Integer> inputs = java.util.stream.IntStream.rangeClosed(1, 400).boxed().collect(Collectors.toList());
+    List<Integer> inputs = IntStream.rangeClosed(1, 400).boxed().collect(Collectors.toList());
     CompletableFuture<List<Long>> many = CompletableFuture.supplyAsync(() -> pool.map(Tasks::cube, inputs));
     FakeWorkers.Sent whole = workers.next();
     assertEquals(400, whole.assignment().to() - whole.assignment().from(),
@@ -196,6 +197,7 @@ class RemoteEngineTest {
             + " taken for the tasks' cost (30 ms each) would make chunks of one");
     workers.answer(whole, 400);
     assertEquals(400, many.get(BOUND.toSeconds(), SECONDS).size());
+    pool.terminate();
   }
 
   /**
