@@ -162,9 +162,11 @@ final class Workloads {
         bound.move(xs.size(), chunk);
       }
       for (int rep = 0; rep < reps; rep++) {
+        settle(null);
         long start = System.nanoTime();
         read += sum(loop.map(xs)); // the loop is timed with reading its results, as in timeMap
         loopMillis.add((System.nanoTime() - start) / 1e6);
+        settle(null);
         start = System.nanoTime();
         bound.move(xs.size(), chunk);
         millis.add((System.nanoTime() - start) / 1e6);
@@ -196,9 +198,11 @@ final class Workloads {
     List<Double> loopMillis = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
+      settle(null);
       long start = System.nanoTime();
       ok &= sum(loop.map(xs)) == expected; // the loop is timed with reading its results, as in timeMap
       loopMillis.add((System.nanoTime() - start) / 1e6);
+      settle(null);
       start = System.nanoTime();
       ok &= sum(cubes(n)) == expected;
       millis.add((System.nanoTime() - start) / 1e6);
@@ -764,6 +768,19 @@ final class Workloads {
     sink.accept(line);
   }
 
+  /**
+   * Collects the garbage of the calls before the next timed one, as JMH's {@code -gc true} does
+   * between iterations, so that a call does not pay for the garbage of the one before it: the
+   * warm-up's maps leave gigabytes of boxed results behind, and G1 then copies them for seconds in
+   * pauses that fall on whichever call comes next. Skipped while {@code heap} samples the live heap,
+   * which its own collections measure.
+   */
+  private static void settle(HeapPeak heap) {
+    if (heap == null) {
+      System.gc();
+    }
+  }
+
   private <T, R> void warm(Mapper<T, R> mapper, List<T> inputs) {
     long end = System.nanoTime() + warmupNanos;
     int calls = 0;
@@ -806,10 +823,12 @@ final class Workloads {
       // Each call is timed with the reading of all its results (the check does), so a list that
       // defers work until it is read is charged for it, as the loop is for its boxes.
       if (pairedLoop != null) {
+        settle(heap);
         long start = System.nanoTime();
         ok &= check.test(pairedLoop.map(inputs));
         loop.add((System.nanoTime() - start) / 1e6);
       }
+      settle(heap);
       long start = System.nanoTime();
       ok &= check.test(mapper.map(inputs));
       warm.add((System.nanoTime() - start) / 1e6);
