@@ -30,7 +30,13 @@ import java.util.List;
 public final class EncodedTasks {
   private final List<TaskMethod<?>> methods;
   private final FrameOutput bytes;
+  /**
+   * Where each task's bytes begin in {@link #bytes}, and their end last; null for a batch of
+   * primitive columns only, whose {@link #bytes} are empty: a map of a million cubes would
+   * otherwise fill an array of a million zeros.
+   */
   private final long[] starts;
+  private final int count;
   /** A batch's column kinds, one per parameter; null for a tasks block. */
   private final byte[] kinds;
   /** A batch's primitive columns; null for reference parameters and for a tasks block. */
@@ -38,11 +44,12 @@ public final class EncodedTasks {
   /** The bytes one row of a batch's primitive columns takes; 0 for a tasks block. */
   private final int rowBytes;
 
-  private EncodedTasks(
-      List<TaskMethod<?>> methods, FrameOutput bytes, long[] starts, byte[] kinds, Object[] columns, int rowBytes) {
+  private EncodedTasks(List<TaskMethod<?>> methods, FrameOutput bytes, long[] starts, int count, byte[] kinds,
+      Object[] columns, int rowBytes) {
     this.methods = methods;
     this.bytes = bytes;
     this.starts = starts;
+    this.count = count;
     this.kinds = kinds;
     this.columns = columns;
     this.rowBytes = rowBytes;
@@ -99,12 +106,9 @@ public final class EncodedTasks {
     FrameOutput bytes = new FrameOutput(references ? 64 * count : 16);
     bytes.sharedFiles(shared);
     bytes.storedShares(stored);
-    long[] starts = new long[count + 1];
-    for (int t = 0; t < count; t++) {
+    long[] starts = references ? new long[count + 1] : null;
+    for (int t = 0; t < count && references; t++) {
       starts[t] = bytes.length();
-      if (!references) {
-        continue;
-      }
       for (int p = 0; p < kinds.length; p++) {
         if (kinds[p] == Columns.REFERENCE) {
           Object argument = ((Object[]) columns[p])[t];
@@ -116,12 +120,14 @@ public final class EncodedTasks {
         }
       }
     }
-    starts[count] = bytes.length();
+    if (references) {
+      starts[count] = bytes.length();
+    }
     long length = bytes.length() + (long) rowBytes * count;
     if (tooLarge(length)) {
       throw tooLarge(count, row(method, columns, 0), length);
     }
-    return new EncodedTasks(List.of(method), bytes, starts, kinds, primitives, rowBytes);
+    return new EncodedTasks(List.of(method), bytes, starts, count, kinds, primitives, rowBytes);
   }
 
   /**
@@ -224,7 +230,7 @@ public final class EncodedTasks {
     if (tooLarge(bytes.length())) {
       throw tooLarge(tasks.length, tasks[0], bytes.length());
     }
-    return new EncodedTasks(methods, bytes, starts, null, null, 0);
+    return new EncodedTasks(methods, bytes, starts, tasks.length, null, null, 0);
   }
 
   private static IllegalArgumentException unencodable(
@@ -243,7 +249,7 @@ public final class EncodedTasks {
 
   /** The number of tasks. */
   int size() {
-    return starts.length - 1;
+    return count;
   }
 
   /**
@@ -280,13 +286,17 @@ public final class EncodedTasks {
     return bytes;
   }
 
+  /**
+   * Where task {@code index}'s bytes begin in {@link #bytes()}: 0 for every task of a batch of
+   * primitive columns only, which has no bytes beside its columns.
+   */
   public long start(int index) {
-    return starts[index];
+    return starts == null ? 0 : starts[index];
   }
 
   /** The bytes tasks {@code [0, index)} take, in {@code bytes()} and in the columns. */
   private long end(int index) {
-    return starts[index] + (long) rowBytes * index;
+    return start(index) + (long) rowBytes * index;
   }
 
   /**

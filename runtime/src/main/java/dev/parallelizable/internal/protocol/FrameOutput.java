@@ -25,6 +25,7 @@ public final class FrameOutput extends OutputStream {
 
   private static final Object[] NO_ARRAYS = {};
   private static final int[] NO_POSITIONS = {};
+  private static final long[] NO_OFFSETS = {};
 
   private byte[] bytes;
   private ByteBuffer view;
@@ -32,8 +33,10 @@ public final class FrameOutput extends OutputStream {
   /** Arrays added by reference: byte[], int[], long[] or double[]. */
   private Object[] shared = NO_ARRAYS;
   private int[] sharedAt = NO_POSITIONS;
-  /** The size in bytes of each shared array. */
+  /** The size in bytes of each shared array's part that is added. */
   private int[] sharedBytes = NO_POSITIONS;
+  /** Where, in bytes, each shared array's part begins in the array. */
+  private long[] sharedOffsets = NO_OFFSETS;
   private int sharedCount;
   private long sharedLength;
   /** Where the codec writes large arrays and shared data: a process pool's, or null. */
@@ -134,7 +137,7 @@ public final class FrameOutput extends OutputStream {
       write(array, 0, array.length);
       return;
     }
-    addShared(array, array.length);
+    addShared(array, 0, array.length);
   }
 
   /**
@@ -143,16 +146,26 @@ public final class FrameOutput extends OutputStream {
    * array until the frame is sent; else copied.
    */
   public void writeShared(Object array, int byteLength) {
+    writeShared(array, 0, byteLength);
+  }
+
+  /**
+   * Adds bytes {@code [byteOffset, byteOffset + byteLength)} of a {@code byte[]}, {@code int[]},
+   * {@code long[]} or {@code double[]}, little-endian, as {@link #writeShared(Object, int)} adds a
+   * whole one: by reference if large, in which case the caller must not change that part of the
+   * array until the frame is sent; else copied.
+   */
+  public void writeShared(Object array, long byteOffset, int byteLength) {
     if (byteLength < SHARE_THRESHOLD) {
       ensure(byteLength);
-      putArrayBytes(array, 0, byteLength, view.duplicate().position(position));
+      putArrayBytes(array, byteOffset, byteLength, view.duplicate().position(position));
       position += byteLength;
       return;
     }
-    addShared(array, byteLength);
+    addShared(array, byteOffset, byteLength);
   }
 
-  private void addShared(Object array, int byteLength) {
+  private void addShared(Object array, long byteOffset, int byteLength) {
     if (sharedLength + byteLength + position > Integer.MAX_VALUE) {
       throw new IllegalStateException("A frame cannot exceed 2 GB");
     }
@@ -161,10 +174,12 @@ public final class FrameOutput extends OutputStream {
       shared = Arrays.copyOf(shared, capacity);
       sharedAt = Arrays.copyOf(sharedAt, capacity);
       sharedBytes = Arrays.copyOf(sharedBytes, capacity);
+      sharedOffsets = Arrays.copyOf(sharedOffsets, capacity);
     }
     shared[sharedCount] = array;
     sharedAt[sharedCount] = position;
     sharedBytes[sharedCount] = byteLength;
+    sharedOffsets[sharedCount] = byteOffset;
     sharedCount++;
     sharedLength += byteLength;
   }
@@ -303,10 +318,11 @@ public final class FrameOutput extends OutputStream {
         long start = Math.max(from, logical);
         long stop = Math.min(to, logical + sharedBytes[i]);
         if (start < stop) {
+          long inArray = sharedOffsets[i] + start - logical;
           if (shared[i] instanceof byte[] array) {
-            sink.put(array, (int) (start - logical), (int) (stop - start));
+            sink.put(array, (int) inArray, (int) (stop - start));
           } else {
-            sink.putArray(shared[i], start - logical, (int) (stop - start));
+            sink.putArray(shared[i], inArray, (int) (stop - start));
           }
         }
         logical += sharedBytes[i];

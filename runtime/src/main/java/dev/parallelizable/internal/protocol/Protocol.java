@@ -333,7 +333,10 @@ public final class Protocol {
 
   /**
    * Writes elements {@code [from, to)} of a primitive column in bulk, little-endian (a
-   * {@code boolean} as one byte, 0 or 1); nothing for a {@code void} column.
+   * {@code boolean} as one byte, 0 or 1); nothing for a {@code void} column. A large part of a
+   * {@code byte}, {@code int}, {@code long} or {@code double} column is added by reference ({@link
+   * FrameOutput#writeShared(Object, long, int)}), copied only into the channel's buffer as the frame
+   * is sent: the caller does not change it until then.
    */
   public static void writeColumn(FrameOutput out, Object column, int from, int to) {
     int count = to - from;
@@ -341,7 +344,12 @@ public final class Protocol {
     if (kind == Columns.VOID) {
       return;
     }
-    ByteBuffer bytes = out.claim(Math.multiplyExact(count, Columns.width(kind)));
+    int width = Columns.width(kind);
+    if (kind == Columns.INT || kind == Columns.LONG || kind == Columns.DOUBLE || kind == Columns.BYTE) {
+      out.writeShared(column, (long) from * width, Math.multiplyExact(count, width));
+      return;
+    }
+    ByteBuffer bytes = out.claim(Math.multiplyExact(count, width));
     switch (kind) {
       case Columns.INT -> bytes.asIntBuffer().put((int[]) column, from, count);
       case Columns.LONG -> bytes.asLongBuffer().put((long[]) column, from, count);

@@ -127,6 +127,27 @@ class BatchBlockTest {
   }
 
   @Test
+  void aLargeRunOfPrimitiveRowsTravelsFromItsColumnWithNoBytesPerRow() throws IOException {
+    Task<?>[] cubes = new Task<?>[20_000];
+    Arrays.setAll(cubes, i -> Tasks.CUBE.bind(i * 3));
+    EncodedTasks encoded = EncodedTasks.encode(cubes, CODEC, true, null, null);
+    assertTrue(encoded.isBatch());
+    for (int index : new int[] {0, 1, 12_345, 20_000}) {
+      assertEquals(0, encoded.start(index), "a column's rows take no bytes beside it");
+    }
+    assertEquals(0, encoded.bytes().length());
+    FrameOutput head = new FrameOutput(64);
+    encoded.writeHead(head, 5_001, 20_000);
+    assertTrue(head.position() < 1024, "the column is added by reference: " + head.position() + " bytes buffered");
+    BatchBlock block = read(request(encoded, 5_001, 20_000));
+    assertEquals(14_999, block.count());
+    int[] column = (int[]) block.columns()[0];
+    for (int i = 0; i < column.length; i++) {
+      assertEquals((5_001 + i) * 3, column[i], "row " + i);
+    }
+  }
+
+  @Test
   void aValueThatCannotBeDecodedEndsTheRowsThatRunAndIsTheFailureOfItsRow() throws IOException {
     EncodedTasks encoded = EncodedTasks.encode(labels(4), CODEC, true, null, null);
     byte[] request = request(encoded, 0, 4);

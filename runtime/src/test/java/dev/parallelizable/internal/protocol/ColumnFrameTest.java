@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallelizable.internal.Columns;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.util.Arrays;
@@ -76,6 +77,44 @@ class ColumnFrameTest {
   void aKindThatIsNotPrimitiveIsRejected() {
     for (byte kind : new byte[] {Columns.REFERENCE, 42, -1}) {
       assertThrows(StreamCorruptedException.class, () -> Protocol.readColumn(inputOf(new byte[64]), kind, 1));
+    }
+  }
+
+  @Test
+  void aLargeRangeOfAColumnIsAddedByReferenceAndReadBackExactly() throws IOException {
+    int size = 40_000; // every kind below takes over FrameOutput.SHARE_THRESHOLD bytes
+    int[] ints = new int[size];
+    long[] longs = new long[size];
+    double[] doubles = new double[size];
+    byte[] bytes = new byte[size];
+    for (int i = 0; i < size; i++) {
+      ints[i] = i * 31 - 7;
+      longs[i] = (long) i * i * i - 5;
+      doubles[i] = i / 3.0;
+      bytes[i] = (byte) (i * 13);
+    }
+    int from = 4_999; // an odd offset into the array: its bytes start mid-way
+    int to = 37_001;
+    for (Object column : new Object[] {ints, longs, doubles, bytes}) {
+      FrameOutput out = new FrameOutput(16);
+      out.writeInt(99);
+      Protocol.writeColumn(out, column, from, to);
+      out.writeInt(-99);
+      int width = Columns.width(Columns.kindOf(column));
+      assertEquals(8 + (long) (to - from) * width, out.length(), column.getClass().getSimpleName());
+      assertTrue(out.position() <= 8, "by reference, not copied into the frame: " + out.position() + " bytes buffered");
+      byte[] whole = bytesOf(out);
+      FrameInput in = inputOf(whole);
+      assertEquals(99, in.readInt());
+      Object read = Protocol.readColumn(in, Columns.kindOf(column), to - from);
+      assertEquals(-99, in.readInt());
+      for (int i = 0; i < to - from; i++) {
+        assertEquals(Columns.get(column, from + i), Columns.get(read, i), column.getClass().getSimpleName() + " row " + i);
+      }
+      // A part of the frame that begins and ends inside elements, as a channel's buffer cuts it.
+      ByteArrayOutputStream part = new ByteArrayOutputStream();
+      out.copyTo(7, whole.length - 3, part::write);
+      assertArrayEquals(Arrays.copyOfRange(whole, 7, whole.length - 3), part.toByteArray());
     }
   }
 
