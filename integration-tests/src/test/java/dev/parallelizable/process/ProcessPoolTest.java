@@ -72,6 +72,23 @@ class ProcessPoolTest {
   }
 
   @Test
+  void aLargeChunkSentInPartsGivesEachPartItsOwnRowsOfTheColumns() {
+    // Workers replaced every 7,000 tasks: the one chunk of 20,000 goes as three assignments, the
+    // later two from the middle of its argument column, each part large enough to be sent from
+    // the column itself, and its results come back the same way.
+    List<Integer> inputs = IntStream.range(0, 20_000).map(i -> i * 7 - 50_000).boxed().toList();
+    try (Pool recycling = Parallel.processPool().workers(1).maxTasksPerWorker(7_000).build()) {
+      List<Long> cubes = recycling.map(WorkParallel::cube, inputs, inputs.size());
+      assertEquals(inputs.size(), cubes.size());
+      for (int i = 0; i < inputs.size(); i++) {
+        long x = inputs.get(i);
+        assertEquals(x * x * x, cubes.get(i), "input " + i);
+      }
+      assertEquals(3, recycling.stats().workersStarted(), "three workers, one per part");
+    }
+  }
+
+  @Test
   void runsTasksInOtherJvms() {
     assertEquals(27L, pool.apply(WorkParallel.cube(3)));
     long worker = pool.apply(WorkParallel.pid());
