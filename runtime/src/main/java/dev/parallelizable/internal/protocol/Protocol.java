@@ -349,15 +349,12 @@ public final class Protocol {
       out.writeShared(column, (long) from * width, Math.multiplyExact(count, width));
       return;
     }
+    // The kinds the frame cannot add by reference (FrameOutput.putArrayBytes has no view for them).
     ByteBuffer bytes = out.claim(Math.multiplyExact(count, width));
     switch (kind) {
-      case Columns.INT -> bytes.asIntBuffer().put((int[]) column, from, count);
-      case Columns.LONG -> bytes.asLongBuffer().put((long[]) column, from, count);
-      case Columns.DOUBLE -> bytes.asDoubleBuffer().put((double[]) column, from, count);
       case Columns.FLOAT -> bytes.asFloatBuffer().put((float[]) column, from, count);
       case Columns.SHORT -> bytes.asShortBuffer().put((short[]) column, from, count);
       case Columns.CHAR -> bytes.asCharBuffer().put((char[]) column, from, count);
-      case Columns.BYTE -> bytes.put((byte[]) column, from, count);
       case Columns.BOOLEAN -> {
         boolean[] values = (boolean[]) column;
         for (int i = from; i < to; i++) {
