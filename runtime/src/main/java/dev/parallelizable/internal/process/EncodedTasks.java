@@ -106,21 +106,22 @@ public final class EncodedTasks {
     FrameOutput bytes = new FrameOutput(references ? 64 * count : 16);
     bytes.sharedFiles(shared);
     bytes.storedShares(stored);
-    long[] starts = references ? new long[count + 1] : null;
-    for (int t = 0; t < count && references; t++) {
-      starts[t] = bytes.length();
-      for (int p = 0; p < kinds.length; p++) {
-        if (kinds[p] == Columns.REFERENCE) {
-          Object argument = ((Object[]) columns[p])[t];
-          try {
-            Protocol.writeValue(bytes, codec, argument);
-          } catch (IOException | RuntimeException | StackOverflowError e) {
-            throw unencodable(row(method, columns, t), p, argument, codec, e);
+    long[] starts = null;
+    if (references) {
+      starts = new long[count + 1];
+      for (int t = 0; t < count; t++) {
+        starts[t] = bytes.length();
+        for (int p = 0; p < kinds.length; p++) {
+          if (kinds[p] == Columns.REFERENCE) {
+            Object argument = ((Object[]) columns[p])[t];
+            try {
+              Protocol.writeValue(bytes, codec, argument);
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+              throw unencodable(row(method, columns, t), p, argument, codec, e);
+            }
           }
         }
       }
-    }
-    if (references) {
       starts[count] = bytes.length();
     }
     long length = bytes.length() + (long) rowBytes * count;

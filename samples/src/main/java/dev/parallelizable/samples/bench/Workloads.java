@@ -162,11 +162,11 @@ final class Workloads {
         bound.move(xs.size(), chunk);
       }
       for (int rep = 0; rep < reps; rep++) {
-        settle(null);
+        settle();
         long start = System.nanoTime();
         read += sum(loop.map(xs)); // the loop is timed with reading its results, as in timeMap
         loopMillis.add((System.nanoTime() - start) / 1e6);
-        settle(null);
+        settle();
         start = System.nanoTime();
         bound.move(xs.size(), chunk);
         millis.add((System.nanoTime() - start) / 1e6);
@@ -198,11 +198,11 @@ final class Workloads {
     List<Double> loopMillis = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
-      settle(null);
+      settle();
       long start = System.nanoTime();
       ok &= sum(loop.map(xs)) == expected; // the loop is timed with reading its results, as in timeMap
       loopMillis.add((System.nanoTime() - start) / 1e6);
-      settle(null);
+      settle();
       start = System.nanoTime();
       ok &= sum(cubes(n)) == expected;
       millis.add((System.nanoTime() - start) / 1e6);
@@ -772,13 +772,10 @@ final class Workloads {
    * Collects the garbage of the calls before the next timed one, as JMH's {@code -gc true} does
    * between iterations, so that a call does not pay for the garbage of the one before it: the
    * warm-up's maps leave gigabytes of boxed results behind, and G1 then copies them for seconds in
-   * pauses that fall on whichever call comes next. Skipped while {@code heap} samples the live heap,
-   * which its own collections measure.
+   * pauses that fall on whichever call comes next.
    */
-  private static void settle(HeapPeak heap) {
-    if (heap == null) {
-      System.gc();
-    }
+  private static void settle() {
+    System.gc();
   }
 
   private <T, R> void warm(Mapper<T, R> mapper, List<T> inputs) {
@@ -819,16 +816,21 @@ final class Workloads {
     if (heap != null) {
       heap.start();
     }
+    boolean settles = heap == null; // not while heap samples the live heap: its collections measure it
     for (int rep = 0; rep < reps; rep++) {
       // Each call is timed with the reading of all its results (the check does), so a list that
       // defers work until it is read is charged for it, as the loop is for its boxes.
       if (pairedLoop != null) {
-        settle(heap);
+        if (settles) {
+          settle();
+        }
         long start = System.nanoTime();
         ok &= check.test(pairedLoop.map(inputs));
         loop.add((System.nanoTime() - start) / 1e6);
       }
-      settle(heap);
+      if (settles) {
+        settle();
+      }
       long start = System.nanoTime();
       ok &= check.test(mapper.map(inputs));
       warm.add((System.nanoTime() - start) / 1e6);
