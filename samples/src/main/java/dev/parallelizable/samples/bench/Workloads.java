@@ -162,11 +162,11 @@ final class Workloads {
         bound.move(xs.size(), chunk);
       }
       for (int rep = 0; rep < reps; rep++) {
-        settle();
+        settle(xs.size());
         long start = System.nanoTime();
         read += sum(loop.map(xs)); // the loop is timed with reading its results, as in timeMap
         loopMillis.add((System.nanoTime() - start) / 1e6);
-        settle();
+        settle(xs.size());
         start = System.nanoTime();
         bound.move(xs.size(), chunk);
         millis.add((System.nanoTime() - start) / 1e6);
@@ -198,11 +198,11 @@ final class Workloads {
     List<Double> loopMillis = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
-      settle();
+      settle(n);
       long start = System.nanoTime();
       ok &= sum(loop.map(xs)) == expected; // the loop is timed with reading its results, as in timeMap
       loopMillis.add((System.nanoTime() - start) / 1e6);
-      settle();
+      settle(n);
       start = System.nanoTime();
       ok &= sum(cubes(n)) == expected;
       millis.add((System.nanoTime() - start) / 1e6);
@@ -768,14 +768,21 @@ final class Workloads {
     sink.accept(line);
   }
 
+  /** The fewest inputs of a call that {@link #settle} collects before. */
+  private static final int SETTLE_FROM = 100_000;
+
   /**
-   * Collects the garbage of the calls before the next timed one, as JMH's {@code -gc true} does
-   * between iterations, so that a call does not pay for the garbage of the one before it: the
-   * warm-up's maps leave gigabytes of boxed results behind, and G1 then copies them for seconds in
-   * pauses that fall on whichever call comes next.
+   * Collects the garbage of the calls before the next timed one on {@code inputs} inputs, as JMH's
+   * {@code -gc true} does between iterations, so that a call does not pay for the garbage of the
+   * one before it: the warm-up's maps leave gigabytes of boxed results behind, and G1 then copies
+   * them for seconds in pauses that fall on whichever call comes next. Not before a call on fewer
+   * than {@link #SETTLE_FROM} inputs: its garbage is too little to matter, and right after a
+   * collection it would run with cold caches, timing the collection's wake rather than the call.
    */
-  private static void settle() {
-    System.gc();
+  private static void settle(int inputs) {
+    if (inputs >= SETTLE_FROM) {
+      System.gc();
+    }
   }
 
   private <T, R> void warm(Mapper<T, R> mapper, List<T> inputs) {
@@ -822,14 +829,14 @@ final class Workloads {
       // defers work until it is read is charged for it, as the loop is for its boxes.
       if (pairedLoop != null) {
         if (settles) {
-          settle();
+          settle(inputs.size());
         }
         long start = System.nanoTime();
         ok &= check.test(pairedLoop.map(inputs));
         loop.add((System.nanoTime() - start) / 1e6);
       }
       if (settles) {
-        settle();
+        settle(inputs.size());
       }
       long start = System.nanoTime();
       ok &= check.test(mapper.map(inputs));
