@@ -39,10 +39,10 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
   private int[] starts;
   private int count;
   /**
-   * The segment the last {@link #get} found: a hint, checked before it is used, so that a read by
-   * another thread that sees an older value costs only the search.
+   * The segment the last {@link #get} found, or null: a hint, one immutable object, so that a read
+   * by another thread sees a whole older one, which it checks before use.
    */
-  private transient int lastSegment;
+  private transient Window window;
   /** The copy every call goes to once the list was modified; null before. */
   private ArrayList<E> copy;
 
@@ -83,19 +83,45 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
     if (copy != null) {
       return copy.get(index);
     }
-    if (index < 0 || index >= starts[count]) {
-      throw new IndexOutOfBoundsException(
-          "Index " + index + " out of bounds for the " + starts[count] + " results of this map");
-    }
-    // Reads in order stay in one segment, or move to the next: the last one found is tried first.
-    int segment = lastSegment;
-    if (segment >= count || starts[segment] > index || starts[segment + 1] <= index) {
-      segment = segment + 1 < count && starts[segment + 1] <= index && index < starts[segment + 2]
-          ? segment + 1
+    Window last = window;
+    if (last == null || index < last.from || index >= last.end) {
+      if (index < 0 || index >= starts[count]) {
+        throw new IndexOutOfBoundsException(
+            "Index " + index + " out of bounds for the " + starts[count] + " results of this map");
+      }
+      // Reads in order stay in one segment, or move to the next: the one after the last is tried first.
+      int segment = last != null && last.segment + 1 < count && starts[last.segment + 1] <= index
+              && index < starts[last.segment + 2]
+          ? last.segment + 1
           : segmentOf(index);
-      lastSegment = segment;
+      last = new Window(segment, segments[segment], starts[segment], starts[segment + 1], offsets[segment]);
+      window = last;
     }
-    return (E) value(segments[segment], offsets[segment] + index - starts[segment]);
+    int at = last.offset + index - last.from;
+    Object values = last.values;
+    if (values instanceof long[] longs) {
+      return (E) Long.valueOf(longs[at]);
+    }
+    return (E) value(values, at);
+  }
+
+  /** One segment as {@link #get} last found it: its values and where they lie in the list. */
+  private static final class Window {
+    final int segment;
+    final Object values;
+    /** The list's indices of the segment's first element and of the one after its last. */
+    final int from;
+    final int end;
+    /** Where the segment's first element is in its values. */
+    final int offset;
+
+    Window(int segment, Object values, int from, int end, int offset) {
+      this.segment = segment;
+      this.values = values;
+      this.from = from;
+      this.end = end;
+      this.offset = offset;
+    }
   }
 
   /** The segment that holds element {@code index}, which is in bounds. */
@@ -123,19 +149,31 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
     return Columns.get(values, at);
   }
 
+  /**
+   * Iterates segment by segment, holding the current one's values in a field of their kind, so
+   * that an element costs a bounds check, a type test and the box: a million {@code long} results
+   * read as fast as an {@code ArrayList<Long>}'s, where finding the segment and the kind for each
+   * element took twice as long.
+   */
   @Override
   public Iterator<E> iterator() {
     if (copy != null) {
       return copy.iterator();
     }
     return new Iterator<>() {
-      private int segment;
-      private int next;
-      private final int end = starts[count];
+      private int segment = -1;
+      /** The current segment's values, in the field of their kind; the others null. */
+      private long[] longs;
+      private int[] ints;
+      private Object[] boxed;
+      private Object other;
+      /** The next element's index in the current segment's values, and the segment's end there. */
+      private int at;
+      private int limit;
 
       @Override
       public boolean hasNext() {
-        return next < end;
+        return at < limit || segment + 1 < count;
       }
 
       @Override
@@ -144,13 +182,35 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
         if (copy != null) {
           throw new ConcurrentModificationException("the results of the map were modified while iterated");
         }
-        if (next >= end) {
-          throw new NoSuchElementException();
+        if (at == limit) {
+          if (segment + 1 >= count) {
+            throw new NoSuchElementException();
+          }
+          enterNextSegment();
         }
-        while (starts[segment + 1] <= next) {
-          segment++;
+        int i = at++;
+        if (longs != null) {
+          return (E) Long.valueOf(longs[i]);
         }
-        return (E) value(segments[segment], offsets[segment] + next++ - starts[segment]);
+        if (boxed != null) {
+          return (E) boxed[i];
+        }
+        if (ints != null) {
+          return (E) Integer.valueOf(ints[i]);
+        }
+        return (E) Columns.get(other, i);
+      }
+
+      /** Moves to the next segment: every segment holds at least one element ({@link #add}). */
+      private void enterNextSegment() {
+        segment++;
+        Object values = segments[segment];
+        longs = values instanceof long[] l ? l : null;
+        ints = values instanceof int[] n ? n : null;
+        boxed = values instanceof Object[] b ? b : null;
+        other = values;
+        at = offsets[segment];
+        limit = at + starts[segment + 1] - starts[segment];
       }
     };
   }
@@ -221,6 +281,7 @@ final class ResultList<E> extends AbstractList<E> implements RandomAccess, Seria
       ArrayList<E> made = new ArrayList<>(starts[count] + 8);
       made.addAll((Collection<E>) java.util.Arrays.asList(toArray()));
       copy = made;
+      window = null;
       segments = null;
       offsets = null;
       starts = NO_STARTS;

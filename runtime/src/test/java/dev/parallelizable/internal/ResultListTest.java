@@ -19,8 +19,12 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The list a map returns, over its chunks' result columns: a List of boxed values in every way. */
 class ResultListTest {
@@ -84,6 +88,76 @@ class ResultListTest {
     for (int n = 0; n < 500; n++) {
       int i = random.nextInt(expected.size());
       assertEquals(expected.get(i), list.get(i), "random " + i);
+    }
+  }
+
+  /**
+   * The iterator holds each segment in a field of its kind: every kind of column, read from an
+   * offset, one after another, iterates as {@code get} reads it, and ends where the list does.
+   */
+  @Test
+  void iteratesEveryKindOfSegmentAsGetReadsIt() {
+    ResultList<Object> list = new ResultList<>(2);
+    list.add(new int[] {0, -7, 8}, 1, 2);
+    list.add(new long[] {5, 6, Long.MIN_VALUE}, 2, 1);
+    list.add(new double[] {0.5, 1.5}, 0, 2);
+    list.add(new Object[] {"x", null}, 0, 2);
+    list.add(new boolean[] {true}, 0, 1);
+    list.add(null, 0, 2);
+    list.add(new int[] {42}, 0, 1);
+    list.add(new long[] {1, 2, 3, 4}, 1, 2);
+    List<Object> expected = java.util.Arrays.asList(
+        -7, 8, Long.MIN_VALUE, 0.5, 1.5, "x", null, true, null, null, 42, 2L, 3L);
+    assertEquals(expected.size(), list.size());
+    Iterator<Object> iterator = list.iterator();
+    for (int i = 0; i < expected.size(); i++) {
+      assertTrue(iterator.hasNext(), "hasNext before element " + i);
+      Object value = iterator.next();
+      assertEquals(expected.get(i), value, "element " + i);
+      assertEquals(list.get(i), value, "get(" + i + ")");
+    }
+    assertFalse(iterator.hasNext());
+    assertThrows(java.util.NoSuchElementException.class, iterator::next);
+    assertFalse(new ResultList<>(1).iterator().hasNext());
+  }
+
+  /** Readers that share the list share the segment {@code get} last found, and each reads right. */
+  @Test
+  @Timeout(30)
+  void threadsThatReadAtOnceEachReadTheirOwnElements() throws Exception {
+    ResultList<Long> list = new ResultList<>(1);
+    int next = 0;
+    for (int length : new int[] {3, 700, 1, 64, 1000, 9}) {
+      long[] column = new long[length];
+      for (int i = 0; i < length; i++) {
+        column[i] = next++;
+      }
+      list.add(column, 0, length);
+    }
+    int size = next;
+    ExecutorService readers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> wrong = new ArrayList<>();
+      for (int r = 0; r < 4; r++) {
+        int seed = r;
+        wrong.add(readers.submit(() -> {
+          Random random = new Random(seed);
+          int misses = 0;
+          for (int n = 0; n < 200_000; n++) {
+            // In order, backwards and at random, so that the readers keep moving the shared hint.
+            int i = n % 3 == 0 ? n % size : n % 3 == 1 ? size - 1 - n % size : random.nextInt(size);
+            if (list.get(i) != i) {
+              misses++;
+            }
+          }
+          return misses;
+        }));
+      }
+      for (Future<Integer> reader : wrong) {
+        assertEquals(0, reader.get());
+      }
+    } finally {
+      readers.shutdownNow();
     }
   }
 
