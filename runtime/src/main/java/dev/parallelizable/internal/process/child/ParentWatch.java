@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Ends the worker as soon as its parent is gone, deleting what the parent can no longer delete (its
@@ -81,6 +82,22 @@ final class ParentWatch extends Thread {
     }
     Runtime.getRuntime().halt(Protocol.EXIT_ORPHANED);
   }
+
+  /**
+   * Loads what {@link #attach} uses while the worker waits parked: the JDK's process handles, with
+   * the executor and thread factory behind {@code onExit}, and {@code CompletableFuture}. A worker
+   * that never watched a process would otherwise load them as a parent claims it, and that parent
+   * would wait for it.
+   */
+  static void prepareToAttach() {
+    ProcessHandle.current().parent();
+    new CompletableFuture<Void>().thenRun(NOTHING).complete(null);
+  }
+
+  private static final Runnable NOTHING = new Runnable() {
+    @Override
+    public void run() {}
+  };
 
   /**
    * Also watches the parent's process; called by the main thread once it has answered its second

@@ -240,6 +240,7 @@ public final class WorkerMain {
       // nothing more is sent after PARK
     }
     connection.close();
+    ParentWatch.prepareToAttach(); // the parent that parked it is done with it: off everyone's path
     if (door == null) {
       door = new WarmDoor(progressFile.getParent());
     }
