@@ -466,10 +466,11 @@ public final class ProcessPoolBuilder {
    *
    * <p><b>Same configuration</b> is as for {@code reuseWorkersFor}, except that the output
    * destination is the new pool's (the worker's output goes to whichever pool it serves), and the
-   * classpath or module path counts by its content: the size, CRC-32 and Adler-32 of every jar and
-   * every class file in it. A rebuilt class or jar never meets a worker started before the rebuild:
-   * the new build starts new workers, and the old ones expire unclaimed. The JDK counts by its
-   * path and its {@code lib/modules}.
+   * classpath or module path counts by its content: the size of every jar with the CRC-32 and
+   * Adler-32 of its central directory (which holds the CRC-32 of every entry), and the size, CRC-32
+   * and Adler-32 of every other file and class file in it. A rebuilt class or jar never meets a
+   * worker started before the rebuild: the new build starts new workers, and the old ones expire
+   * unclaimed. The JDK counts by its path and its {@code lib/modules}.
    *
    * <p><b>What a warm worker may still hold</b> is what a {@linkplain #reuseWorkersFor(Duration)
    * reused} one holds, from every earlier run that used it: static state, loaded classes, threads

@@ -5,9 +5,12 @@ import dev.parallelizable.internal.protocol.Protocol;
 import dev.parallelizable.internal.protocol.SerializationCodec;
 import dev.parallelizable.internal.shared.OwnedDirectories;
 import dev.parallelizable.internal.shared.SharedFiles;
+import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -179,8 +183,9 @@ public final class WarmWorkers {
    * The key of a configuration: a 96-bit digest (CRC-32 and 64-bit FNV-1a) of what makes two
    * workers interchangeable ({@link WorkerConfig#reuseKey()} but where their output goes, which each
    * parent sets anew), with the content of each file its classpath or module path names instead of
-   * the path alone: each file's size, CRC-32 and Adler-32, and for a directory those of every file
-   * in it with its relative name. The JDK counts too, by the size and time of its {@code
+   * the path alone: each file's size, and the CRC-32 and Adler-32 of a jar's central directory (which
+   * holds the CRC-32 of every entry) or of another file's bytes; for a directory, those of every
+   * file in it with its relative name. The JDK counts too, by the size and time of its {@code
    * lib/modules}. A rebuilt class or jar makes another key, so it never meets a worker of the old
    * one. No cryptographic digest: the key guards against accidents, not against the user, and a
    * JVM's first {@code MessageDigest} costs 20 ms of security providers.
@@ -278,10 +283,13 @@ public final class WarmWorkers {
   }
 
   /**
-   * Appends {@code file}'s size and checksums of its bytes (native code: fast from a JVM's first
-   * call), or its size and time if {@code read} is false.
+   * Appends {@code file}'s size and checksums (native code: fast from a JVM's first call) of its
+   * zip central directory if it is a jar, else of all its bytes; or its size and time if {@code
+   * read} is false. A jar's central directory holds the CRC-32 and the sizes of every entry's
+   * content, so a changed class changes it; it is about a fiftieth of the jar, whose whole reading
+   * cost a fresh JVM 70 ms for a classpath of 116 MB.
    */
-  private static void describeFile(Path file, StringBuilder text, boolean read) {
+  static void describeFile(Path file, StringBuilder text, boolean read) {
     try {
       if (!read) {
         text.append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file).toMillis()).append('\0');
@@ -289,19 +297,73 @@ public final class WarmWorkers {
       }
       CRC32 crc = new CRC32();
       Adler32 adler = new Adler32();
-      long size = 0;
-      byte[] buffer = new byte[1 << 16];
-      try (InputStream in = Files.newInputStream(file)) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          crc.update(buffer, 0, n);
-          adler.update(buffer, 0, n);
-          size += n;
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        long size = channel.size();
+        ByteBuffer directory = centralDirectory(channel, size);
+        if (directory != null) {
+          crc.update(directory.duplicate());
+          adler.update(directory);
+          text.append(size).append(" zip ").append(crc.getValue()).append(' ').append(adler.getValue()).append('\0');
+          return;
         }
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long length = 0;
+        channel.position(0);
+        int n;
+        while ((n = channel.read(buffer)) > 0) {
+          buffer.flip();
+          crc.update(buffer.duplicate());
+          adler.update(buffer);
+          buffer.clear();
+          length += n;
+        }
+        text.append(length).append(' ').append(crc.getValue()).append(' ').append(adler.getValue()).append('\0');
       }
-      text.append(size).append(' ').append(crc.getValue()).append(' ').append(adler.getValue()).append('\0');
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       text.append("unreadable\0");
+    }
+  }
+
+  /** The end record of a zip file: 22 bytes, then a comment of up to 65,535. */
+  private static final int END_RECORD = 22;
+  private static final int END_SIGNATURE = 0x06054b50;
+  /** A central directory larger than this is not read alone: the whole file is. */
+  private static final long MAX_DIRECTORY = 64L << 20;
+
+  /**
+   * The central directory of the zip file read by {@code channel}, or null if it is not one read
+   * here: no end record that ends the file, a zip64 one, a directory that does not end where the
+   * end record begins (data before the zip, as in a self-extracting one), or one over {@link
+   * #MAX_DIRECTORY}. The caller then reads the whole file.
+   */
+  private static ByteBuffer centralDirectory(FileChannel channel, long size) throws IOException {
+    int tailLength = (int) Math.min(size, END_RECORD + 0xffff);
+    if (tailLength < END_RECORD) {
+      return null;
+    }
+    ByteBuffer tail = ByteBuffer.allocate(tailLength).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(channel, tail, size - tailLength);
+    for (int at = tailLength - END_RECORD; at >= 0; at--) {
+      if (tail.getInt(at) != END_SIGNATURE || at + END_RECORD + (tail.getShort(at + 20) & 0xffff) != tailLength) {
+        continue;
+      }
+      long directorySize = tail.getInt(at + 12) & 0xffffffffL;
+      long directoryOffset = tail.getInt(at + 16) & 0xffffffffL;
+      if (directorySize > MAX_DIRECTORY || directoryOffset + directorySize != size - tailLength + at) {
+        return null;
+      }
+      ByteBuffer directory = ByteBuffer.allocate((int) directorySize);
+      readFully(channel, directory, directoryOffset);
+      return directory.flip();
+    }
+    return null;
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        throw new EOFException("the file ended at " + (position + buffer.position()));
+      }
     }
   }
 
