@@ -53,8 +53,8 @@ import java.util.zip.CRC32;
  *   shared directory and a token to the door--> the worker opens the pipes again, sends HELLO with
  *   the token, answers INIT with READY: it serves that pool as a new worker would
  * parked --its deadline passed--> the worker deletes its directory and exits
- * any --its process is gone (killed with its parent)--> the next claim() or stop() deletes the
- *   directory
+ * any --its process is gone (killed with its parent)--> the next claim(), list() or stop() deletes
+ *   the directory (claim(), of one not parked: once its pid names no process at all)
  * </pre>
  *
  * <p>Thread-safe: stateless but for the root, found once.
@@ -422,6 +422,14 @@ public final class WarmWorkers {
       return null;
     }
     for (Path entry : entries(root.resolve(key))) {
+      if (!new File(entry.toFile(), Protocol.WARM_PARKED).isFile()) {
+        // Serving a pool, claimed (often by this JVM, a moment ago) or starting: passed over with
+        // checks that throw nothing, since a pool of many workers passes over each of its own.
+        if (certainlyGone(entry)) {
+          sweep(entry);
+        }
+        continue;
+      }
       long deadline = parkedUntil(entry);
       ProcessHandle process = liveProcess(entry);
       if (gone(entry, process)) {
@@ -548,6 +556,27 @@ public final class WarmWorkers {
       return System.currentTimeMillis() - Files.getLastModifiedTime(entry).toMillis() > STARTING_MILLIS;
     } catch (IOException e) {
       return false; // deleted meanwhile
+    }
+  }
+
+  /**
+   * Whether the worker of a directory that is not parked is certainly gone: its pid names no
+   * process, or it wrote none and the directory is older than {@link #STARTING_MILLIS}. A pid that
+   * names another process since (a reused one) keeps the directory until {@link #list()} or {@link
+   * #stopParked}, which compare the process's start.
+   */
+  private static boolean certainlyGone(Path entry) {
+    File pidFile = new File(entry.toFile(), PID_FILE);
+    if (!pidFile.isFile()) {
+      long modified = entry.toFile().lastModified(); // 0 if it was deleted meanwhile
+      return modified != 0 && System.currentTimeMillis() - modified > STARTING_MILLIS;
+    }
+    try {
+      String fields = Files.readString(pidFile.toPath()).strip();
+      int space = fields.indexOf(' ');
+      return ProcessHandle.of(Long.parseLong(space < 0 ? fields : fields.substring(0, space))).isEmpty();
+    } catch (IOException | RuntimeException e) {
+      return false; // deleted meanwhile, or not a pid file this class writes
     }
   }
 
