@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -119,6 +120,28 @@ class ResultListTest {
     assertFalse(iterator.hasNext());
     assertThrows(java.util.NoSuchElementException.class, iterator::next);
     assertFalse(new ResultList<>(1).iterator().hasNext());
+  }
+
+  /** A stream reads every segment in order, and a parallel one splits them and keeps the order. */
+  @Test
+  void streamsReadEverySegmentInOrder() {
+    assertEquals(expected(), mixed().stream().collect(Collectors.toList()));
+    ResultList<Long> list = new ResultList<>(1);
+    long expectedSum = 0;
+    long next = 0;
+    for (int length : new int[] {1, 3000, 7, 2500}) {
+      long[] column = new long[length + 1];
+      for (int i = 0; i < length; i++) {
+        column[i + 1] = next;
+        expectedSum += next++;
+      }
+      list.add(column, 1, length);
+    }
+    assertEquals(expectedSum, list.stream().mapToLong(Long::longValue).sum());
+    assertEquals(expectedSum, list.parallelStream().mapToLong(Long::longValue).sum());
+    assertEquals(list.size(), list.stream().count());
+    List<Long> ordered = list.parallelStream().collect(Collectors.toList());
+    assertEquals(list, ordered);
   }
 
   /** Readers that share the list share the segment {@code get} last found, and each reads right. */
