@@ -531,13 +531,24 @@ public final class WarmWorkers {
    * time is not it); null if it is gone, or if its pid is not written yet.
    */
   private static ProcessHandle liveProcess(Path entry) {
+    long[] recorded = recordedProcess(entry);
+    if (recorded == null) {
+      return null;
+    }
+    Optional<ProcessHandle> process = ProcessHandle.of(recorded[0]);
+    return process.isPresent() && OwnedDirectories.runs(recorded[0], recorded[1]) ? process.get() : null;
+  }
+
+  /**
+   * The pid and start that {@link #recordProcess} wrote in {@code entry}; null if there is no such
+   * file yet, or it is not one this class writes.
+   */
+  private static long[] recordedProcess(Path entry) {
     try {
       String[] fields = Files.readString(entry.resolve(PID_FILE)).strip().split(" ");
-      long pid = Long.parseLong(fields[0]);
-      Optional<ProcessHandle> process = ProcessHandle.of(pid);
-      return process.isPresent() && OwnedDirectories.runs(pid, Long.parseLong(fields[1])) ? process.get() : null;
+      return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
     } catch (IOException | RuntimeException e) {
-      return null; // no pid yet, or not a pid file this class writes
+      return null;
     }
   }
 
@@ -549,35 +560,28 @@ public final class WarmWorkers {
     if (process != null) {
       return false;
     }
-    if (Files.exists(entry.resolve(PID_FILE))) {
-      return true;
-    }
-    try {
-      return System.currentTimeMillis() - Files.getLastModifiedTime(entry).toMillis() > STARTING_MILLIS;
-    } catch (IOException e) {
-      return false; // deleted meanwhile
-    }
+    return Files.exists(entry.resolve(PID_FILE)) || neverStarted(entry);
   }
 
   /**
    * Whether the worker of a directory that is not parked is certainly gone: its pid names no
    * process, or it wrote none and the directory is older than {@link #STARTING_MILLIS}. A pid that
    * names another process since (a reused one) keeps the directory until {@link #list()} or {@link
-   * #stopParked}, which compare the process's start.
+   * #stopParked}, which compare the process's start. Throws nothing: a claim calls it for each
+   * directory of its key that is not parked, its own pool's workers included.
    */
   private static boolean certainlyGone(Path entry) {
-    File pidFile = new File(entry.toFile(), PID_FILE);
-    if (!pidFile.isFile()) {
-      long modified = entry.toFile().lastModified(); // 0 if it was deleted meanwhile
-      return modified != 0 && System.currentTimeMillis() - modified > STARTING_MILLIS;
+    if (!new File(entry.toFile(), PID_FILE).isFile()) {
+      return neverStarted(entry);
     }
-    try {
-      String fields = Files.readString(pidFile.toPath()).strip();
-      int space = fields.indexOf(' ');
-      return ProcessHandle.of(Long.parseLong(space < 0 ? fields : fields.substring(0, space))).isEmpty();
-    } catch (IOException | RuntimeException e) {
-      return false; // deleted meanwhile, or not a pid file this class writes
-    }
+    long[] recorded = recordedProcess(entry);
+    return recorded != null && ProcessHandle.of(recorded[0]).isEmpty();
+  }
+
+  /** Whether {@code entry}, which holds no pid, was made over {@link #STARTING_MILLIS} ago. */
+  private static boolean neverStarted(Path entry) {
+    long modified = entry.toFile().lastModified(); // 0 if it was deleted meanwhile
+    return modified != 0 && System.currentTimeMillis() - modified > STARTING_MILLIS;
   }
 
   /** Deletes the directory of a worker that is gone. */
