@@ -20,15 +20,20 @@ import java.util.concurrent.Callable;
  */
 public final class Task<R> implements Callable<R> {
   private final TaskMethod<R> method;
-  private final Object[] arguments;
+  /**
+   * The argument itself if the method takes one, else the array of them: a map over a million
+   * inputs builds a million tasks of one argument, and these allocate no array each.
+   */
+  private final Object arguments;
   /** The task's own retry policy, or null for the pool's. */
   private final RetryPolicy retryPolicy;
 
-  Task(TaskMethod<R> method, Object[] arguments) {
+  /** A task of {@code method}, whose arguments are as {@link #arguments} holds them. */
+  Task(TaskMethod<R> method, Object arguments) {
     this(method, arguments, null);
   }
 
-  private Task(TaskMethod<R> method, Object[] arguments, RetryPolicy retryPolicy) {
+  private Task(TaskMethod<R> method, Object arguments, RetryPolicy retryPolicy) {
     this.method = method;
     this.arguments = arguments;
     this.retryPolicy = retryPolicy;
@@ -72,7 +77,7 @@ public final class Task<R> implements Callable<R> {
    * @return a copy of the arguments; elements may be null
    */
   public List<Object> arguments() {
-    return Arrays.asList(arguments.clone());
+    return Arrays.asList(argumentArray().clone());
   }
 
   /**
@@ -81,7 +86,7 @@ public final class Task<R> implements Callable<R> {
    * @return the number of arguments, the receiver included
    */
   public int argumentCount() {
-    return arguments.length;
+    return method.parameterCount();
   }
 
   /**
@@ -93,7 +98,18 @@ public final class Task<R> implements Callable<R> {
    *     #argumentCount()}
    */
   public Object argument(int index) {
-    return arguments[index];
+    if (method.parameterCount() != 1) {
+      return ((Object[]) arguments)[index];
+    }
+    if (index != 0) {
+      throw new IndexOutOfBoundsException("argument " + index + " of a task of one argument");
+    }
+    return arguments;
+  }
+
+  /** The arguments as an array, in parameter order: this task's own, which callers only read. */
+  private Object[] argumentArray() {
+    return method.parameterCount() == 1 ? new Object[] {arguments} : (Object[]) arguments;
   }
 
   /**
@@ -106,7 +122,7 @@ public final class Task<R> implements Callable<R> {
   @SuppressWarnings("unchecked")
   public R call() throws Exception {
     try {
-      return (R) method.invoker().invoke(method.key(), arguments);
+      return (R) method.invoker().invoke(method.key(), argumentArray());
     } catch (Exception | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -122,6 +138,6 @@ public final class Task<R> implements Callable<R> {
    */
   @Override
   public String toString() {
-    return Describe.call(method.shortName(), arguments);
+    return Describe.call(method.shortName(), argumentArray());
   }
 }

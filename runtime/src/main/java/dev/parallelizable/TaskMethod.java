@@ -119,7 +119,29 @@ public final class TaskMethod<R> {
           String.format(
               "%s takes %d arguments, got %d", this, parameterNames.length, arguments.length));
     }
-    return new Task<>(this, arguments);
+    return new Task<>(this, parameterNames.length == 1 ? arguments[0] : arguments);
+  }
+
+  /**
+   * Binds the one argument of a method of one parameter, as {@link #bind(Object...)} does, without
+   * an array: generated code calls this for such a method, so that a map builds no array per input.
+   * To bind an array as the one argument, cast it to {@code Object}, as generated code does.
+   *
+   * @param argument the argument; may be null
+   * @return a new task
+   * @throws IllegalArgumentException if this method does not take exactly one parameter
+   */
+  public Task<R> bind(Object argument) {
+    if (parameterNames.length != 1) {
+      throw new IllegalArgumentException(
+          String.format("%s takes %d arguments, got 1", this, parameterNames.length));
+    }
+    return new Task<>(this, argument);
+  }
+
+  /** The number of parameters (for an instance method, the receiver included). */
+  int parameterCount() {
+    return parameterNames.length;
   }
 
   /**
