@@ -93,6 +93,63 @@ class PoolContractTest extends EveryPoolKind {
     assertEquals(cubes(1, 500), pool(kind).map(WorkParallel::cube, inputs));
   }
 
+  /**
+   * A list whose copies are arrays of its element type, or hold more than was asked for, as a
+   * list of another library may: each chunk holds the elements asked for, in order, whether the map
+   * builds a task per input or takes the inputs as its column.
+   */
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void mapReadsAListWhoseCopiesAreOfItsElementTypeOrTooLong(PoolKind kind) {
+    Pool pool = pool(kind);
+    for (boolean tooLong : new boolean[] {false, true}) {
+      List<Integer> inputs = new OddCopies(range(1, 700), tooLong);
+      for (int chunkSize : new int[] {0, 1, 7, 100}) {
+        List<Long> results = pool.map(WorkParallel::cube, inputs, chunkSize);
+        assertEquals(700, results.size(), "chunk " + chunkSize);
+        assertEquals(cubes(1, 700), results, "chunk " + chunkSize);
+      }
+      List<Long> results = WorkParallel.on(pool).cubeMap(inputs);
+      assertEquals(700, results.size());
+      assertEquals(cubes(1, 700), results);
+    }
+  }
+
+  /** A list whose {@code toArray} copies are {@code Integer[]}, one element longer if asked to. */
+  private static final class OddCopies extends java.util.AbstractList<Integer> implements java.util.RandomAccess {
+    private final List<Integer> elements;
+    private final boolean tooLong;
+
+    OddCopies(List<Integer> elements, boolean tooLong) {
+      this.elements = elements;
+      this.tooLong = tooLong;
+    }
+
+    @Override
+    public Integer get(int index) {
+      return elements.get(index);
+    }
+
+    @Override
+    public int size() {
+      return elements.size();
+    }
+
+    @Override
+    public List<Integer> subList(int from, int to) {
+      return new OddCopies(elements.subList(from, to), tooLong);
+    }
+
+    @Override
+    public Object[] toArray() {
+      Integer[] copy = elements.toArray(new Integer[size() + (tooLong ? 1 : 0)]);
+      if (tooLong) {
+        copy[size()] = -1; // never an input
+      }
+      return copy;
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("kinds")
   void mapIsAlsoStarmap(PoolKind kind) {

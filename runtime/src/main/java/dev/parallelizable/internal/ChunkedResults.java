@@ -161,38 +161,54 @@ final class ChunkedResults<T, R> implements ResultIterator<R>, InputPositions {
     }
     while (inFlight.size() < window && (hasFirst || moreInputs())) {
       int size = inline ? Integer.MAX_VALUE : sizer.next();
-      Object[] batch = new Object[inline ? (int) Math.min(Math.max(known, 1), 1 << 20) : size];
-      int n = 0;
-      if (hasFirst) {
-        batch[n++] = first;
-        hasFirst = false;
-        first = null;
-      }
-      if (inputList != null) {
-        // A list's next inputs are copied at once; past its first element, its iterator is unused.
-        int take = Math.min(size - n, Math.max(0, inputList.size() - listNext));
-        if (take > 0) {
-          Object[] part = inputList.subList(listNext, listNext + take).toArray();
-          if (n + take > batch.length) {
-            batch = Arrays.copyOf(batch, n + take);
-          }
-          System.arraycopy(part, 0, batch, n, take);
-          listNext += take;
-          n += take;
-        }
-      } else {
-        while (n < size && inputs.hasNext()) {
-          if (n == batch.length) {
-            batch = Arrays.copyOf(batch, batch.length * 2);
-          }
-          batch[n++] = inputs.next();
-        }
-      }
-      if (n < batch.length) {
-        batch = Arrays.copyOf(batch, n);
-      }
-      start(batch);
+      start(inputList != null ? nextFromList(size) : nextFromIterator(size));
     }
+  }
+
+  /**
+   * The next {@code size} inputs or fewer of a list, copied at once (past its first element, its
+   * iterator is unused). With no first element to put before them, the array the list copies them
+   * to is the chunk's, so that a million inputs are copied once; unless the copy is not an {@code
+   * Object[]} of their number, which a list of another library may return.
+   */
+  private Object[] nextFromList(int size) {
+    int n = hasFirst ? 1 : 0;
+    int take = Math.min(size - n, Math.max(0, inputList.size() - listNext));
+    Object[] part = take > 0 ? inputList.subList(listNext, listNext + take).toArray() : new Object[0];
+    listNext += take;
+    if (n == 0 && part.length == take && part.getClass() == Object[].class) {
+      return part;
+    }
+    Object[] batch = new Object[n + take];
+    if (hasFirst) {
+      batch[0] = takeFirst();
+    }
+    System.arraycopy(part, 0, batch, n, take);
+    return batch;
+  }
+
+  /** The next {@code size} inputs or fewer of the iterator. */
+  private Object[] nextFromIterator(int size) {
+    Object[] batch = new Object[inline ? (int) Math.min(Math.max(known, 1), 1 << 20) : size];
+    int n = 0;
+    if (hasFirst) {
+      batch[n++] = takeFirst();
+    }
+    while (n < size && inputs.hasNext()) {
+      if (n == batch.length) {
+        batch = Arrays.copyOf(batch, batch.length * 2);
+      }
+      batch[n++] = inputs.next();
+    }
+    return n < batch.length ? Arrays.copyOf(batch, n) : batch;
+  }
+
+  /** The first input, read already to learn the map's method, handed to its chunk. */
+  private Object takeFirst() {
+    Object input = first;
+    hasFirst = false;
+    first = null;
+    return input;
   }
 
   /** Whether an input is left to read: in the list by index, else from the iterator. */
