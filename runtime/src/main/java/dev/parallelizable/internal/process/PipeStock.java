@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <pre>
  * empty --a worker start, once the JVM has counted {@value #STOCK_FROM}, that leaves fewer than
- *     {@value #LOW} stocked--> filling (a thread: {@value #BATCH} directories, one mkfifo run)
+ *     {@value #LOW} stocked while another worker is alive--> filling (a thread: {@value #BATCH}
+ *     directories, one mkfifo run)
  * filling --mkfifo made them--> stocked; taken one per worker start
  * filling --mkfifo failed--> off: workers make their own pipes, and report the failure as before
  * any --{@link #empty()} (the last worker is gone) or {@link #close()} (the JVM exits)--> the
@@ -31,7 +32,9 @@ import java.util.List;
  * dev.parallelizable.internal.shared.OwnedDirectories}), so one left by a killed JVM is swept. A
  * stocked directory that another process emptied or deleted is dropped when taken. The stock is
  * kept only while the JVM has a worker, so that nothing is left in the temporary directory, and
- * nothing holds this library's classes, after the last pool is gone.
+ * nothing holds this library's classes, after the last pool is gone. For that reason a worker that
+ * starts alone starts no fill: jobs started and joined one at a time would each see the stock made
+ * for them deleted when their worker exits, unused, and pay a second mkfifo run for it.
  *
  * <p>Thread-safe: the stocked directories and the fill's state are guarded by this object's lock.
  */
@@ -62,9 +65,10 @@ final class PipeStock {
   /**
    * A worker directory with its pipes made ({@link Protocol#CHANNEL_UP} and {@link
    * Protocol#CHANNEL_DOWN}), now the caller's to use and delete; null if none is stocked (the caller
-   * makes its own). Counts a worker start, and starts a fill when the stock runs low.
+   * makes its own). Counts a worker start, and starts a fill when the stock runs low and {@code
+   * othersAlive}: another worker of this JVM is alive beside the one starting.
    */
-  Path take() {
+  Path take(boolean othersAlive) {
     Path taken = null;
     List<Path> broken = List.of();
     long startedIn;
@@ -79,7 +83,8 @@ final class PipeStock {
           broken.add(next);
         }
       }
-      boolean fill = !filling && !off && !closed && starts >= STOCK_FROM && stocked.size() < LOW;
+      boolean fill =
+          othersAlive && !filling && !off && !closed && starts >= STOCK_FROM && stocked.size() < LOW;
       filling |= fill;
       fillsStarted += fill ? 1 : 0;
       startedIn = fill ? generation : -1;

@@ -87,7 +87,7 @@ final class WorkerJvm implements WorkerRegistry.Registered {
       }
       try {
         if (!warm || !startWarm()) {
-          directory = pipes ? PipeStock.SHARED.take() : null;
+          directory = pipes ? PipeStock.SHARED.take(WorkerRegistry.size() > 1) : null;
           if (directory == null) {
             directory = WorkerChannels.privateDirectory();
             if (pipes) {

@@ -74,6 +74,13 @@ final class WorkerRegistry {
     PipeStock.SHARED.empty(); // nothing is left in the temporary directory after the last worker
   }
 
+  /** How many workers are registered: started, or starting, and not yet exited. */
+  static int size() {
+    synchronized (LOCK) {
+      return WORKERS.size();
+    }
+  }
+
   /** Whether the JVM is exiting: no new worker may start. */
   static boolean isClosing() {
     return closing;

@@ -53,7 +53,7 @@ class PipeStockTest {
     assertEquals(PipeStock.BATCH, stock.size());
     Set<Path> taken = new HashSet<>();
     for (int i = 0; i < PipeStock.BATCH - PipeStock.LOW; i++) { // leaves enough: no fill starts
-      Path directory = stock.take();
+      Path directory = stock.take(true);
       assertNotNull(directory, "directory " + i);
       assertTrue(taken.add(directory), "each directory is taken once");
       assertEquals(temporary, directory.getParent());
@@ -73,19 +73,33 @@ class PipeStockTest {
   void aFillStartsAtTheThirdStartAndAgainWhenTheStockRunsLow() {
     PipeStock stock = new PipeStock();
     for (int start = 1; start < PipeStock.STOCK_FROM; start++) {
-      assertNull(stock.take(), "start " + start + " makes its own pipes");
+      assertNull(stock.take(true), "start " + start + " makes its own pipes");
     }
     assertEquals(0, stock.fillsStarted(), "no fill before the third start");
-    assertNull(stock.take(), "the third start makes its own pipes too, and starts a fill");
+    assertNull(stock.take(true), "the third start makes its own pipes too, and starts a fill");
     assertEquals(1, stock.fillsStarted());
     await().atMost(Duration.ofSeconds(30)).until(() -> stock.size() == PipeStock.BATCH);
 
     for (int i = 0; i <= PipeStock.BATCH - PipeStock.LOW; i++) {
-      assertNotNull(stock.take());
+      assertNotNull(stock.take(true));
     }
     assertEquals(PipeStock.LOW - 1, stock.size());
     assertEquals(2, stock.fillsStarted(), "a take that left fewer than LOW started one");
     await().atMost(Duration.ofSeconds(30)).until(() -> stock.size() == PipeStock.LOW - 1 + PipeStock.BATCH);
+    stock.close();
+  }
+
+  @Test
+  void aWorkerThatStartsAloneStartsNoFill() {
+    PipeStock stock = new PipeStock();
+    for (int start = 1; start <= PipeStock.STOCK_FROM + 2; start++) {
+      assertNull(stock.take(false), "start " + start + " makes its own pipes");
+    }
+    assertEquals(0, stock.fillsStarted(), "workers that each started alone, as jobs run one at a time");
+    assertNull(stock.take(true), "a start beside another worker makes its own pipes, and starts a fill");
+    assertEquals(1, stock.fillsStarted());
+    await().atMost(Duration.ofSeconds(30)).until(() -> stock.size() == PipeStock.BATCH);
+    assertNotNull(stock.take(false), "a worker that starts alone still takes what is stocked");
     stock.close();
   }
 
@@ -105,7 +119,7 @@ class PipeStockTest {
 
     Set<Path> taken = new HashSet<>();
     Path next;
-    while ((next = stock.take()) != null) {
+    while ((next = stock.take(true)) != null) {
       taken.add(next);
     }
     stock.awaitFilled(); // the takes started one; it runs on its own, after the broken were dropped
@@ -143,7 +157,7 @@ class PipeStockTest {
     assertEquals(0, stock.size());
     System.setProperty("java.io.tmpdir", temporary.toString());
     for (int start = 0; start < 2 * PipeStock.STOCK_FROM; start++) {
-      assertNull(stock.take());
+      assertNull(stock.take(true));
     }
     assertEquals(0, stock.fillsStarted(), "no fill starts once one failed");
     assertEquals(List.of(notAFolder), entries());
